@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Result } from '../../src-shared/errors.js';
+import { acquireDataLock } from './config/data-lock.js';
+import type { CoreServices } from './core-services.js';
+import { EventBus } from './event-bus.js';
+import { participantHandlers } from './handlers/participants.js';
+import { recordingHandlers } from './handlers/recording.js';
+import { sessionHandlers } from './handlers/sessions.js';
+import { settingsHandlers } from './handlers/settings.js';
+import { RecordingManager } from './recording/recording-manager.js';
+import { type CallContext, dispatch, type Handlers } from './rpc/dispatch.js';
+import { openDatabase } from './store/database.js';
+import { ParticipantsRepo } from './store/participants-repo.js';
+import { SessionsRepo } from './store/sessions-repo.js';
+import { SettingsRepo } from './store/settings-repo.js';
+import { APP_VERSION } from './version.js';
+
+export interface AppCore {
+  readonly services: CoreServices;
+  handle(method: unknown, input: unknown, ctx: CallContext): Promise<Result<unknown>>;
+  /** A renderer connection ended: recordings it owned are finalized as recovered. */
+  clientGone(clientId: string, why: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  dataDir: string;
+  /** Skip the one-process-per-data-folder lock (tests that open a folder twice on purpose). */
+  noLock?: boolean;
+}
+
+/**
+ * Builds the whole application core over one data folder: database (migrated), repositories, recording
+ * sink, handlers. Imports nothing from electron; Electron main, the browser-mode server and the CLI all use it.
+ */
+export async function createCore(opts: CoreOptions): Promise<AppCore> {
+  const dataDir = path.resolve(opts.dataDir);
+  mkdirSync(path.join(dataDir, 'sessions'), { recursive: true });
+  const releaseLock = opts.noLock ? () => {} : acquireDataLock(dataDir);
+  let db;
+  try {
+    db = openDatabase(path.join(dataDir, 'affect-studio.sqlite'));
+  } catch (e) {
+    releaseLock();
+    throw e;
+  }
+  const events = new EventBus();
+  const sessions = new SessionsRepo(db);
+  const recordings = new RecordingManager(db, sessions, dataDir, {
+    sessionChanged: (s) => events.emit('session.changed', s),
+    progress: (p) => events.emit('recording.progress', p),
+  });
+  const services: CoreServices = {
+    version: APP_VERSION,
+    dataDir,
+    db,
+    participants: new ParticipantsRepo(db),
+    sessions,
+    settings: new SettingsRepo(db),
+    recordings,
+    events,
+  };
+  const handlers: Handlers = {
+    ...participantHandlers(services),
+    ...sessionHandlers(services),
+    ...recordingHandlers(services),
+    ...settingsHandlers(services),
+  };
+
+  const recovered = await recordings.recoverInterrupted();
+  for (const s of recovered) {
+    events.emit('notice', { level: 'warning', message: `Session ${s.id} (${s.participantCode}) was interrupted while recording and has been recovered.` });
+  }
+
+  let closed = false;
+  return {
+    services,
+    handle: (method, input, ctx) => dispatch(handlers, method, input, ctx),
+    clientGone: async (clientId, why) => {
+      await recordings.abandonOwner(clientId, why);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await recordings.stopAll('The application was closed while recording; everything written before that was kept');
+      db.close();
+      releaseLock();
+    },
+  };
+}

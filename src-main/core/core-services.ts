@@ -1,0 +1,18 @@
+import type { RecordingManager } from './recording/recording-manager.js';
+import type { Db } from './store/database.js';
+import type { ParticipantsRepo } from './store/participants-repo.js';
+import type { SessionsRepo } from './store/sessions-repo.js';
+import type { SettingsRepo } from './store/settings-repo.js';
+import type { EventBus } from './event-bus.js';
+
+/** What request handlers may use. Built once by createCore. */
+export interface CoreServices {
+  version: string;
+  dataDir: string;
+  db: Db;
+  participants: ParticipantsRepo;
+  sessions: SessionsRepo;
+  settings: SettingsRepo;
+  recordings: RecordingManager;
+  events: EventBus;
+}

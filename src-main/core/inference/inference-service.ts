@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { getModel, loadManifest, type Manifest, modelPath, modelsDir, verifySha256 } from './manifest.js';
+import { type BackendInfo, providerOrder, type ProviderPreference, unavailableReason } from './providers.js';
+import type { LoadedModelInfo, TensorData, WorkerReply, WorkerRequest } from './tensor-data.js';
+
+export type { TensorData, LoadedModelInfo } from './tensor-data.js';
+
+const require = createRequire(import.meta.url);
+
+export interface InferenceOptions {
+  provider?: ProviderPreference;
+  modelsDir?: string;
+  /** Threads per model run; default: all cores. */
+  intraOpThreads?: number;
+}
+
+/** Distributes a WorkerRequest without its id. */
+type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+function backendsAvailable(): { backends: BackendInfo[]; cudaLibs: boolean } {
+  try {
+    const ort = require('onnxruntime-node') as { listSupportedBackends?: () => BackendInfo[] };
+    const backends = ort.listSupportedBackends?.() ?? [{ name: 'cpu', bundled: true }];
+    const pkgDir = path.dirname(require.resolve('onnxruntime-node/package.json'));
+    const binDir = path.join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch);
+    const cudaLibs =
+      existsSync(path.join(binDir, 'libonnxruntime_providers_cuda.so')) || existsSync(path.join(binDir, 'onnxruntime_providers_cuda.dll'));
+    return { backends, cudaLibs };
+  } catch {
+    return { backends: [{ name: 'cpu', bundled: true }], cudaLibs: false };
+  }
+}
+
+function workerUrl(): URL {
+  // In tests and dev the core runs from .ts sources; built, the worker is bundled beside main.js.
+  return import.meta.url.endsWith('.ts') ? new URL('./inference-worker.ts', import.meta.url) : new URL('./inference-worker.js', import.meta.url);
+}
+
+/**
+ * Runs onnxruntime-node sessions in a worker thread. One service per process; models are loaded by
+ * manifest id and the provider actually used (and why any preferred one was skipped) is reported.
+ */
+export class InferenceService {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly loaded = new Map<string, LoadedModelInfo>();
+  private closed = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly manifest: Manifest,
+    readonly preference: ProviderPreference,
+  ) {
+    worker.on('message', (r: WorkerReply) => {
+      const p = this.pending.get(r.id);
+      if (!p) return;
+      this.pending.delete(r.id);
+      if (r.ok) p.resolve(r.value);
+      else p.reject(new Error(r.error));
+    });
+    worker.on('error', (e) => this.failAll(e));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.failAll(new Error(`Inference worker stopped (exit code ${code})`));
+    });
+  }
+
+  static async start(opts: InferenceOptions = {}): Promise<InferenceService> {
+    const manifest = loadManifest(opts.modelsDir ?? modelsDir());
+    const url = workerUrl();
+    const workerData = { intraOpThreads: opts.intraOpThreads ?? os.availableParallelism() };
+    // From .ts sources (tests, dev) the worker loads its module through tsx, since Node 20 cannot run .ts itself.
+    const worker = url.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}))`, { eval: true, workerData })
+      : new Worker(url, { workerData });
+    return new InferenceService(worker, manifest, opts.provider ?? 'auto');
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private call<T>(body: RequestBody, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('Inference service is closed'));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...body, id } as WorkerRequest, transfer);
+    });
+  }
+
+  /** Loads a model by manifest id (after checking its sha256); loading twice is a no-op. */
+  async load(modelId: string): Promise<LoadedModelInfo> {
+    const existing = this.loaded.get(modelId);
+    if (existing) return existing;
+    const entry = getModel(this.manifest, modelId);
+    verifySha256(this.manifest, entry);
+    const { backends, cudaLibs } = backendsAvailable();
+    const providers = providerOrder(process.platform, this.preference);
+    const unavailable: Record<string, string> = {};
+    for (const p of providers) {
+      const why = unavailableReason(p, backends, cudaLibs);
+      if (why) unavailable[p] = why;
+    }
+    const info = await this.call<LoadedModelInfo>({ op: 'load', modelId, file: modelPath(this.manifest, entry), providers, unavailable });
+    this.loaded.set(modelId, info);
+    return info;
+  }
+
+  /** Runs a loaded model. Input buffers are transferred to the worker: do not reuse them afterwards. */
+  async run(modelId: string, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+    if (!this.loaded.has(modelId)) await this.load(modelId);
+    const transfer = [...new Set(Object.values(feeds).map((t) => t.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+    return this.call<Record<string, TensorData>>({ op: 'run', modelId, feeds }, transfer);
+  }
+
+  /** Provider per loaded model, for Settings and analysis-run records. */
+  providerReport(): LoadedModelInfo[] {
+    return [...this.loaded.values()];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.failAll(new Error('Inference service is closed'));
+    await this.worker.terminate();
+  }
+}

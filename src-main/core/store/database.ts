@@ -1,0 +1,52 @@
+import Database from 'better-sqlite3';
+import { migrations as allMigrations, type Migration } from './migrations/index.js';
+
+export type Db = Database.Database;
+
+export class SchemaTooNewError extends Error {}
+
+/**
+ * Opens (or creates) the data folder's SQLite file with WAL and foreign keys, then applies every pending
+ * migration, each in its own transaction so a failed step leaves the previous version intact.
+ */
+export function openDatabase(file: string, migrations: readonly Migration[] = allMigrations): Db {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commit.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function migrate(db: Db, migrations: readonly Migration[]): number {
+  const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migration list is out of order at ${m.name}`);
+  });
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new SchemaTooNewError(
+      `This data folder was written by a newer Affect Studio (schema ${current}, this version knows ${latest}). ` +
+        'Update the application; the data has not been touched.',
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}

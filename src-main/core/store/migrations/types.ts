@@ -1,0 +1,8 @@
+import type Database from 'better-sqlite3';
+
+/** One schema step. Versions are consecutive integers; a step runs once, inside a transaction. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(db: Database.Database): void;
+}

@@ -1,0 +1,159 @@
+import type { MediaFile, Session, SessionStatus } from '../../../src-shared/domain.js';
+import { ApiError } from '../../../src-shared/errors.js';
+import type { Db } from './database.js';
+import { nowIso } from './time.js';
+
+interface SessionRow {
+  id: number;
+  participant_id: number;
+  participant_code: string;
+  protocol: string;
+  operator: string;
+  note: string;
+  status: SessionStatus;
+  status_detail: string | null;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_ms: number | null;
+}
+
+interface MediaRow {
+  id: number;
+  session_id: number;
+  kind: 'recording' | 'import';
+  file_name: string;
+  mime_type: string;
+  bytes: number;
+  duration_ms: number | null;
+  has_video: number;
+  has_audio: number;
+  created_at: string;
+}
+
+const SELECT = `SELECT s.*, p.code AS participant_code FROM session s JOIN participant p ON p.id = s.participant_id`;
+
+const toMedia = (r: MediaRow): MediaFile => ({
+  id: r.id,
+  sessionId: r.session_id,
+  kind: r.kind,
+  fileName: r.file_name,
+  mimeType: r.mime_type,
+  bytes: r.bytes,
+  durationMs: r.duration_ms,
+  hasVideo: r.has_video === 1,
+  hasAudio: r.has_audio === 1,
+  createdAt: r.created_at,
+});
+
+export interface NewSession {
+  participantId: number;
+  protocol: string;
+  operator: string;
+  note: string;
+}
+
+export interface NewMedia {
+  sessionId: number;
+  kind: 'recording' | 'import';
+  fileName: string;
+  mimeType: string;
+  bytes: number;
+  durationMs: number | null;
+  hasVideo: boolean;
+  hasAudio: boolean;
+}
+
+export class SessionsRepo {
+  constructor(private readonly db: Db) {}
+
+  private mediaFor(ids: number[]): Map<number, MediaFile[]> {
+    const out = new Map<number, MediaFile[]>();
+    if (!ids.length) return out;
+    const rows = this.db
+      .prepare(`SELECT * FROM media_file WHERE session_id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
+      .all(...ids) as MediaRow[];
+    for (const r of rows) {
+      const list = out.get(r.session_id) ?? [];
+      list.push(toMedia(r));
+      out.set(r.session_id, list);
+    }
+    return out;
+  }
+
+  private toSessions(rows: SessionRow[]): Session[] {
+    const media = this.mediaFor(rows.map((r) => r.id));
+    return rows.map((r) => ({
+      id: r.id,
+      participantId: r.participant_id,
+      participantCode: r.participant_code,
+      protocol: r.protocol,
+      operator: r.operator,
+      note: r.note,
+      status: r.status,
+      statusDetail: r.status_detail,
+      createdAt: r.created_at,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      durationMs: r.duration_ms,
+      media: media.get(r.id) ?? [],
+    }));
+  }
+
+  list(filter: { participantId?: number } = {}): Session[] {
+    const rows =
+      filter.participantId === undefined
+        ? (this.db.prepare(`${SELECT} ORDER BY s.created_at DESC, s.id DESC`).all() as SessionRow[])
+        : (this.db.prepare(`${SELECT} WHERE s.participant_id = ? ORDER BY s.created_at DESC, s.id DESC`).all(filter.participantId) as SessionRow[]);
+    return this.toSessions(rows);
+  }
+
+  get(id: number): Session {
+    const row = this.db.prepare(`${SELECT} WHERE s.id = ?`).get(id) as SessionRow | undefined;
+    if (!row) throw new ApiError('not_found', `Session ${id} does not exist`);
+    return this.toSessions([row])[0];
+  }
+
+  listByStatus(status: SessionStatus): Session[] {
+    return this.toSessions(this.db.prepare(`${SELECT} WHERE s.status = ? ORDER BY s.id`).all(status) as SessionRow[]);
+  }
+
+  create(s: NewSession): Session {
+    const exists = this.db.prepare('SELECT 1 FROM participant WHERE id = ?').get(s.participantId);
+    if (!exists) throw new ApiError('not_found', `Participant ${s.participantId} does not exist`);
+    const info = this.db
+      .prepare('INSERT INTO session (participant_id, protocol, operator, note, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(s.participantId, s.protocol, s.operator, s.note, nowIso());
+    return this.get(Number(info.lastInsertRowid));
+  }
+
+  updateNote(id: number, note: string): Session {
+    this.get(id);
+    this.db.prepare('UPDATE session SET note = ? WHERE id = ?').run(note, id);
+    return this.get(id);
+  }
+
+  markRecording(id: number, startedAt: string): void {
+    this.db.prepare("UPDATE session SET status = 'recording', started_at = ?, status_detail = NULL WHERE id = ?").run(startedAt, id);
+  }
+
+  markEnded(id: number, fields: { status: SessionStatus; endedAt: string; durationMs: number | null; detail: string | null }): void {
+    this.db
+      .prepare('UPDATE session SET status = ?, ended_at = ?, duration_ms = ?, status_detail = ? WHERE id = ?')
+      .run(fields.status, fields.endedAt, fields.durationMs, fields.detail, id);
+  }
+
+  addMedia(m: NewMedia): MediaFile {
+    const info = this.db
+      .prepare(
+        `INSERT INTO media_file (session_id, kind, file_name, mime_type, bytes, duration_ms, has_video, has_audio, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, file_name) DO UPDATE SET bytes = excluded.bytes, duration_ms = excluded.duration_ms,
+           has_video = excluded.has_video, has_audio = excluded.has_audio, mime_type = excluded.mime_type`,
+      )
+      .run(m.sessionId, m.kind, m.fileName, m.mimeType, m.bytes, m.durationMs, m.hasVideo ? 1 : 0, m.hasAudio ? 1 : 0, nowIso());
+    const row = this.db.prepare('SELECT * FROM media_file WHERE session_id = ? AND file_name = ?').get(m.sessionId, m.fileName) as MediaRow;
+    void info;
+    return toMedia(row);
+  }
+}

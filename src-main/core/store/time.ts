@@ -1,0 +1,4 @@
+/** Wall-clock timestamps are stored as ISO 8601 UTC text. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { idSchema, sessionSchema } from '../domain.js';
+
+/** Events main pushes to every connected renderer. */
+export const events = {
+  'session.changed': sessionSchema,
+  'recording.progress': z.object({ sessionId: idSchema, bytesWritten: z.number(), chunks: z.number() }),
+  notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import { participantMethods } from './participants.js';
+import { recordingMethods } from './recording.js';
+import { sessionMethods } from './sessions.js';
+import { settingsMethods } from './settings.js';
+
+/**
+ * Every request the renderer can make. Main implements each once (src-main/core/handlers);
+ * Electron IPC and the browser-mode WebSocket both carry exactly this.
+ */
+export const contract = {
+  ...participantMethods,
+  ...sessionMethods,
+  ...recordingMethods,
+  ...settingsMethods,
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+export { events, type EventName, type EventPayload, type Events } from './events.js';

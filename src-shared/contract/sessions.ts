@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { idSchema, sessionSchema } from '../domain.js';
+import { method } from './spec.js';
+
+const text = (label: string, max: number) => z.string().trim().max(max, `${label} must be at most ${max} characters`);
+
+export const sessionMethods = {
+  'sessions.list': method(z.object({ participantId: idSchema.optional() }).strict(), z.array(sessionSchema)),
+  'sessions.get': method(z.object({ id: idSchema }).strict(), sessionSchema),
+  'sessions.create': method(
+    z
+      .object({
+        participantId: idSchema,
+        protocol: text('Protocol', 200).min(1, 'Protocol must not be empty'),
+        operator: text('Operator', 200).min(1, 'Operator must not be empty'),
+        note: text('Note', 10_000).default(''),
+      })
+      .strict(),
+    sessionSchema,
+  ),
+  'sessions.updateNote': method(z.object({ id: idSchema, note: text('Note', 10_000) }).strict(), sessionSchema),
+} as const;

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * Pseudonymous participant code. Letters, digits and . _ - only, so that a real name with a space
+ * cannot slip in by habit and the code is safe in file names and CSV cells.
+ */
+export const participantCodeSchema = z
+  .string()
+  .trim()
+  .min(1, 'Participant code must not be empty')
+  .max(40, 'Participant code must be at most 40 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dot, dash or underscore only (a pseudonymous code, never a name)');
+
+export const idSchema = z.number().int().positive();
+
+export const participantSchema = z.object({
+  id: idSchema,
+  code: z.string(),
+  createdAt: z.string(),
+  sessionCount: z.number().int().nonnegative(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const SESSION_STATUSES = ['created', 'recording', 'completed', 'recovered', 'failed'] as const;
+export const sessionStatusSchema = z.enum(SESSION_STATUSES);
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+export const MEDIA_KINDS = ['recording', 'import'] as const;
+export const mediaFileSchema = z.object({
+  id: idSchema,
+  sessionId: idSchema,
+  kind: z.enum(MEDIA_KINDS),
+  fileName: z.string(),
+  mimeType: z.string(),
+  bytes: z.number().int().nonnegative(),
+  durationMs: z.number().nonnegative().nullable(),
+  hasVideo: z.boolean(),
+  hasAudio: z.boolean(),
+  createdAt: z.string(),
+});
+export type MediaFile = z.infer<typeof mediaFileSchema>;
+
+export const sessionSchema = z.object({
+  id: idSchema,
+  participantId: idSchema,
+  participantCode: z.string(),
+  protocol: z.string(),
+  operator: z.string(),
+  note: z.string(),
+  status: sessionStatusSchema,
+  /** Why a session is recovered or failed, in words for the user. */
+  statusDetail: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  durationMs: z.number().nonnegative().nullable(),
+  media: z.array(mediaFileSchema),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export const settingsSchema = z.object({
+  dataDir: z.string(),
+  /** A data folder chosen in Settings that takes effect at the next start. */
+  pendingDataDir: z.string().nullable(),
+  cameraId: z.string().nullable(),
+  microphoneId: z.string().nullable(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  dataDir: z.string(),
+  ffmpeg: z.string().nullable(),
+  schemaVersion: z.number().int(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
