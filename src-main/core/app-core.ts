@@ -8,6 +8,8 @@ import { participantHandlers } from './handlers/participants.js';
 import { recordingHandlers } from './handlers/recording.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { settingsHandlers } from './handlers/settings.js';
+import { InferenceService } from './inference/inference-service.js';
+import type { ProviderPreference } from './inference/providers.js';
 import { RecordingManager } from './recording/recording-manager.js';
 import { type CallContext, dispatch, type Handlers } from './rpc/dispatch.js';
 import { openDatabase } from './store/database.js';
@@ -28,6 +30,8 @@ export interface CoreOptions {
   dataDir: string;
   /** Skip the one-process-per-data-folder lock (tests that open a folder twice on purpose). */
   noLock?: boolean;
+  /** Execution provider preference for model inference (CLI --provider); default: per-platform order. */
+  provider?: ProviderPreference;
 }
 
 /**
@@ -51,6 +55,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     sessionChanged: (s) => events.emit('session.changed', s),
     progress: (p) => events.emit('recording.progress', p),
   });
+  let inference: Promise<InferenceService> | null = null;
   const services: CoreServices = {
     version: APP_VERSION,
     dataDir,
@@ -60,6 +65,10 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     settings: new SettingsRepo(db),
     recordings,
     events,
+    inference: () => {
+      inference ??= InferenceService.start({ provider: opts.provider });
+      return inference;
+    },
   };
   const handlers: Handlers = {
     ...participantHandlers(services),
@@ -84,6 +93,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
       if (closed) return;
       closed = true;
       await recordings.stopAll('The application was closed while recording; everything written before that was kept');
+      if (inference) await inference.then((svc) => svc.close(), () => undefined);
       db.close();
       releaseLock();
     },

@@ -4,6 +4,7 @@ import type { ParticipantsRepo } from './store/participants-repo.js';
 import type { SessionsRepo } from './store/sessions-repo.js';
 import type { SettingsRepo } from './store/settings-repo.js';
 import type { EventBus } from './event-bus.js';
+import type { InferenceService } from './inference/inference-service.js';
 
 /** What request handlers may use. Built once by createCore. */
 export interface CoreServices {
@@ -15,4 +16,6 @@ export interface CoreServices {
   settings: SettingsRepo;
   recordings: RecordingManager;
   events: EventBus;
+  /** The process-wide inference worker, started on first use and shared by live and offline analysis. */
+  inference(): Promise<InferenceService>;
 }
