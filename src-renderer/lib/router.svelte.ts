@@ -4,6 +4,8 @@ export type View = 'sessions' | 'capture' | 'review' | 'settings';
 class Router {
   view = $state<View>('sessions');
   sessionId = $state<number | null>(null);
+  /** Set while leaving the current view would cut something short (a recording); the nav says why. */
+  lockedReason = $state<string | null>(null);
 
   constructor() {
     this.readHash();
