@@ -16,4 +16,6 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   globalSetup: './e2e/fixtures/global-setup.ts',
   outputDir: 'out/e2e-results',
+  // Screenshot baselines are kept in the repository, one per platform (fonts differ between systems).
+  snapshotPathTemplate: '{testDir}/__screenshots__/{testFilePath}/{arg}-{platform}{ext}',
 });

@@ -61,7 +61,7 @@ test('records 5 s from the camera and microphone into one WebM with one video an
   await page.keyboard.press('Space');
   await expect.poll(() => page.getByLabel('Session recording').evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
   const before = await page.getByLabel('Session recording').evaluate((v: HTMLVideoElement) => v.currentTime);
-  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
   await expect.poll(() => page.getByLabel('Session recording').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(Math.min(before + 1, duration), 1);
 
   // The note is editable and survives a reload.

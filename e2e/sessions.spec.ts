@@ -16,10 +16,10 @@ test('the sessions list updates live, filters by participant and opens a new ses
   await expect(row.locator('[data-status]')).toHaveText('Not recorded');
   await expect(row.locator('[data-col="duration"]')).toHaveText('—');
 
-  const filter = watcher.getByLabel('Show sessions for');
+  const filter = watcher.getByTestId('filter-participant');
   await filter.selectOption({ label: 'P-0302' });
   await expect(row).toHaveCount(0);
-  await expect(watcher.getByText('No sessions for this participant.')).toBeVisible();
+  await expect(watcher.getByText('No sessions match these filters.')).toBeVisible();
   await filter.selectOption({ label: 'P-0301' });
   await expect(row).toBeVisible();
 

@@ -46,8 +46,8 @@ test('a session needs a participant, a protocol and an operator', async ({ openA
 
   await addParticipant(page, 'P-0002');
   await page.getByLabel('Participant', { exact: true }).selectOption({ label: 'P-0002' });
-  await page.getByLabel('Protocol').fill('   ');
-  await page.getByLabel('Operator').fill('RA-7');
+  await page.getByLabel('Protocol', { exact: true }).fill('   ');
+  await page.getByLabel('Operator', { exact: true }).fill('RA-7');
   await page.getByRole('button', { name: 'Create session' }).click();
   await expect(page.getByText('Protocol must not be empty')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Sessions', exact: true })).toBeVisible();

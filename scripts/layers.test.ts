@@ -11,7 +11,8 @@ const NODE = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}
 function files(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules') continue;
+    // Test files run under Node (vitest), never in the renderer bundle.
+    if (name === 'node_modules' || name.endsWith('.test.ts')) continue;
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) out.push(...files(full));
     else if (/\.(ts|svelte|mjs|js)$/.test(name)) out.push(full);

@@ -8,6 +8,16 @@ import { participantHandlers } from './handlers/participants.js';
 import { recordingHandlers } from './handlers/recording.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { settingsHandlers } from './handlers/settings.js';
+import { analysisHandlers } from './handlers/analysis.js';
+import { liveHandlers } from './handlers/live.js';
+import { LiveAnalysis } from './analysis/live-analysis.js';
+import { createAnalysisServices } from './analysis/analysis-services.js';
+import { labelHandlers } from './handlers/labels.js';
+import { reviewHandlers } from './handlers/review.js';
+import { sessionSearchHandlers } from './handlers/session-search.js';
+import { LabelsRepo } from './store/labels-repo.js';
+import { SqliteTimelineSource } from './review/sqlite-timeline-source.js';
+import { TimelineQuery } from './review/timeline-query.js';
 import { InferenceService } from './inference/inference-service.js';
 import type { ProviderPreference } from './inference/providers.js';
 import { RecordingManager } from './recording/recording-manager.js';
@@ -56,6 +66,23 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     progress: (p) => events.emit('recording.progress', p),
   });
   let inference: Promise<InferenceService> | null = null;
+  const startInference = (): Promise<InferenceService> => {
+    inference ??= InferenceService.start({ provider: opts.provider });
+    return inference;
+  };
+  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference });
+  const live = new LiveAnalysis({
+    db,
+    version: APP_VERSION,
+    sessions,
+    recordings,
+    runs: analysis.runs,
+    fused: analysis.fused,
+    episodes: analysis.episodes,
+    events,
+    inference: startInference,
+  });
+  const timeline = new SqliteTimelineSource(db);
   const services: CoreServices = {
     version: APP_VERSION,
     dataDir,
@@ -65,16 +92,23 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     settings: new SettingsRepo(db),
     recordings,
     events,
-    inference: () => {
-      inference ??= InferenceService.start({ provider: opts.provider });
-      return inference;
-    },
+    analysis,
+    live,
+    labels: new LabelsRepo(db),
+    timeline,
+    timelineQuery: new TimelineQuery(timeline),
+    inference: startInference,
   };
   const handlers: Handlers = {
     ...participantHandlers(services),
     ...sessionHandlers(services),
     ...recordingHandlers(services),
     ...settingsHandlers(services),
+    ...analysisHandlers(services),
+    ...labelHandlers(services),
+    ...reviewHandlers(services),
+    ...sessionSearchHandlers(services),
+    ...liveHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();
@@ -92,7 +126,10 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     close: async () => {
       if (closed) return;
       closed = true;
+      // Recordings first: finalizing them closes and fuses their live runs.
       await recordings.stopAll('The application was closed while recording; everything written before that was kept');
+      live.close();
+      await services.analysis.close();
       if (inference) await inference.then((svc) => svc.close(), () => undefined);
       db.close();
       releaseLock();

@@ -4,6 +4,11 @@ import type { ParticipantsRepo } from './store/participants-repo.js';
 import type { SessionsRepo } from './store/sessions-repo.js';
 import type { SettingsRepo } from './store/settings-repo.js';
 import type { EventBus } from './event-bus.js';
+import type { AnalysisServices } from './analysis/analysis-services.js';
+import type { LiveAnalysis } from './analysis/live-analysis.js';
+import type { LabelsRepo } from './store/labels-repo.js';
+import type { TimelineSource } from './review/timeline-source.js';
+import type { TimelineQuery } from './review/timeline-query.js';
 import type { InferenceService } from './inference/inference-service.js';
 
 /** What request handlers may use. Built once by createCore. */
@@ -16,6 +21,13 @@ export interface CoreServices {
   settings: SettingsRepo;
   recordings: RecordingManager;
   events: EventBus;
+  /** Analysis runs, fused timeline, episodes, clip import and CSV export. */
+  analysis: AnalysisServices;
+  /** Live face and voice analysis of sessions being captured. */
+  live: LiveAnalysis;
+  labels: LabelsRepo;
+  timeline: TimelineSource;
+  timelineQuery: TimelineQuery;
   /** The process-wide inference worker, started on first use and shared by live and offline analysis. */
   inference(): Promise<InferenceService>;
 }

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { idSchema, sessionSchema } from '../domain.js';
+import { analysisEvents } from './analysis.js';
+import { voiceEvents } from './voice.js';
 
 /** Events main pushes to every connected renderer. */
 export const events = {
   'session.changed': sessionSchema,
   'recording.progress': z.object({ sessionId: idSchema, bytesWritten: z.number(), chunks: z.number() }),
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  ...analysisEvents,
+  ...voiceEvents,
 } as const;
 
 export type Events = typeof events;

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
 import { participantMethods } from './participants.js';
+import { faceMethods } from './face.js';
+import { inferenceMethods } from './inference.js';
+import { voiceMethods } from './voice.js';
+import { analysisMethods, exportMethods, mediaImportMethods } from './analysis.js';
+import { labelMethods } from './labels.js';
+import { reviewMethods } from './review.js';
+import { sessionSearchMethods } from './session-search.js';
 import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
@@ -13,6 +20,15 @@ export const contract = {
   ...sessionMethods,
   ...recordingMethods,
   ...settingsMethods,
+  ...analysisMethods,
+  ...mediaImportMethods,
+  ...exportMethods,
+  ...labelMethods,
+  ...reviewMethods,
+  ...sessionSearchMethods,
+  ...faceMethods,
+  ...voiceMethods,
+  ...inferenceMethods,
 } as const;
 
 export type Contract = typeof contract;

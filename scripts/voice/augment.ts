@@ -1,0 +1,64 @@
+/** Seeded waveform augmentation for training dumps: the same seed gives the same copies on every machine. */
+
+/** mulberry32: small, fast, good enough for augmentation draws. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(rand: () => number): number {
+  const u = Math.max(rand(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+export interface AugmentConfig {
+  speed: [number, number];
+  gainDb: [number, number];
+  noiseProb: number;
+  /** Noise RMS, dB re full scale. */
+  noiseDbfs: [number, number];
+}
+
+const uniform = (rand: () => number, [a, b]: [number, number]): number => a + (b - a) * rand();
+
+/**
+ * One augmented copy: speed change by linear resampling (tempo and pitch together, like a faster or slower
+ * talker), a gain change, and white or pink-ish noise at a random level, as a room or a cheap microphone adds.
+ */
+export function augment(x: Float32Array, cfg: AugmentConfig, rand: () => number): Float32Array {
+  const speed = uniform(rand, cfg.speed);
+  const n = Math.floor(x.length / speed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const pos = i * speed;
+    const j = Math.floor(pos);
+    const f = pos - j;
+    out[i] = j + 1 < x.length ? x[j] * (1 - f) + x[j + 1] * f : x[Math.min(j, x.length - 1)];
+  }
+  const gain = 10 ** (uniform(rand, cfg.gainDb) / 20);
+  for (let i = 0; i < n; i++) out[i] *= gain;
+  if (rand() < cfg.noiseProb) {
+    const level = 10 ** (uniform(rand, cfg.noiseDbfs) / 20);
+    const pink = rand() < 0.5;
+    // Pink-ish noise: white noise through a one-pole low-pass, rescaled to unit RMS.
+    let state = 0;
+    const noise = new Float32Array(n);
+    let sq = 0;
+    for (let i = 0; i < n; i++) {
+      const w = gaussian(rand);
+      state = pink ? 0.97 * state + w : w;
+      noise[i] = state;
+      sq += state * state;
+    }
+    const scale = level / Math.sqrt(sq / n || 1);
+    for (let i = 0; i < n; i++) out[i] += noise[i] * scale;
+  }
+  for (let i = 0; i < n; i++) out[i] = Math.max(-1, Math.min(1, out[i]));
+  return out;
+}

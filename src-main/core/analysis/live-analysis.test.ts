@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FrameFaces } from '../../../src-shared/contract/face.js';
+import { bytesFromPcm } from '../../../src-shared/contract/voice.js';
+import { type AppCore, createCore } from '../app-core.js';
+import { decodeAudio16k } from '../media/audio-decode.js';
+import { decodeVideoFrames } from '../media/video-frames.js';
+import { faceSpeechClip } from '../test-support/face-speech-clip.js';
+import { chunksOf, makeWebm, tempDir } from '../test-support/make-media.js';
+
+let core: AppCore | null = null;
+afterEach(async () => {
+  await core?.close();
+  core = null;
+});
+
+function rgba(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array((rgb.length / 3) * 4);
+  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+    out[j] = rgb[i];
+    out[j + 1] = rgb[i + 1];
+    out[j + 2] = rgb[i + 2];
+    out[j + 3] = 255;
+  }
+  return out;
+}
+
+async function call<T>(c: AppCore, method: string, input: unknown): Promise<T> {
+  const r = await c.handle(method, input, { clientId: 'renderer' });
+  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+  return r.value as T;
+}
+
+const clip = await faceSpeechClip(4);
+
+describe('live analysis', () => {
+  it.skipIf('skip' in clip)('analyses preview frames without storing them, stores and fuses them while recording', async () => {
+    if ('skip' in clip) return;
+    core = await createCore({ dataDir: tempDir() });
+    const c = core;
+    const p = c.services.participants.create('P-live');
+    const s = c.services.sessions.create({ participantId: p.id, protocol: 'screening', operator: 'op', note: '' });
+    const frames: Array<{ tMs: number; width: number; height: number; rgba: Uint8Array }> = [];
+    for await (const f of decodeVideoFrames(clip.file, { rateHz: 10, maxShortSide: 360 })) frames.push({ tMs: f.tMs, width: f.width, height: f.height, rgba: rgba(f.rgb) });
+
+    // Preview: results come back, nothing is stored.
+    const preview = await call<{ results: FrameFaces[] }>(c, 'face.analyzeFrames', { sessionId: s.id, frames: [frames[0]] });
+    expect(preview.results[0].faces.length).toBeGreaterThan(0);
+    expect(c.services.analysis.runs.listForSession(s.id)).toHaveLength(0);
+
+    // Recording: a live run collects face and voice observations on the recording's clock.
+    await call(c, 'recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp8,opus' });
+    const withFace: boolean[] = [];
+    for (const f of frames) {
+      const r = await call<{ results: FrameFaces[] }>(c, 'face.analyzeFrames', { sessionId: s.id, frames: [f] });
+      withFace.push(r.results[0].faces.length > 0);
+    }
+    const windows: unknown[] = [];
+    const off = c.services.events.subscribe((name, payload) => name === 'voice.window' && windows.push(payload));
+    let seq = 0;
+    let t = 0;
+    for await (const block of decodeAudio16k(clip.file)) {
+      for (let i = 0; i < block.length; i += 4000) {
+        const part = block.slice(i, i + 4000);
+        await call(c, 'voice.block', { sessionId: s.id, seq: seq++, tStartMs: t, sampleRate: 16000, pcm: bytesFromPcm(part) });
+        t += (part.length / 16000) * 1000;
+      }
+    }
+    off();
+    const media = new Uint8Array(readFileSync(await makeWebm(path.join(tempDir(), 'rec.webm'), 4)));
+    for (const [i, chunk] of chunksOf(media, 64 * 1024).entries()) await call(c, 'recording.chunk', { sessionId: s.id, seq: i, data: chunk });
+    await call(c, 'recording.stop', { sessionId: s.id });
+
+    expect(withFace.filter(Boolean).length / withFace.length).toBeGreaterThanOrEqual(0.9);
+    expect(windows.length).toBeGreaterThanOrEqual(4);
+    const [run] = c.services.analysis.runs.listForSession(s.id);
+    expect(run).toMatchObject({ mode: 'live', status: 'complete' });
+    expect(run.models.map((m) => m.task)).toEqual(expect.arrayContaining(['face-detector', 'face-emotion', 'vad']));
+    const count = (table: string) => (c.services.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE run_id = ?`).get(run.id) as { n: number }).n;
+    expect(count('face_obs')).toBeGreaterThanOrEqual(frames.length * 0.9);
+    expect(count('voice_obs')).toBe(windows.length);
+    // Fused onto the 10 Hz grid over the recording's duration (about 4 s).
+    expect(count('fused')).toBeGreaterThan(30);
+  });
+
+  it('refuses frames whose byte length does not match their size, before any model runs', async () => {
+    core = await createCore({ dataDir: tempDir() });
+    const r = await core.handle('face.analyzeFrames', { sessionId: 1, frames: [{ tMs: 0, width: 4, height: 4, rgba: new Uint8Array(10) }] }, { clientId: 'x' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+});

@@ -1,0 +1,100 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { runCli } from '../cli.js';
+import { faceSpeechClip } from '../test-support/face-speech-clip.js';
+import { tempDir } from '../test-support/make-media.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+const csv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+
+let clip: { file: string } | { skip: string };
+beforeAll(async () => {
+  clip = await faceSpeechClip(6);
+}, 120_000);
+
+describe('affect CLI', () => {
+  it('answers usage errors with exit code 2 and the usage text', async () => {
+    for (const args of [['analyze'], ['analyze', 'x.mp4', '--provider', 'tpu'], ['export', '1'], ['export', '--all', '3', '--out', 'x'], ['analyze', '--bogus', 'x']]) {
+      const c = capture();
+      expect(await runCli(args, c.io)).toBe(2);
+      expect(c.err.join('\n')).toMatch(/Exit codes:/);
+    }
+  });
+
+  it('exits with 3 when another Affect Studio holds the data folder', async () => {
+    const dataDir = tempDir();
+    writeFileSync(path.join(dataDir, '.affect-studio.lock'), '1'); // process 1 is always alive
+    const c = capture();
+    expect(await runCli(['export', '--all', '--out', tempDir(), '--data-dir', dataDir], c.io)).toBe(3);
+    expect(c.err.join('\n')).toMatch(/already using the data folder .* use --data-dir/);
+  });
+
+  it('analyses a clip with the real models end to end and writes both CSVs; a bad clip fails alone (exit 1)', async (ctx) => {
+    if ('skip' in clip) return ctx.skip(clip.skip);
+    const dataDir = tempDir();
+    const outDir = tempDir();
+    const bad = path.join(tempDir(), 'broken.mov');
+    writeFileSync(bad, 'not a movie');
+    const c = capture();
+    const code = await runCli(['analyze', clip.file, bad, '--out', outDir, '--data-dir', dataDir, '--provider', 'cpu'], c.io);
+    expect(code, c.err.join('\n')).toBe(1);
+    const lines = c.out.map((l) => l.split('\t'));
+    expect(lines.map((l) => l[0])).toEqual(['ok', 'failed']);
+    expect(lines[1][6]).toMatch(/broken\.mov: Cannot read media file/);
+    const [, , sessionId, runId, timelineFile, summaryFile] = lines[0];
+
+    const timeline = csv(timelineFile);
+    expect(timeline.length).toBeGreaterThanOrEqual(59);
+    expect(timeline.length).toBeLessThanOrEqual(61);
+    expect(new Set(timeline.map((r) => r.run_id))).toEqual(new Set([runId]));
+    // franck.mp4 shows one face throughout; speech starts after 1.5 s of silence.
+    const withFace = timeline.filter((r) => r.face_present === '1').length / timeline.length;
+    expect(withFace).toBeGreaterThan(0.8);
+    const meanSpeechProb = (rows: Record<string, string>[]) => rows.reduce((a, r) => a + Number(r.speech_prob), 0) / rows.length;
+    const early = meanSpeechProb(timeline.filter((r) => Number(r.t_ms) < 1000));
+    const late = meanSpeechProb(timeline.filter((r) => Number(r.t_ms) >= 2500));
+    expect(late).toBeGreaterThan(0.6);
+    expect(early).toBeLessThan(late - 0.3);
+    expect(timeline.some((r) => r.speech === '1' && Number(r.t_ms) > 2500)).toBe(true);
+    for (const r of timeline) {
+      if (r.dominant === 'no estimate') {
+        expect(r.fused_p_neutral).toBe('');
+        expect(r.modalities).toBe('none');
+      } else {
+        const sum = EMOTIONS.reduce((a, e) => a + Number(r[`fused_p_${e}`]), 0);
+        expect(sum).toBeCloseTo(1, 4);
+        expect(EMOTIONS).toContain(r.dominant);
+        expect(Number(r.face_weight) + Number(r.voice_weight)).toBeCloseTo(1, 5);
+      }
+    }
+    const summary = csv(summaryFile);
+    expect(summary).toHaveLength(EMOTIONS.length);
+    expect(summary[0]).toMatchObject({ session_id: sessionId, run_id: runId, participant: 'imports', run_status: 'complete', provider: 'cpu' });
+    expect(summary[0].models).toMatch(/face-emotion-minixception@[0-9a-f]{64}/);
+    expect(summary[0].models).toMatch(/silero-vad-v5@[0-9a-f]{64}/);
+    expect(Number(summary[0].coverage_face_present)).toBeCloseTo(withFace, 5);
+    expect(Number(summary[0].analysed_s)).toBeCloseTo(timeline.length / 10, 5);
+
+    // export --all: the analysed session (the failed clip's session has no run and is only reported).
+    const out2 = tempDir();
+    const e = capture();
+    expect(await runCli(['export', '--all', '--out', out2, '--data-dir', dataDir], e.io)).toBe(0);
+    expect(e.out.filter((l) => l.startsWith('ok\t'))).toHaveLength(1);
+    const combined = csv(path.join(out2, 'sessions_summary.csv'));
+    expect(combined).toHaveLength(1);
+    expect(combined[0]).toMatchObject({ session_id: sessionId, run_id: runId });
+    expect(readFileSync(path.join(out2, path.basename(timelineFile)), 'utf8')).toBe(readFileSync(timelineFile, 'utf8'));
+    // Naming the session without a run is a failure a script can see.
+    const f = capture();
+    expect(await runCli(['export', String(Number(sessionId) + 1), '--out', out2, '--data-dir', dataDir], f.io)).toBe(1);
+    expect(f.out[0]).toMatch(/^failed\t/);
+  }, 180_000);
+});

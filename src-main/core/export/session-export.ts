@@ -1,0 +1,313 @@
+/**
+ * Per-session CSV files (`<session>_timeline.csv`, `<session>_summary.csv`) and batch export with a combined
+ * summary, column by column as documented in docs/csv.md. Every file names the analysis run it comes from.
+ * Files are written to `<name>.part` and renamed when complete, so a failed export leaves no half file.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
+import { analysisParamsSchema } from '../../../src-shared/analysis.js';
+import type { MediaFile, Session } from '../../../src-shared/domain.js';
+import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { ApiError } from '../../../src-shared/errors.js';
+import { runSummary } from '../analysis/run-summary.js';
+import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
+import type { Db } from '../store/database.js';
+import type { EpisodesRepo } from '../store/episodes-repo.js';
+import type { FusedRepo } from '../store/fused-repo.js';
+import type { SessionsRepo } from '../store/sessions-repo.js';
+import { type Cell, CsvWriter, Text } from './csv.js';
+
+export interface ExportDeps {
+  db: Db;
+  sessions: SessionsRepo;
+  runs: AnalysisRunsRepo;
+  fused: FusedRepo;
+  episodes: EpisodesRepo;
+}
+
+export interface ExportOptions {
+  /** UTF-8 byte-order mark for Excel (default off: R and pandas read plain UTF-8 best). */
+  bom?: boolean;
+}
+
+const FACE_P = EMOTIONS.map((e) => `face_p_${e}`);
+const VOICE_P = EMOTIONS.map((e) => `voice_p_${e}`);
+const FUSED_P = EMOTIONS.map((e) => `fused_p_${e}`);
+const VOICE_FEATURES: ReadonlyArray<[string, string]> = [
+  ['voice_f0_mean_hz', 'f0_mean_hz'],
+  ['voice_f0_sd_st', 'f0_sd_st'],
+  ['voice_loudness_mean', 'loudness_mean'],
+  ['voice_jitter_local', 'jitter_local'],
+  ['voice_shimmer_local_db', 'shimmer_local_db'],
+  ['voice_hnr_db', 'hnr_db'],
+  ['voice_alpha_ratio_db', 'alpha_ratio_db'],
+  ['voice_voiced_ratio', 'voiced_ratio'],
+];
+
+/** Timeline columns, in order. Stable: docs/csv.md documents each; add at the end, never rename. */
+export const TIMELINE_COLUMNS: readonly string[] = [
+  'session_id',
+  'run_id',
+  't_ms',
+  't_s',
+  'face_present',
+  'face_reliable',
+  'face_track_id',
+  'face_box_x',
+  'face_box_y',
+  'face_box_w',
+  'face_box_h',
+  'face_det_score',
+  'face_unreliable_reasons',
+  ...FACE_P,
+  'speech',
+  'speech_prob',
+  ...VOICE_FEATURES.map(([c]) => c),
+  ...VOICE_P,
+  'voice_p_calm',
+  ...FUSED_P,
+  'dominant',
+  'valence',
+  'arousal',
+  'modalities',
+  'face_weight',
+  'voice_weight',
+];
+
+const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'software_version', 'provider', 'provider_detail', 'models', 'media_file', 'grid_step_ms', 'smoothing_half_life_ms', 'episode_min_duration_s'];
+const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
+const EMOTION_FIGURES = ['dominant_share', 'mean_probability', 'episode_count', 'episodes_per_hour', 'episode_total_s', 'episode_longest_s'];
+
+export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES];
+export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
+  'session_id',
+  'participant',
+  'protocol',
+  ...RUN_COLUMNS,
+  ...COVERAGE_COLUMNS,
+  ...EMOTIONS.flatMap((e) => EMOTION_FIGURES.map((f) => `${e}_${f}`)),
+];
+
+export const COMBINED_SUMMARY_FILE = 'sessions_summary.csv';
+
+/** `session-<id>_<participant code>`: codes are letters, digits, . _ - only, so this is a safe file name. */
+export function sessionFileStem(session: Pick<Session, 'id' | 'participantCode'>): string {
+  return `session-${session.id}_${session.participantCode.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+
+const seconds = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
+
+/** The run an export uses: the given one (any status), else the session's newest complete run. */
+export function exportRunFor(d: ExportDeps, session: Session, runId?: number): AnalysisRun {
+  if (runId !== undefined) {
+    const run = d.runs.get(runId);
+    if (run.sessionId !== session.id) throw new ApiError('invalid_input', `Run ${runId} belongs to session ${run.sessionId}, not ${session.id}`);
+    return run;
+  }
+  const run = d.runs.latestComplete(session.id);
+  if (!run) throw new ApiError('conflict', `Session ${session.id} (${session.participantCode}) has no complete analysis run to export`);
+  return run;
+}
+
+function mediaOf(session: Session, run: AnalysisRun): MediaFile | null {
+  return session.media.find((m) => m.id === run.mediaFileId) ?? null;
+}
+
+async function writeAtomically(file: string, header: readonly string[], opts: ExportOptions, body: (w: CsvWriter) => Promise<void>): Promise<string> {
+  const part = `${file}.part`;
+  const w = new CsvWriter(part, header, { bom: opts.bom });
+  try {
+    await body(w);
+    await w.close();
+  } catch (e) {
+    await w.abort();
+    rmSync(part, { force: true });
+    throw e;
+  }
+  renameSync(part, file);
+  return file;
+}
+
+const PAGE = 4096;
+
+/** One row per grid step of the run, streamed page by page from a join of fused rows and their observations. */
+export async function writeTimelineCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}): Promise<string> {
+  const media = mediaOf(session, run);
+  const hasVideo = media ? media.hasVideo : true;
+  const faceP = EMOTIONS.map((e) => `fo.p_${e}`);
+  const voiceP = [...EMOTIONS.map((e) => `vo.p_${e}`), 'vo.p_calm'];
+  const fusedP = EMOTIONS.map((e) => `f.p_${e}`);
+  const voiceCols = ['vo.speech_prob', ...VOICE_FEATURES.map(([, c]) => `vo.${c}`), ...voiceP];
+  const stmt = d.db
+    .prepare(
+      `SELECT f.t_ms, f.face_state, fo.track_id, fo.box_x, fo.box_y, fo.box_w, fo.box_h, fo.det_score, fo.unreliable_reasons, ${faceP.join(', ')},
+              f.speech, ${voiceCols.join(', ')}, ${fusedP.join(', ')}, f.dominant, f.valence, f.arousal, f.face_weight, f.voice_weight
+       FROM fused f LEFT JOIN face_obs fo ON fo.id = f.face_obs_id
+       LEFT JOIN voice_obs vo ON vo.run_id = f.run_id AND vo.t_ms = f.voice_t_ms
+       WHERE f.run_id = ? AND f.t_ms > ? ORDER BY f.t_ms LIMIT ?`,
+    )
+    .raw();
+  return writeAtomically(file, TIMELINE_COLUMNS, opts, async (w) => {
+    let after = -1;
+    for (;;) {
+      const rows = stmt.all(run.id, after, PAGE) as Array<Array<number | string | null>>;
+      for (const r of rows) {
+        let i = 0;
+        const next = (): number | string | null => r[i++];
+        const tMs = next() as number;
+        const faceState = next() as number;
+        const face = hasVideo && faceState > 0;
+        const trackId = next();
+        const box = [next(), next(), next(), next()];
+        const det = next();
+        const reasons = next() as string | null;
+        const fp = EMOTIONS.map(() => next());
+        const speech = next() as number | null;
+        const speechProb = next();
+        const feats = VOICE_FEATURES.map(() => next());
+        const vp = EMOTIONS.map(() => next());
+        const calm = next();
+        const fused = EMOTIONS.map(() => next());
+        const dominant = next() as string | null;
+        const valence = next();
+        const arousal = next();
+        const fw = next() as number;
+        const vw = next() as number;
+        const cells: Array<Cell | Text> = [
+          session.id,
+          run.id,
+          tMs,
+          tMs / 1000,
+          hasVideo ? face : null,
+          hasVideo ? faceState === 2 : null,
+          face ? trackId : null,
+          ...box.map((b) => (face ? b : null)),
+          face ? det : null,
+          face ? new Text((reasons ?? '').replace(/,/g, ';')) : null,
+          ...fp.map((p) => (face ? p : null)),
+          speech === null ? null : speech === 1,
+          speechProb,
+          ...feats,
+          ...vp,
+          calm,
+          ...fused,
+          dominant === null ? new Text('no estimate') : new Text(dominant),
+          valence,
+          arousal,
+          new Text([fw > 0 ? 'face' : '', vw > 0 ? 'voice' : ''].filter(Boolean).join('+') || 'none'),
+          fw,
+          vw,
+        ] as Array<Cell | Text>;
+        await w.write(cells);
+      }
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1][0] as number;
+    }
+  });
+}
+
+function runCells(run: AnalysisRun, media: MediaFile | null): Array<Cell | Text> {
+  const params = analysisParamsSchema.safeParse(run.params ?? {});
+  const p = params.success ? params.data : null;
+  return [
+    run.id,
+    new Text(run.status),
+    new Text(run.mode),
+    new Text(run.startedAt),
+    new Text(run.softwareVersion),
+    run.provider === null ? null : new Text(run.provider),
+    run.providerDetail === null ? null : new Text(run.providerDetail),
+    new Text(run.models.map((m) => `${m.id}@${m.sha256}`).join(';')),
+    media ? new Text(media.fileName) : null,
+    p ? p.fusion.gridStepMs : null,
+    p ? p.fusion.halfLifeMs : null,
+    p ? p.episodes.minDurationMs / 1000 : null,
+  ];
+}
+
+function coverageCells(s: RunSummary): Cell[] {
+  return [s.analysedMs / 1000, s.coverage.faceReliable, s.coverage.facePresent, s.coverage.speech, s.coverage.anyEstimate];
+}
+
+function emotionCells(e: RunSummary['emotions'][number]): Cell[] {
+  return [e.dominantShare, e.meanProbability, e.episodeCount, e.episodesPerHour, e.episodeTotalMs / 1000, e.episodeLongestMs / 1000];
+}
+
+export function summaryOf(d: ExportDeps, session: Session, run: AnalysisRun): RunSummary {
+  const media = mediaOf(session, run);
+  return runSummary(d, run.id, { hasVideo: media ? media.hasVideo : true, hasAudio: media ? media.hasAudio : true });
+}
+
+/** One row per emotion; session, run and coverage columns repeat on every row so the file stands alone (tidy). */
+export async function writeSummaryCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}, summary = summaryOf(d, session, run)): Promise<string> {
+  const head: Array<Cell | Text> = [session.id, new Text(session.participantCode), new Text(session.protocol), ...runCells(run, mediaOf(session, run)), ...coverageCells(summary)];
+  return writeAtomically(file, SUMMARY_COLUMNS, opts, async (w) => {
+    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e)]);
+  });
+}
+
+export interface SessionExport {
+  sessionId: number;
+  runId: number;
+  timeline: string;
+  summary: string;
+}
+
+/** Writes both files of one session into `outDir`. */
+export async function exportSession(d: ExportDeps, sessionId: number, outDir: string, opts: ExportOptions & { runId?: number } = {}): Promise<SessionExport & { run: AnalysisRun; session: Session; summaryData: RunSummary }> {
+  const session = d.sessions.get(sessionId);
+  const run = exportRunFor(d, session, opts.runId);
+  ensureDir(outDir);
+  const stem = sessionFileStem(session);
+  const timeline = await writeTimelineCsv(d, session, run, path.join(outDir, `${stem}_timeline.csv`), opts);
+  const summaryData = summaryOf(d, session, run);
+  const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData);
+  return { sessionId, runId: run.id, timeline, summary, run, session, summaryData };
+}
+
+export function ensureDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ApiError('invalid_input', `${dir} exists and is not a folder`);
+  mkdirSync(dir, { recursive: true });
+}
+
+export interface BatchExport {
+  folder: string;
+  sessions: SessionExport[];
+  combinedSummary: string | null;
+  skipped: Array<{ sessionId: number; message: string }>;
+}
+
+/**
+ * Exports many sessions into one folder, each with its newest complete run, plus `sessions_summary.csv` with
+ * one row per exported session. Sessions without a complete run are listed as skipped, not fatal.
+ */
+export async function exportSessions(d: ExportDeps, sessionIds: readonly number[], outDir: string, opts: ExportOptions = {}): Promise<BatchExport> {
+  ensureDir(outDir);
+  const done: Array<Awaited<ReturnType<typeof exportSession>>> = [];
+  const skipped: BatchExport['skipped'] = [];
+  for (const id of sessionIds) {
+    try {
+      done.push(await exportSession(d, id, outDir, opts));
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      skipped.push({ sessionId: id, message: e.message });
+    }
+  }
+  let combinedSummary: string | null = null;
+  if (done.length) {
+    combinedSummary = await writeAtomically(path.join(outDir, COMBINED_SUMMARY_FILE), COMBINED_SUMMARY_COLUMNS, opts, async (w) => {
+      for (const x of done) {
+        await w.write([
+          x.session.id,
+          new Text(x.session.participantCode),
+          new Text(x.session.protocol),
+          ...runCells(x.run, mediaOf(x.session, x.run)),
+          ...coverageCells(x.summaryData),
+          ...x.summaryData.emotions.flatMap(emotionCells),
+        ]);
+      }
+    });
+  }
+  return { folder: outDir, sessions: done.map(({ sessionId, runId, timeline, summary }) => ({ sessionId, runId, timeline, summary })), combinedSummary, skipped };
+}

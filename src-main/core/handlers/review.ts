@@ -1,0 +1,25 @@
+import type { CoreServices } from '../core-services.js';
+import { reviewMedia } from '../review/media-info.js';
+import { pickRun } from '../review/timeline-query.js';
+import type { Handlers } from '../rpc/dispatch.js';
+import { ApiError } from '../../../src-shared/errors.js';
+
+export function reviewHandlers(s: CoreServices): Pick<Handlers, 'review.media' | 'review.timeline' | 'review.overlay'> {
+  return {
+    'review.media': ({ sessionId }) => {
+      const session = s.sessions.get(sessionId);
+      return reviewMedia(s.dataDir, sessionId, session.media, () => {
+        const run = pickRun(s.timeline.runs(sessionId).filter((r) => r.mode === 'offline'));
+        return run ? s.timeline.frameTimes(run.id, 300) : [];
+      });
+    },
+    'review.timeline': ({ sessionId, ...req }) => {
+      s.sessions.get(sessionId);
+      return s.timelineQuery.timeline(sessionId, req);
+    },
+    'review.overlay': ({ sessionId, runId, fromMs, toMs }) => {
+      if (!s.timeline.runs(sessionId).some((r) => r.id === runId)) throw new ApiError('not_found', `Analysis run ${runId} does not belong to session ${sessionId}`);
+      return { frames: s.timeline.overlay(runId, fromMs, toMs) };
+    },
+  };
+}

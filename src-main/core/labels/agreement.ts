@@ -1,0 +1,67 @@
+/**
+ * Agreement between two raters, or a rater and the model, over one or more sessions: each session's tiers
+ * are put on a time grid (src-shared/labels/agreement-grid.ts), the per-session confusion matrices are
+ * pooled by adding them, and Cohen's kappa is computed per session and on the pooled matrix.
+ */
+import type { AgreementResult, AgreementSide } from '../../../src-shared/contract/labels.js';
+import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { type ModelSample, NO_LABEL, type PairCounts, raterVsModel, raterVsRater } from '../../../src-shared/labels/agreement-grid.js';
+import { addConfusions, cohensKappa, type Confusion, confusionMatrix } from '../../../src-shared/labels/kappa.js';
+import type { Segment } from '../../../src-shared/labels/segments.js';
+
+export interface AgreementSources {
+  vocabulary(): string[];
+  participantCode(sessionId: number): string;
+  /** The rater's segments in a session, or null when the session has no tier for that rater. */
+  tier(sessionId: number, rater: string): Segment[] | null;
+  /** The model's fused grid for a session, or null when it has no analysis with a fused timeline. */
+  model(sessionId: number): { gridStepMs: number; samples: ModelSample[] } | null;
+}
+
+export interface AgreementRequest {
+  sessionIds: number[];
+  a: AgreementSide;
+  b: AgreementSide;
+  gridMs: number;
+  includeUnlabelled: boolean;
+}
+
+const noSkips = () => ({ onlyA: 0, onlyB: 0, modelUnreliable: 0, notModelClass: 0 });
+
+export function computeAgreement(src: AgreementSources, req: AgreementRequest): AgreementResult {
+  if (req.a.kind !== 'rater') throw new Error('Side A must be a rater');
+  const raterA = req.a.rater;
+  const categories = req.b.kind === 'model' ? [...EMOTIONS] : [...src.vocabulary(), ...(req.includeUnlabelled ? [NO_LABEL] : [])];
+  let gridMs = req.gridMs;
+  const perSession: AgreementResult['perSession'] = [];
+  const matrices: Confusion[] = [];
+  const totalSkipped = noSkips();
+
+  for (const sessionId of req.sessionIds) {
+    const participantCode = src.participantCode(sessionId);
+    const a = src.tier(sessionId, raterA);
+    let counts: PairCounts | null = null;
+    let missing: string | null = null;
+    if (!a) missing = `no tier for rater "${raterA}"`;
+    else if (req.b.kind === 'rater') {
+      const b = src.tier(sessionId, req.b.rater);
+      if (!b) missing = `no tier for rater "${req.b.rater}"`;
+      else counts = raterVsRater(a, b, { stepMs: req.gridMs, includeUnlabelled: req.includeUnlabelled });
+    } else {
+      const model = src.model(sessionId);
+      if (!model) missing = 'not analysed (no fused timeline)';
+      else {
+        gridMs = model.gridStepMs;
+        counts = raterVsModel(a, model.samples);
+      }
+    }
+    const c = confusionMatrix(counts?.pairs ?? [], categories);
+    const k = cohensKappa(c);
+    const skipped = counts?.skipped ?? noSkips();
+    for (const key of Object.keys(totalSkipped) as (keyof typeof totalSkipped)[]) totalSkipped[key] += skipped[key];
+    if (counts) matrices.push(c);
+    perSession.push({ sessionId, participantCode, missing, skipped, ...k });
+  }
+  const pooled = addConfusions(matrices, categories);
+  return { ...cohensKappa(pooled), gridMs, categories: pooled.categories, matrix: pooled.matrix, skipped: totalSkipped, perSession };
+}

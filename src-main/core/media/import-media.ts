@@ -1,0 +1,140 @@
+/**
+ * Importing existing clips into a session: each file is checked (type, size, ffprobe can read it and finds a
+ * video or audio stream) before a byte is copied, then copied into the session folder under a safe unique
+ * name and listed as media kind 'import'. Files are independent: one unreadable clip gets its own message and
+ * the others go in.
+ */
+import { constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { MediaFile } from '../../../src-shared/domain.js';
+import { nowIso } from '../store/time.js';
+import { writeAudit } from '../store/audit-log.js';
+import type { Db } from '../store/database.js';
+import type { SessionsRepo } from '../store/sessions-repo.js';
+import { sessionFolder } from '../recording/session-folder.js';
+import { probeMedia } from './ffmpeg.js';
+
+export const IMPORT_TYPES: Readonly<Record<string, string>> = {
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.mkv': 'video/x-matroska',
+  '.avi': 'video/x-msvideo',
+};
+
+export const IMPORT_EXTENSIONS = Object.keys(IMPORT_TYPES);
+
+/** Far above any session recording, far below filling a disk by mistake. */
+export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
+
+export type ImportOutcome = { fileName: string; ok: true; media: MediaFile } | { fileName: string; ok: false; message: string };
+
+/** Letters, digits, dot, dash, underscore; at most 100 characters; keeps the extension. */
+export function safeFileName(name: string): string {
+  const ext = path.extname(name).toLowerCase();
+  const base = path
+    .basename(name, path.extname(name))
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._-]+/, '')
+    .slice(0, 90);
+  return `${base || 'clip'}${ext}`;
+}
+
+function uniqueName(folder: string, wanted: string, taken: Set<string>): string {
+  const ext = path.extname(wanted);
+  const base = path.basename(wanted, ext);
+  let name = wanted;
+  for (let i = 2; taken.has(name.toLowerCase()) || existsSync(path.join(folder, name)); i++) name = `${base}-${i}${ext}`;
+  return name;
+}
+
+export interface ImportDeps {
+  db: Db;
+  dataDir: string;
+  sessions: SessionsRepo;
+}
+
+/** Checks one file without touching the session; returns what it holds or a message for the user. */
+export async function checkImportable(file: string, displayName = path.basename(file)): Promise<
+  { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string } | { ok: false; message: string }
+> {
+  const ext = path.extname(displayName).toLowerCase();
+  const mimeType = IMPORT_TYPES[ext];
+  if (!mimeType) return { ok: false, message: `${displayName}: not a supported clip type (use ${IMPORT_EXTENSIONS.join(', ')})` };
+  let bytes: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return { ok: false, message: `${displayName}: not a file` };
+    bytes = st.size;
+  } catch {
+    return { ok: false, message: `${displayName}: file not found` };
+  }
+  if (bytes === 0) return { ok: false, message: `${displayName}: the file is empty` };
+  if (bytes > MAX_IMPORT_BYTES) return { ok: false, message: `${displayName}: larger than ${MAX_IMPORT_BYTES / 1024 ** 3} GiB` };
+  try {
+    const probe = await probeMedia(file);
+    const hasVideo = probe.streams.some((s) => s.type === 'video');
+    const hasAudio = probe.streams.some((s) => s.type === 'audio');
+    if (!hasVideo && !hasAudio) return { ok: false, message: `${displayName}: no video or audio stream in the file` };
+    return { ok: true, durationMs: probe.durationMs, hasVideo, hasAudio, bytes, mimeType };
+  } catch (e) {
+    return { ok: false, message: `${displayName}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/**
+ * Imports files (paths on this machine) into a session. `names` optionally gives the name each file is
+ * known by (an upload's original name); otherwise its own base name is used.
+ */
+export async function importMediaFiles(deps: ImportDeps, sessionId: number, files: readonly string[], opts: { names?: readonly string[]; actor?: string; move?: boolean } = {}): Promise<ImportOutcome[]> {
+  deps.sessions.get(sessionId); // not_found before anything else
+  const folder = sessionFolder(deps.dataDir, sessionId);
+  mkdirSync(folder, { recursive: true });
+  const taken = new Set(deps.sessions.get(sessionId).media.map((m) => m.fileName.toLowerCase()));
+  const out: ImportOutcome[] = [];
+  for (const [i, file] of files.entries()) {
+    const displayName = opts.names?.[i] ?? path.basename(file);
+    const checked = await checkImportable(file, displayName);
+    if (!checked.ok) {
+      out.push({ fileName: displayName, ok: false, message: checked.message });
+      continue;
+    }
+    const name = uniqueName(folder, safeFileName(displayName), taken);
+    const target = path.join(folder, name);
+    const part = `${target}.part`;
+    try {
+      if (opts.move) renameSync(file, part);
+      // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
+      else copyFileSync(file, part, constants.COPYFILE_FICLONE);
+      renameSync(part, target);
+    } catch (e) {
+      rmSync(part, { force: true });
+      out.push({ fileName: displayName, ok: false, message: `${displayName}: could not copy into the session folder (${e instanceof Error ? e.message : String(e)})` });
+      continue;
+    }
+    taken.add(name.toLowerCase());
+    const media = deps.db.transaction(() => {
+      const m = deps.sessions.addMedia({
+        sessionId,
+        kind: 'import',
+        fileName: name,
+        mimeType: checked.mimeType,
+        bytes: checked.bytes,
+        durationMs: checked.durationMs,
+        hasVideo: checked.hasVideo,
+        hasAudio: checked.hasAudio,
+      });
+      writeAudit(deps.db, { actor: opts.actor ?? 'operator', action: 'media.import', entity: 'session', entityId: sessionId, detail: { fileName: name, originalName: displayName } });
+      // A session made from imported clips is complete as soon as it has media: its duration is the clip's.
+      if (deps.sessions.get(sessionId).status === 'created') {
+        deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: `Imported clip ${displayName}` });
+      }
+      return m;
+    })();
+    out.push({ fileName: displayName, ok: true, media });
+  }
+  return out;
+}

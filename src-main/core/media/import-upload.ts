@@ -1,0 +1,92 @@
+/**
+ * Clips uploaded from the renderer in chunks (the same way in Electron and in browser mode, where a page
+ * cannot hand over a file path). Bytes land in <session>/.incoming/<upload id>.part, nowhere else; on finish
+ * the file goes through the same checks as a path import and is moved into the session folder, or deleted
+ * with a message when it is not a readable clip.
+ */
+import { randomUUID } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../../src-shared/errors.js';
+import { sessionFolder } from '../recording/session-folder.js';
+import { type ImportDeps, type ImportOutcome, importMediaFiles, IMPORT_EXTENSIONS, IMPORT_TYPES, MAX_IMPORT_BYTES } from './import-media.js';
+
+interface Upload {
+  id: string;
+  sessionId: number;
+  fileName: string;
+  size: number;
+  file: string;
+  fd: number;
+  written: number;
+  nextSeq: number;
+}
+
+export class ImportUploads {
+  private readonly uploads = new Map<string, Upload>();
+
+  constructor(private readonly deps: ImportDeps) {}
+
+  begin(sessionId: number, fileName: string, size: number): { uploadId: string } {
+    this.deps.sessions.get(sessionId);
+    const ext = path.extname(fileName).toLowerCase();
+    if (!IMPORT_TYPES[ext]) throw new ApiError('invalid_input', `${fileName}: not a supported clip type (use ${IMPORT_EXTENSIONS.join(', ')})`);
+    if (size <= 0) throw new ApiError('invalid_input', `${fileName}: the file is empty`);
+    if (size > MAX_IMPORT_BYTES) throw new ApiError('invalid_input', `${fileName}: larger than ${MAX_IMPORT_BYTES / 1024 ** 3} GiB`);
+    const dir = path.join(sessionFolder(this.deps.dataDir, sessionId), '.incoming');
+    mkdirSync(dir, { recursive: true });
+    const id = randomUUID();
+    const file = path.join(dir, `${id}.part`);
+    const fd = openSync(file, 'wx');
+    this.uploads.set(id, { id, sessionId, fileName, size, file, fd, written: 0, nextSeq: 0 });
+    return { uploadId: id };
+  }
+
+  private get(id: string): Upload {
+    const u = this.uploads.get(id);
+    if (!u) throw new ApiError('not_found', 'This upload does not exist or has already finished');
+    return u;
+  }
+
+  /** Appends a chunk; chunks are numbered from 0 and a resent one is ignored, so a retry cannot corrupt the file. */
+  chunk(id: string, seq: number, data: Uint8Array): { received: number } {
+    const u = this.get(id);
+    if (seq < u.nextSeq) return { received: u.written };
+    if (seq > u.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${u.nextSeq}`);
+    if (u.written + data.byteLength > u.size) {
+      this.abort(id);
+      throw new ApiError('invalid_input', `${u.fileName}: more bytes than announced; upload cancelled`);
+    }
+    let off = 0;
+    while (off < data.byteLength) off += writeSync(u.fd, data, off, data.byteLength - off);
+    u.written += data.byteLength;
+    u.nextSeq++;
+    return { received: u.written };
+  }
+
+  async finish(id: string, actor = 'operator'): Promise<ImportOutcome> {
+    const u = this.get(id);
+    this.uploads.delete(id);
+    closeSync(u.fd);
+    try {
+      if (u.written !== u.size) return { fileName: u.fileName, ok: false, message: `${u.fileName}: upload incomplete (${u.written} of ${u.size} bytes)` };
+      const [r] = await importMediaFiles(this.deps, u.sessionId, [u.file], { names: [u.fileName], actor, move: true });
+      return r;
+    } finally {
+      rmSync(u.file, { force: true });
+    }
+  }
+
+  abort(id: string): void {
+    const u = this.uploads.get(id);
+    if (!u) return;
+    this.uploads.delete(id);
+    closeSync(u.fd);
+    rmSync(u.file, { force: true });
+  }
+
+  /** Drops every unfinished upload (core closing). */
+  abortAll(): void {
+    for (const id of [...this.uploads.keys()]) this.abort(id);
+  }
+}

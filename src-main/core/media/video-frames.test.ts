@@ -1,0 +1,71 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test-support/make-media.js';
+import { runFfmpeg } from './ffmpeg.js';
+import { decodeVideoFrames, VideoDecodeError } from './video-frames.js';
+
+/** Frame times of the variable-rate clip: 30 fps, a 500 ms pause after frame 9, then 10 fps from frame 20. */
+const VFR_TIMES = Array.from({ length: 30 }, (_, n) => (n < 10 ? n * 33 : n < 20 ? n * 33 + 500 : 19 * 33 + 500 + (n - 19) * 100));
+
+async function makeVfrClip(file: string): Promise<void> {
+  // settb=1/1000 makes one pts tick a millisecond, so the expression is the frame time in ms.
+  const expr = `if(lt(N,10),N*33,if(lt(N,20),N*33+500,${19 * 33 + 500}+(N-19)*100))`;
+  await runFfmpeg([
+    '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30', '-frames:v', '30',
+    '-vf', `settb=1/1000,setpts='${expr}'`, '-vsync', 'vfr', '-r', '1000', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file,
+  ]);
+}
+
+async function collect(file: string, opts = {}) {
+  const frames = [];
+  for await (const f of decodeVideoFrames(file, opts)) frames.push(f);
+  return frames;
+}
+
+describe('decodeVideoFrames', () => {
+  it('gives every frame of a variable-frame-rate clip its own media time', async () => {
+    const file = path.join(tempDir(), 'vfr.mkv');
+    await makeVfrClip(file);
+    const frames = await collect(file);
+    expect(frames.map((f) => Math.round(f.tMs))).toEqual(VFR_TIMES);
+    expect(frames[0]).toMatchObject({ width: 320, height: 240, index: 0 });
+    expect(frames[0].rgb.byteLength).toBe(320 * 240 * 3);
+  });
+
+  it('samples at an analysis rate by keeping the first original frame of each bin', async () => {
+    const file = path.join(tempDir(), 'vfr.mkv');
+    await makeVfrClip(file);
+    const times = (await collect(file, { rateHz: 10 })).map((f) => Math.round(f.tMs));
+    const expected = VFR_TIMES.filter((t, i) => i === 0 || Math.floor(t / 100) > Math.floor(VFR_TIMES[i - 1] / 100));
+    expect(times).toEqual(expected);
+  });
+
+  it('downscales so the short side is at most 480 px, keeping the aspect ratio', async () => {
+    const file = path.join(tempDir(), 'hd.mp4');
+    await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=5', '-frames:v', '3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+    const frames = await collect(file);
+    expect(frames).toHaveLength(3);
+    expect([frames[0].width, frames[0].height]).toEqual([854, 480]);
+    expect(frames.map((f) => Math.round(f.tMs))).toEqual([0, 200, 400]);
+  });
+
+  it('stops ffmpeg when cancelled and says why', async () => {
+    const file = path.join(tempDir(), 'long.mkv');
+    await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=30', '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', file]);
+    const ac = new AbortController();
+    let n = 0;
+    await expect(
+      (async () => {
+        for await (const _ of decodeVideoFrames(file, { signal: ac.signal })) if (++n === 5) ac.abort();
+      })(),
+    ).rejects.toThrow(/cancelled/);
+    expect(n).toBe(5);
+  });
+
+  it('refuses a file that is not media with ffmpeg’s reason', async () => {
+    const file = path.join(tempDir(), 'notes.mp4');
+    writeFileSync(file, 'not a video');
+    await expect(collect(file)).rejects.toBeInstanceOf(VideoDecodeError);
+  });
+});

@@ -1,0 +1,130 @@
+import { EMOTIONS } from '../../../src-shared/emotions.js';
+import type { OverlayFrame } from '../../../src-shared/contract/review.js';
+import type { Db } from '../store/database.js';
+import type { EpisodeMark, FusedColumns, ProbColumns, ReviewRun, TimelineSource } from './timeline-source.js';
+
+const P = EMOTIONS.map((e) => `p_${e}`);
+
+function tableExists(db: Db, name: string): boolean {
+  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+}
+
+function gridStepOf(params: string): number | null {
+  try {
+    const p = JSON.parse(params) as { fusion?: { gridStepMs?: unknown } };
+    return typeof p.fusion?.gridStepMs === 'number' ? p.fusion.gridStepMs : null;
+  } catch {
+    return null;
+  }
+}
+
+const num = (v: number | null | undefined): number => (v === null || v === undefined ? NaN : v);
+
+/**
+ * Reads observation tables of the store (face_obs/face_frame: migration 004, fused/episode: 006, voice:
+ * voice_obs when present). A table the data folder does not have yet reads as empty.
+ */
+export class SqliteTimelineSource implements TimelineSource {
+  constructor(private readonly db: Db) {}
+
+  runs(sessionId: number): ReviewRun[] {
+    const rows = this.db
+      .prepare('SELECT id, mode, status, started_at, params FROM analysis_run WHERE session_id = ? ORDER BY id DESC')
+      .all(sessionId) as { id: number; mode: 'live' | 'offline'; status: string; started_at: string; params: string }[];
+    return rows.map((r) => ({ id: r.id, mode: r.mode, status: r.status, startedAt: r.started_at, gridStepMs: gridStepOf(r.params) }));
+  }
+
+  fused(runId: number): FusedColumns {
+    if (!tableExists(this.db, 'fused')) return { t: new Float64Array(0), probs: P.map(() => new Float64Array(0)), valence: new Float64Array(0), arousal: new Float64Array(0) };
+    const rows = this.db
+      .prepare(`SELECT t_ms, ${P.join(', ')}, valence, arousal FROM fused WHERE run_id = ? ORDER BY t_ms`)
+      .raw()
+      .all(runId) as (number | null)[][];
+    const n = rows.length;
+    const t = new Float64Array(n);
+    const probs = P.map(() => new Float64Array(n));
+    const valence = new Float64Array(n);
+    const arousal = new Float64Array(n);
+    rows.forEach((r, i) => {
+      t[i] = r[0] as number;
+      for (let c = 0; c < P.length; c++) probs[c][i] = num(r[1 + c]);
+      valence[i] = num(r[1 + P.length]);
+      arousal[i] = num(r[2 + P.length]);
+    });
+    return { t, probs, valence, arousal };
+  }
+
+  face(runId: number): ProbColumns {
+    const rows = this.db
+      .prepare(`SELECT t_ms, reliable, ${P.join(', ')} FROM face_obs WHERE run_id = ? AND participant = 1 ORDER BY t_ms, id`)
+      .raw()
+      .all(runId) as number[][];
+    return this.columns(rows.map((r) => [r[0], ...(r[1] === 1 ? r.slice(2) : P.map(() => NaN))]));
+  }
+
+  voice(runId: number): ProbColumns | null {
+    if (!tableExists(this.db, 'voice_obs')) return null;
+    const cols = (this.db.prepare('PRAGMA table_info(voice_obs)').all() as { name: string }[]).map((c) => c.name);
+    if (!P.every((p) => cols.includes(p)) || !cols.includes('t_ms')) return null;
+    const speech = cols.includes('speech') ? 'AND speech = 1' : '';
+    const centre = cols.includes('dur_ms') ? 't_ms + dur_ms / 2' : 't_ms';
+    const rows = this.db
+      .prepare(`SELECT ${centre}, ${P.join(', ')} FROM voice_obs WHERE run_id = ? ${speech} ORDER BY t_ms`)
+      .raw()
+      .all(runId) as (number | null)[][];
+    return this.columns(rows.map((r) => r.map(num)));
+  }
+
+  private columns(rows: number[][]): ProbColumns {
+    const n = rows.length;
+    const t = new Float64Array(n);
+    const probs = P.map(() => new Float64Array(n));
+    rows.forEach((r, i) => {
+      t[i] = r[0];
+      for (let c = 0; c < P.length; c++) probs[c][i] = r[1 + c];
+    });
+    return { t, probs };
+  }
+
+  episodes(runId: number): EpisodeMark[] {
+    if (!tableExists(this.db, 'episode')) return [];
+    return this.db
+      .prepare(
+        `SELECT emotion, start_ms AS startMs, end_ms AS endMs, mean_prob AS meanProbability, peak_prob AS peakProbability
+         FROM episode WHERE run_id = ? ORDER BY start_ms`,
+      )
+      .all(runId) as EpisodeMark[];
+  }
+
+  overlay(runId: number, fromMs: number, toMs: number): OverlayFrame[] {
+    const rows = this.db
+      .prepare(
+        `SELECT t_ms, track_id, participant, box_x, box_y, box_w, box_h, reliable, ${P.join(', ')} FROM face_obs
+         WHERE run_id = ? AND t_ms >= ? AND t_ms < ? ORDER BY t_ms, track_id`,
+      )
+      .raw()
+      .all(runId, fromMs, toMs) as number[][];
+    const frames: OverlayFrame[] = [];
+    for (const r of rows) {
+      const probs = r.slice(8);
+      let best = 0;
+      for (let i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i;
+      const face = {
+        trackId: r[1],
+        participant: r[2] === 1,
+        box: { x: r[3], y: r[4], w: r[5], h: r[6] },
+        reliable: r[7] === 1,
+        dominant: EMOTIONS[best],
+        probability: probs[best],
+      };
+      const last = frames[frames.length - 1];
+      if (last && last.tMs === r[0]) last.faces.push(face);
+      else frames.push({ tMs: r[0], faces: [face] });
+    }
+    return frames;
+  }
+
+  frameTimes(runId: number, limit: number): number[] {
+    return (this.db.prepare('SELECT t_ms FROM face_frame WHERE run_id = ? ORDER BY t_ms LIMIT ?').raw().all(runId, limit) as number[][]).map((r) => r[0]);
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Playback state of the Review video: the time of the frame actually shown (from requestVideoFrameCallback
+ * while there is video, so marks and the overlay use the frame on screen, not a timer), play/pause, frame
+ * steps at the media's frame rate, speed 0.25×–4×.
+ */
+import { nextSpeed, SPEEDS } from './keymap.js';
+
+type FrameListener = (mediaMs: number) => void;
+
+export class Player {
+  currentMs = $state(0);
+  durationMs = $state(0);
+  playing = $state(false);
+  rate = $state(1);
+  fps = $state(30);
+  /** The browser could not play the file; in words. */
+  error = $state<string | null>(null);
+  ready = $state(false);
+  /** False from a seek until the frame there is on screen (tests and marks can wait for it). */
+  settled = $state(true);
+
+  private video: HTMLVideoElement | null = null;
+  private readonly frameListeners = new Set<FrameListener>();
+  private rafId = 0;
+  private rvfcId = 0;
+  private sawFrame = false;
+  private knownDurationMs = 0;
+  private lastFrameMs = 0;
+
+  get frameMs(): number {
+    return 1000 / this.fps;
+  }
+
+  /** Media facts from the core (the container may not state a duration, e.g. MediaRecorder WebM). */
+  configure(opts: { fps: number; durationMs: number | null }): void {
+    this.fps = opts.fps;
+    this.knownDurationMs = opts.durationMs ?? 0;
+    if (!this.durationMs && this.knownDurationMs) this.durationMs = this.knownDurationMs;
+  }
+
+  onFrame(l: FrameListener): () => void {
+    this.frameListeners.add(l);
+    return () => this.frameListeners.delete(l);
+  }
+
+  attach(video: HTMLVideoElement): () => void {
+    this.video = video;
+    video.playbackRate = this.rate;
+    const onMeta = () => {
+      const d = Number.isFinite(video.duration) ? video.duration * 1000 : 0;
+      this.durationMs = Math.max(d, this.knownDurationMs);
+      this.ready = true;
+    };
+    const onPlay = () => {
+      this.playing = true;
+      this.tick();
+    };
+    const onPause = () => {
+      this.playing = false;
+      this.currentMs = this.sawFrame ? this.currentMs : video.currentTime * 1000;
+    };
+    const onSeeked = () => {
+      // With video, the frame callback reports the exact frame time (possibly just before this event, while
+      // the element still counted as seeking); audio-only media has only currentTime.
+      const t = video.currentTime * 1000;
+      if (!this.sawFrame || !this.hasVideo(video)) {
+        this.currentMs = t;
+        this.settled = true;
+      } else if (Math.abs(this.lastFrameMs - t) < this.frameMs) {
+        this.currentMs = this.lastFrameMs;
+        this.settled = true;
+      }
+    };
+    const onError = () => {
+      this.error = video.error?.message || 'This media file cannot be played here';
+    };
+    const onRate = () => (this.rate = video.playbackRate);
+    video.addEventListener('loadedmetadata', onMeta);
+    video.addEventListener('durationchange', onMeta);
+    video.addEventListener('play', onPlay);
+    video.addEventListener('pause', onPause);
+    video.addEventListener('ended', onPause);
+    video.addEventListener('seeked', onSeeked);
+    video.addEventListener('error', onError);
+    video.addEventListener('ratechange', onRate);
+    const onVideoFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
+      this.sawFrame = true;
+      const ms = meta.mediaTime * 1000;
+      this.lastFrameMs = ms;
+      // A frame shown while a newer seek is under way is stale: the playhead stays where it was sent.
+      if (!video.seeking) {
+        this.currentMs = ms;
+        this.settled = true;
+      }
+      for (const l of this.frameListeners) l(ms);
+      this.rvfcId = video.requestVideoFrameCallback(onVideoFrame);
+    };
+    if ('requestVideoFrameCallback' in video) this.rvfcId = video.requestVideoFrameCallback(onVideoFrame);
+    if (video.readyState >= 1) onMeta();
+    return () => {
+      video.removeEventListener('loadedmetadata', onMeta);
+      video.removeEventListener('durationchange', onMeta);
+      video.removeEventListener('play', onPlay);
+      video.removeEventListener('pause', onPause);
+      video.removeEventListener('ended', onPause);
+      video.removeEventListener('seeked', onSeeked);
+      video.removeEventListener('error', onError);
+      video.removeEventListener('ratechange', onRate);
+      if ('cancelVideoFrameCallback' in video) video.cancelVideoFrameCallback(this.rvfcId);
+      cancelAnimationFrame(this.rafId);
+      this.video = null;
+    };
+  }
+
+  /** Audio-only media (no frames to report): follow currentTime while playing. */
+  private tick(): void {
+    cancelAnimationFrame(this.rafId);
+    const step = () => {
+      const v = this.video;
+      if (!v || v.paused) return;
+      if (!this.sawFrame) {
+        this.currentMs = v.currentTime * 1000;
+        for (const l of this.frameListeners) l(this.currentMs);
+      }
+      this.rafId = requestAnimationFrame(step);
+    };
+    this.rafId = requestAnimationFrame(step);
+  }
+
+  private hasVideo(v: HTMLVideoElement): boolean {
+    return v.videoWidth > 0;
+  }
+
+  play(): void {
+    const v = this.video;
+    if (!v) return;
+    if (this.durationMs && this.currentMs >= this.durationMs - this.frameMs) this.seek(0);
+    v.play().catch((e: unknown) => (this.error = e instanceof Error ? e.message : String(e)));
+  }
+
+  pause(): void {
+    this.video?.pause();
+  }
+
+  toggle(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  /** Sends the playhead to `ms`; `shownMs` is what it reads until the frame there is on screen. */
+  seek(ms: number, shownMs = ms): void {
+    const v = this.video;
+    const max = this.durationMs || Infinity;
+    const t = Math.min(Math.max(0, ms), max);
+    this.currentMs = Math.min(Math.max(0, shownMs), max);
+    if (v) {
+      this.settled = false;
+      v.currentTime = t / 1000;
+    }
+  }
+
+  /**
+   * Moves by whole frames and pauses. Aims at the middle of the target frame, so rounding never lands on its
+   * neighbour; the frame callback then reports the frame's own time.
+   */
+  stepFrames(n: number): void {
+    this.pause();
+    this.moveFrames(n);
+  }
+
+  /** Moves by whole seconds' worth of frames (30 frames at 30 fps), playing on if playing. */
+  stepSeconds(s: number): void {
+    this.moveFrames(Math.round((s * 1000) / this.frameMs));
+  }
+
+  private moveFrames(n: number): void {
+    const index = Math.round(this.currentMs / this.frameMs);
+    const lastIndex = this.durationMs ? Math.floor((this.durationMs - 1) / this.frameMs) : Infinity;
+    const k = Math.min(Math.max(0, index + n), lastIndex);
+    // Until the frame arrives the playhead reads as that frame's nominal time, so quick repeated steps count
+    // from the frame asked for, not from the one still on screen.
+    this.seek((k + 0.5) * this.frameMs, k * this.frameMs);
+  }
+
+  setRate(r: number): void {
+    const clamped = Math.min(SPEEDS[SPEEDS.length - 1], Math.max(SPEEDS[0], r));
+    this.rate = clamped;
+    if (this.video) this.video.playbackRate = clamped;
+  }
+
+  changeSpeed(direction: 1 | -1): void {
+    this.setRate(nextSpeed(this.rate, direction));
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Analysis parameters, runs, fused rows and episodes as the renderer, the core and the CSV export see them.
+ * Every number here is recorded with its analysis run, so a result can always be traced to its settings.
+ */
+import { z } from 'zod';
+import { idSchema } from './domain.js';
+import { EMOTIONS } from './emotions.js';
+
+export const emotionSchema = z.enum(EMOTIONS);
+
+/** Rules for sustained-emotion episodes (docs/csv.md, "Episodes"). */
+export const episodeRulesSchema = z
+  .object({
+    /** An episode is the same dominant emotion held for at least this long (screening default: 3 s). */
+    minDurationMs: z.number().int().min(100).max(600_000).default(3000),
+    /** A grid step counts towards an episode only when the dominant probability reaches this (0 = any). */
+    minProbability: z.number().min(0).max(1).default(0),
+    /** Stretches of "no estimate" up to this long do not break an episode (0 = any gap breaks it). */
+    bridgeGapMs: z.number().int().min(0).max(10_000).default(0),
+    /** Emotions episodes are reported for. */
+    emotions: z.array(emotionSchema).min(1).default([...EMOTIONS]),
+  })
+  .strict();
+export type EpisodeRules = z.infer<typeof episodeRulesSchema>;
+
+/** Fusion, smoothing and alignment settings (docs/csv.md, "How the fused estimate is made"). */
+export const fusionParamsSchema = z
+  .object({
+    /** Fixed time grid: one fused row every gridStepMs from the media start (10 Hz default). */
+    gridStepMs: z.number().int().min(20).max(5000).default(100),
+    /** Exponential smoothing half-life of the fused probabilities; 0 turns smoothing off. */
+    halfLifeMs: z.number().int().min(0).max(60_000).default(500),
+    /** After a stretch without an estimate longer than this, smoothing starts afresh instead of carrying over. */
+    smoothingResetMs: z.number().int().min(0).max(600_000).default(2000),
+    /** A face observation belongs to a grid step when it is at most this far from the step's time. */
+    faceToleranceMs: z.number().int().min(1).max(5000).default(50),
+    /** Relative trust in each modality when both are reliable (multiplied by the moment's reliability). */
+    faceWeight: z.number().min(0).max(100).default(1),
+    voiceWeight: z.number().min(0).max(100).default(1),
+  })
+  .strict();
+export type FusionParams = z.infer<typeof fusionParamsSchema>;
+
+export const analysisParamsSchema = z
+  .object({
+    fusion: fusionParamsSchema.default(fusionParamsSchema.parse({})),
+    episodes: episodeRulesSchema.default(episodeRulesSchema.parse({})),
+  })
+  .strict();
+export type AnalysisParams = z.infer<typeof analysisParamsSchema>;
+
+export const DEFAULT_ANALYSIS_PARAMS: AnalysisParams = analysisParamsSchema.parse({});
+
+export const RUN_STATUSES = ['running', 'complete', 'incomplete', 'failed'] as const;
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const runModelSchema = z.object({ id: z.string(), task: z.string(), file: z.string(), sha256: z.string() });
+export type RunModel = z.infer<typeof runModelSchema>;
+
+export const analysisRunSchema = z.object({
+  id: idSchema,
+  sessionId: idSchema,
+  mediaFileId: idSchema.nullable(),
+  mode: z.enum(['live', 'offline']),
+  status: runStatusSchema,
+  /** Execution provider actually used, e.g. "cpu" or "cuda". */
+  provider: z.string().nullable(),
+  /** Why a preferred provider was not used, per model; null when nothing fell back. */
+  providerDetail: z.string().nullable(),
+  models: z.array(runModelSchema),
+  params: z.unknown(),
+  softwareVersion: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  /** Media time analysed so far; a resumed run continues from here. */
+  progressMs: z.number(),
+  mediaDurationMs: z.number().nullable(),
+  error: z.string().nullable(),
+  fusedRows: z.number().int().nonnegative(),
+  episodeCount: z.number().int().nonnegative(),
+});
+export type AnalysisRun = z.infer<typeof analysisRunSchema>;
+
+export const MODALITIES = ['face', 'voice'] as const;
+
+export const fusedRowSchema = z.object({
+  tMs: z.number(),
+  /** Seven smoothed probabilities in canonical order, or null: "no estimate" at this moment. */
+  probs: z.array(z.number()).length(EMOTIONS.length).nullable(),
+  dominant: emotionSchema.nullable(),
+  valence: z.number().nullable(),
+  arousal: z.number().nullable(),
+  /** Normalised weight of each modality in this row (0 when it did not contribute; both sum to 1 with an estimate). */
+  faceWeight: z.number(),
+  voiceWeight: z.number(),
+});
+export type FusedRowView = z.infer<typeof fusedRowSchema>;
+
+export const episodeSchema = z.object({
+  id: idSchema,
+  runId: idSchema,
+  emotion: emotionSchema,
+  startMs: z.number(),
+  endMs: z.number(),
+  durationMs: z.number(),
+  meanProbability: z.number(),
+  peakProbability: z.number(),
+});
+export type Episode = z.infer<typeof episodeSchema>;
+
+export const analysisProgressSchema = z.object({
+  runId: idSchema,
+  sessionId: idSchema,
+  status: runStatusSchema,
+  /** 0–100 of the media analysed (both modalities together). */
+  percent: z.number(),
+  /** Video frames analysed per second of wall time (audio-only clips: audio frames of 10 ms). */
+  framesPerSec: z.number().nullable(),
+  /** Estimated wall time left, ms; null until there is a rate to go by. */
+  etaMs: z.number().nullable(),
+  /** Which stage is running, in words ("face", "voice", "fusion", "done"). */
+  stage: z.string(),
+  error: z.string().nullable(),
+});
+export type AnalysisProgress = z.infer<typeof analysisProgressSchema>;
+
+export const emotionSummarySchema = z.object({
+  emotion: emotionSchema,
+  /** Share of the time with an estimate during which this emotion was dominant; null without any estimate. */
+  dominantShare: z.number().nullable(),
+  /** Mean fused probability over the time with an estimate; null without any estimate. */
+  meanProbability: z.number().nullable(),
+  episodeCount: z.number().int().nonnegative(),
+  /** Episodes per hour of analysed media; null when nothing was analysed. */
+  episodesPerHour: z.number().nullable(),
+  episodeTotalMs: z.number(),
+  episodeLongestMs: z.number(),
+});
+export type EmotionSummary = z.infer<typeof emotionSummarySchema>;
+
+export const runSummarySchema = z.object({
+  runId: idSchema,
+  /** Media time covered by the fused timeline (grid steps × step). */
+  analysedMs: z.number(),
+  gridStepMs: z.number(),
+  /** Shares (0..1) of the analysed time; null for a modality the media does not have. */
+  coverage: z.object({
+    faceReliable: z.number().nullable(),
+    facePresent: z.number().nullable(),
+    speech: z.number().nullable(),
+    anyEstimate: z.number().nullable(),
+  }),
+  emotions: z.array(emotionSummarySchema),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;

@@ -1,0 +1,43 @@
+"""Small CNN over the app's log-mel frames: [batch, 1, 64 bands, frames] -> 8 class probabilities."""
+import torch
+from torch import nn
+
+
+class LogMelCnn(nn.Module):
+    def __init__(self, channels, n_classes, dropout, bands=64):
+        super().__init__()
+        layers, cin = [], 1
+        for cout in channels:
+            layers += [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True), nn.MaxPool2d(2)]
+            cin = cout
+        self.conv = nn.Sequential(*layers)
+        self.drop = nn.Dropout(dropout)
+        # Frequency rows are kept (spectral shape matters: formants, pitch region); mean and max over time: mean
+        # hears the overall tone of voice, max catches short bursts (a laugh, a shout).
+        self.fc = nn.Linear(2 * cin * (bands >> len(channels)), n_classes)
+
+    @staticmethod
+    def normalise(logmel):
+        # Each band centred on its own mean over the window (cepstral-mean style): removes microphone gain and
+        # fixed channel colouring, so the model hears level only relative to the rest of the window. /5 brings
+        # the log range (about ±10) near unit scale.
+        return (logmel - logmel.mean(dim=3, keepdim=True)) / 5
+
+    def embed(self, x):
+        h = self.conv(x)
+        h = h.reshape(h.shape[0], h.shape[1] * h.shape[2], h.shape[3])  # [B, C*F', T']
+        return torch.cat([h.mean(dim=2), h.amax(dim=2)], dim=1)
+
+    def forward(self, logmel):
+        return self.fc(self.drop(self.embed(self.normalise(logmel))))
+
+
+class Exported(nn.Module):
+    """What goes into ONNX: softmax probabilities, so the app never re-implements the head."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, logmel):
+        return torch.softmax(self.net(logmel), dim=1)
