@@ -77,7 +77,18 @@ export const faceMethods = {
    * session; results are stored as face_obs rows of the session's live analysis run.
    */
   'face.analyzeFrames': method(
-    z.object({ sessionId: idSchema, frames: z.array(liveFrameSchema).min(1).max(MAX_LIVE_FRAMES_PER_REQUEST) }).strict(),
+    z
+      .object({
+        sessionId: idSchema,
+        frames: z.array(liveFrameSchema).min(1).max(MAX_LIVE_FRAMES_PER_REQUEST),
+        /**
+         * True when the frames' times are on the recording's clock (captured after the recording started). Only
+         * such frames are stored, so a preview frame still in flight when recording starts is never stored under
+         * the recording's time axis.
+         */
+        recordingClock: z.boolean().default(false),
+      })
+      .strict(),
     z.object({ results: z.array(frameFacesSchema), processingMs: z.number() }),
   ),
 } as const;

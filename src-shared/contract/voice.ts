@@ -76,6 +76,8 @@ export const voiceBlockInputSchema = z
     /** Media-clock time of the block's first sample, ms from the session's media start. */
     tStartMs: z.number().nonnegative(),
     sampleRate: z.literal(VOICE_SAMPLE_RATE),
+    /** True when tStartMs is on the recording's clock; only such blocks' windows are stored. */
+    recordingClock: z.boolean().default(false),
     /** Little-endian float32 PCM, mono. Bytes rather than Float32Array so both transports carry it unchanged. */
     pcm: z
       .instanceof(Uint8Array)

@@ -51,9 +51,12 @@ describe('live analysis', () => {
 
     // Recording: a live run collects face and voice observations on the recording's clock.
     await call(c, 'recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp8,opus' });
+    // A preview frame still in flight when recording starts (preview clock) is analysed but not stored.
+    await call(c, 'face.analyzeFrames', { sessionId: s.id, frames: [{ ...frames[0], tMs: 99_000 }] });
+    expect(c.services.analysis.runs.listForSession(s.id)).toHaveLength(0);
     const withFace: boolean[] = [];
     for (const f of frames) {
-      const r = await call<{ results: FrameFaces[] }>(c, 'face.analyzeFrames', { sessionId: s.id, frames: [f] });
+      const r = await call<{ results: FrameFaces[] }>(c, 'face.analyzeFrames', { sessionId: s.id, frames: [f], recordingClock: true });
       withFace.push(r.results[0].faces.length > 0);
     }
     const windows: unknown[] = [];
@@ -63,7 +66,7 @@ describe('live analysis', () => {
     for await (const block of decodeAudio16k(clip.file)) {
       for (let i = 0; i < block.length; i += 4000) {
         const part = block.slice(i, i + 4000);
-        await call(c, 'voice.block', { sessionId: s.id, seq: seq++, tStartMs: t, sampleRate: 16000, pcm: bytesFromPcm(part) });
+        await call(c, 'voice.block', { sessionId: s.id, seq: seq++, tStartMs: t, sampleRate: 16000, pcm: bytesFromPcm(part), recordingClock: true });
         t += (part.length / 16000) * 1000;
       }
     }

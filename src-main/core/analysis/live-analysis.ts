@@ -88,9 +88,12 @@ export class LiveAnalysis {
     return this.voice;
   }
 
-  /** The live run of a recording session, created with its first stored observation; null when not recording. */
-  private async runFor(sessionId: number, st: LiveState): Promise<number | null> {
-    if (!this.d.recordings.isRecording(sessionId)) return null;
+  /**
+   * The live run of a recording session, created with its first stored observation; null (store nothing) when
+   * the session is not recording or the data are not on the recording's clock.
+   */
+  private async runFor(sessionId: number, st: LiveState, recordingClock: boolean): Promise<number | null> {
+    if (!recordingClock || !this.d.recordings.isRecording(sessionId)) return null;
     if (st.runId !== null) return st.runId;
     const svc = await this.d.inference();
     // Both modalities' models are loaded first, so the run names every model that can write into it.
@@ -132,20 +135,20 @@ export class LiveAnalysis {
     return run.id;
   }
 
-  async analyzeFrames(sessionId: number, frames: LiveFrame[]): Promise<{ results: FrameFaces[]; processingMs: number }> {
+  async analyzeFrames(sessionId: number, frames: LiveFrame[], recordingClock = false): Promise<{ results: FrameFaces[]; processingMs: number }> {
     const started = performance.now();
     this.d.sessions.get(sessionId);
     const analyzer = await this.faceAnalyzer();
     const st = this.state(sessionId);
     st.tracker ??= analyzer.newTracker();
     const results = await analyzer.analyzeFrames(frames, st.tracker);
-    const runId = await this.runFor(sessionId, st);
+    const runId = await this.runFor(sessionId, st, recordingClock);
     if (runId !== null) this.faceObs.insertFrames(runId, results);
     return { results, processingMs: performance.now() - started };
   }
 
   /** Pushes one block; finished windows are stored (while recording) and pushed as voice.window events. */
-  voiceBlock(sessionId: number, seq: number, tStartMs: number, pcm: Float32Array): Promise<{ windows: number }> {
+  voiceBlock(sessionId: number, seq: number, tStartMs: number, pcm: Float32Array, recordingClock = false): Promise<{ windows: number }> {
     this.d.sessions.get(sessionId);
     const st = this.state(sessionId);
     const task = st.voiceQueue.then(async () => {
@@ -154,7 +157,7 @@ export class LiveAnalysis {
       if (seq === 0 || seq !== st.nextVoiceSeq || !st.voice) st.voice = analyzer.createStream({ t0Ms: tStartMs, batch: 1 });
       st.nextVoiceSeq = seq + 1;
       const windows = await st.voice.push(pcm);
-      const runId = await this.runFor(sessionId, st);
+      const runId = await this.runFor(sessionId, st, recordingClock);
       if (runId !== null && windows.length) this.voiceObs.insert(runId, windows);
       for (const result of windows) this.d.events.emit('voice.window', { sessionId, result });
       return { windows: windows.length };

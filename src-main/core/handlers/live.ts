@@ -4,8 +4,8 @@ import type { CoreServices } from '../core-services.js';
 
 export function liveHandlers(s: CoreServices): Pick<Handlers, 'face.analyzeFrames' | 'voice.block' | 'inference.status'> {
   return {
-    'face.analyzeFrames': ({ sessionId, frames }) => s.live.analyzeFrames(sessionId, frames),
-    'voice.block': ({ sessionId, seq, tStartMs, pcm }) => s.live.voiceBlock(sessionId, seq, tStartMs, pcmFromBytes(pcm)),
+    'face.analyzeFrames': ({ sessionId, frames, recordingClock }) => s.live.analyzeFrames(sessionId, frames, recordingClock),
+    'voice.block': ({ sessionId, seq, tStartMs, pcm, recordingClock }) => s.live.voiceBlock(sessionId, seq, tStartMs, pcmFromBytes(pcm), recordingClock),
     'inference.status': async () => {
       const svc = await s.inference();
       // Load each task's default model so the report names the provider really used on this machine.

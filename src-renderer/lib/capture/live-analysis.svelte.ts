@@ -26,8 +26,6 @@ const VOICE_SPAN_MS = 12_000;
 const RETRY_AFTER_MS = 2000;
 /** Blocks waiting to be sent; beyond this the core is behind and the voice stream restarts fresh. */
 const MAX_VOICE_QUEUE = 20;
-/** Longest wait for an in-flight face request before recording starts. */
-const HOLD_WAIT_MS = 300;
 
 export interface FaceStats {
   analysed: number;
@@ -40,6 +38,8 @@ interface QueuedBlock {
   seq: number;
   tStartMs: number;
   pcm: Float32Array;
+  /** On the recording's clock: the core stores only these. */
+  recordingClock: boolean;
 }
 
 /** The bytes of a typed array as the contract's Uint8Array (no copy unless the memory is shared). */
@@ -62,7 +62,8 @@ export class LiveAnalysis {
   voiceWarning = $state<string | null>(null);
 
   private stopped = false;
-  private held = false;
+  /** Set once the recording has started: from then on every time is on the recording's clock. */
+  private onRecordingClock = false;
   /** performance.now() of media time 0. */
   private originPerf = performance.now();
   /** Bumped when the time base changes; results of an older epoch are dropped. */
@@ -70,7 +71,6 @@ export class LiveAnalysis {
 
   private sampler: FrameSampler | null = null;
   private lastGrabPerf = 0;
-  private faceInFlight: Promise<unknown> | null = null;
   private readonly faceLatency = new LatencyWindow();
   private readonly faceTimes: number[] = [];
   private analysed = 0;
@@ -103,17 +103,7 @@ export class LiveAnalysis {
 
   start(): void {
     this.originPerf = performance.now();
-    this.sampler = new FrameSampler(this.opts.video, {
-      rateHz: FACE_RATE_HZ,
-      // Read once per grabbed frame, just before drawing it: the capture instant the latency is measured from.
-      clock: () => {
-        this.lastGrabPerf = performance.now();
-        return Math.max(0, this.mediaMs(this.lastGrabPerf));
-      },
-      onFrame: (f) => this.analyseFrame(f),
-      onError: (e) => (this.faceWarning = `Face analysis unavailable: ${errorMessage(e)}`),
-    });
-    this.sampler.start();
+    this.startSampler();
 
     this.offWindow = api.on('voice.window', (p) => {
       if (p.sessionId === this.opts.sessionId) this.onVoiceWindow(p.result);
@@ -128,13 +118,20 @@ export class LiveAnalysis {
     }, 250);
   }
 
-  /**
-   * Pauses sending before the recording starts, so nothing captured on the preview clock is stored under the
-   * recording's; waits briefly for a face request already in flight.
-   */
-  async hold(): Promise<void> {
-    this.held = true;
-    if (this.faceInFlight) await Promise.race([this.faceInFlight.catch(() => undefined), sleep(HOLD_WAIT_MS)]);
+  /** A sampler per time base: its rate schedule runs on the frame clock, which jumps back when recording starts. */
+  private startSampler(): void {
+    this.sampler?.stop();
+    this.sampler = new FrameSampler(this.opts.video, {
+      rateHz: FACE_RATE_HZ,
+      // Read once per grabbed frame, just before drawing it: the capture instant the latency is measured from.
+      clock: () => {
+        this.lastGrabPerf = performance.now();
+        return Math.max(0, this.mediaMs(this.lastGrabPerf));
+      },
+      onFrame: (f) => this.analyseFrame(f),
+      onError: (e) => (this.faceWarning = `Face analysis unavailable: ${errorMessage(e)}`),
+    });
+    this.sampler.start();
   }
 
   /** The recording started at `startPerf` (performance.now()): media time 0 from now on; voice restarts at 0. */
@@ -144,12 +141,8 @@ export class LiveAnalysis {
     this.voiceRestart = true;
     this.voiceQueue.length = 0;
     this.voiceWindows = [];
-    this.held = false;
-  }
-
-  /** The recording did not start after all: carry on with the preview clock. */
-  resume(): void {
-    this.held = false;
+    this.onRecordingClock = true;
+    if (!this.stopped) this.startSampler();
   }
 
   async stop(): Promise<void> {
@@ -170,11 +163,16 @@ export class LiveAnalysis {
   // ---- face -------------------------------------------------------------------------------------------
 
   private async analyseFrame(frame: SampledFrame): Promise<void> {
-    if (this.stopped || this.held) return;
+    if (this.stopped) return;
     const grabPerf = this.lastGrabPerf;
     const epoch = this.epoch;
-    const request = api.call('face.analyzeFrames', { sessionId: this.opts.sessionId, frames: [{ ...frame, rgba: bytesOf(frame.rgba) }] });
-    this.faceInFlight = request;
+    // Frames are flagged with the clock they were timed on: a preview frame in flight when recording starts is
+    // analysed but never stored under the recording's time axis.
+    const request = api.call('face.analyzeFrames', {
+      sessionId: this.opts.sessionId,
+      frames: [{ ...frame, rgba: bytesOf(frame.rgba) }],
+      recordingClock: this.onRecordingClock,
+    });
     let results: FrameFaces[];
     try {
       results = (await request).results;
@@ -185,8 +183,6 @@ export class LiveAnalysis {
       // Keeps the sampler busy, so frames are skipped instead of failing ten times a second.
       await sleep(RETRY_AFTER_MS);
       return;
-    } finally {
-      this.faceInFlight = null;
     }
     const result = results[results.length - 1];
     if (this.stopped || epoch !== this.epoch || !result) return;
@@ -228,7 +224,7 @@ export class LiveAnalysis {
   }
 
   private onBlock(b: MicPcmBlock): void {
-    if (this.stopped || this.held || !this.mic) return;
+    if (this.stopped || !this.mic) return;
     const startMs = this.mediaMs(b.contextMs + this.ctxToPerf);
     const gap = this.nextSampleIndex >= 0 && b.sampleIndex !== this.nextSampleIndex;
     this.nextSampleIndex = b.sampleIndex + b.pcm.length;
@@ -252,7 +248,7 @@ export class LiveAnalysis {
       return;
     }
     const tStartMs = this.voiceT0 + (this.voiceSamplesSent * 1000) / VOICE_SAMPLE_RATE;
-    this.voiceQueue.push({ seq: this.voiceSeq++, tStartMs, pcm });
+    this.voiceQueue.push({ seq: this.voiceSeq++, tStartMs, pcm, recordingClock: this.onRecordingClock });
     this.voiceSamplesSent += pcm.length;
     if (this.voiceQueue.length > MAX_VOICE_QUEUE) {
       // The core is behind: drop the backlog and start a fresh stream at the next block instead of lagging.
@@ -277,6 +273,7 @@ export class LiveAnalysis {
             tStartMs: blk.tStartMs,
             sampleRate: VOICE_SAMPLE_RATE,
             pcm: bytesOf(blk.pcm),
+            recordingClock: blk.recordingClock,
           });
           this.voiceWarning = null;
         } catch (e) {
