@@ -1,16 +1,8 @@
 /** Seeded waveform augmentation for training dumps: the same seed gives the same copies on every machine. */
 
 /** mulberry32: small, fast, good enough for augmentation draws. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded generator shared with the model fixtures, so augmentation is reproducible. */
+export { mulberry32 as prng } from '../models/fixture-inputs.js';
 
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

@@ -7,7 +7,7 @@
  * begins with = + - @, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it as text
  * and never evaluates it. Numbers are written as numbers and never prefixed (a negative valence stays -0.3).
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 
 export type Cell = string | number | boolean | null | undefined;
@@ -105,4 +105,23 @@ export class CsvWriter {
     this.out.destroy();
     await closed;
   }
+}
+
+/**
+ * Writes a CSV file through `<file>.part`, renamed into place only when complete, so a failed or cancelled
+ * export never leaves a half file that looks finished.
+ */
+export async function writeCsvFileAtomically(file: string, header: readonly string[], opts: CsvWriterOptions, body: (w: CsvWriter) => Promise<void>): Promise<string> {
+  const part = `${file}.part`;
+  const w = new CsvWriter(part, header, opts);
+  try {
+    await body(w);
+    await w.close();
+  } catch (e) {
+    await w.abort();
+    rmSync(part, { force: true });
+    throw e;
+  }
+  renameSync(part, file);
+  return file;
 }

@@ -3,7 +3,7 @@
  * summary, column by column as documented in docs/csv.md. Every file names the analysis run it comes from.
  * Files are written to `<name>.part` and renamed when complete, so a failed export leaves no half file.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
 import { analysisParamsSchema } from '../../../src-shared/analysis.js';
@@ -16,7 +16,9 @@ import type { Db } from '../store/database.js';
 import type { EpisodesRepo } from '../store/episodes-repo.js';
 import type { FusedRepo } from '../store/fused-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
-import { type Cell, CsvWriter, Text } from './csv.js';
+import { type Cell, type CsvWriter, Text, writeCsvFileAtomically } from './csv.js';
+import { writeLabelsCsvFile } from '../labels/labels-csv.js';
+import { LabelsRepo } from '../store/labels-repo.js';
 
 export interface ExportDeps {
   db: Db;
@@ -114,19 +116,8 @@ function mediaOf(session: Session, run: AnalysisRun): MediaFile | null {
   return session.media.find((m) => m.id === run.mediaFileId) ?? null;
 }
 
-async function writeAtomically(file: string, header: readonly string[], opts: ExportOptions, body: (w: CsvWriter) => Promise<void>): Promise<string> {
-  const part = `${file}.part`;
-  const w = new CsvWriter(part, header, { bom: opts.bom });
-  try {
-    await body(w);
-    await w.close();
-  } catch (e) {
-    await w.abort();
-    rmSync(part, { force: true });
-    throw e;
-  }
-  renameSync(part, file);
-  return file;
+function writeAtomically(file: string, header: readonly string[], opts: ExportOptions, body: (w: CsvWriter) => Promise<void>): Promise<string> {
+  return writeCsvFileAtomically(file, header, { bom: opts.bom }, body);
 }
 
 const PAGE = 4096;
@@ -252,6 +243,8 @@ export interface SessionExport {
   runId: number;
   timeline: string;
   summary: string;
+  /** `<session>_labels.csv`, one row per label segment; null when the session has no labels. */
+  labels: string | null;
 }
 
 /** Writes both files of one session into `outDir`. */
@@ -263,7 +256,9 @@ export async function exportSession(d: ExportDeps, sessionId: number, outDir: st
   const timeline = await writeTimelineCsv(d, session, run, path.join(outDir, `${stem}_timeline.csv`), opts);
   const summaryData = summaryOf(d, session, run);
   const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData);
-  return { sessionId, runId: run.id, timeline, summary, run, session, summaryData };
+  const segments = new LabelsRepo(d.db).exportRows([sessionId]);
+  const labels = segments.length ? await writeLabelsCsvFile(segments, path.join(outDir, `${stem}_labels.csv`), { bom: opts.bom }) : null;
+  return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData };
 }
 
 export function ensureDir(dir: string): void {
@@ -309,5 +304,5 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
       }
     });
   }
-  return { folder: outDir, sessions: done.map(({ sessionId, runId, timeline, summary }) => ({ sessionId, runId, timeline, summary })), combinedSummary, skipped };
+  return { folder: outDir, sessions: done.map(({ sessionId, runId, timeline, summary, labels }) => ({ sessionId, runId, timeline, summary, labels })), combinedSummary, skipped };
 }

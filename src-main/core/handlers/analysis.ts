@@ -87,10 +87,10 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       if (sessionIds.length === 1) {
         const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom });
         writeAudit(s.db, { actor: 'operator', action: 'export.sessions', entity: 'session', entityId: r.sessionId, detail: { runId: r.runId, folder } });
-        return { folder, files: [r.timeline, r.summary], skipped: [] };
+        return { folder, files: [r.timeline, r.summary, ...(r.labels ? [r.labels] : [])], skipped: [] };
       }
       const r = await exportSessions(exportDeps, sessionIds, folder, { bom });
-      const files = r.sessions.flatMap((x) => [x.timeline, x.summary]);
+      const files = r.sessions.flatMap((x) => [x.timeline, x.summary, ...(x.labels ? [x.labels] : [])]);
       if (r.combinedSummary) files.push(r.combinedSummary);
       writeAudit(s.db, { actor: 'operator', action: 'export.sessions', entity: 'session', detail: { sessions: r.sessions.map((x) => x.sessionId), folder } });
       return { folder, files, skipped: r.skipped };

@@ -2,9 +2,8 @@
  * Labels as CSV: one row per segment (docs/labels-csv.md). Columns are stable; new ones are only ever added
  * at the end. Text goes through the shared CSV writer's quoting and formula-injection guard.
  */
-import { renameSync, rmSync } from 'node:fs';
 import { formatMs } from '../../../src-shared/labels/segments.js';
-import { CsvWriter, type CsvWriterOptions, formatRow, Text } from '../export/csv.js';
+import { type CsvWriterOptions, formatRow, Text, writeCsvFileAtomically } from '../export/csv.js';
 import type { ExportSegment } from '../store/labels-repo.js';
 
 export const LABELS_CSV_COLUMNS = [
@@ -57,17 +56,8 @@ export function labelsCsvFileName(sessionIds: readonly number[]): string {
  * Writes the labels CSV to a file for the session export (`<session>_labels.csv` beside the timeline):
  * to `<file>.part` first, renamed when complete, so a failed export leaves no half file.
  */
-export async function writeLabelsCsvFile(rows: readonly ExportSegment[], file: string, opts: CsvWriterOptions = {}): Promise<string> {
-  const part = `${file}.part`;
-  const w = new CsvWriter(part, LABELS_CSV_COLUMNS, opts);
-  try {
+export function writeLabelsCsvFile(rows: readonly ExportSegment[], file: string, opts: CsvWriterOptions = {}): Promise<string> {
+  return writeCsvFileAtomically(file, LABELS_CSV_COLUMNS, opts, async (w) => {
     for (const r of rows) await w.write(labelsCsvRow(r));
-    await w.close();
-  } catch (e) {
-    await w.abort();
-    rmSync(part, { force: true });
-    throw e;
-  }
-  renameSync(part, file);
-  return file;
+  });
 }
