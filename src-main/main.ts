@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AppCore, createCore } from './core/app-core.js';
 import { resolveDataDir } from './core/config/app-config.js';
-import { sessionFolder } from './core/recording/session-folder.js';
+import { sessionMediaPath } from './core/recording/session-folder.js';
 import { resolveInside } from './core/server/static-files.js';
 import { fileResponse } from './electron/file-response.js';
 
@@ -68,8 +68,7 @@ if (!app.requestSingleInstanceLock()) {
       if (!m) return new Response('Not found', { status: 404 });
       const sessionId = Number(m[1]);
       const fileName = decodeURIComponent(m[2]);
-      const known = c.services.db.prepare('SELECT 1 FROM media_file WHERE session_id = ? AND file_name = ?').get(sessionId, fileName);
-      const file = known ? resolveInside(sessionFolder(c.services.dataDir, sessionId), fileName) : null;
+      const file = sessionMediaPath(c.services.sessions, c.services.dataDir, sessionId, fileName);
       return file ? fileResponse(file, req.headers.get('range')) : new Response('Not found', { status: 404 });
     });
 

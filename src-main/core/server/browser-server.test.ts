@@ -113,3 +113,17 @@ describe('browser-mode server security', () => {
     ws.close();
   });
 });
+
+describe('byte ranges for seeking in recordings', () => {
+  it('reads the ranges <video> sends and refuses ones outside the file', async () => {
+    const { byteRange } = await import('./static-files.js');
+    expect(byteRange('bytes=0-', 1000)).toEqual({ start: 0, end: 999 });
+    expect(byteRange('bytes=100-199', 1000)).toEqual({ start: 100, end: 199 });
+    expect(byteRange('bytes=900-5000', 1000)).toEqual({ start: 900, end: 999 });
+    expect(byteRange('bytes=-100', 1000)).toEqual({ start: 900, end: 999 });
+    expect(byteRange('bytes=1000-', 1000)).toBe('unsatisfiable');
+    expect(byteRange('bytes=5-2', 1000)).toBe('unsatisfiable');
+    expect(byteRange(undefined, 1000)).toBeNull();
+    expect(byteRange('bytes=0-1,5-6', 1000)).toBeNull();
+  });
+});

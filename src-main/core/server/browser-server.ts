@@ -5,7 +5,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, type ServerMessage } from '../../../src-shared/wire.js';
 import type { AppCore } from '../app-core.js';
-import { sessionFolder } from '../recording/session-folder.js';
+import { sessionMediaPath } from '../recording/session-folder.js';
 import { checkRequest, contentSecurityPolicy, newToken, TOKEN_COOKIE } from './security.js';
 import { resolveInside, sendFile } from './static-files.js';
 
@@ -63,8 +63,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     if (media) {
       const sessionId = Number(media[1]);
       const fileName = decodeURIComponent(media[2]);
-      const row = core.services.db.prepare('SELECT 1 FROM media_file WHERE session_id = ? AND file_name = ?').get(sessionId, fileName);
-      const file = row ? resolveInside(sessionFolder(core.services.dataDir, sessionId), fileName) : null;
+      const file = sessionMediaPath(core.services.sessions, core.services.dataDir, sessionId, fileName);
       if (!file) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('No such media');
         return;

@@ -35,6 +35,18 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return full === root || full.startsWith(root + path.sep) ? full : null;
 }
 
+/**
+ * A single `bytes=` range against a file of `size` bytes: null when absent or not a single range (send the
+ * whole file), 'unsatisfiable' when it lies outside the file, else inclusive start and end.
+ */
+export function byteRange(header: string | null | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
+  if (!m || (!m[1] && !m[2])) return null;
+  const start = Math.max(0, m[1] ? Number(m[1]) : size - Number(m[2]));
+  const end = Math.min(m[1] && m[2] ? Number(m[2]) : size - 1, size - 1);
+  return start > end || start >= size ? 'unsatisfiable' : { start, end };
+}
+
 /** Sends a file, honouring a single byte Range so <video> can seek. */
 export function sendFile(req: IncomingMessage, res: ServerResponse, file: string, headers: Record<string, string> = {}): void {
   if (!existsSync(file) || !statSync(file).isFile()) {
@@ -43,16 +55,13 @@ export function sendFile(req: IncomingMessage, res: ServerResponse, file: string
   }
   const size = statSync(file).size;
   const base = { 'content-type': contentType(file), 'accept-ranges': 'bytes', 'x-content-type-options': 'nosniff', ...headers };
-  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-  if (range && (range[1] || range[2])) {
-    let start = range[1] ? Number(range[1]) : size - Number(range[2]);
-    let end = range[1] && range[2] ? Number(range[2]) : size - 1;
-    start = Math.max(0, start);
-    end = Math.min(end, size - 1);
-    if (start > end || start >= size) {
-      res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
-      return;
-    }
+  const range = byteRange(req.headers.range, size);
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+    return;
+  }
+  if (range) {
+    const { start, end } = range;
     res.writeHead(206, { ...base, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${size}` });
     if (req.method === 'HEAD') return void res.end();
     createReadStream(file, { start, end }).pipe(res);

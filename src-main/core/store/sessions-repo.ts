@@ -144,7 +144,7 @@ export class SessionsRepo {
   }
 
   addMedia(m: NewMedia): MediaFile {
-    const info = this.db
+    this.db
       .prepare(
         `INSERT INTO media_file (session_id, kind, file_name, mime_type, bytes, duration_ms, has_video, has_audio, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -153,7 +153,10 @@ export class SessionsRepo {
       )
       .run(m.sessionId, m.kind, m.fileName, m.mimeType, m.bytes, m.durationMs, m.hasVideo ? 1 : 0, m.hasAudio ? 1 : 0, nowIso());
     const row = this.db.prepare('SELECT * FROM media_file WHERE session_id = ? AND file_name = ?').get(m.sessionId, m.fileName) as MediaRow;
-    void info;
     return toMedia(row);
+  }
+
+  hasMedia(sessionId: number, fileName: string): boolean {
+    return this.db.prepare('SELECT 1 FROM media_file WHERE session_id = ? AND file_name = ?').get(sessionId, fileName) !== undefined;
   }
 }

@@ -75,14 +75,18 @@ export class Player {
       this.error = video.error?.message || 'This media file cannot be played here';
     };
     const onRate = () => (this.rate = video.playbackRate);
-    video.addEventListener('loadedmetadata', onMeta);
-    video.addEventListener('durationchange', onMeta);
-    video.addEventListener('play', onPlay);
-    video.addEventListener('pause', onPause);
-    video.addEventListener('ended', onPause);
-    video.addEventListener('seeked', onSeeked);
-    video.addEventListener('error', onError);
-    video.addEventListener('ratechange', onRate);
+    // One table for adding and removing, so no listener can outlive the player.
+    const listeners: Array<[keyof HTMLMediaElementEventMap, () => void]> = [
+      ['loadedmetadata', onMeta],
+      ['durationchange', onMeta],
+      ['play', onPlay],
+      ['pause', onPause],
+      ['ended', onPause],
+      ['seeked', onSeeked],
+      ['error', onError],
+      ['ratechange', onRate],
+    ];
+    for (const [event, handler] of listeners) video.addEventListener(event, handler);
     const onVideoFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
       this.sawFrame = true;
       const ms = meta.mediaTime * 1000;
@@ -98,14 +102,7 @@ export class Player {
     if ('requestVideoFrameCallback' in video) this.rvfcId = video.requestVideoFrameCallback(onVideoFrame);
     if (video.readyState >= 1) onMeta();
     return () => {
-      video.removeEventListener('loadedmetadata', onMeta);
-      video.removeEventListener('durationchange', onMeta);
-      video.removeEventListener('play', onPlay);
-      video.removeEventListener('pause', onPause);
-      video.removeEventListener('ended', onPause);
-      video.removeEventListener('seeked', onSeeked);
-      video.removeEventListener('error', onError);
-      video.removeEventListener('ratechange', onRate);
+      for (const [event, handler] of listeners) video.removeEventListener(event, handler);
       if ('cancelVideoFrameCallback' in video) video.cancelVideoFrameCallback(this.rvfcId);
       cancelAnimationFrame(this.rafId);
       this.video = null;
