@@ -20,7 +20,7 @@ import { tone } from '../../src-main/core/analysis/voice/test-signals.js';
 import { VoiceAnalyzer } from '../../src-main/core/analysis/voice/voice-analyzer.js';
 import { InferenceService } from '../../src-main/core/inference/inference-service.js';
 import { defaultModelFor } from '../../src-main/core/inference/manifest.js';
-import { SileroVad } from '../../src-main/core/inference/voice/vad.js';
+import { LanedVad, SileroVad } from '../../src-main/core/inference/voice/vad.js';
 import { VoiceEmotionModel } from '../../src-main/core/inference/voice/voice-emotion-model.js';
 import { decodeAudio16k } from '../../src-main/core/media/audio-decode.js';
 
@@ -92,9 +92,19 @@ try {
     const store = framesOf(x);
     for (const s of starts) windowFeatures(store, s / FRAME_HOP, s / FRAME_HOP + nFrames, x.subarray(s, s + win));
   });
-  const vadMs = await best(3, async () => {
+  const whole = x.subarray(0, x.length - (x.length % 512));
+  const vadFrameMs = await best(3, async () => {
     const vad = new SileroVad(svc, vadEntry);
-    for (let i = 0; i + 512 <= x.length; i += 512) await vad.next(x.slice(i, i + 512));
+    for (let i = 0; i < whole.length; i += 512) await vad.probs(whole.slice(i, i + 512));
+  });
+  const vadBlockMs = await best(3, async () => {
+    const vad = new SileroVad(svc, vadEntry);
+    for (let i = 0; i < whole.length; i += 8192) await vad.probs(whole.slice(i, Math.min(whole.length, i + 8192)));
+  });
+  const vadLanesMs = await best(3, async () => {
+    const vad = new LanedVad(svc, vadEntry);
+    const span = 1500 * 512;
+    for (let i = 0; i < x.length; i += span) await vad.span(x.slice(i, Math.min(x.length, i + span)));
   });
   const classify = async (batch: number): Promise<void> => {
     for (let i = 0; i < starts.length; i += batch) {
@@ -113,7 +123,7 @@ try {
   const classify1Ms = await best(3, () => classify(1));
   const classify8Ms = await best(3, () => classify(8));
   const streamMs = await best(3, async () => {
-    const stream = analyzer.createStream({ batch: 8, coverTail: true });
+    const stream = analyzer.createFileStream();
     for (let i = 0; i < x.length; i += SAMPLE_RATE) await stream.push(x.subarray(i, i + SAMPLE_RATE));
     await stream.finish();
   });
@@ -132,10 +142,12 @@ try {
   const rt = (ms: number) => `${(audioMs / ms).toFixed(0)}× real time (${ms.toFixed(0)} ms for ${(audioMs / 1000).toFixed(0)} s)`;
   console.log(`audio: ${(audioMs / 1000).toFixed(0)} s of ${source}; ${starts.length} windows of 2 s every 0.5 s; model ${emo.entry.id}; ORT 1 thread`);
   console.log(`features (frames + window functionals): ${rt(featuresMs)}`);
-  console.log(`Silero VAD (one call per 32 ms):        ${rt(vadMs)}`);
+  console.log(`Silero VAD, one worker call per 32 ms:   ${rt(vadFrameMs)}`);
+  console.log(`Silero VAD, one call per 0.5 s (live):  ${rt(vadBlockMs)}`);
+  console.log(`Silero VAD, 8 lanes per 48 s (files):   ${rt(vadLanesMs)}`);
   console.log(`classification, batch 1:                ${rt(classify1Ms)}`);
   console.log(`classification, batch 8:                ${rt(classify8Ms)}`);
-  console.log(`whole VoiceStream (offline, batch 8):   ${rt(streamMs)}`);
+  console.log(`whole file stream (VAD lanes + features + classification, batch 8): ${rt(streamMs)}`);
   console.log(`live (100 ms blocks, batch 1): ${lat.length} windows (${speechWindows} classified); window end → result p50 ${lat[Math.floor(lat.length / 2)].toFixed(1)} ms, p95 ${lat[Math.floor(lat.length * 0.95)].toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms (main-process compute only; IPC not included)`);
 } finally {
   await svc.close();

@@ -31,7 +31,7 @@ const copiesArg = process.argv.indexOf('--copies');
 const copies = copiesArg > 0 ? Number(process.argv[copiesArg + 1]) : cfg.dump.copies;
 
 /** The features dump ignores speech detection: every window is treated as speech. */
-const allSpeech: FrameVad = { frameSamples: 512, sampleRate: 16000, threshold: 0.5, next: async () => 1 };
+const allSpeech: FrameVad = { frameSamples: 512, sampleRate: 16000, threshold: 0.5, probs: async (s) => new Float32Array(s.length / 512).fill(1) };
 
 async function decode(file: string): Promise<Float32Array> {
   const parts: Float32Array[] = [];

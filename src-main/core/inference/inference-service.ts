@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { getModel, loadManifest, type Manifest, modelPath, modelsDir, verifySha256 } from './manifest.js';
 import { type BackendInfo, providerOrder, type ProviderPreference, unavailableReason } from './providers.js';
-import type { LoadedModelInfo, TensorData, WorkerReply, WorkerRequest } from './tensor-data.js';
+import type { LoadedModelInfo, RecurrentResult, RecurrentRun, TensorData, WorkerReply, WorkerRequest } from './tensor-data.js';
 
 export type { TensorData, LoadedModelInfo } from './tensor-data.js';
 
@@ -126,6 +126,22 @@ export class InferenceService {
     if (!this.loaded.has(modelId)) await this.load(modelId);
     const transfer = [...new Set(Object.values(feeds).map((t) => t.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     return this.call<Record<string, TensorData>>({ op: 'run', modelId, feeds }, transfer);
+  }
+
+  /**
+   * Runs a loaded recurrent model for `run.steps` consecutive steps in the worker, feeding each step's state
+   * outputs back as the next step's inputs. Input buffers are transferred: do not reuse them afterwards.
+   */
+  async runRecurrent(modelId: string, run: RecurrentRun): Promise<RecurrentResult> {
+    if (!this.loaded.has(modelId)) await this.load(modelId);
+    if (!(Number.isInteger(run.steps) && run.steps > 0)) throw new Error(`Recurrent run needs a positive whole number of steps, got ${run.steps}`);
+    for (const [name, t] of Object.entries(run.stepped)) {
+      const per = t.dims.reduce((a, b) => a * b, 1);
+      if (t.data.length !== per * run.steps) throw new Error(`Stepped input ${name} holds ${t.data.length} values, not ${run.steps} steps of ${per}`);
+    }
+    const tensors = [...Object.values(run.stepped), ...Object.values(run.fixed), ...Object.values(run.carry).map((c) => c.initial)];
+    const transfer = [...new Set(tensors.map((t) => t.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+    return this.call<RecurrentResult>({ op: 'recurrent', modelId, ...run }, transfer);
   }
 
   /** Provider per loaded model, for Settings and analysis-run records. */

@@ -4,7 +4,7 @@
  */
 import ort from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LoadedModelInfo, TensorData, WorkerReply, WorkerRequest } from './tensor-data.js';
+import type { LoadedModelInfo, RecurrentResult, TensorArray, TensorData, WorkerReply, WorkerRequest } from './tensor-data.js';
 
 const port = parentPort;
 if (!port) throw new Error('inference-worker must run in a worker thread');
@@ -54,20 +54,70 @@ async function runModel(req: Extract<WorkerRequest, { op: 'run' }>): Promise<Rec
   return result;
 }
 
+function toTensorData(t: ort.Tensor): TensorData {
+  return { dtype: t.type as TensorData['dtype'], data: t.data as TensorData['data'], dims: [...t.dims] };
+}
+
+function stepSlice(t: TensorData, step: number): TensorArray {
+  const size = t.dims.reduce((a, b) => a * b, 1);
+  return t.data.slice(step * size, (step + 1) * size);
+}
+
+async function runRecurrent(req: Extract<WorkerRequest, { op: 'recurrent' }>): Promise<RecurrentResult> {
+  const session = sessions.get(req.modelId);
+  if (!session) throw new Error(`Model ${req.modelId} is not loaded`);
+  const fixed: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(req.fixed)) fixed[name] = new ort.Tensor(t.dtype, t.data, t.dims);
+  let carried: Record<string, ort.Tensor> = {};
+  for (const [name, c] of Object.entries(req.carry)) carried[name] = new ort.Tensor(c.initial.dtype, c.initial.data, c.initial.dims);
+  const collected: Record<string, { parts: TensorArray[]; dims: readonly number[]; dtype: TensorData['dtype'] }> = {};
+  for (let step = 0; step < req.steps; step++) {
+    const feeds: Record<string, ort.Tensor> = { ...fixed, ...carried };
+    for (const [name, t] of Object.entries(req.stepped)) feeds[name] = new ort.Tensor(t.dtype, stepSlice(t, step), t.dims);
+    const out = await session.run(feeds);
+    const next: Record<string, ort.Tensor> = {};
+    for (const [name, c] of Object.entries(req.carry)) {
+      const o = out[c.output];
+      if (!o) throw new Error(`Model ${req.modelId} has no output ${c.output}`);
+      next[name] = o;
+    }
+    carried = next;
+    for (const name of req.collect) {
+      const o = out[name];
+      if (!o) throw new Error(`Model ${req.modelId} has no output ${name}`);
+      (collected[name] ??= { parts: [], dims: o.dims, dtype: o.type as TensorData['dtype'] }).parts.push(o.data as TensorArray);
+    }
+  }
+  const outputs: Record<string, TensorData> = {};
+  for (const [name, { parts, dims, dtype }] of Object.entries(collected)) {
+    const per = parts[0].length;
+    const all = new (parts[0].constructor as new (n: number) => TensorArray)(per * parts.length);
+    parts.forEach((p, i) => all.set(p as never, i * per));
+    outputs[name] = { dtype, data: all, dims: [parts.length, ...dims] };
+  }
+  const carry: Record<string, TensorData> = {};
+  for (const [name, t] of Object.entries(carried)) carry[name] = toTensorData(t);
+  return { outputs, carry };
+}
+
 port.on('message', (req: WorkerRequest) => {
   const reply = (r: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(r, transfer);
-  const task =
-    req.op === 'load' ? load(req) : req.op === 'run' ? runModel(req) : Promise.resolve(sessions.get(req.modelId)?.release()).then(() => sessions.delete(req.modelId));
+  const buffers = (ts: Record<string, TensorData>) =>
+    Object.values(ts)
+      .map((t) => t.data.buffer)
+      .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  let task: Promise<unknown>;
+  let transferOf: (value: unknown) => ArrayBuffer[] = () => [];
+  if (req.op === 'load') task = load(req);
+  else if (req.op === 'run') {
+    task = runModel(req);
+    transferOf = (v) => buffers(v as Record<string, TensorData>);
+  } else if (req.op === 'recurrent') {
+    task = runRecurrent(req);
+    transferOf = (v) => [...new Set([...buffers((v as RecurrentResult).outputs), ...buffers((v as RecurrentResult).carry)])];
+  } else task = Promise.resolve(sessions.get(req.modelId)?.release()).then(() => sessions.delete(req.modelId));
   task.then(
-    (value) => {
-      const transfer =
-        req.op === 'run'
-          ? Object.values(value as Record<string, TensorData>)
-              .map((t) => t.data.buffer)
-              .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer)
-          : [];
-      reply({ id: req.id, ok: true, value }, transfer);
-    },
+    (value) => reply({ id: req.id, ok: true, value }, transferOf(value)),
     (e: unknown) => reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
   );
 });

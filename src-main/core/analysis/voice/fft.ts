@@ -1,11 +1,15 @@
 import FFT from 'fft.js';
 
-/** Power spectrum of a real frame via fft.js (MIT), with reusable buffers: no allocation per call. */
+/**
+ * Power spectrum of a real frame via fft.js (MIT), with reusable buffers: no allocation per call. The buffers
+ * are plain number arrays: fft.js runs ~2× faster on them than on Float64Array/Float32Array (measured, Node 20).
+ */
 export class PowerSpectrum {
   readonly size: number;
   readonly bins: number;
   private readonly fft: FFT;
-  private readonly input: number[];
+  /** The transform's input, `size` samples; `computeFromInput` reads it as it stands (zero-padding included). */
+  readonly input: number[];
   private readonly out: number[];
 
   constructor(size: number) {
@@ -24,6 +28,11 @@ export class PowerSpectrum {
     const n = windowed.length;
     for (let i = 0; i < n; i++) this.input[i] = windowed[i];
     for (let i = n; i < this.size; i++) this.input[i] = 0;
+    this.computeFromInput(windowEnergy, power);
+  }
+
+  /** As `compute`, for a frame the caller has already written into `input`. */
+  computeFromInput(windowEnergy: number, power: Float32Array): void {
     this.fft.realTransform(this.out, this.input);
     const out = this.out;
     const scale = 1 / windowEnergy;

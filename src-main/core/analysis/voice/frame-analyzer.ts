@@ -1,6 +1,6 @@
 import { hann, PowerSpectrum } from './fft.js';
 import type { FrameStore } from './frame-store.js';
-import { logMelEnergies, melFilterbank } from './mel-filterbank.js';
+import { logMelEnergies, melFilterbank, packMelBank } from './mel-filterbank.js';
 import { Mfcc } from './mfcc.js';
 import {
   FFT_SIZE,
@@ -30,11 +30,10 @@ const LOUDNESS_EXPONENT = 0.3;
 export class FrameAnalyzer {
   private readonly window = hann(SPECTRUM_FRAME);
   private readonly windowEnergy: number;
-  private readonly windowed = new Float32Array(SPECTRUM_FRAME);
   private readonly spectrum = new PowerSpectrum(FFT_SIZE);
   private readonly power = new Float32Array(FFT_SIZE / 2 + 1);
-  private readonly logMelBank = melFilterbank(LOGMEL_BANDS, FFT_SIZE, SAMPLE_RATE, LOGMEL_FMIN_HZ, LOGMEL_FMAX_HZ);
-  private readonly mfccBank = melFilterbank(MFCC_BANDS, FFT_SIZE, SAMPLE_RATE, MFCC_FMIN_HZ, MFCC_FMAX_HZ);
+  private readonly logMelBank = packMelBank(melFilterbank(LOGMEL_BANDS, FFT_SIZE, SAMPLE_RATE, LOGMEL_FMIN_HZ, LOGMEL_FMAX_HZ));
+  private readonly mfccBank = packMelBank(melFilterbank(MFCC_BANDS, FFT_SIZE, SAMPLE_RATE, MFCC_FMIN_HZ, MFCC_FMAX_HZ));
   private readonly mfccLog = new Float32Array(MFCC_BANDS);
   private readonly mfcc = new Mfcc(MFCC_BANDS, MFCC_COEFFS, MFCC_LIFTER);
   private readonly balance = new SpectralBalanceAnalyzer(FFT_SIZE, SAMPLE_RATE);
@@ -52,14 +51,17 @@ export class FrameAnalyzer {
     const s = frameIndex % store.capacity;
     const off = PITCH_FRAME - SPECTRUM_FRAME;
     let sq = 0;
+    // Windowed straight into the FFT input (indices ≥ SPECTRUM_FRAME stay zero), rounded to float32 as when it
+    // went through a Float32Array, so the features stay bit-identical to those the models were trained on.
+    const input = this.spectrum.input;
     for (let i = 0; i < SPECTRUM_FRAME; i++) {
       const v = frame[off + i];
       sq += v * v;
-      this.windowed[i] = v * this.window[i];
+      input[i] = Math.fround(v * this.window[i]);
     }
     const rms = Math.sqrt(sq / SPECTRUM_FRAME);
     store.rmsDb[s] = 20 * Math.log10(rms > 1e-10 ? rms : 1e-10);
-    this.spectrum.compute(this.windowed, this.windowEnergy, this.power);
+    this.spectrum.computeFromInput(this.windowEnergy, this.power);
     logMelEnergies(this.power, this.logMelBank, LOG_FLOOR, store.logMel, s * LOGMEL_BANDS);
     logMelEnergies(this.power, this.mfccBank, LOG_FLOOR, this.mfccLog);
     this.mfcc.compute(this.mfccLog, store.mfcc, s * MFCC_COEFFS);

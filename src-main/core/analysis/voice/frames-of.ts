@@ -14,8 +14,10 @@ export function framesOf(samples: Float32Array): FrameStore {
   const lead = PITCH_FRAME - SPECTRUM_FRAME;
   for (let k = 0; k < count; k++) {
     const from = k * FRAME_HOP - lead;
-    frame.fill(0);
-    frame.set(samples.subarray(Math.max(0, from), k * FRAME_HOP + SPECTRUM_FRAME), Math.max(0, -from));
+    // Plain loops: a subarray view per frame costs more than the copy itself.
+    const lo = Math.max(0, -from);
+    for (let i = 0; i < lo; i++) frame[i] = 0;
+    for (let i = lo; i < PITCH_FRAME; i++) frame[i] = samples[from + i];
     analyzer.analyze(frame, store, k);
   }
   return store;

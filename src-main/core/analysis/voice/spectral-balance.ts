@@ -21,13 +21,20 @@ interface Range {
   to: number;
 }
 
+/** A slope's bin range with its data-independent least-squares sums, summed once in the per-frame order. */
+interface SlopeRange extends Range {
+  n: number;
+  sx: number;
+  sxx: number;
+}
+
 export class SpectralBalanceAnalyzer {
   private readonly low: Range;
   private readonly high: Range;
   private readonly hamLow: Range;
   private readonly hamHigh: Range;
-  private readonly slopeA: Range;
-  private readonly slopeB: Range;
+  private readonly slopeA: SlopeRange;
+  private readonly slopeB: SlopeRange;
 
   constructor(
     fftSize: number,
@@ -39,26 +46,30 @@ export class SpectralBalanceAnalyzer {
     this.high = { from: this.low.to + 1, to: r(0, 5000).to };
     this.hamLow = r(0, 2000);
     this.hamHigh = { from: this.hamLow.to + 1, to: r(0, 5000).to };
-    this.slopeA = r(0, 500);
-    this.slopeB = r(500, 1500);
     this.binHz = binHz;
+    const slopeRange = ({ from, to }: Range): SlopeRange => {
+      let sx = 0;
+      let sxx = 0;
+      for (let k = from; k <= to; k++) {
+        const x = k * binHz;
+        sx += x;
+        sxx += x * x;
+      }
+      return { from, to, n: to - from + 1, sx, sxx };
+    };
+    this.slopeA = slopeRange(r(0, 500));
+    this.slopeB = slopeRange(r(500, 1500));
   }
 
   private readonly binHz: number;
 
-  private slope(power: Float32Array, { from, to }: Range): number {
-    const n = to - from + 1;
-    let sx = 0;
+  private slope(power: Float32Array, { from, to, n, sx, sxx }: SlopeRange): number {
     let sy = 0;
-    let sxx = 0;
     let sxy = 0;
     for (let k = from; k <= to; k++) {
-      const x = k * this.binHz;
       const y = db(power[k]);
-      sx += x;
       sy += y;
-      sxx += x * x;
-      sxy += x * y;
+      sxy += k * this.binHz * y;
     }
     return (n * sxy - sx * sy) / (n * sxx - sx * sx);
   }

@@ -1,7 +1,7 @@
 import type { VoiceWindowResult } from '../../../../src-shared/contract/voice.js';
 import { defaultModelFor, getModel, type Manifest, type ModelEntry } from '../../inference/manifest.js';
 import type { ModelRunner } from '../../inference/voice/model-runner.js';
-import { SileroVad } from '../../inference/voice/vad.js';
+import { LanedVad, SileroVad } from '../../inference/voice/vad.js';
 import { VoiceEmotionModel } from '../../inference/voice/voice-emotion-model.js';
 import { decodeAudio16k } from '../../media/audio-decode.js';
 import { probeMedia } from '../../media/ffmpeg.js';
@@ -18,7 +18,12 @@ import {
   type WindowParams,
   windowSamples,
 } from './params.js';
+import { FileVoiceStream } from './file-voice-stream.js';
+import { PrecomputedVad } from './precomputed-vad.js';
 import { VoiceStream, type VoiceStreamOptions } from './voice-stream.js';
+
+/** Audio decoded ahead of the stream so its VAD can run in lanes: 48 s (8 lanes of ~6 s). */
+const SPAN_SECONDS = 48;
 
 export interface VoiceAnalyzerOptions {
   /** The inference service (or anything with its run()). */
@@ -87,6 +92,20 @@ export class VoiceAnalyzer {
     return new VoiceStream(vad, model, { window: this.window, ...opts });
   }
 
+  /**
+   * A stream for audio that is all there (a file): VAD runs ahead a span at a time in batched lanes
+   * (LanedVad), then the span goes through the stream; windows classified 8 to a model call.
+   */
+  createFileStream(opts: Pick<VoiceStreamOptions, 'classifyAll' | 't0Ms'> = {}): FileVoiceStream {
+    const laned = new LanedVad(this.runner, this.vadEntry);
+    const vad = new SileroVad(this.runner, this.vadEntry);
+    const ahead = new PrecomputedVad(vad.frameSamples, vad.sampleRate, vad.threshold);
+    const model = this.emotionEntry ? new VoiceEmotionModel(this.runner, this.emotionEntry) : null;
+    const stream = new VoiceStream(ahead, model, { window: this.window, batch: 8, coverTail: true, ...opts });
+    const spanSamples = Math.round((SPAN_SECONDS * SAMPLE_RATE) / vad.frameSamples) * vad.frameSamples;
+    return new FileVoiceStream(laned, ahead, stream, spanSamples);
+  }
+
   /** Analyses one self-contained stretch of 16 kHz mono audio as a single window starting at tStartMs. */
   async analyzeWindow(samples16k: Float32Array, tStartMs: number): Promise<VoiceWindowResult | null> {
     const stream = this.createStream({ t0Ms: tStartMs, singleWindow: true });
@@ -103,7 +122,7 @@ export class VoiceAnalyzer {
     } catch {
       // The decoder reports unreadable files with a clearer message; progress just has no total.
     }
-    const stream = this.createStream({ batch: 8, coverTail: true, classifyAll: opts.classifyAll });
+    const stream = this.createFileStream({ classifyAll: opts.classifyAll });
     const collected: VoiceWindowResult[] = [];
     const deliver = async (all: VoiceWindowResult[]): Promise<void> => {
       // The stream still runs from the start (the VAD state needs the audio before), only delivery is skipped.
@@ -112,10 +131,12 @@ export class VoiceAnalyzer {
       if (opts.collect !== false) collected.push(...ws);
       await opts.onWindows?.(ws);
     };
+    let reported = 0;
     for await (const block of decodeAudio16k(file, { signal: opts.signal })) {
       if (opts.signal?.aborted) throw new Error('Voice analysis was cancelled');
       await deliver(await stream.push(block));
-      opts.onProgress?.((stream.samples * 1000) / SAMPLE_RATE, durationMs);
+      if (stream.samples > reported) opts.onProgress?.((stream.samples * 1000) / SAMPLE_RATE, durationMs);
+      reported = stream.samples;
     }
     await deliver(await stream.finish());
     const doneMs = (stream.samples * 1000) / SAMPLE_RATE;

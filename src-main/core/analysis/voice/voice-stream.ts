@@ -13,8 +13,8 @@ export interface FrameVad {
   readonly frameSamples: number;
   readonly sampleRate: number;
   readonly threshold: number;
-  /** Speech probability of the next frameSamples samples of the stream. */
-  next(frame: Float32Array): Promise<number>;
+  /** Speech probabilities of the next whole frames of the stream (`samples` is a multiple of frameSamples). */
+  probs(samples: Float32Array): Promise<Float32Array>;
 }
 
 /** A window is speech when at least this share of its VAD frames reach the model's threshold (~200 ms in 2 s). */
@@ -145,14 +145,15 @@ export class VoiceStream {
   private async runVad(flush: boolean): Promise<void> {
     const n = this.vad.frameSamples;
     const total = this.buffer.end;
-    while ((this.vadDone + 1) * n <= total || (flush && this.vadDone * n < total)) {
-      const from = this.vadDone * n;
-      const frame = new Float32Array(n);
-      // The last, partial frame at the end of a file is completed with silence.
-      this.buffer.read(from, Math.min(from + n, total), frame.subarray(0, Math.min(n, total - from)));
-      this.vadProbs.push(await this.vad.next(frame));
-      this.vadDone++;
-    }
+    const from = this.vadDone * n;
+    // Every whole frame available, in one call; at the end, the last partial frame is completed with silence.
+    const frames = flush ? Math.ceil((total - from) / n) : Math.floor((total - from) / n);
+    if (frames <= 0) return;
+    const block = new Float32Array(frames * n);
+    this.buffer.read(from, Math.min(from + frames * n, total), block.subarray(0, Math.min(frames * n, total - from)));
+    const p = await this.vad.probs(block);
+    for (let i = 0; i < p.length; i++) this.vadProbs.push(p[i]);
+    this.vadDone += frames;
   }
 
   /** Forgets samples, frames and VAD values no future window can need. */

@@ -1,8 +1,9 @@
-import type { TensorData } from '../tensor-data.js';
+import type { RecurrentResult, RecurrentRun, TensorData } from '../tensor-data.js';
 
 /** The part of InferenceService the voice models need; tests and benches may pass the service itself. */
 export interface ModelRunner {
   run(modelId: string, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>>;
+  runRecurrent(modelId: string, run: RecurrentRun): Promise<RecurrentResult>;
 }
 
 /** A manifest field this code needs, checked, with a message that names the model and the field. */

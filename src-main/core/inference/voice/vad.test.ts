@@ -7,7 +7,9 @@ import { decodeAudio16k } from '../../media/audio-decode.js';
 import { tempDir } from '../../test-support/make-media.js';
 import { InferenceService } from '../inference-service.js';
 import { defaultModelFor } from '../manifest.js';
-import { SileroVad } from './vad.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { MIN_SPEECH_RATIO } from '../../analysis/voice/voice-stream.js';
+import { LanedVad, SileroVad } from './vad.js';
 
 let svc: InferenceService;
 const dir = tempDir('affect-vad-');
@@ -22,9 +24,51 @@ afterAll(async () => {
 
 async function probs(x: Float32Array): Promise<number[]> {
   const vad = new SileroVad(svc, defaultModelFor(svc.manifest, 'vad'));
-  const out: number[] = [];
-  for (let i = 0; i + vad.frameSamples <= x.length; i += vad.frameSamples) out.push(await vad.next(x.slice(i, i + vad.frameSamples)));
-  return out;
+  return [...(await vad.probs(x.subarray(0, x.length - (x.length % vad.frameSamples))))];
+}
+
+async function decode(file: string): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for await (const b of decodeAudio16k(file)) parts.push(b);
+  const x = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    x.set(p, o);
+    o += p.length;
+  }
+  return x;
+}
+
+/** Real speech with pauses: RAVDESS clips back to back when ../shared is there, else espeak-ng sentences. */
+async function longSpeech(seconds: number): Promise<{ x: Float32Array; source: string }> {
+  const ravdess = path.resolve('../shared/data/ravdess-speech/Actor_18');
+  const parts: Float32Array[] = [];
+  let n = 0;
+  let source = 'espeak-ng sentences with pauses';
+  if (existsSync(ravdess)) {
+    source = 'RAVDESS Actor_18 clips';
+    for (const f of readdirSync(ravdess).sort()) {
+      if (n >= seconds * 16000) break;
+      const x = await decode(path.join(ravdess, f));
+      parts.push(x);
+      n += x.length;
+    }
+  } else {
+    const lines = ['Please call Stella and ask her to bring these things.', 'We will meet again tomorrow morning.', 'I never said she stole my money.'];
+    for (let i = 0; n < seconds * 16000; i++) {
+      const x = await espeak(lines[i % lines.length], path.join(dir, `l${i % lines.length}.wav`));
+      parts.push(x, new Float32Array(8000 + (i % 3) * 8000));
+      n += x.length + 8000 + (i % 3) * 8000;
+    }
+  }
+  const x = new Float32Array(seconds * 16000);
+  let o = 0;
+  for (const p of parts) {
+    if (o >= x.length) break;
+    x.set(p.subarray(0, x.length - o), o);
+    o += p.length;
+  }
+  return { x, source };
 }
 
 /** espeak-ng speech, decoded to 16 kHz by the app's decoder. */
@@ -55,8 +99,59 @@ describe('Silero VAD (real model)', () => {
     expect(speechy).toBeGreaterThan(0.5);
   });
 
-  it('refuses frames of the wrong size', async () => {
+  it('refuses input that is not whole frames', async () => {
     const vad = new SileroVad(svc, defaultModelFor(svc.manifest, 'vad'));
-    await expect(vad.next(new Float32Array(100))).rejects.toThrow(/512/);
+    await expect(vad.probs(new Float32Array(100))).rejects.toThrow(/512/);
+  });
+
+  it('gives the same probabilities in one call as frame by frame (state and context carried)', async () => {
+    const { x } = await longSpeech(6);
+    const entry = defaultModelFor(svc.manifest, 'vad');
+    const whole = await new SileroVad(svc, entry).probs(x.subarray(0, 150 * 512));
+    const vad = new SileroVad(svc, entry);
+    const framewise: number[] = [];
+    for (let i = 0; i < 150; i++) framewise.push((await vad.probs(x.slice(i * 512, (i + 1) * 512)))[0]);
+    for (let i = 0; i < 150; i++) expect(whole[i]).toBeCloseTo(framewise[i], 5);
+    expect(Math.max(...whole)).toBeGreaterThan(0.5);
+  });
+
+  it('in lanes over a long file, keeps the first lane exact and the speech decisions of windows', async () => {
+    const { x, source } = await longSpeech(150);
+    const entry = defaultModelFor(svc.manifest, 'vad');
+    const seq = await new SileroVad(svc, entry).probs(x.subarray(0, x.length - (x.length % 512)));
+    const laned = new LanedVad(svc, entry);
+    // Spans of 48 s as the file stream feeds them; the last one ends mid-frame.
+    const lanedProbs: number[] = [];
+    const span = 1500 * 512;
+    for (let s = 0; s < x.length; s += span) lanedProbs.push(...(await laned.span(x.slice(s, Math.min(x.length, s + span)))));
+    expect(lanedProbs.length).toBe(Math.ceil(x.length / 512));
+    for (let i = 0; i < 200; i++) expect(lanedProbs[i]).toBeCloseTo(seq[i], 5);
+
+    // Silero's LSTM remembers tens of seconds, so a lane that starts from zero state (like a run restarted
+    // anywhere) moves some near-threshold frames across 0.5; what the user sees is the window's speech flag.
+    let frameFlips = 0;
+    for (let i = 0; i < seq.length; i++) if (seq[i] >= 0.5 !== lanedProbs[i] >= 0.5) frameFlips++;
+    const speechRatio = (p: ArrayLike<number>, w: number) => {
+      let above = 0;
+      for (let j = w * 16; j < w * 16 + 62; j++) if (p[j] >= 0.5) above++;
+      return above / 62;
+    };
+    const windows = Math.floor((seq.length - 62) / 16);
+    const flipped: number[] = [];
+    let speechWindows = 0;
+    for (let w = 0; w < windows; w++) {
+      const [a, b] = [speechRatio(seq, w), speechRatio(lanedProbs, w)];
+      if (a >= MIN_SPEECH_RATIO !== b >= MIN_SPEECH_RATIO) flipped.push(a);
+      if (a >= MIN_SPEECH_RATIO) speechWindows++;
+    }
+    console.log(
+      `laned vs sequential VAD, ${source}: ${frameFlips}/${seq.length} frames and ${flipped.length}/${windows} windows decided differently; ` +
+        `sequential speech ratio of those windows: ${flipped.map((r) => r.toFixed(2)).join(', ')}`,
+    );
+    expect(speechWindows / windows).toBeGreaterThan(0.5);
+    expect(frameFlips / seq.length).toBeLessThan(0.05);
+    expect(flipped.length / windows).toBeLessThan(0.03);
+    // Only windows at the edge of the cut-off change: never a clearly silent or clearly spoken one.
+    for (const r of flipped) expect(Math.abs(r - MIN_SPEECH_RATIO)).toBeLessThanOrEqual(0.1);
   });
 });

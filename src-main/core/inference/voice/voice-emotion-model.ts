@@ -45,7 +45,7 @@ export class VoiceEmotionModel {
   private readonly outputName: string;
 
   constructor(
-    private readonly runner: ModelRunner,
+    private readonly runner: Pick<ModelRunner, 'run'>,
     readonly entry: ModelEntry,
   ) {
     const e = entry as ModelEntry & Record<string, unknown>;
