@@ -2,15 +2,18 @@
  * Face-emotion evaluation on a labelled image folder: DIR/<label>/*.{jpg,jpeg,png}, labels among angry,
  * disgust, fear, happy, neutral, sad, surprise, contempt.
  *
- *   npm run eval:faces -- DIR [--limit N] [--resize tf-legacy|half-pixel] [--detect-all]
+ *   npm run eval:faces -- DIR [--model ID] [--limit N] [--resize tf-legacy|half-pixel] [--through-detector] [--json FILE]
  *
- * Images up to 96 px on their longer side are taken as face crops: gray (the model's weights), bilinear
- * resize to the model input. Larger images go through the app's own pipeline: detection, the largest face,
- * eye-aligned crop; an image without a detected face counts as wrong (column no_face). Prints the confusion
- * matrix and per-class figures; the last line is exactly
+ * The model is the manifest's default face-emotion model unless --model names another. Images up to 96 px on
+ * their longer side are taken as face crops: gray (the model's weights), bilinear resize to the model input
+ * ("whole-image" accuracy). Larger images go through the app's own pipeline: detection, the largest face,
+ * eye-aligned crop; an image without a detected face counts as wrong (column no_face). --through-detector sends
+ * the small crops through that pipeline too, each placed in a canvas twice its size so the detector sees a
+ * whole face ("face-crop" accuracy: the framing the app gives the model). --json writes the figures to FILE.
+ * Prints the confusion matrix and per-class figures; the last line is exactly
  *   accuracy=0.xxxx macro_f1=0.xxxx n=N no_face=K
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMOTIONS } from '../src-shared/emotions.js';
 import { FaceAnalyzer } from '../src-main/core/inference/face/face-analyzer.js';
@@ -18,8 +21,9 @@ import { FaceTracker } from '../src-main/core/inference/face/face-tracker.js';
 import type { PixelFrame } from '../src-main/core/inference/face/frame.js';
 import { type BilinearMode, resizeBilinear, toGray } from '../src-main/core/inference/face/gray-resize.js';
 import { InferenceService } from '../src-main/core/inference/inference-service.js';
-import { evaluate, formatConfusion, summaryLine } from './lib/classification-metrics.js';
+import { evaluate, expectedCalibrationError, formatConfusion, summaryLine } from './lib/classification-metrics.js';
 import { decodeImageFile } from './lib/decode-image.js';
+import { embedFaceCrop } from './lib/embed-face-crop.js';
 
 const LABELS = ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise', 'contempt'];
 const CROP_MAX_SIDE = 96;
@@ -30,21 +34,26 @@ interface Args {
   limit: number;
   resize: BilinearMode;
   detectAll: boolean;
+  throughDetector: boolean;
+  json?: string;
   emotionId?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dir: '', limit: Infinity, resize: 'tf-legacy', detectAll: false };
+  const args: Args = { dir: '', limit: Infinity, resize: 'tf-legacy', detectAll: false, throughDetector: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--limit') args.limit = Number(argv[++i]);
     else if (a === '--resize') args.resize = argv[++i] as BilinearMode;
     else if (a === '--detect-all') args.detectAll = true;
     else if (a === '--model') args.emotionId = argv[++i];
+    else if (a === '--through-detector') args.throughDetector = true;
+    else if (a === '--json') args.json = argv[++i];
     else if (a.startsWith('--')) throw new Error(`Unknown option ${a}`);
     else args.dir = a;
   }
-  if (!args.dir) throw new Error('usage: npm run eval:faces -- DIR [--limit N] [--resize tf-legacy|half-pixel] [--detect-all] [--model ID]');
+  if (!args.dir) throw new Error('usage: npm run eval:faces -- DIR [--model ID] [--limit N] [--resize tf-legacy|half-pixel] [--detect-all] [--through-detector] [--json FILE]');
+  if (args.json === undefined && argv.includes('--json')) throw new Error('--json needs a file name');
   if (!['tf-legacy', 'half-pixel'].includes(args.resize)) throw new Error(`--resize must be tf-legacy or half-pixel`);
   if (!(args.limit > 0)) throw new Error('--limit must be a positive number');
   return args;
@@ -79,11 +88,14 @@ async function main(): Promise<void> {
     const clf = analyzer.classifier;
     const S = clf.size;
     const preds: Array<string | null> = new Array(items.length).fill(null);
+    const confidence: Array<number | null> = new Array(items.length).fill(null);
     const crops: number[] = [];
     const stills: number[] = [];
+    const small = new Set<number>();
     for (let i = 0; i < items.length; i++) {
       const img = decodeImageFile(items[i].file);
-      (Math.max(img.width, img.height) <= CROP_MAX_SIDE && !args.detectAll ? crops : stills).push(i);
+      if (Math.max(img.width, img.height) <= CROP_MAX_SIDE) small.add(i);
+      (small.has(i) && !args.detectAll && !args.throughDetector ? crops : stills).push(i);
     }
 
     // Face crops: gray + bilinear resize, straight into the classifier.
@@ -96,7 +108,11 @@ async function main(): Promise<void> {
         resizeBilinear(gray, img.width, img.height, S, args.resize, buf, k * S * S);
       });
       const probs = await clf.classify(buf, idx.length);
-      idx.forEach((i, k) => (preds[i] = EMOTIONS[probs[k].indexOf(Math.max(...probs[k]))]));
+      idx.forEach((i, k) => {
+        const top = Math.max(...probs[k]);
+        preds[i] = EMOTIONS[probs[k].indexOf(top)];
+        confidence[i] = top;
+      });
     }
 
     // Larger images: the app's pipeline, largest face.
@@ -104,11 +120,16 @@ async function main(): Promise<void> {
       const idx = stills.slice(s, s + 16);
       const frames: PixelFrame[] = idx.map((i, k) => {
         const img = decodeImageFile(items[i].file);
+        if (args.throughDetector && small.has(i)) return { ...embedFaceCrop(toGray(img.rgba, img.width, img.height, 4, clf.norm.grayWeights), img.width, img.height), tMs: k * 1e6 };
         return { tMs: k * 1e6, width: img.width, height: img.height, data: img.rgba, channels: 4 };
       });
       const dets = (await analyzer.detector.detect(frames)).map((d) => (d.length ? [d.reduce((a, b) => (a.box.w * a.box.h >= b.box.w * b.box.h ? a : b))] : []));
       const results = await analyzer.finish(frames, dets, new FaceTracker());
-      idx.forEach((i, k) => (preds[i] = results[k].faces[0]?.dominant ?? null));
+      idx.forEach((i, k) => {
+        const face = results[k].faces[0];
+        preds[i] = face?.dominant ?? null;
+        if (face) confidence[i] = Math.max(...face.probs);
+      });
     }
 
     const present = LABELS.filter((l) => items.some((it) => it.label === l));
@@ -122,7 +143,16 @@ async function main(): Promise<void> {
     console.log(`${crops.length} face crops (resize ${args.resize}), ${stills.length} images through detection; ${secs.toFixed(1)} s`);
     console.log('');
     console.log(formatConfusion(ev));
+    // Calibration of the top-1 probability over the images with a prediction (fusion weighs these probabilities).
+    const scored = items.flatMap((it, i) => (confidence[i] === null ? [] : [{ confidence: confidence[i]!, correct: preds[i] === it.label }]));
+    const ece = expectedCalibrationError(scored);
+    console.log(`expected calibration error (15 bins, ${scored.length} predictions): ${ece.toFixed(4)}`);
     console.log('');
+    if (args.json) {
+      const mode = args.throughDetector ? 'face-crop (through the detector)' : crops.length ? 'whole-image' : 'detector';
+      const refs = analyzer.modelRefs.emotion;
+      writeFileSync(args.json, `${JSON.stringify({ model: refs.id, sha256: refs.sha256, mode, dir: args.dir, n: ev.n, noFace: ev.noPrediction, accuracy: ev.accuracy, macroF1: ev.macroF1, ece, perClass: ev.perClass }, null, 1)}\n`);
+    }
     console.log(summaryLine(ev));
   } finally {
     await svc.close();

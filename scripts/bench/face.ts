@@ -82,18 +82,23 @@ async function main(): Promise<void> {
     const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: threads });
     try {
       const analyzer = await FaceAnalyzer.create(svc);
-      console.log(`\nonnxruntime CPU, intra-op threads ${threads}; ${analyzer.modelRefs.emotion.id}, ${analyzer.modelRefs.detector.id}`);
-      const S = analyzer.classifier.size;
-      console.log('classifier (64×64 gray crops, through the inference worker):');
-      for (const batch of [1, 8, 32]) {
-        const r = await rate(() => {
-          const crops = new Float32Array(batch * S * S);
-          for (let i = 0; i < crops.length; i++) crops[i] = (i * 37) % 255;
-          return analyzer.classifier.classify(crops, batch);
-        });
-        console.log(
-          `  batch ${String(batch).padStart(2)}: ${(r.perSec * batch).toFixed(0).padStart(6)} faces/s  (${(1000 / r.perSec).toFixed(2)} ms per call; CPU ${(r.cpuMs / batch).toFixed(2)} ms per face)`,
-        );
+      console.log(`\nonnxruntime CPU, intra-op threads ${threads}; ${analyzer.modelRefs.detector.id}`);
+      // Every face-emotion model in the manifest, the default first.
+      const emotionIds = svc.manifest.models.filter((m) => m.task === 'face-emotion').sort((a, b) => Number(!!b.default) - Number(!!a.default)).map((m) => m.id);
+      for (const emotionId of emotionIds) {
+        const clf = (await FaceAnalyzer.create(svc, { emotionId })).classifier;
+        const S = clf.size;
+        console.log(`classifier ${emotionId}${emotionId === analyzer.modelRefs.emotion.id ? ' (default)' : ''} (${S}×${S} gray crops, through the inference worker):`);
+        for (const batch of [1, 8, 32]) {
+          const r = await rate(() => {
+            const crops = new Float32Array(batch * S * S);
+            for (let i = 0; i < crops.length; i++) crops[i] = (i * 37) % 255;
+            return clf.classify(crops, batch);
+          });
+          console.log(
+            `  batch ${String(batch).padStart(2)}: ${(r.perSec * batch).toFixed(0).padStart(6)} faces/s  (${(1000 / r.perSec).toFixed(2)} ms per call; CPU ${(r.cpuMs / batch).toFixed(2)} ms per face)`,
+          );
+        }
       }
       console.log(`detector (${fr.width}×${fr.height} frame → 128×128: letterbox + model + decode + NMS):`);
       for (const batch of [1, 8]) {

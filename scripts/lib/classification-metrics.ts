@@ -74,3 +74,25 @@ export function formatConfusion(e: Evaluation): string {
 export function summaryLine(e: Evaluation): string {
   return `accuracy=${e.accuracy.toFixed(4)} macro_f1=${e.macroF1.toFixed(4)} n=${e.n} no_face=${e.noPrediction}`;
 }
+
+/**
+ * Expected calibration error of top-1 confidences (Guo et al. 2017): items binned by confidence into `bins`
+ * equal-width bins, Σ (bin share) · |bin accuracy − bin mean confidence|. 0 is perfectly calibrated.
+ */
+export function expectedCalibrationError(items: Array<{ confidence: number; correct: boolean }>, bins = 15): number {
+  if (!items.length) return 0;
+  const count = new Array<number>(bins).fill(0);
+  const conf = new Array<number>(bins).fill(0);
+  const hits = new Array<number>(bins).fill(0);
+  for (const it of items) {
+    if (!(it.confidence >= 0 && it.confidence <= 1)) throw new Error(`Confidence must be in [0, 1], got ${it.confidence}`);
+    // Bins are (lo, hi]; a confidence of exactly 0 goes into the first.
+    const b = Math.min(bins - 1, Math.max(0, Math.ceil(it.confidence * bins) - 1));
+    count[b]++;
+    conf[b] += it.confidence;
+    if (it.correct) hits[b]++;
+  }
+  let ece = 0;
+  for (let b = 0; b < bins; b++) if (count[b]) ece += (count[b] / items.length) * Math.abs(hits[b] / count[b] - conf[b] / count[b]);
+  return ece;
+}

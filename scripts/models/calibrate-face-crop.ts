@@ -14,35 +14,16 @@ import { EMOTIONS } from '../../src-shared/emotions.js';
 import type { CropParams } from '../../src-main/core/inference/face/align-crop.js';
 import { FaceAnalyzer } from '../../src-main/core/inference/face/face-analyzer.js';
 import { FaceTracker } from '../../src-main/core/inference/face/face-tracker.js';
-import type { PixelFrame } from '../../src-main/core/inference/face/frame.js';
 import { resizeBilinear, toGray } from '../../src-main/core/inference/face/gray-resize.js';
 import { InferenceService } from '../../src-main/core/inference/inference-service.js';
 import { decodeImageFile } from '../lib/decode-image.js';
+import { embedFaceCrop as embed } from '../lib/embed-face-crop.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
 const perClass = Number(opt('--per-class', '150'));
 const dataDir = opt('--data', path.resolve(here, '..', '..', '..', 'shared', 'data', 'fer2013', 'train'));
-
-/** 48×48 gray → RGB canvas of 2× the size (edge-replicated border), upscaled 2× bilinear: a 192×192 still. */
-function embed(gray: Float32Array, w: number, h: number): PixelFrame {
-  const cw = 2 * w;
-  const ch = 2 * h;
-  const canvas = new Float32Array(cw * ch);
-  for (let y = 0; y < ch; y++)
-    for (let x = 0; x < cw; x++) {
-      const sx = Math.min(w - 1, Math.max(0, x - w / 2));
-      const sy = Math.min(h - 1, Math.max(0, y - h / 2));
-      canvas[y * cw + x] = gray[sy * w + sx];
-    }
-  const S = 2 * cw;
-  const up = new Float32Array(S * S);
-  resizeBilinear(canvas, cw, ch, S, 'half-pixel', up);
-  const rgb = new Uint8Array(S * S * 3);
-  up.forEach((v, i) => rgb.fill(Math.round(Math.min(255, Math.max(0, v))), 3 * i, 3 * i + 3));
-  return { tMs: 0, width: S, height: S, data: rgb, channels: 3 };
-}
 
 async function main(): Promise<void> {
   if (!existsSync(dataDir)) throw new Error(`FER2013 training images not found at ${dataDir} (research data, see ../shared/data/README.md)`);

@@ -10,10 +10,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ort from 'onnxruntime-node';
 import * as P from '../../src-main/core/analysis/voice/params.js';
 import { EMOTIONS } from '../../src-shared/emotions.js';
 import { applyManifestEdit, REPO_MODELS_DIR } from '../models/manifest-edit.js';
+import { checkAgainstProbe, type ExportProbe } from '../models/probe-check.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = path.join(repo, 'training/voice/out');
@@ -29,7 +29,7 @@ interface Exported {
   windowFrames?: number;
   featureNames?: string[];
   featureImpute?: Record<string, number>;
-  probe: { shape: number[]; input: number[]; probs: number[] };
+  probe: ExportProbe;
 }
 interface Metrics {
   train_actors: number[];
@@ -50,11 +50,7 @@ const otherMet = existsSync(path.join(out, `${other}-metrics.json`)) ? readJson<
 const file = path.join(REPO_MODELS_DIR, exp.file);
 
 // onnxruntime must reproduce PyTorch on the probe input.
-const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1 });
-const res = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', Float32Array.from(exp.probe.input), exp.probe.shape) });
-const got = res[session.outputNames[0]].data as Float32Array;
-const maxDiff = Math.max(...exp.probe.probs.map((p, i) => Math.abs(p - got[i])));
-if (!(maxDiff < 1e-4)) throw new Error(`onnxruntime differs from PyTorch on the probe input by ${maxDiff}`);
+const maxDiff = await checkAgainstProbe(file, exp.probe);
 
 const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
 const labels = exp.labels;

@@ -1,10 +1,10 @@
 """Shared helpers: config, seeding, metrics. No training logic here."""
 import json
 import os
-import random
+import sys
 
-import numpy as np
-import torch
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared import confusion, format_confusion, metrics, seed_everything  # noqa: E402,F401  (shared with training/face)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -19,47 +19,12 @@ def load_config(path=None):
     return cfg
 
 
-def seed_everything(seed, threads):
-    # The build machine has two cores shared with other people: stay on one thread.
-    torch.set_num_threads(threads)
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
 def split_actors(cfg, inner):
     """(train actors, validation actors). --inner holds out inner_val_actors from the training actors, for tuning
     without ever looking at the real validation actors."""
     if inner:
         return [a for a in cfg['train_actors'] if a not in cfg['inner_val_actors']], cfg['inner_val_actors']
     return cfg['train_actors'], cfg['val_actors']
-
-
-def confusion(y_true, y_pred, n):
-    m = np.zeros((n, n), dtype=np.int64)
-    for t, p in zip(y_true, y_pred):
-        m[t, p] += 1
-    return m
-
-
-def metrics(y_true, y_pred, labels):
-    n = len(labels)
-    m = confusion(y_true, y_pred, n)
-    acc = float(np.trace(m) / max(1, m.sum()))
-    f1s = []
-    for k in range(n):
-        tp = m[k, k]
-        prec = tp / m[:, k].sum() if m[:, k].sum() else 0.0
-        rec = tp / m[k, :].sum() if m[k, :].sum() else 0.0
-        f1s.append(0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec))
-    return {'accuracy': acc, 'macro_f1': float(np.mean(f1s)), 'confusion': m.tolist(), 'labels': labels}
-
-
-def format_confusion(m, labels):
-    w = max(len(l) for l in labels)
-    head = ' ' * (w + 2) + ' '.join(f'{l[:5]:>5}' for l in labels)
-    rows = [f'{labels[i]:>{w}}  ' + ' '.join(f'{v:5d}' for v in row) for i, row in enumerate(m)]
-    return '\n'.join([head + '   (rows: true, columns: predicted)'] + rows)
 
 
 def save_json(cfg, name, obj):

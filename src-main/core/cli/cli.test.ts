@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { runCli } from '../cli.js';
+import { defaultModelFor, loadManifest } from '../inference/manifest.js';
 import { faceSpeechClip } from '../test-support/face-speech-clip.js';
 import { tempDir } from '../test-support/make-media.js';
 
@@ -78,7 +79,9 @@ describe('affect CLI', () => {
     const summary = csv(summaryFile);
     expect(summary).toHaveLength(EMOTIONS.length);
     expect(summary[0]).toMatchObject({ session_id: sessionId, run_id: runId, participant: 'imports', run_status: 'complete', provider: 'cpu' });
-    expect(summary[0].models).toMatch(/face-emotion-minixception@[0-9a-f]{64}/);
+    // The run names the manifest's default face model with its checksum.
+    const face = defaultModelFor(loadManifest(), 'face-emotion');
+    expect(summary[0].models).toContain(`${face.id}@${face.sha256}`);
     expect(summary[0].models).toMatch(/silero-vad-v5@[0-9a-f]{64}/);
     expect(Number(summary[0].coverage_face_present)).toBeCloseTo(withFace, 5);
     expect(Number(summary[0].analysed_s)).toBeCloseTo(timeline.length / 10, 5);

@@ -17,6 +17,9 @@ export interface QualityThresholds {
 
 export const DEFAULT_QUALITY: QualityThresholds = { minDetScore: 0.75, minSizePx: 48, maxAbsRollDeg: 30, minSharpness: 150 };
 
+/** Side of the gray crop the sharpness threshold applies to. */
+export const QUALITY_CROP = 64;
+
 export function judgeQuality(m: { detScore: number; sizePx: number; rollDeg: number; sharpness: number }, t: QualityThresholds = DEFAULT_QUALITY): FaceQuality {
   const reasons: FaceQuality['reasons'] = [];
   if (!(m.detScore >= t.minDetScore)) reasons.push('score');

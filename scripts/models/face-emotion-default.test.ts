@@ -1,0 +1,79 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMOTIONS } from '../../src-shared/emotions.js';
+import { FaceAnalyzer } from '../../src-main/core/inference/face/face-analyzer.js';
+import { resizeBilinear, toGray } from '../../src-main/core/inference/face/gray-resize.js';
+import { InferenceService } from '../../src-main/core/inference/inference-service.js';
+import { defaultModelFor, getModel } from '../../src-main/core/inference/manifest.js';
+import { sharedDataFile } from '../../src-main/core/test-support/shared-data.js';
+import { expectedCalibrationError } from '../lib/classification-metrics.js';
+import { decodeImageFile } from '../lib/decode-image.js';
+
+const FER_VAL = sharedDataFile('fer2013', 'val');
+let svc: InferenceService;
+
+beforeAll(async () => {
+  svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: 1 });
+});
+afterAll(async () => {
+  await svc?.close();
+});
+
+describe('the default face-emotion model (trained in training/face)', () => {
+  it('is our FER2013 CNN; the converted mini-Xception stays selectable', async () => {
+    const entry = defaultModelFor(svc.manifest, 'face-emotion');
+    expect(entry.id).toBe('face-emotion-fer-cnn');
+    const mini = await FaceAnalyzer.create(svc, { emotionId: 'face-emotion-minixception' });
+    expect(mini.modelRefs.emotion.id).toBe('face-emotion-minixception');
+    expect(getModel(svc.manifest, 'face-emotion-minixception').default).toBe(false);
+  });
+
+  it('gives a face and its mirror image the same probabilities (flip averaging is in the graph), summing to 1', async () => {
+    const clf = (await FaceAnalyzer.create(svc)).classifier;
+    const S = clf.size;
+    // An asymmetric pattern: a gradient with a bright blob on one side.
+    const img = new Float32Array(S * S);
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) img[y * S + x] = 40 + 3 * x + 2 * y + ((x - 12) ** 2 + (y - 20) ** 2 < 60 ? 120 : 0);
+    const mirror = new Float32Array(S * S);
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) mirror[y * S + x] = img[y * S + (S - 1 - x)];
+    const both = new Float32Array(2 * S * S);
+    both.set(img);
+    both.set(mirror, S * S);
+    const [a, b] = await clf.classify(both, 2);
+    expect(a.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 5);
+    for (let i = 0; i < EMOTIONS.length; i++) expect(a[i]).toBeCloseTo(b[i], 5);
+  });
+
+  it.skipIf(!FER_VAL)('scores FER2013 val (PublicTest) above mini-Xception, with calibrated probabilities (needs ../shared/data)', async () => {
+    const items: Array<{ file: string; label: string }> = [];
+    for (const label of readdirSync(FER_VAL!).sort()) for (const f of readdirSync(path.join(FER_VAL!, label)).sort()) items.push({ file: path.join(FER_VAL!, label, f), label });
+    const score = async (emotionId?: string) => {
+      const clf = (await FaceAnalyzer.create(svc, { emotionId })).classifier;
+      const S = clf.size;
+      const results: Array<{ confidence: number; correct: boolean }> = [];
+      for (let s = 0; s < items.length; s += 512) {
+        const batch = items.slice(s, s + 512);
+        const crops = new Float32Array(batch.length * S * S);
+        batch.forEach((it, k) => {
+          const img = decodeImageFile(it.file);
+          expect([img.width, img.height]).toEqual([48, 48]);
+          const gray = toGray(img.rgba, img.width, img.height, 4, clf.norm.grayWeights);
+          resizeBilinear(gray, 48, 48, S, 'tf-legacy', crops, k * S * S);
+        });
+        const probs = await clf.classify(crops, batch.length);
+        probs.forEach((p, k) => {
+          const top = Math.max(...p);
+          results.push({ confidence: top, correct: EMOTIONS[p.indexOf(top)] === batch[k].label });
+        });
+      }
+      return { accuracy: results.filter((r) => r.correct).length / results.length, ece: expectedCalibrationError(results) };
+    };
+    const ours = await score();
+    const mini = await score('face-emotion-minixception');
+    console.log(`FER2013 val, n=${items.length}: ours accuracy ${ours.accuracy.toFixed(4)} ECE ${ours.ece.toFixed(4)}; mini-Xception accuracy ${mini.accuracy.toFixed(4)} ECE ${mini.ece.toFixed(4)}`);
+    expect(items.length).toBe(3589);
+    expect(ours.accuracy).toBeGreaterThan(mini.accuracy + 0.05);
+    expect(ours.ece).toBeLessThanOrEqual(0.05);
+  }, 120_000);
+});

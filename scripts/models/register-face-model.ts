@@ -1,0 +1,209 @@
+/**
+ * Registers the face-emotion model trained by training/face (steps 1–3 of its README) as the default face model:
+ * checks that onnxruntime gives PyTorch's probabilities on the export's probe input, measures it through the
+ * app's own pipeline with eval:faces on FER2013 val (the 48×48 images straight into the classifier, and the same
+ * images through detection → aligned crop), then writes its models/manifest.json entry and MODEL_CARD.md section
+ * and makes the converted mini-Xception a selectable, non-default model (under the shared manifest lock).
+ *
+ *   npx tsx scripts/models/register-face-model.ts [--val DIR] [--skip-eval]
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EMOTIONS } from '../../src-shared/emotions.js';
+import { applyManifestEdit, REPO_MODELS_DIR } from './manifest-edit.js';
+import { checkAgainstProbe, type ExportProbe } from './probe-check.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = path.join(repo, 'training/face/out');
+const argv = process.argv.slice(2);
+const valDir = argv.includes('--val') ? argv[argv.indexOf('--val') + 1] : path.resolve(repo, '..', 'shared', 'data', 'fer2013', 'val');
+const ID = 'face-emotion-fer-cnn';
+const OLD_DEFAULT = 'face-emotion-minixception';
+
+interface Exported {
+  file: string;
+  labels: string[];
+  size: number;
+  parameters: number;
+  opset: number;
+  flip_tta: boolean;
+  temperature: number;
+  probe: ExportProbe;
+}
+interface Calibration {
+  temperature: number;
+  ece_before: number;
+  ece_after: number;
+  nll_before: number;
+  nll_after: number;
+  bins: number;
+  n: number;
+  accuracy: number;
+  macro_f1: number;
+  confusion: number[][];
+  labels: string[];
+}
+interface TrainMetrics {
+  history: Array<{ epoch: number; seconds: number; val_acc: number; val_acc_flip: number }>;
+  selected: { epoch: number; accuracy: number };
+  config: { seed: number; train: { epochs: number; batch_size: number; lr: number; weight_decay: number; label_smoothing: number }; model: { channels: number[]; dropout: number }; aug: Record<string, unknown> };
+}
+interface EvalJson {
+  mode: string;
+  n: number;
+  noFace: number;
+  accuracy: number;
+  macroF1: number;
+  ece: number;
+  perClass: Array<{ label: string; recall: number; f1: number; n: number }>;
+}
+
+const readJson = <T>(f: string): T => {
+  if (!existsSync(f)) throw new Error(`${f} is missing: run the steps in training/face/README.md first`);
+  return JSON.parse(readFileSync(f, 'utf8')) as T;
+};
+const exp = readJson<Exported>(path.join(out, 'face-cnn-export.json'));
+const cal = readJson<Calibration>(path.join(out, 'face-cnn-calibration.json'));
+const train = readJson<TrainMetrics>(path.join(out, 'face-cnn-metrics.json'));
+const file = path.join(REPO_MODELS_DIR, exp.file);
+
+// onnxruntime must reproduce PyTorch on the probe input.
+const maxDiff = await checkAgainstProbe(file, exp.probe);
+
+const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+const labels = exp.labels;
+const canonicalMap = EMOTIONS.map((e) => labels.indexOf(e));
+if (canonicalMap.some((i) => i < 0)) throw new Error(`Model labels ${labels.join(', ')} do not cover ${EMOTIONS.join(', ')}`);
+const manifestPath = path.join(REPO_MODELS_DIR, 'manifest.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Array<Record<string, unknown> & { id: string }> };
+const old = manifest.models.find((m) => m.id === OLD_DEFAULT);
+if (!old) throw new Error(`${OLD_DEFAULT} is not in models/manifest.json`);
+
+const entry = {
+  id: ID,
+  file: exp.file,
+  sha256,
+  task: 'face-emotion',
+  default: true,
+  inputs: [
+    {
+      name: 'input',
+      shape: [-1, exp.size, exp.size, 1],
+      dtype: 'float32',
+      layout: 'NHWC',
+      normalisation: {
+        text: `upright face crop, grayscale 0.2989R+0.5870G+0.1140B of 0..255 RGB, resized to ${exp.size}x${exp.size}, x = gray/127.5 - 1 (range [-1, 1])`,
+        grayWeights: [0.2989, 0.587, 0.114],
+        scale: 1 / 127.5,
+        offset: -1,
+        size: exp.size,
+      },
+    },
+  ],
+  outputs: [{ name: 'probs', shape: [-1, labels.length], dtype: 'float32' }],
+  labels,
+  canonicalMap,
+  // The same framing as FER2013's crops, which the mini-Xception calibration found (scripts/models/calibrate-face-crop.ts).
+  crop: old.crop,
+  source: { package: 'affect-studio', version: 'training/face', path: 'training/face (config.json)' },
+  licence: 'Trained here on FER2013 (research use only; see ../shared/data/README.md): research and non-commercial use',
+  converted: { by: `training/face/export_onnx.py (torch.onnx, opset ${exp.opset})`, at: new Date().toISOString().slice(0, 10) },
+  calibration: { method: 'temperature scaling on FER2013 val (NLL)', temperature: Number(cal.temperature.toFixed(4)), eceBefore: Number(cal.ece_before.toFixed(4)), eceAfter: Number(cal.ece_after.toFixed(4)), bins: cal.bins },
+  training: {
+    data: 'FER2013 train (28,709 48×48 images), ../shared/data/fer2013/train',
+    selectedOn: 'FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: epoch with the best flip-averaged accuracy; temperature fitted there too',
+    epochs: train.config.train.epochs,
+    selectedEpoch: train.selected.epoch,
+    seed: train.config.seed,
+    parameters: exp.parameters,
+    flipAveraging: exp.flip_tta,
+  },
+  metrics: {
+    fer2013_publictest_n: cal.n,
+    fer2013_publictest_accuracy_pytorch: Number(cal.accuracy.toFixed(4)),
+    fer2013_publictest_macro_f1_pytorch: Number(cal.macro_f1.toFixed(4)),
+  } as Record<string, number | string>,
+  confusion: { labels, rows: cal.confusion },
+};
+
+// The app's own path: eval:faces on the val images, straight and through the detector.
+const evals: Record<string, EvalJson> = {};
+if (!argv.includes('--skip-eval') && existsSync(valDir)) {
+  // The entry must be in the manifest for eval:faces to load it (--model).
+  applyManifestEdit({ entry: { ...entry, default: false } });
+  for (const [key, extra] of [
+    ['whole', []],
+    ['crop', ['--through-detector']],
+  ] as const) {
+    const json = path.join(out, `eval-${key}.json`);
+    console.log(`eval:faces ${key === 'whole' ? 'on the 48×48 images' : 'through detection → aligned crop'} …`);
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/eval-faces.ts', valDir, '--model', ID, '--json', json, ...extra], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+    evals[key] = readJson<EvalJson>(json);
+  }
+  entry.metrics.fer2013_publictest_accuracy = Number(evals.whole.accuracy.toFixed(4));
+  entry.metrics.fer2013_publictest_macro_f1 = Number(evals.whole.macroF1.toFixed(4));
+  entry.metrics.fer2013_publictest_ece = Number(evals.whole.ece.toFixed(4));
+  entry.metrics.fer2013_publictest_face_crop_accuracy = Number(evals.crop.accuracy.toFixed(4));
+  entry.metrics.fer2013_publictest_face_crop_macro_f1 = Number(evals.crop.macroF1.toFixed(4));
+  entry.metrics.fer2013_publictest_face_crop_no_face = evals.crop.noFace;
+} else console.log(`(eval skipped${existsSync(valDir) ? '' : `: ${valDir} not found`})`);
+
+const confusionTable = [
+  `| true \\ predicted | ${labels.join(' | ')} |`,
+  `|---|${labels.map(() => '---:').join('|')}|`,
+  ...cal.confusion.map((row, i) => `| ${labels[i]} | ${row.join(' | ')} |`),
+].join('\n');
+const recall = (e: EvalJson) => e.perClass.filter((c) => c.n).map((c) => `${c.label} ${c.recall.toFixed(2)}`).join(', ');
+const best = train.history.reduce((a, b) => (b.val_acc_flip > a.val_acc_flip ? b : a));
+const trainMinutes = train.history.reduce((a, h) => a + h.seconds, 0) / 60;
+
+applyManifestEdit({
+  entry,
+  cardSection: {
+    id: ID,
+    markdown: `## ${ID} (facial expression, default)
+
+- **What**: our own CNN, trained in this repository (\`training/face/\`): seven 3×3 conv–batch-norm–ReLU layers in four stages
+  (${train.config.model.channels.join('–')} channels at 48, 24, 12 and 6 px), global average pooling, dropout ${train.config.model.dropout}, one linear layer;
+  ${(exp.parameters / 1e6).toFixed(2)} M parameters. The ONNX graph (opset ${exp.opset}) averages the logits of the face and its mirror image,
+  divides by the temperature and applies softmax. Classes in model order ${labels.join(', ')}; \`canonicalMap\` [${canonicalMap.join(', ')}].
+- **Input**: \`input\` [batch, ${exp.size}, ${exp.size}, 1] NHWC float: gray = 0.2989 R + 0.5870 G + 0.1140 B (0..255), x = gray/127.5 − 1; the
+  app crops faces as for mini-Xception (manifest \`crop\`), area-averaged to ${exp.size}×${exp.size}.
+- **Data and split**: FER2013 (Goodfellow et al. 2013) from ../shared/data: \`train\` (28,709 images) to train, \`val\` (PublicTest,
+  3,589) to pick the epoch and fit the temperature. No test split was used or looked for. So the figures below are on the
+  set that also chose the epoch: a slightly optimistic estimate.
+- **Training** (\`training/face/README.md\`, one command per step, everything in \`config.json\`, seed ${train.config.seed}): SGD with Nesterov momentum, batch
+  ${train.config.train.batch_size}, peak learning rate ${train.config.train.lr} with 1 epoch of warm-up then cosine decay over ${train.config.train.epochs} epochs, weight decay ${train.config.train.weight_decay},
+  label smoothing ${train.config.train.label_smoothing}; augmentation: rotation ±15°, scale 0.9–1.1, shift ±8 %, horizontal flip, brightness ±20 %,
+  contrast ±15 %, random erasing (p 0.2, 2–15 % of the image). ${trainMinutes.toFixed(0)} min wall time on the shared 2-core build machine (no GPU was lent); selected epoch
+  ${train.selected.epoch} of ${train.config.train.epochs} (val accuracy with flip averaging ${best.val_acc_flip.toFixed(4)}).
+- **Calibration** (temperature scaling on val, ${cal.bins}-bin expected calibration error): T = ${cal.temperature.toFixed(3)}; ECE ${cal.ece_before.toFixed(4)} before,
+  **${cal.ece_after.toFixed(4)}** after; NLL ${cal.nll_before.toFixed(4)} → ${cal.nll_after.toFixed(4)}. Fusion weighs these probabilities.
+- **Measured** (FER2013 PublicTest, n = ${cal.n}): PyTorch accuracy ${cal.accuracy.toFixed(4)}, macro-F1 ${cal.macro_f1.toFixed(4)}.${
+      evals.whole
+        ? ` Through the app (\`npm run eval:faces\`): the 48×48 images straight into the classifier ("whole image") accuracy
+  **${evals.whole.accuracy.toFixed(4)}**, macro-F1 **${evals.whole.macroF1.toFixed(4)}**, ECE ${evals.whole.ece.toFixed(4)} (recall ${recall(evals.whole)}); the same images placed in a canvas
+  and sent through detection → aligned crop → classifier ("face crop", \`--through-detector\`) accuracy **${evals.crop.accuracy.toFixed(4)}**, macro-F1
+  **${evals.crop.macroF1.toFixed(4)}**, with ${evals.crop.noFace} images where no face was detected counted as wrong. The converted mini-Xception scores
+  0.5514 / 0.5015 on the same whole images.`
+        : ''
+    } onnxruntime reproduces PyTorch on a probe input to ${maxDiff.toExponential(1)}.
+
+${confusionTable}
+
+- **Intended use**: second-by-second expression estimates in research and screening sessions, reviewed by a person, together
+  with the quality flag and the voice. **Not for** diagnosis or decisions about an individual.
+- **Known limits and biases of FER2013**: web-scraped images found by emotion keywords, labelled once by crowd workers
+  (human accuracy about 65 %); mostly adult faces, few children and elderly people, reported to over-represent lighter-skinned
+  faces, many posed or exaggerated expressions; classes are uneven (disgust 436 of 28,709 training images, happy 7,215), so disgust and fear
+  are the least reliable; 48×48 gray faces, so fine detail is lost. Accuracy on a clinical camera and a given population
+  is unknown until measured there.
+- **Licence**: trained on FER2013, whose terms allow research use only; the weights are shipped for research use.`,
+  },
+});
+applyManifestEdit({ entry: { ...old, default: false } });
+console.log(`${ID}: ${exp.file} sha256 ${sha256}; onnxruntime vs PyTorch max diff ${maxDiff.toExponential(2)}; now the default face-emotion model (${OLD_DEFAULT} stays selectable)`);
+for (const [k, e] of Object.entries(evals)) console.log(`  ${k}: accuracy=${e.accuracy.toFixed(4)} macro_f1=${e.macroF1.toFixed(4)} n=${e.n} no_face=${e.noFace}`);

@@ -1,0 +1,46 @@
+"""Exports the calibrated face model to ONNX (opset from config) as models/face-emotion-fer-cnn.onnx: NHWC gray
+input in [-1, 1], flip averaging and temperature inside the graph, softmax output. Writes
+out/face-cnn-export.json with a probe input and PyTorch's output for scripts/models/register-face-model.ts.
+
+  /usr/bin/python3 training/face/export_onnx.py"""
+import json
+import os
+
+import onnx
+import torch
+
+from common import HERE, OUT, load_config, seed_everything
+from model import Exported, FaceEmotionNet
+
+MODELS = os.path.normpath(os.path.join(HERE, '..', '..', 'models'))
+FILE = 'face-emotion-fer-cnn.onnx'
+
+
+def main():
+    cfg = load_config()
+    seed_everything(cfg['seed'], cfg['threads'])
+    with open(os.path.join(OUT, 'face-cnn-calibration.json')) as f:
+        cal = json.load(f)
+    net = FaceEmotionNet(cfg['model']['channels'], len(cfg['labels']), cfg['model']['dropout'])
+    net.load_state_dict(torch.load(os.path.join(OUT, 'face-cnn.pt')))
+    model = Exported(net, cal['temperature'], cfg['export']['flip_tta']).eval()
+    S = cfg['size']
+    path = os.path.join(MODELS, FILE)
+    torch.onnx.export(model, torch.zeros(1, S, S, 1), path, opset_version=cfg['export']['opset'], input_names=['input'],
+                      output_names=['probs'], dynamic_axes={'input': {0: 'batch'}, 'probs': {0: 'batch'}}, do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(path))
+    g = torch.Generator().manual_seed(7)
+    probe = torch.rand(4, S, S, 1, generator=g) * 2 - 1
+    with torch.no_grad():
+        probs = model(probe)
+    params = sum(p.numel() for p in net.parameters())
+    info = {'file': FILE, 'labels': cfg['labels'], 'size': S, 'parameters': params, 'opset': cfg['export']['opset'],
+            'flip_tta': cfg['export']['flip_tta'], 'temperature': cal['temperature'],
+            'probe': {'shape': list(probe.shape), 'input': probe.flatten().tolist(), 'probs': probs.flatten().tolist()}}
+    with open(os.path.join(OUT, 'face-cnn-export.json'), 'w') as f:
+        json.dump(info, f)
+    print(f'wrote {path} ({params} parameters, T={cal["temperature"]:.4f}, flip averaging {cfg["export"]["flip_tta"]})')
+
+
+if __name__ == '__main__':
+    main()

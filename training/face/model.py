@@ -1,0 +1,44 @@
+"""The face-emotion network: a VGG-style CNN with batch norm for 48x48 gray faces, and the export wrapper."""
+import torch
+from torch import nn
+
+
+def conv_bn(cin, cout):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class FaceEmotionNet(nn.Module):
+    """Four stages of two 3x3 conv-BN-ReLU at 48, 24, 12 and 6 px; the first stage has a single conv because
+    48x48 convolutions dominate the cost. Global average pooling, dropout, one linear layer: logits."""
+
+    def __init__(self, channels, n_classes, dropout):
+        super().__init__()
+        c1, c2, c3, c4 = channels
+        self.features = nn.Sequential(
+            conv_bn(1, c1), nn.MaxPool2d(2),                     # 24
+            conv_bn(c1, c2), conv_bn(c2, c2), nn.MaxPool2d(2),   # 12
+            conv_bn(c2, c3), conv_bn(c3, c3), nn.MaxPool2d(2),   # 6
+            conv_bn(c3, c4), conv_bn(c4, c4),
+        )
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout), nn.Linear(c4, n_classes))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+class Exported(nn.Module):
+    """What ships: NHWC gray input in [-1, 1] (the app's layout), optional horizontal-flip test-time averaging
+    of logits, temperature scaling, softmax."""
+
+    def __init__(self, net, temperature, flip_tta):
+        super().__init__()
+        self.net = net
+        self.register_buffer('inv_t', torch.tensor(1.0 / temperature))
+        self.flip_tta = flip_tta
+
+    def forward(self, x):
+        x = x.permute(0, 3, 1, 2)
+        logits = self.net(x)
+        if self.flip_tta:
+            logits = 0.5 * (logits + self.net(torch.flip(x, dims=[3])))
+        return torch.softmax(logits * self.inv_t, dim=1)
