@@ -98,9 +98,12 @@ def main():
                'val_macro_f1_flip': mf['macro_f1'], 'seconds': time.time() - t0}
         history.append(rec)
         print(' '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}' for k, v in rec.items()), flush=True)
-        score = mf['accuracy'] if cfg['export']['flip_tta'] else m['accuracy']
+        # Selection metric from config: val accuracy of the face alone or averaged with its mirror image (a
+        # steadier estimate of the same weights); the export decides separately whether the app averages.
+        flip = t_cfg['select_on'] == 'val_acc_flip'
+        score = mf['accuracy'] if flip else m['accuracy']
         if score > best['accuracy']:
-            best = {'accuracy': score, 'epoch': epoch + 1, 'metrics': mf if cfg['export']['flip_tta'] else m}
+            best = {'accuracy': score, 'epoch': epoch + 1, 'select_on': t_cfg['select_on'], 'metrics': mf if flip else m}
             torch.save(net.state_dict(), os.path.join(OUT, 'face-cnn.pt'))
         torch.save({'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'epoch': epoch + 1,
                     'history': history, 'best': best}, last_path + '.tmp')

@@ -14,6 +14,7 @@ import { EmotionClassifier } from './emotion-classifier.js';
 import { type DetectedFace, FaceDetector } from './face-detector.js';
 import { DEFAULT_TRACKER, FaceTracker, type TrackerOptions } from './face-tracker.js';
 import { type FrameInput, type PixelFrame, toPixelFrame } from './frame.js';
+import { resizeArea } from './gray-resize.js';
 import { DEFAULT_QUALITY, judgeQuality, QUALITY_CROP, type QualityThresholds } from './quality.js';
 
 export interface FaceAnalyzerOptions {
@@ -123,8 +124,10 @@ export class FaceAnalyzer {
    */
   async finish(frames: PixelFrame[], detections: DetectedFace[][], tracker: FaceTracker): Promise<FrameFaces[]> {
     const S = this.classifier.size;
-    // Sharpness is judged on a 64×64 crop whatever the classifier's input size: its threshold was calibrated there.
-    const sharpCrop = S === QUALITY_CROP ? null : new Float32Array(QUALITY_CROP * QUALITY_CROP);
+    // Sharpness is judged on a 64×64 crop whatever the classifier's input size (its threshold was calibrated
+    // there); a classifier of another size gets that crop resized rather than a second crop from the frame,
+    // which measured about as costly as the rest of a face's analysis.
+    const qualityCrop = S === QUALITY_CROP ? null : new Float32Array(QUALITY_CROP * QUALITY_CROP);
     const total = detections.reduce((a, d) => a + d.length, 0);
     const crops = new Float32Array(total * S * S);
     const pending: Array<Omit<FaceObservation, 'probs' | 'dominant'>> = [];
@@ -140,9 +143,15 @@ export class FaceAnalyzer {
       );
       dets.forEach((d, j) => {
         const geom = cropGeometry(d.box, d.landmarks, this.crop);
-        cropGray(frame, geom, S, this.classifier.norm.grayWeights, crops, k * S * S);
-        if (sharpCrop) cropGray(frame, geom, QUALITY_CROP, this.classifier.norm.grayWeights, sharpCrop, 0);
-        const sharpness = sharpCrop ? laplacianVariance(sharpCrop, 0, QUALITY_CROP) : laplacianVariance(crops, k * S * S, S);
+        let sharpness: number;
+        if (qualityCrop) {
+          cropGray(frame, geom, QUALITY_CROP, this.classifier.norm.grayWeights, qualityCrop, 0);
+          sharpness = laplacianVariance(qualityCrop, 0, QUALITY_CROP);
+          resizeArea(qualityCrop, QUALITY_CROP, S, crops, k * S * S);
+        } else {
+          cropGray(frame, geom, S, this.classifier.norm.grayWeights, crops, k * S * S);
+          sharpness = laplacianVariance(crops, k * S * S, S);
+        }
         const quality = judgeQuality(
           { detScore: d.score, sizePx: Math.max(d.box.w, d.box.h), rollDeg: (geom.angle * 180) / Math.PI, sharpness },
           this.quality,

@@ -34,3 +34,37 @@ export function resizeBilinear(src: Float32Array, w: number, h: number, size: nu
     }
   }
 }
+
+/**
+ * Area (box-filter) downscale of a square gray image: each output pixel is the mean of the input area it
+ * covers, partial pixels weighted by their overlap. Used to turn the 64×64 quality crop into a smaller
+ * classifier input without the extra blur and aliasing of a second bilinear pass.
+ */
+export function resizeArea(src: Float32Array, side: number, size: number, out: Float32Array, offset = 0): void {
+  if (size > side) throw new Error(`resizeArea only shrinks (${side} → ${size})`);
+  const scale = side / size;
+  // Per output index: the input indices it overlaps and their weights (the same along both axes).
+  const taps: Array<{ from: number; weights: number[] }> = [];
+  for (let o = 0; o < size; o++) {
+    const a = o * scale;
+    const b = a + scale;
+    const from = Math.floor(a);
+    const weights: number[] = [];
+    for (let i = from; i < Math.min(side, Math.ceil(b)); i++) weights.push((Math.min(b, i + 1) - Math.max(a, i)) / scale);
+    taps.push({ from, weights });
+  }
+  for (let y = 0; y < size; y++) {
+    const ty = taps[y];
+    for (let x = 0; x < size; x++) {
+      const tx = taps[x];
+      let v = 0;
+      for (let j = 0; j < ty.weights.length; j++) {
+        const row = (ty.from + j) * side + tx.from;
+        let r = 0;
+        for (let i = 0; i < tx.weights.length; i++) r += src[row + i] * tx.weights[i];
+        v += r * ty.weights[j];
+      }
+      out[offset + y * size + x] = v;
+    }
+  }
+}
