@@ -13,7 +13,7 @@ import { FEATURE_NAMES, featureValue } from '../../src-main/core/analysis/voice/
 import { framesOf } from '../../src-main/core/analysis/voice/frames-of.js';
 import { LOGMEL_BANDS } from '../../src-main/core/analysis/voice/params.js';
 import { type FrameVad, VoiceStream } from '../../src-main/core/analysis/voice/voice-stream.js';
-import { decodeAudio16k } from '../../src-main/core/media/audio-decode.js';
+import { decodeAudio16kWhole } from '../../src-main/core/media/audio-decode.js';
 import { augment, type AugmentConfig, prng } from './augment.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,18 +33,6 @@ const copies = copiesArg > 0 ? Number(process.argv[copiesArg + 1]) : cfg.dump.co
 /** The features dump ignores speech detection: every window is treated as speech. */
 const allSpeech: FrameVad = { frameSamples: 512, sampleRate: 16000, threshold: 0.5, probs: async (s) => new Float32Array(s.length / 512).fill(1) };
 
-async function decode(file: string): Promise<Float32Array> {
-  const parts: Float32Array[] = [];
-  for await (const b of decodeAudio16k(file)) parts.push(b);
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 if (!existsSync(dataDir)) {
   console.error(`RAVDESS not found at ${dataDir}; see ../shared/data/README.md`);
   process.exit(1);
@@ -61,7 +49,7 @@ for (const actor of actors) {
   const folder = path.join(dataDir, `Actor_${String(actor).padStart(2, '0')}`);
   for (const name of readdirSync(folder).filter((f) => f.endsWith('.wav')).sort()) {
     const label = Number(name.split('-')[2]) - 1;
-    const clean = await decode(path.join(folder, name));
+    const clean = await decodeAudio16kWhole(path.join(folder, name));
     const n = cfg.train_actors.includes(actor) ? copies + 1 : 1;
     // Seed per file and copy, so adding actors or copies does not change the other copies.
     const rand = prng(cfg.seed ^ (actor * 1000003) ^ (label * 7919) ^ Number(name.replace(/\D/g, '').slice(-8)));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeWebm, tempDir } from '../test-support/make-media.js';
 import { AudioDecodeError, decodeAudio16k } from './audio-decode.js';
+import { concatFloat32 } from '../../../src-shared/float32.js';
 import { runFfmpeg } from './ffmpeg.js';
 
 const dir = tempDir('affect-audio-');
@@ -11,12 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function decodeAll(file: string, blockSamples?: number): Promise<{ x: Float32Array; blocks: number }> {
   const parts: Float32Array[] = [];
   for await (const b of decodeAudio16k(file, { blockSamples })) parts.push(b);
-  const x = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    x.set(p, o);
-    o += p.length;
-  }
+  const x = concatFloat32(parts);
   return { x, blocks: parts.length };
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { concatFloat32 } from '../../../src-shared/float32.js';
 import { ffmpegPath } from './ffmpeg.js';
 
 export const DECODE_SAMPLE_RATE = 16000;
@@ -71,4 +72,11 @@ function toFloat32(bytes: Buffer): Float32Array {
   const out = new Float32Array(bytes.length / 4);
   new Uint8Array(out.buffer).set(bytes);
   return out;
+}
+
+/** The whole audio track in one array, for short clips (tests, training dumps); long media goes block by block. */
+export async function decodeAudio16kWhole(file: string, opts: DecodeOptions = {}): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for await (const b of decodeAudio16k(file, opts)) parts.push(b);
+  return concatFloat32(parts);
 }

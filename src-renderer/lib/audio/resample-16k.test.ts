@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downmix, Resampler16k } from './resample-16k.js';
+import { concatFloat32 } from '../../../src-shared/float32.js';
 
 function sine(rate: number, hz: number, seconds: number): Float32Array {
   return Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.sin((2 * Math.PI * hz * i) / rate));
@@ -10,13 +11,7 @@ function run(rate: number, x: Float32Array): Float32Array {
   const r = new Resampler16k(rate);
   const parts: Float32Array[] = [];
   for (let i = 0; i < x.length; i += 128) parts.push(r.process(x.subarray(i, i + 128)));
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatFloat32(parts);
 }
 
 const rms = (x: Float32Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);

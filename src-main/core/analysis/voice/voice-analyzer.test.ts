@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InferenceService } from '../../inference/inference-service.js';
-import { decodeAudio16k } from '../../media/audio-decode.js';
+import { decodeAudio16kWhole } from '../../media/audio-decode.js';
 import { runFfmpeg } from '../../media/ffmpeg.js';
 import { tempDir } from '../../test-support/make-media.js';
 import { VoiceAnalyzer } from './voice-analyzer.js';
@@ -22,15 +22,7 @@ beforeAll(async () => {
   execFileSync('espeak-ng', ['-v', 'en', '-s', '150', '-w', wav, 'Good morning. I am really not sure this is going to work out today.']);
   clip = path.join(dir, 'clip.webm');
   await runFfmpeg(['-y', '-i', wav, '-af', 'adelay=2000,apad=pad_len=44100', '-c:a', 'libopus', '-ar', '48000', clip]);
-  samples = new Float32Array(0);
-  const parts: Float32Array[] = [];
-  for await (const b of decodeAudio16k(clip)) parts.push(b);
-  samples = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    samples.set(p, o);
-    o += p.length;
-  }
+  samples = await decodeAudio16kWhole(clip);
 });
 afterAll(async () => {
   await svc?.close();

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tone, whiteNoise } from '../../analysis/voice/test-signals.js';
-import { decodeAudio16k } from '../../media/audio-decode.js';
+import { decodeAudio16kWhole } from '../../media/audio-decode.js';
 import { tempDir } from '../../test-support/make-media.js';
 import { InferenceService } from '../inference-service.js';
 import { defaultModelFor } from '../manifest.js';
@@ -27,18 +27,6 @@ async function probs(x: Float32Array): Promise<number[]> {
   return [...(await vad.probs(x.subarray(0, x.length - (x.length % vad.frameSamples))))];
 }
 
-async function decode(file: string): Promise<Float32Array> {
-  const parts: Float32Array[] = [];
-  for await (const b of decodeAudio16k(file)) parts.push(b);
-  const x = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    x.set(p, o);
-    o += p.length;
-  }
-  return x;
-}
-
 /** Real speech with pauses: RAVDESS clips back to back when ../shared is there, else espeak-ng sentences. */
 async function longSpeech(seconds: number): Promise<{ x: Float32Array; source: string }> {
   const ravdess = path.resolve('../shared/data/ravdess-speech/Actor_18');
@@ -49,7 +37,7 @@ async function longSpeech(seconds: number): Promise<{ x: Float32Array; source: s
     source = 'RAVDESS Actor_18 clips';
     for (const f of readdirSync(ravdess).sort()) {
       if (n >= seconds * 16000) break;
-      const x = await decode(path.join(ravdess, f));
+      const x = await decodeAudio16kWhole(path.join(ravdess, f));
       parts.push(x);
       n += x.length;
     }
@@ -74,15 +62,7 @@ async function longSpeech(seconds: number): Promise<{ x: Float32Array; source: s
 /** espeak-ng speech, decoded to 16 kHz by the app's decoder. */
 export async function espeak(text: string, file: string): Promise<Float32Array> {
   execFileSync('espeak-ng', ['-v', 'en', '-s', '150', '-w', file, text]);
-  const parts: Float32Array[] = [];
-  for await (const b of decodeAudio16k(file)) parts.push(b);
-  const x = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    x.set(p, o);
-    o += p.length;
-  }
-  return x;
+  return decodeAudio16kWhole(file);
 }
 
 describe('Silero VAD (real model)', () => {
