@@ -20,7 +20,7 @@ import { tone } from '../../src-main/core/analysis/voice/test-signals.js';
 import { VoiceAnalyzer } from '../../src-main/core/analysis/voice/voice-analyzer.js';
 import { InferenceService } from '../../src-main/core/inference/inference-service.js';
 import { defaultModelFor } from '../../src-main/core/inference/manifest.js';
-import { LanedVad, SileroVad } from '../../src-main/core/inference/voice/vad.js';
+import { DEFAULT_LANES, SileroVad } from '../../src-main/core/inference/voice/vad.js';
 import { VoiceEmotionModel } from '../../src-main/core/inference/voice/voice-emotion-model.js';
 import { decodeAudio16k } from '../../src-main/core/media/audio-decode.js';
 
@@ -102,7 +102,7 @@ try {
     for (let i = 0; i < whole.length; i += 8192) await vad.probs(whole.slice(i, Math.min(whole.length, i + 8192)));
   });
   const vadLanesMs = await best(3, async () => {
-    const vad = new LanedVad(svc, vadEntry);
+    const vad = new SileroVad(svc, vadEntry, DEFAULT_LANES);
     const span = 1500 * 512;
     for (let i = 0; i < x.length; i += span) await vad.span(x.slice(i, Math.min(x.length, i + span)));
   });

@@ -1,10 +1,10 @@
 import type { VoiceWindowResult } from '../../../../src-shared/contract/voice.js';
-import type { LanedVad } from '../../inference/voice/vad.js';
+import type { SileroVad } from '../../inference/voice/vad.js';
 import type { PrecomputedVad } from './precomputed-vad.js';
 import type { VoiceStream } from './voice-stream.js';
 
 /**
- * VoiceStream for a file: decoded audio is gathered into spans, LanedVad computes a whole span's speech
+ * VoiceStream for a file: decoded audio is gathered into spans, the VAD in lanes (SileroVad with DEFAULT_LANES) computes a whole span's speech
  * probabilities in one batched worker call, and only then does the span go through the stream (which reads
  * those probabilities from a PrecomputedVad). Results come a span at a time.
  */
@@ -14,12 +14,12 @@ export class FileVoiceStream {
   private finished = false;
 
   constructor(
-    private readonly laned: LanedVad,
+    private readonly vad: SileroVad,
     private readonly ahead: PrecomputedVad,
     private readonly stream: VoiceStream,
     private readonly spanSamples: number,
   ) {
-    if (spanSamples % laned.frameSamples) throw new Error('A VAD span must be whole frames');
+    if (spanSamples % vad.frameSamples) throw new Error('A VAD span must be whole frames');
     this.span = new Float32Array(spanSamples);
   }
 
@@ -51,7 +51,7 @@ export class FileVoiceStream {
 
   private async analyzeSpan(): Promise<VoiceWindowResult[]> {
     const part = this.span.subarray(0, this.fill);
-    this.ahead.supply(await this.laned.span(part));
+    this.ahead.supply(await this.vad.span(part));
     const out = await this.stream.push(part);
     this.span = new Float32Array(this.spanSamples);
     this.fill = 0;

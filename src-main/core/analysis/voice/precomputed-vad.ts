@@ -1,7 +1,7 @@
 import type { FrameVad } from './voice-stream.js';
 
 /**
- * Hands a VoiceStream speech probabilities computed ahead of it (by LanedVad over a whole span of a file),
+ * Hands a VoiceStream speech probabilities computed ahead of it (by SileroVad in lanes over a whole span of a file),
  * frame by frame in order. Asking for frames not yet supplied is a programming error.
  */
 export class PrecomputedVad implements FrameVad {

@@ -1,7 +1,7 @@
 import type { VoiceWindowResult } from '../../../../src-shared/contract/voice.js';
 import { defaultModelFor, getModel, type Manifest, type ModelEntry } from '../../inference/manifest.js';
 import type { ModelRunner } from '../../inference/voice/model-runner.js';
-import { LanedVad, SileroVad } from '../../inference/voice/vad.js';
+import { DEFAULT_LANES, SileroVad } from '../../inference/voice/vad.js';
 import { VoiceEmotionModel } from '../../inference/voice/voice-emotion-model.js';
 import { decodeAudio16k } from '../../media/audio-decode.js';
 import { probeMedia } from '../../media/ffmpeg.js';
@@ -94,16 +94,15 @@ export class VoiceAnalyzer {
 
   /**
    * A stream for audio that is all there (a file): VAD runs ahead a span at a time in batched lanes
-   * (LanedVad), then the span goes through the stream; windows classified 8 to a model call.
+   * (SileroVad with DEFAULT_LANES), then the span goes through the stream; windows classified 8 to a model call.
    */
   createFileStream(opts: Pick<VoiceStreamOptions, 'classifyAll' | 't0Ms'> = {}): FileVoiceStream {
-    const laned = new LanedVad(this.runner, this.vadEntry);
-    const vad = new SileroVad(this.runner, this.vadEntry);
+    const vad = new SileroVad(this.runner, this.vadEntry, DEFAULT_LANES);
     const ahead = new PrecomputedVad(vad.frameSamples, vad.sampleRate, vad.threshold);
     const model = this.emotionEntry ? new VoiceEmotionModel(this.runner, this.emotionEntry) : null;
     const stream = new VoiceStream(ahead, model, { window: this.window, batch: 8, coverTail: true, ...opts });
     const spanSamples = Math.round((SPAN_SECONDS * SAMPLE_RATE) / vad.frameSamples) * vad.frameSamples;
-    return new FileVoiceStream(laned, ahead, stream, spanSamples);
+    return new FileVoiceStream(vad, ahead, stream, spanSamples);
   }
 
   /** Analyses one self-contained stretch of 16 kHz mono audio as a single window starting at tStartMs. */

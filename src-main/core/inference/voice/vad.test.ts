@@ -9,7 +9,7 @@ import { InferenceService } from '../inference-service.js';
 import { defaultModelFor } from '../manifest.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { MIN_SPEECH_RATIO } from '../../analysis/voice/voice-stream.js';
-import { LanedVad, SileroVad } from './vad.js';
+import { DEFAULT_LANES, SileroVad } from './vad.js';
 
 let svc: InferenceService;
 const dir = tempDir('affect-vad-');
@@ -99,7 +99,7 @@ describe('Silero VAD (real model)', () => {
     const { x, source } = await longSpeech(150);
     const entry = defaultModelFor(svc.manifest, 'vad');
     const seq = await new SileroVad(svc, entry).probs(x.subarray(0, x.length - (x.length % 512)));
-    const laned = new LanedVad(svc, entry);
+    const laned = new SileroVad(svc, entry, DEFAULT_LANES);
     // Spans of 48 s as the file stream feeds them; the last one ends mid-frame.
     const lanedProbs: number[] = [];
     const span = 1500 * 512;

@@ -69,10 +69,30 @@ async function runSilero(
   return { probs, state: next };
 }
 
+export interface LaneOptions {
+  /** Sequences run side by side in one batched model call (at most). */
+  lanes: number;
+  /** Frames a lane runs before its own stretch, from zero state, so its state has settled when output starts. */
+  warmupFrames: number;
+  /** A span is only split when every lane gets at least this many frames of its own. */
+  minLaneFrames: number;
+}
+
+/** Every frame in order in one lane: exactly silero-vad's own wrapper (live audio). */
+export const SEQUENTIAL: LaneOptions = { lanes: 1, warmupFrames: 0, minLaneFrames: 1 };
+
+/** 8 lanes, 1 s of warm-up, lanes of at least 4 s: ≤ 25 % extra frames, and ~3× fewer model calls per frame. */
+export const DEFAULT_LANES: LaneOptions = { lanes: 8, warmupFrames: 32, minLaneFrames: 128 };
+
 /**
  * Silero VAD v5 as a stream: one probability per 512-sample (32 ms) frame at 16 kHz, carrying the recurrent
- * state and the 64-sample context from frame to frame exactly as silero-vad's own OnnxWrapper does. The
- * frames of one call run in the worker in a single message. Frame size, context and rate come from the manifest.
+ * state and the 64-sample context from call to call as silero-vad's own OnnxWrapper does. The frames of one
+ * call run in the worker in a single message. Frame size, context and rate come from the manifest.
+ *
+ * With lanes (DEFAULT_LANES, for files) a call's frames are cut into lanes that run as one batch, several times
+ * faster: the first lane continues the true state of the previous call (so a call shorter than one lane gives
+ * exactly the sequential result); every other lane starts from zero state `warmupFrames` before its own
+ * stretch, which brings its probabilities to within the tolerance measured in vad.test.ts.
  */
 export class SileroVad {
   readonly frameSamples: number;
@@ -86,98 +106,45 @@ export class SileroVad {
   constructor(
     private readonly runner: ModelRunner,
     readonly entry: ModelEntry,
+    private readonly lanes: LaneOptions = SEQUENTIAL,
   ) {
     this.spec = vadSpec(entry);
     ({ frameSamples: this.frameSamples, contextSamples: this.contextSamples, sampleRate: this.sampleRate, threshold: this.threshold } = this.spec);
-    this.state = new Float32Array(this.spec.laneState);
-    this.context = new Float32Array(this.contextSamples);
-  }
-
-  /** Back to the start-of-stream state (zeros), for a new recording or after a gap. */
-  reset(): void {
+    if (!(lanes.lanes >= 1 && lanes.warmupFrames >= 0 && lanes.minLaneFrames >= 1)) throw new Error('Invalid VAD lane options');
     this.state = new Float32Array(this.spec.laneState);
     this.context = new Float32Array(this.contextSamples);
   }
 
   /** Speech probabilities (0..1) of the next whole frames of the stream; `samples` is a multiple of frameSamples. */
   async probs(samples: Float32Array): Promise<Float32Array> {
-    const F = this.frameSamples;
-    const C = this.contextSamples;
-    if (samples.length % F !== 0) throw new Error(`VAD input must be whole frames of ${F} samples, got ${samples.length}`);
-    const steps = samples.length / F;
-    if (!steps) return new Float32Array(0);
-    const input = new Float32Array(steps * (C + F));
-    for (let t = 0; t < steps; t++) {
-      const at = t * (C + F);
-      if (t === 0) input.set(this.context, at);
-      else input.set(samples.subarray(t * F - C, t * F), at);
-      input.set(samples.subarray(t * F, (t + 1) * F), at + C);
-    }
-    this.context = samples.slice(samples.length - C);
-    // The state array is transferred to the worker, so it is never touched here again.
-    const { probs, state } = await runSilero(this.runner, this.entry, this.spec, input, steps, 1, this.state);
-    this.state = state;
-    return probs;
-  }
-}
-
-export interface LaneOptions {
-  /** Sequences run side by side in one batched model call (at most). */
-  lanes: number;
-  /** Frames a lane runs before its own stretch, from zero state, so its state has settled when output starts. */
-  warmupFrames: number;
-  /** A span is only split when every lane gets at least this many frames of its own. */
-  minLaneFrames: number;
-}
-
-/** 8 lanes, 1 s of warm-up, lanes of at least 4 s: ≤ 25 % extra frames, and ~3× fewer model calls per frame. */
-export const DEFAULT_LANES: LaneOptions = { lanes: 8, warmupFrames: 32, minLaneFrames: 128 };
-
-/**
- * Silero VAD for a whole file, span by span, several times faster than frame by frame: each span is cut into
- * lanes that run as one batch. The first lane continues the true state of the previous span (so a file shorter
- * than one lane gives exactly the sequential result); every other lane starts from zero state `warmupFrames`
- * before its own stretch, which brings its probabilities to within the tolerance measured in vad.test.ts.
- */
-export class LanedVad {
-  readonly frameSamples: number;
-  private readonly spec: VadSpec;
-  private state: Float32Array;
-  private context: Float32Array;
-
-  constructor(
-    private readonly runner: ModelRunner,
-    readonly entry: ModelEntry,
-    private readonly opts: LaneOptions = DEFAULT_LANES,
-  ) {
-    this.spec = vadSpec(entry);
-    this.frameSamples = this.spec.frameSamples;
-    if (!(opts.lanes >= 1 && opts.warmupFrames >= 0 && opts.minLaneFrames >= 1)) throw new Error('Invalid VAD lane options');
-    this.state = new Float32Array(this.spec.laneState);
-    this.context = new Float32Array(this.spec.contextSamples);
+    if (samples.length % this.frameSamples !== 0) throw new Error(`VAD input must be whole frames of ${this.frameSamples} samples, got ${samples.length}`);
+    return this.run(samples);
   }
 
   /**
-   * Probabilities for the frames of the next span of the file. Every span but the last must be whole frames;
-   * the last may end in a partial frame, which is completed with silence (as VoiceStream does at the end).
+   * As probs, for the next span of a file, where the last span may end in a partial frame: it is completed with
+   * silence (as VoiceStream does at the end).
    */
   async span(samples: Float32Array): Promise<Float32Array> {
-    const F = this.spec.frameSamples;
-    const C = this.spec.contextSamples;
-    const n = Math.ceil(samples.length / F);
+    const F = this.frameSamples;
+    if (samples.length % F === 0) return this.run(samples);
+    const x = new Float32Array(Math.ceil(samples.length / F) * F);
+    x.set(samples);
+    return this.run(x);
+  }
+
+  private async run(x: Float32Array): Promise<Float32Array> {
+    const F = this.frameSamples;
+    const C = this.contextSamples;
+    const n = x.length / F;
     if (!n) return new Float32Array(0);
-    let x = samples;
-    if (samples.length % F) {
-      x = new Float32Array(n * F);
-      x.set(samples);
-    }
-    const W = this.opts.warmupFrames;
-    const lanes = Math.max(1, Math.min(this.opts.lanes, Math.floor((n - W) / this.opts.minLaneFrames)));
+    const W = this.lanes.warmupFrames;
+    const lanes = Math.max(1, Math.min(this.lanes.lanes, Math.floor((n - W) / this.lanes.minLaneFrames)));
     const laneFrames = lanes === 1 ? n : Math.ceil((n - W) / lanes);
     const steps = lanes === 1 ? n : W + laneFrames;
     // Lane 0 starts at frame 0 with the carried state and keeps all its outputs; lane b > 0 starts W frames
-    // before its own stretch; the last lane is pulled back so it ends exactly at the span's end, which makes
-    // its final state the one to carry into the next span.
+    // before its own stretch; the last lane is pulled back so it ends exactly at the end, which makes its final
+    // state the one to carry into the next call.
     const firstFrame = (b: number): number => (b === 0 ? 0 : Math.min(W + b * laneFrames, n - laneFrames) - W);
     const width = C + F;
     const input = new Float32Array(steps * lanes * width);
@@ -191,14 +158,14 @@ export class LanedVad {
         input.set(x.subarray(p, p + F), at + C);
       }
     }
+    // This array is transferred to the worker, so it is never touched here again.
     const state = new Float32Array(this.spec.laneState * lanes);
     setLaneOfState(state, lanes, 0, this.spec.stateLead, this.state);
     const res = await runSilero(this.runner, this.entry, this.spec, input, steps, lanes, state);
     const out = new Float32Array(n);
     for (let b = 0; b < lanes; b++) {
       const f0 = firstFrame(b);
-      const skip = b === 0 ? 0 : W;
-      for (let t = skip; t < steps; t++) out[f0 + t] = res.probs[t * lanes + b];
+      for (let t = b === 0 ? 0 : W; t < steps; t++) out[f0 + t] = res.probs[t * lanes + b];
     }
     this.state = laneOfState(res.state, lanes, lanes - 1, this.spec.stateLead, new Float32Array(this.spec.laneState));
     this.context = x.slice(x.length - C);
