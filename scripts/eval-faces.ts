@@ -91,10 +91,12 @@ async function main(): Promise<void> {
     const confidence: Array<number | null> = new Array(items.length).fill(null);
     const crops: number[] = [];
     const stills: number[] = [];
-    const small = new Set<number>();
+    // Small images (face crops) are kept as gray from this first pass; larger ones are decoded again when their
+    // turn comes, so a folder of photos never sits in memory at once.
+    const small = new Map<number, { gray: Float32Array; width: number; height: number }>();
     for (let i = 0; i < items.length; i++) {
       const img = decodeImageFile(items[i].file);
-      if (Math.max(img.width, img.height) <= CROP_MAX_SIDE) small.add(i);
+      if (Math.max(img.width, img.height) <= CROP_MAX_SIDE) small.set(i, { gray: toGray(img.rgba, img.width, img.height, 4, clf.norm.grayWeights), width: img.width, height: img.height });
       (small.has(i) && !args.detectAll && !args.throughDetector ? crops : stills).push(i);
     }
 
@@ -103,9 +105,8 @@ async function main(): Promise<void> {
       const idx = crops.slice(s, s + BATCH);
       const buf = new Float32Array(idx.length * S * S);
       idx.forEach((i, k) => {
-        const img = decodeImageFile(items[i].file);
-        const gray = toGray(img.rgba, img.width, img.height, 4, clf.norm.grayWeights);
-        resizeBilinear(gray, img.width, img.height, S, args.resize, buf, k * S * S);
+        const { gray, width, height } = small.get(i)!;
+        resizeBilinear(gray, width, height, S, args.resize, buf, k * S * S);
       });
       const probs = await clf.classify(buf, idx.length);
       idx.forEach((i, k) => {
@@ -119,8 +120,9 @@ async function main(): Promise<void> {
     for (let s = 0; s < stills.length; s += 16) {
       const idx = stills.slice(s, s + 16);
       const frames: PixelFrame[] = idx.map((i, k) => {
+        const crop = args.throughDetector ? small.get(i) : undefined;
+        if (crop) return { ...embedFaceCrop(crop.gray, crop.width, crop.height), tMs: k * 1e6 };
         const img = decodeImageFile(items[i].file);
-        if (args.throughDetector && small.has(i)) return { ...embedFaceCrop(toGray(img.rgba, img.width, img.height, 4, clf.norm.grayWeights), img.width, img.height), tMs: k * 1e6 };
         return { tMs: k * 1e6, width: img.width, height: img.height, data: img.rgba, channels: 4 };
       });
       const dets = (await analyzer.detector.detect(frames)).map((d) => (d.length ? [d.reduce((a, b) => (a.box.w * a.box.h >= b.box.w * b.box.h ? a : b))] : []));

@@ -47,19 +47,21 @@ describe('the default face-emotion model (trained in training/face)', () => {
   it.skipIf(!FER_VAL)('scores FER2013 val (PublicTest) above mini-Xception, with calibrated probabilities (needs ../shared/data)', async () => {
     const items: Array<{ file: string; label: string }> = [];
     for (const label of readdirSync(FER_VAL!).sort()) for (const f of readdirSync(path.join(FER_VAL!, label)).sort()) items.push({ file: path.join(FER_VAL!, label, f), label });
+    // Decoded once for both models (both weigh R, G, B the same way).
+    const grays = items.map((it) => {
+      const img = decodeImageFile(it.file);
+      expect([img.width, img.height]).toEqual([48, 48]);
+      return toGray(img.rgba, img.width, img.height, 4, [0.2989, 0.587, 0.114]);
+    });
     const score = async (emotionId?: string) => {
       const clf = (await FaceAnalyzer.create(svc, { emotionId })).classifier;
+      expect(clf.norm.grayWeights).toEqual([0.2989, 0.587, 0.114]);
       const S = clf.size;
       const results: Array<{ confidence: number; correct: boolean }> = [];
       for (let s = 0; s < items.length; s += 512) {
         const batch = items.slice(s, s + 512);
         const crops = new Float32Array(batch.length * S * S);
-        batch.forEach((it, k) => {
-          const img = decodeImageFile(it.file);
-          expect([img.width, img.height]).toEqual([48, 48]);
-          const gray = toGray(img.rgba, img.width, img.height, 4, clf.norm.grayWeights);
-          resizeBilinear(gray, 48, 48, S, 'tf-legacy', crops, k * S * S);
-        });
+        batch.forEach((_, k) => resizeBilinear(grays[s + k], 48, 48, S, 'tf-legacy', crops, k * S * S));
         const probs = await clf.classify(crops, batch.length);
         probs.forEach((p, k) => {
           const top = Math.max(...p);
