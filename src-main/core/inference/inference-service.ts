@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { getModel, loadManifest, type Manifest, modelPath, modelsDir, verifySha256 } from './manifest.js';
 import { type BackendInfo, providerOrder, type ProviderPreference, unavailableReason } from './providers.js';
-import type { LoadedModelInfo, RecurrentResult, RecurrentRun, TensorData, WorkerReply, WorkerRequest } from './tensor-data.js';
+import { type LoadedModelInfo, type RecurrentResult, type RecurrentRun, type TensorData, transferList, type WorkerReply, type WorkerRequest } from './tensor-data.js';
 
 export type { TensorData, LoadedModelInfo } from './tensor-data.js';
 
@@ -124,8 +124,7 @@ export class InferenceService {
   /** Runs a loaded model. Input buffers are transferred to the worker: do not reuse them afterwards. */
   async run(modelId: string, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
     if (!this.loaded.has(modelId)) await this.load(modelId);
-    const transfer = [...new Set(Object.values(feeds).map((t) => t.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-    return this.call<Record<string, TensorData>>({ op: 'run', modelId, feeds }, transfer);
+    return this.call<Record<string, TensorData>>({ op: 'run', modelId, feeds }, transferList(Object.values(feeds)));
   }
 
   /**
@@ -140,8 +139,7 @@ export class InferenceService {
       if (t.data.length !== per * run.steps) throw new Error(`Stepped input ${name} holds ${t.data.length} values, not ${run.steps} steps of ${per}`);
     }
     const tensors = [...Object.values(run.stepped), ...Object.values(run.fixed), ...Object.values(run.carry).map((c) => c.initial)];
-    const transfer = [...new Set(tensors.map((t) => t.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-    return this.call<RecurrentResult>({ op: 'recurrent', modelId, ...run }, transfer);
+    return this.call<RecurrentResult>({ op: 'recurrent', modelId, ...run }, transferList(tensors));
   }
 
   /** Provider per loaded model, for Settings and analysis-run records. */

@@ -4,7 +4,7 @@
  */
 import ort from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LoadedModelInfo, RecurrentResult, TensorArray, TensorData, WorkerReply, WorkerRequest } from './tensor-data.js';
+import { type LoadedModelInfo, type RecurrentResult, type TensorArray, type TensorData, transferList, type WorkerReply, type WorkerRequest } from './tensor-data.js';
 
 const port = parentPort;
 if (!port) throw new Error('inference-worker must run in a worker thread');
@@ -41,21 +41,23 @@ async function load(req: Extract<WorkerRequest, { op: 'load' }>): Promise<Loaded
   throw new Error(`No execution provider could load ${req.modelId}: ${reasons.join('; ')}`);
 }
 
-async function runModel(req: Extract<WorkerRequest, { op: 'run' }>): Promise<Record<string, TensorData>> {
-  const session = sessions.get(req.modelId);
-  if (!session) throw new Error(`Model ${req.modelId} is not loaded`);
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(req.feeds)) feeds[name] = new ort.Tensor(t.dtype, t.data, t.dims);
-  const out = await session.run(feeds);
-  const result: Record<string, TensorData> = {};
-  for (const [name, t] of Object.entries(out)) {
-    result[name] = { dtype: t.type as TensorData['dtype'], data: t.data as TensorData['data'], dims: [...t.dims] };
-  }
-  return result;
+function toOrt(t: TensorData): ort.Tensor {
+  return new ort.Tensor(t.dtype, t.data, t.dims);
 }
 
 function toTensorData(t: ort.Tensor): TensorData {
   return { dtype: t.type as TensorData['dtype'], data: t.data as TensorData['data'], dims: [...t.dims] };
+}
+
+async function runModel(req: Extract<WorkerRequest, { op: 'run' }>): Promise<Record<string, TensorData>> {
+  const session = sessions.get(req.modelId);
+  if (!session) throw new Error(`Model ${req.modelId} is not loaded`);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(req.feeds)) feeds[name] = toOrt(t);
+  const out = await session.run(feeds);
+  const result: Record<string, TensorData> = {};
+  for (const [name, t] of Object.entries(out)) result[name] = toTensorData(t);
+  return result;
 }
 
 function stepSlice(t: TensorData, step: number): TensorArray {
@@ -67,13 +69,13 @@ async function runRecurrent(req: Extract<WorkerRequest, { op: 'recurrent' }>): P
   const session = sessions.get(req.modelId);
   if (!session) throw new Error(`Model ${req.modelId} is not loaded`);
   const fixed: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(req.fixed)) fixed[name] = new ort.Tensor(t.dtype, t.data, t.dims);
+  for (const [name, t] of Object.entries(req.fixed)) fixed[name] = toOrt(t);
   let carried: Record<string, ort.Tensor> = {};
-  for (const [name, c] of Object.entries(req.carry)) carried[name] = new ort.Tensor(c.initial.dtype, c.initial.data, c.initial.dims);
+  for (const [name, c] of Object.entries(req.carry)) carried[name] = toOrt(c.initial);
   const collected: Record<string, { parts: TensorArray[]; dims: readonly number[]; dtype: TensorData['dtype'] }> = {};
   for (let step = 0; step < req.steps; step++) {
     const feeds: Record<string, ort.Tensor> = { ...fixed, ...carried };
-    for (const [name, t] of Object.entries(req.stepped)) feeds[name] = new ort.Tensor(t.dtype, stepSlice(t, step), t.dims);
+    for (const [name, t] of Object.entries(req.stepped)) feeds[name] = toOrt({ ...t, data: stepSlice(t, step) });
     const out = await session.run(feeds);
     const next: Record<string, ort.Tensor> = {};
     for (const [name, c] of Object.entries(req.carry)) {
@@ -102,19 +104,15 @@ async function runRecurrent(req: Extract<WorkerRequest, { op: 'recurrent' }>): P
 
 port.on('message', (req: WorkerRequest) => {
   const reply = (r: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(r, transfer);
-  const buffers = (ts: Record<string, TensorData>) =>
-    Object.values(ts)
-      .map((t) => t.data.buffer)
-      .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   let task: Promise<unknown>;
   let transferOf: (value: unknown) => ArrayBuffer[] = () => [];
   if (req.op === 'load') task = load(req);
   else if (req.op === 'run') {
     task = runModel(req);
-    transferOf = (v) => buffers(v as Record<string, TensorData>);
+    transferOf = (v) => transferList(Object.values(v as Record<string, TensorData>));
   } else if (req.op === 'recurrent') {
     task = runRecurrent(req);
-    transferOf = (v) => [...new Set([...buffers((v as RecurrentResult).outputs), ...buffers((v as RecurrentResult).carry)])];
+    transferOf = (v) => transferList([...Object.values((v as RecurrentResult).outputs), ...Object.values((v as RecurrentResult).carry)]);
   } else task = Promise.resolve(sessions.get(req.modelId)?.release()).then(() => sessions.delete(req.modelId));
   task.then(
     (value) => reply({ id: req.id, ok: true, value }, transferOf(value)),

@@ -11,6 +11,16 @@ export function float32Tensor(data: Float32Array, dims: number[]): TensorData {
   return { dtype: 'float32', data, dims };
 }
 
+/**
+ * The distinct ArrayBuffers under these tensors, for a postMessage transfer list (a buffer listed twice, as
+ * when two tensors view one buffer, makes postMessage throw).
+ */
+export function transferList(tensors: Iterable<TensorData>): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const t of tensors) if (t.data.buffer instanceof ArrayBuffer) out.add(t.data.buffer);
+  return [...out];
+}
+
 export interface LoadedModelInfo {
   id: string;
   provider: string;
