@@ -4,12 +4,13 @@ import type { PrecomputedVad } from './precomputed-vad.js';
 import type { VoiceStream } from './voice-stream.js';
 
 /**
- * VoiceStream for a file: decoded audio is gathered into spans, the VAD in lanes (SileroVad with DEFAULT_LANES) computes a whole span's speech
- * probabilities in one batched worker call, and only then does the span go through the stream (which reads
- * those probabilities from a PrecomputedVad). Results come a span at a time.
+ * VoiceStream for a file: decoded audio is gathered into spans, the VAD in lanes (SileroVad with DEFAULT_LANES)
+ * computes a whole span's speech probabilities in one batched worker call, and only then does the span go
+ * through the stream (which reads those probabilities from a PrecomputedVad). Results come a span at a time.
  */
 export class FileVoiceStream {
-  private span: Float32Array;
+  // Reused for every span: the VAD and the stream copy what they keep.
+  private readonly span: Float32Array;
   private fill = 0;
   private finished = false;
 
@@ -53,7 +54,6 @@ export class FileVoiceStream {
     const part = this.span.subarray(0, this.fill);
     this.ahead.supply(await this.vad.span(part));
     const out = await this.stream.push(part);
-    this.span = new Float32Array(this.spanSamples);
     this.fill = 0;
     return out;
   }
