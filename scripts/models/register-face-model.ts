@@ -30,6 +30,8 @@ interface Exported {
   parameters: number;
   opset: number;
   flip_tta: boolean;
+  /** Weight files averaged in the graph: face-cnn.pt (stage main) and, for a snapshot ensemble, face-cnn-snapshot.pt. */
+  members: string[];
   temperature: number;
   probe: ExportProbe;
 }
@@ -47,9 +49,15 @@ interface Calibration {
   labels: string[];
 }
 interface TrainMetrics {
-  history: Array<{ epoch: number; seconds: number; val_acc: number; val_acc_flip: number; val_macro_f1: number; val_macro_f1_flip: number }>;
+  history: Array<{ epoch: number; seconds: number; val_acc: number; val_acc_flip: number; val_macro_f1: number; val_macro_f1_flip: number; val_acc_ensemble?: number }>;
   selected: { epoch: number; accuracy: number };
-  config: { seed: number; train: { epochs: number; batch_size: number; lr: number; weight_decay: number; label_smoothing: number }; model: { channels: number[]; dropout: number }; aug: Record<string, unknown> };
+  config: {
+    seed: number;
+    train: { epochs: number; batch_size: number; lr: number; weight_decay: number; label_smoothing: number };
+    snapshot: { epochs: number; lr: number; warmup_epochs: number };
+    model: { channels: number[]; dropout: number };
+    aug: Record<string, unknown>;
+  };
 }
 interface EvalJson {
   mode: string;
@@ -68,6 +76,9 @@ const readJson = <T>(f: string): T => {
 const exp = readJson<Exported>(path.join(out, 'face-cnn-export.json'));
 const cal = readJson<Calibration>(path.join(out, 'face-cnn-calibration.json'));
 const train = readJson<TrainMetrics>(path.join(out, 'face-cnn-metrics.json'));
+const ensemble = exp.members.length > 1;
+// The second cycle of training (train.py --stage snapshot), when its snapshot is a member of the export.
+const snap = exp.members.includes('face-cnn-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-snapshot-metrics.json')) : null;
 const file = path.join(REPO_MODELS_DIR, exp.file);
 
 // onnxruntime must reproduce PyTorch on the probe input.
@@ -114,9 +125,12 @@ const entry = {
   calibration: { method: 'temperature scaling on FER2013 val (NLL)', temperature: Number(cal.temperature.toFixed(4)), eceBefore: Number(cal.ece_before.toFixed(4)), eceAfter: Number(cal.ece_after.toFixed(4)), bins: cal.bins },
   training: {
     data: 'FER2013 train (28,709 48×48 images), ../shared/data/fer2013/train',
-    selectedOn: 'FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: epoch with the best flip-averaged accuracy; temperature fitted there too',
-    epochs: train.config.train.epochs,
+    selectedOn: snap
+      ? 'FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: first cycle by flip-averaged accuracy, second cycle by the accuracy of both snapshots averaged; temperature fitted there too'
+      : 'FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: epoch with the best flip-averaged accuracy; temperature fitted there too',
+    epochs: train.config.train.epochs + (snap ? snap.config.snapshot.epochs : 0),
     selectedEpoch: train.selected.epoch,
+    ...(snap ? { snapshotCycle: { epochs: snap.config.snapshot.epochs, selectedEpoch: snap.selected.epoch }, members: exp.members } : {}),
     seed: train.config.seed,
     parameters: exp.parameters,
     flipAveragingInGraph: exp.flip_tta,
@@ -158,7 +172,16 @@ const confusionTable = [
 ].join('\n');
 const recall = (e: EvalJson) => e.perClass.filter((c) => c.n).map((c) => `${c.label} ${c.recall.toFixed(2)}`).join(', ');
 const best = train.history.reduce((a, b) => (b.val_acc_flip > a.val_acc_flip ? b : a));
-const trainMinutes = train.history.reduce((a, h) => a + h.seconds, 0) / 60;
+const trainMinutes = [train, snap].reduce((t, m) => t + (m ? m.history.reduce((a, h) => a + h.seconds, 0) : 0), 0) / 60;
+const perNet = exp.parameters / exp.members.length;
+const graphText = `${ensemble ? `averages the logits of the ${exp.members.length} snapshots${exp.flip_tta ? ' over each face and its mirror image' : ''}` : exp.flip_tta ? 'averages the logits of the face and its mirror image' : 'takes the logits'}, divides them`;
+const snapRow = snap?.history[snap.selected.epoch - 1];
+const snapText = snap
+  ? ` **Second cycle** (\`train.py --stage snapshot\`, Huang et al. 2017, "Snapshot ensembles"): from the selected weights, the same recipe
+  again with peak learning rate ${snap.config.snapshot.lr}, ${snap.config.snapshot.warmup_epochs} epoch of warm-up and cosine decay over ${snap.config.snapshot.epochs} epochs; selected epoch ${snap.selected.epoch}, chosen by
+  the val accuracy of both snapshots averaged (${snap.selected.accuracy.toFixed(4)}; the second snapshot alone ${snapRow!.val_acc.toFixed(4)}, averaged with its mirror image ${snapRow!.val_acc_flip.toFixed(4)}).${ensemble ? '' : ' The export holds the second snapshot only: with mirror averaging it scored higher on val than the two snapshots averaged, at the same cost.'}`
+  : '';
+
 
 applyManifestEdit({
   entry,
@@ -168,7 +191,7 @@ applyManifestEdit({
 
 - **What**: our own CNN, trained in this repository (\`training/face/\`): seven 3×3 conv–batch-norm–ReLU layers in four stages
   (${train.config.model.channels.join('–')} channels at 48, 24, 12 and 6 px), global average pooling, dropout ${train.config.model.dropout}, one linear layer;
-  ${(exp.parameters / 1e6).toFixed(2)} M parameters. The ONNX graph (opset ${exp.opset}) ${exp.flip_tta ? 'averages the logits of the face and its mirror image, divides them' : 'divides the logits'} by the temperature and applies softmax. Classes in model order ${labels.join(', ')}; \`canonicalMap\` [${canonicalMap.join(', ')}].
+  ${(perNet / 1e6).toFixed(2)} M parameters${ensemble ? `. The shipped graph holds ${exp.members.length} snapshots of this network from one training run (a snapshot ensemble, ${(exp.parameters / 1e6).toFixed(2)} M parameters in all)` : ''}. The ONNX graph (opset ${exp.opset}) ${graphText} by the temperature and applies softmax. Classes in model order ${labels.join(', ')}; \`canonicalMap\` [${canonicalMap.join(', ')}].
 - **Input**: \`input\` [batch, ${exp.size}, ${exp.size}, 1] NHWC float: gray = 0.2989 R + 0.5870 G + 0.1140 B (0..255), x = gray/127.5 − 1; the
   app crops faces as for mini-Xception (manifest \`crop\`), area-averaged to the 64×64 crop the quality check uses, then
   area-resized to ${exp.size}×${exp.size}.
@@ -179,7 +202,7 @@ applyManifestEdit({
   ${train.config.train.batch_size}, peak learning rate ${train.config.train.lr} with 1 epoch of warm-up then cosine decay over ${train.config.train.epochs} epochs, weight decay ${train.config.train.weight_decay},
   label smoothing ${train.config.train.label_smoothing}; augmentation: rotation ±15°, scale 0.9–1.1, shift ±8 %, horizontal flip, brightness ±20 %,
   contrast ±15 %, random erasing (p 0.2, 2–15 % of the image). ${trainMinutes.toFixed(0)} min wall time on the shared 2-core build machine (no GPU was lent); selected epoch
-  ${train.selected.epoch} of ${train.config.train.epochs}, chosen by val accuracy averaged over each face and its mirror image (${best.val_acc_flip.toFixed(4)}; the face alone: ${best.val_acc.toFixed(4)}).
+  ${train.selected.epoch} of ${train.config.train.epochs}, chosen by val accuracy averaged over each face and its mirror image (${best.val_acc_flip.toFixed(4)}; the face alone: ${best.val_acc.toFixed(4)}).${snapText}
 - **Calibration** (temperature scaling on val, ${cal.bins}-bin expected calibration error): T = ${cal.temperature.toFixed(3)}; ECE ${cal.ece_before.toFixed(4)} before,
   **${cal.ece_after.toFixed(4)}** after; NLL ${cal.nll_before.toFixed(4)} → ${cal.nll_after.toFixed(4)}. Fusion weighs these probabilities.
 - **Measured** (FER2013 PublicTest, n = ${cal.n}): PyTorch accuracy ${cal.accuracy.toFixed(4)}, macro-F1 ${cal.macro_f1.toFixed(4)}.${

@@ -1,5 +1,5 @@
-"""Temperature scaling (Guo et al. 2017) of the selected model on FER2013 val, with flip averaging if the
-export uses it: fits one temperature T by minimising the negative log-likelihood of softmax(logits / T), and
+"""Temperature scaling (Guo et al. 2017) of the exported model on FER2013 val (the logits of export.members
+averaged, with flip averaging if the export uses it): fits one temperature T by minimising the negative log-likelihood of softmax(logits / T), and
 reports expected calibration error (15 bins) before and after, accuracy, macro-F1 and the confusion matrix.
 
   /usr/bin/python3 training/face/calibrate.py
@@ -10,18 +10,14 @@ import torch
 import torch.nn.functional as F
 
 from common import OUT, ece, format_confusion, load_config, load_split, metrics, save_json, seed_everything, to_input
-from model import FaceEmotionNet
+from model import load_members, mean_logits
 
 
-def val_logits(cfg, net):
+def val_logits(cfg, nets):
     x_u8, y, _ = load_split(cfg, 'val')
     x = to_input(x_u8)
-    net.eval()
     with torch.no_grad():
-        logits = torch.cat([net(x[i:i + 512]) for i in range(0, len(x), 512)])
-        if cfg['export']['flip_tta']:
-            flipped = torch.flip(x, dims=[3])
-            logits = 0.5 * (logits + torch.cat([net(flipped[i:i + 512]) for i in range(0, len(x), 512)]))
+        logits = torch.cat([mean_logits(nets, x[i:i + 512], cfg['export']['flip_tta']) for i in range(0, len(x), 512)])
     return logits, y
 
 
@@ -43,9 +39,7 @@ def fit_temperature(logits, y):
 def main():
     cfg = load_config()
     seed_everything(cfg['seed'], cfg['threads'])
-    net = FaceEmotionNet(cfg['model']['channels'], len(cfg['labels']), cfg['model']['dropout'])
-    net.load_state_dict(torch.load(f'{OUT}/face-cnn.pt'))
-    logits, y = val_logits(cfg, net)
+    logits, y = val_logits(cfg, load_members(cfg, OUT))
     bins = cfg['calibration']['bins']
     p0 = torch.softmax(logits, 1).numpy()
     t = fit_temperature(logits, y)
@@ -53,7 +47,7 @@ def main():
     nll = lambda p: float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1)).mean())
     m = metrics(y, p1.argmax(1), cfg['labels'])
     res = {'temperature': t, 'ece_before': ece(p0, y, bins), 'ece_after': ece(p1, y, bins), 'nll_before': nll(p0), 'nll_after': nll(p1),
-           'bins': bins, 'flip_tta': cfg['export']['flip_tta'], 'n': int(len(y)), **m}
+           'bins': bins, 'flip_tta': cfg['export']['flip_tta'], 'members': cfg['export']['members'], 'n': int(len(y)), **m}
     save_json('face-cnn-calibration.json', res)
     print(f"T={t:.4f}  ECE {res['ece_before']:.4f} -> {res['ece_after']:.4f}  NLL {res['nll_before']:.4f} -> {res['nll_after']:.4f}")
     print(f"val accuracy {m['accuracy']:.4f} macro-F1 {m['macro_f1']:.4f} (n={len(y)})")

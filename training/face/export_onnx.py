@@ -1,5 +1,5 @@
 """Exports the calibrated face model to ONNX (opset from config) as models/face-emotion-fer-cnn.onnx: NHWC gray
-input in [-1, 1], flip averaging and temperature inside the graph, softmax output. Writes
+input in [-1, 1], the export.members snapshots' logits averaged (and flip averaging, if on), temperature inside the graph, softmax output. Writes
 out/face-cnn-export.json with a probe input and PyTorch's output for scripts/models/register-face-model.ts.
 
   /usr/bin/python3 training/face/export_onnx.py"""
@@ -10,7 +10,7 @@ import onnx
 import torch
 
 from common import HERE, OUT, load_config, seed_everything
-from model import Exported, FaceEmotionNet
+from model import Exported, load_members
 
 MODELS = os.path.normpath(os.path.join(HERE, '..', '..', 'models'))
 FILE = 'face-emotion-fer-cnn.onnx'
@@ -21,9 +21,8 @@ def main():
     seed_everything(cfg['seed'], cfg['threads'])
     with open(os.path.join(OUT, 'face-cnn-calibration.json')) as f:
         cal = json.load(f)
-    net = FaceEmotionNet(cfg['model']['channels'], len(cfg['labels']), cfg['model']['dropout'])
-    net.load_state_dict(torch.load(os.path.join(OUT, 'face-cnn.pt')))
-    model = Exported(net, cal['temperature'], cfg['export']['flip_tta']).eval()
+    nets = load_members(cfg, OUT)
+    model = Exported(nets, cal['temperature'], cfg['export']['flip_tta']).eval()
     S = cfg['size']
     path = os.path.join(MODELS, FILE)
     torch.onnx.export(model, torch.zeros(1, S, S, 1), path, opset_version=cfg['export']['opset'], input_names=['input'],
@@ -33,13 +32,13 @@ def main():
     probe = torch.rand(4, S, S, 1, generator=g) * 2 - 1
     with torch.no_grad():
         probs = model(probe)
-    params = sum(p.numel() for p in net.parameters())
+    params = sum(p.numel() for p in model.parameters())
     info = {'file': FILE, 'labels': cfg['labels'], 'size': S, 'parameters': params, 'opset': cfg['export']['opset'],
-            'flip_tta': cfg['export']['flip_tta'], 'temperature': cal['temperature'],
+            'flip_tta': cfg['export']['flip_tta'], 'members': cfg['export']['members'], 'temperature': cal['temperature'],
             'probe': {'shape': list(probe.shape), 'input': probe.flatten().tolist(), 'probs': probs.flatten().tolist()}}
     with open(os.path.join(OUT, 'face-cnn-export.json'), 'w') as f:
         json.dump(info, f)
-    print(f'wrote {path} ({params} parameters, T={cal["temperature"]:.4f}, flip averaging {cfg["export"]["flip_tta"]})')
+    print(f'wrote {path} ({len(nets)} member(s), {params} parameters, T={cal["temperature"]:.4f}, flip averaging {cfg["export"]["flip_tta"]})')
 
 
 if __name__ == '__main__':

@@ -26,19 +26,38 @@ class FaceEmotionNet(nn.Module):
         return self.head(self.features(x))
 
 
-class Exported(nn.Module):
-    """What ships: NHWC gray input in [-1, 1] (the app's layout), optional horizontal-flip test-time averaging
-    of logits, temperature scaling, softmax."""
+def load_members(cfg, out_dir):
+    """The nets named by export.members (weight files in out/), in eval mode."""
+    nets = []
+    for name in cfg['export']['members']:
+        net = FaceEmotionNet(cfg['model']['channels'], len(cfg['labels']), cfg['model']['dropout'])
+        net.load_state_dict(torch.load(f'{out_dir}/{name}'))
+        nets.append(net.eval())
+    return nets
 
-    def __init__(self, net, temperature, flip_tta):
+
+def mean_logits(nets, x, flip_tta):
+    """Logits averaged over the members (snapshots of one training run) and, with flip_tta, over each face and its
+    mirror image: what the export computes before the temperature, and what calibration fits the temperature on."""
+    views = [x, torch.flip(x, dims=[3])] if flip_tta else [x]
+    total = None
+    for net in nets:
+        for v in views:
+            z = net(v)
+            total = z if total is None else total + z
+    return total / (len(nets) * len(views))
+
+
+class Exported(nn.Module):
+    """What ships: NHWC gray input in [-1, 1] (the app's layout), the members' logits averaged (optionally with
+    horizontal-flip test-time averaging), temperature scaling, softmax."""
+
+    def __init__(self, nets, temperature, flip_tta):
         super().__init__()
-        self.net = net
+        self.nets = nn.ModuleList(nets)
         self.register_buffer('inv_t', torch.tensor(1.0 / temperature))
         self.flip_tta = flip_tta
 
     def forward(self, x):
-        x = x.permute(0, 3, 1, 2)
-        logits = self.net(x)
-        if self.flip_tta:
-            logits = 0.5 * (logits + self.net(torch.flip(x, dims=[3])))
+        logits = mean_logits(self.nets, x.permute(0, 3, 1, 2), self.flip_tta)
         return torch.softmax(logits * self.inv_t, dim=1)
