@@ -30,7 +30,7 @@ interface Exported {
   parameters: number;
   opset: number;
   flip_tta: boolean;
-  /** Weight files averaged in the graph: face-cnn.pt (stage main) and, for a snapshot ensemble, face-cnn-snapshot.pt. */
+  /** Weight files in training/face/out whose logits the graph averages: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot). */
   members: string[];
   temperature: number;
   probe: ExportProbe;
@@ -49,7 +49,7 @@ interface Calibration {
   labels: string[];
 }
 interface TrainMetrics {
-  history: Array<{ epoch: number; seconds: number; val_acc: number; val_acc_flip: number; val_macro_f1: number; val_macro_f1_flip: number; val_acc_ensemble?: number }>;
+  history: Array<{ epoch: number; seconds: number; val_acc: number; val_acc_flip: number; val_macro_f1: number; val_macro_f1_flip: number }>;
   selected: { epoch: number; accuracy: number };
   config: {
     seed: number;
@@ -125,9 +125,9 @@ const entry = {
   calibration: { method: 'temperature scaling on FER2013 val (NLL)', temperature: Number(cal.temperature.toFixed(4)), eceBefore: Number(cal.ece_before.toFixed(4)), eceAfter: Number(cal.ece_after.toFixed(4)), bins: cal.bins },
   training: {
     data: 'FER2013 train (28,709 48×48 images), ../shared/data/fer2013/train',
-    selectedOn: snap
-      ? 'FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: first cycle by flip-averaged accuracy, second cycle by the accuracy of both snapshots averaged; temperature fitted there too'
-      : 'FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: epoch with the best flip-averaged accuracy; temperature fitted there too',
+    selectedOn: `FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: ${
+      snap ? 'first cycle by flip-averaged accuracy, second cycle by the accuracy of both snapshots averaged' : 'epoch with the best flip-averaged accuracy'
+    }; temperature fitted there too`,
     epochs: train.config.train.epochs + (snap ? snap.config.snapshot.epochs : 0),
     selectedEpoch: train.selected.epoch,
     ...(snap ? { snapshotCycle: { epochs: snap.config.snapshot.epochs, selectedEpoch: snap.selected.epoch }, members: exp.members } : {}),
@@ -175,13 +175,14 @@ const best = train.history.reduce((a, b) => (b.val_acc_flip > a.val_acc_flip ? b
 const trainMinutes = [train, snap].reduce((t, m) => t + (m ? m.history.reduce((a, h) => a + h.seconds, 0) : 0), 0) / 60;
 const perNet = exp.parameters / exp.members.length;
 const graphText = `${ensemble ? `averages the logits of the ${exp.members.length} snapshots${exp.flip_tta ? ' over each face and its mirror image' : ''}` : exp.flip_tta ? 'averages the logits of the face and its mirror image' : 'takes the logits'}, divides them`;
-const snapRow = snap?.history[snap.selected.epoch - 1];
-const snapText = snap
-  ? ` **Second cycle** (\`train.py --stage snapshot\`, Huang et al. 2017, "Snapshot ensembles"): from the selected weights, the same recipe
-  again with peak learning rate ${snap.config.snapshot.lr}, ${snap.config.snapshot.warmup_epochs} epoch of warm-up and cosine decay over ${snap.config.snapshot.epochs} epochs; selected epoch ${snap.selected.epoch}, chosen by
-  the val accuracy of both snapshots averaged (${snap.selected.accuracy.toFixed(4)}; the second snapshot alone ${snapRow!.val_acc.toFixed(4)}, averaged with its mirror image ${snapRow!.val_acc_flip.toFixed(4)}).${ensemble ? '' : ' The export holds the second snapshot only: with mirror averaging it scored higher on val than the two snapshots averaged, at the same cost.'}`
-  : '';
+const snapText = snap ? secondCycleText(snap) : '';
 
+function secondCycleText(snap: TrainMetrics): string {
+  const row = snap.history[snap.selected.epoch - 1];
+  return ` **Second cycle** (\`train.py --stage snapshot\`, Huang et al. 2017, "Snapshot ensembles"): from the selected weights, the same recipe
+  again with peak learning rate ${snap.config.snapshot.lr}, ${snap.config.snapshot.warmup_epochs} epoch of warm-up and cosine decay over ${snap.config.snapshot.epochs} epochs; selected epoch ${snap.selected.epoch}, chosen by
+  the val accuracy of both snapshots averaged (${snap.selected.accuracy.toFixed(4)}; the second snapshot alone ${row.val_acc.toFixed(4)}, averaged with its mirror image ${row.val_acc_flip.toFixed(4)}).${ensemble ? '' : ' The export holds the second snapshot only: with mirror averaging it scored higher on val than the two snapshots averaged, at the same cost.'}`;
+}
 
 applyManifestEdit({
   entry,
