@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { addParticipant, createSession, expect, loadedDuration, test, waitForPreview } from './fixtures/app.js';
+import { addParticipant, createSession, expect, loadedDuration, playheadMs, test, waitForPreview } from './fixtures/app.js';
 import { probe } from './fixtures/probe.js';
 import { TONE_DBFS } from './fixtures/test-media.js';
 
@@ -60,9 +60,11 @@ test('records 5 s from the camera and microphone into one WebM with one video an
   await expect.poll(() => page.getByLabel('Session recording').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0.3);
   await page.keyboard.press('Space');
   await expect.poll(() => page.getByLabel('Session recording').evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
-  const before = await page.getByLabel('Session recording').evaluate((v: HTMLVideoElement) => v.currentTime);
+  // Shift+→ steps one second from the frame on screen. Measured on the playhead, not on currentTime: a loaded
+  // machine can pause with currentTime up to ~0.1 s behind the frame last shown.
+  const before = await playheadMs(page);
   await page.keyboard.press('Shift+ArrowRight');
-  await expect.poll(() => page.getByLabel('Session recording').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(Math.min(before + 1, duration), 1);
+  await expect.poll(() => playheadMs(page).then((ms) => ms / 1000)).toBeCloseTo(Math.min(before / 1000 + 1, duration), 1);
 
   // The note is editable and survives a reload.
   await page.getByLabel('Session note').fill('Participant calm throughout.');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures/app.js';
+import { expect, playheadMs, test } from './fixtures/app.js';
 import { REPO_ROOT } from './fixtures/paths.js';
 
 /**
@@ -17,15 +17,6 @@ function seed(dataDir: string): { sessionId: number; runId: number; durationMs: 
     encoding: 'utf8',
   });
   return JSON.parse(out.trim().split('\n').pop()!) as { sessionId: number; runId: number; durationMs: number };
-}
-
-/** The playhead once the frame it points at is on screen (marks take that frame's time). */
-async function playheadMs(page: Page): Promise<number> {
-  await expect(page.locator('[data-testid="playhead-time"][data-settled="true"]')).toBeVisible();
-  const text = (await page.getByTestId('playhead-time').textContent()) ?? '';
-  const m = /^(\d+):(\d{2})\.(\d{3})$/.exec(text.trim());
-  if (!m) throw new Error(`Unexpected playhead text "${text}"`);
-  return Number(m[1]) * 60_000 + Number(m[2]) * 1000 + Number(m[3]);
 }
 
 async function openReview(page: Page, sessionId: number): Promise<void> {
