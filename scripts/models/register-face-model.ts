@@ -30,10 +30,20 @@ interface Exported {
   parameters: number;
   opset: number;
   flip_tta: boolean;
-  /** Weight files in training/face/out whose logits the graph averages: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot). */
+  /** Weight files in training/face/out whose logits the graph averages: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer). */
   members: string[];
   temperature: number;
   probe: ExportProbe;
+  /** The float graph export_onnx.py wrote (repository-relative); quantize_onnx.py made the shipped file from it when `quantized`. */
+  float_file: string;
+  quantized: boolean;
+}
+interface Quantization {
+  scheme: string;
+  calibration: string;
+  convolutions: number;
+  bytes_fp32: number;
+  bytes_int8: number;
 }
 interface Calibration {
   temperature: number;
@@ -55,6 +65,8 @@ interface TrainMetrics {
     seed: number;
     train: { epochs: number; batch_size: number; lr: number; weight_decay: number; label_smoothing: number };
     snapshot: { epochs: number; lr: number; warmup_epochs: number };
+    peer: { epochs: number; seed_offset: number };
+    peer_snapshot: { epochs: number; lr: number; seed_offset: number };
     model: { channels: number[]; dropout: number };
     aug: Record<string, unknown>;
   };
@@ -79,10 +91,17 @@ const train = readJson<TrainMetrics>(path.join(out, 'face-cnn-metrics.json'));
 const ensemble = exp.members.length > 1;
 // The second cycle of training (train.py --stage snapshot), when its snapshot is a member of the export.
 const snap = exp.members.includes('face-cnn-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-snapshot-metrics.json')) : null;
+// A net trained from scratch with another seed (train.py --stage peer), when it or its own second cycle
+// (--stage peer_snapshot) is a member.
+const peerSnap = exp.members.includes('face-cnn-peer-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-snapshot-metrics.json')) : null;
+const peer = peerSnap || exp.members.includes('face-cnn-peer.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-metrics.json')) : null;
+const quant = exp.quantized ? readJson<Quantization>(path.join(out, 'face-cnn-quant.json')) : null;
 const file = path.join(REPO_MODELS_DIR, exp.file);
 
-// onnxruntime must reproduce PyTorch on the probe input.
-const maxDiff = await checkAgainstProbe(file, exp.probe);
+// onnxruntime must reproduce PyTorch on the probe input: the float graph to rounding; the int8 graph that ships
+// within what 8-bit arithmetic costs on a probability (its accuracy is measured below through the app).
+const maxDiff = await checkAgainstProbe(quant ? path.join(repo, exp.float_file) : file, exp.probe);
+const int8Diff = quant ? await checkAgainstProbe(file, exp.probe, 0.05) : null;
 
 const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
 const labels = exp.labels;
@@ -121,20 +140,25 @@ const entry = {
   crop: old.crop,
   source: { package: 'affect-studio', version: 'training/face', path: 'training/face (config.json)' },
   licence: 'Trained here on FER2013 (research use only; see ../shared/data/README.md): research and non-commercial use',
-  converted: { by: `training/face/export_onnx.py (torch.onnx, opset ${exp.opset})`, at: new Date().toISOString().slice(0, 10) },
+  converted: { by: `training/face/export_onnx.py (torch.onnx, opset ${exp.opset})${quant ? ', quantize_onnx.py (int8)' : ''}`, at: new Date().toISOString().slice(0, 10) },
   calibration: { method: 'temperature scaling on FER2013 val (NLL)', temperature: Number(cal.temperature.toFixed(4)), eceBefore: Number(cal.ece_before.toFixed(4)), eceAfter: Number(cal.ece_after.toFixed(4)), bins: cal.bins },
   training: {
     data: 'FER2013 train (28,709 48×48 images), ../shared/data/fer2013/train',
-    selectedOn: `FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: ${
-      snap ? 'first cycle by flip-averaged accuracy, second cycle by the accuracy of both snapshots averaged' : 'epoch with the best flip-averaged accuracy'
-    }; temperature fitted there too`,
-    epochs: train.config.train.epochs + (snap ? snap.config.snapshot.epochs : 0),
+    selectedOn: `FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: ${[
+      snap ? 'first cycle by flip-averaged accuracy, second cycle by the accuracy of both snapshots averaged' : 'epoch with the best flip-averaged accuracy',
+      ...(peer ? [`the peer${peerSnap ? ' and its second cycle' : ''} by the accuracy of the average with the second snapshot (face and mirror)`] : []),
+    ].join('; ')}; temperature fitted there too`,
+    epochs: train.config.train.epochs + (snap ? snap.config.snapshot.epochs : 0) + (peer ? peer.config.peer.epochs : 0) + (peerSnap ? peerSnap.config.peer_snapshot.epochs : 0),
     selectedEpoch: train.selected.epoch,
-    ...(snap ? { snapshotCycle: { epochs: snap.config.snapshot.epochs, selectedEpoch: snap.selected.epoch }, members: exp.members } : {}),
+    ...(snap ? { snapshotCycle: { epochs: snap.config.snapshot.epochs, selectedEpoch: snap.selected.epoch } } : {}),
+    ...(peer ? { peer: { epochs: peer.config.peer.epochs, seedOffset: peer.config.peer.seed_offset, selectedEpoch: peer.selected.epoch } } : {}),
+    ...(peerSnap ? { peerSnapshotCycle: { epochs: peerSnap.config.peer_snapshot.epochs, selectedEpoch: peerSnap.selected.epoch } } : {}),
+    members: exp.members,
     seed: train.config.seed,
     parameters: exp.parameters,
     flipAveragingInGraph: exp.flip_tta,
   },
+  ...(quant ? { quantization: { by: 'training/face/quantize_onnx.py', scheme: quant.scheme, calibration: quant.calibration } } : {}),
   metrics: {
     fer2013_publictest_n: cal.n,
     fer2013_publictest_accuracy_pytorch: Number(cal.accuracy.toFixed(4)),
@@ -172,16 +196,36 @@ const confusionTable = [
 ].join('\n');
 const recall = (e: EvalJson) => e.perClass.filter((c) => c.n).map((c) => `${c.label} ${c.recall.toFixed(2)}`).join(', ');
 const best = train.history.reduce((a, b) => (b.val_acc_flip > a.val_acc_flip ? b : a));
-const trainMinutes = [train, snap].reduce((t, m) => t + (m ? m.history.reduce((a, h) => a + h.seconds, 0) : 0), 0) / 60;
+const trainMinutes = [train, snap, peer, peerSnap].reduce((t, m) => t + (m ? m.history.reduce((a, h) => a + h.seconds, 0) : 0), 0) / 60;
 const perNet = exp.parameters / exp.members.length;
-const graphText = `${ensemble ? `averages the logits of the ${exp.members.length} snapshots${exp.flip_tta ? ' over each face and its mirror image' : ''}` : exp.flip_tta ? 'averages the logits of the face and its mirror image' : 'takes the logits'}, divides them`;
+const graphText = `${ensemble ? `averages the logits of the ${exp.members.length} nets${exp.flip_tta ? ' over each face and its mirror image' : ''}` : exp.flip_tta ? 'averages the logits of the face and its mirror image' : 'takes the logits'}, divides them`;
 const snapText = snap ? secondCycleText(snap) : '';
+const peerText = peer ? peerCycleText(peer, peerSnap) : '';
+const quantText = quant
+  ? ` **Int8** (\`quantize_onnx.py\`): ${quant.scheme}; ${quant.calibration}. onnxruntime runs the ${quant.convolutions} convolutions as integer
+  convolutions (${(quant.bytes_fp32 / 1e6).toFixed(1)} MB float graph → ${(quant.bytes_int8 / 1e6).toFixed(1)} MB), which is what lets the graph run ${exp.members.length * (exp.flip_tta ? 2 : 1)} passes of the network per face
+  within the CPU budget.`
+  : '';
 
 function secondCycleText(snap: TrainMetrics): string {
   const row = snap.history[snap.selected.epoch - 1];
   return ` **Second cycle** (\`train.py --stage snapshot\`, Huang et al. 2017, "Snapshot ensembles"): from the selected weights, the same recipe
   again with peak learning rate ${snap.config.snapshot.lr}, ${snap.config.snapshot.warmup_epochs} epoch of warm-up and cosine decay over ${snap.config.snapshot.epochs} epochs; selected epoch ${snap.selected.epoch}, chosen by
-  the val accuracy of both snapshots averaged (${snap.selected.accuracy.toFixed(4)}; the second snapshot alone ${row.val_acc.toFixed(4)}, averaged with its mirror image ${row.val_acc_flip.toFixed(4)}).${ensemble ? '' : ' The export holds the second snapshot only: with mirror averaging it scored higher on val than the two snapshots averaged, at the same cost.'}`;
+  the val accuracy of both snapshots averaged (${snap.selected.accuracy.toFixed(4)}; the second snapshot alone ${row.val_acc.toFixed(4)}, averaged with its mirror image ${row.val_acc_flip.toFixed(4)}).${
+    exp.members.includes('face-cnn.pt') ? '' : ' The first snapshot is not shipped: with mirror averaging the second alone scored higher on val than the two snapshots averaged, at the same cost.'
+  }`;
+}
+
+function peerCycleText(peer: TrainMetrics, peerSnap: TrainMetrics | null): string {
+  const scored = (m: TrainMetrics, what: string) => {
+    const row = m.history[m.selected.epoch - 1];
+    return `selected epoch ${m.selected.epoch}, chosen by the val accuracy of its average with the second snapshot, face and mirror (${m.selected.accuracy.toFixed(4)}; ${what} alone ${row.val_acc.toFixed(4)}, with its mirror image ${row.val_acc_flip.toFixed(4)})`;
+  };
+  const first = ` **Peer** (\`train.py --stage peer\`): the same network and recipe trained from scratch with another seed (offset ${peer.config.peer.seed_offset}: other
+  initial weights and shuffle) for ${peer.config.peer.epochs} epochs, so that its errors differ from the snapshot's; ${scored(peer, 'the peer')}.`;
+  if (!peerSnap) return first;
+  const c = peerSnap.config.peer_snapshot;
+  return `${first} Then its own second cycle (\`--stage peer_snapshot\`, peak learning rate ${c.lr}, ${c.epochs} epochs, shuffle seed offset ${c.seed_offset}); ${scored(peerSnap, 'this snapshot')}.`;
 }
 
 applyManifestEdit({
@@ -192,7 +236,7 @@ applyManifestEdit({
 
 - **What**: our own CNN, trained in this repository (\`training/face/\`): seven 3×3 conv–batch-norm–ReLU layers in four stages
   (${train.config.model.channels.join('–')} channels at 48, 24, 12 and 6 px), global average pooling, dropout ${train.config.model.dropout}, one linear layer;
-  ${(perNet / 1e6).toFixed(2)} M parameters${ensemble ? `. The shipped graph holds ${exp.members.length} snapshots of this network from one training run (a snapshot ensemble, ${(exp.parameters / 1e6).toFixed(2)} M parameters in all)` : ''}. The ONNX graph (opset ${exp.opset}) ${graphText} by the temperature and applies softmax. Classes in model order ${labels.join(', ')}; \`canonicalMap\` [${canonicalMap.join(', ')}].
+  ${(perNet / 1e6).toFixed(2)} M parameters${ensemble ? `. The shipped graph holds ${exp.members.length} trained copies of this network (${exp.members.join(', ')}; ${(exp.parameters / 1e6).toFixed(2)} M parameters in all)` : ''}. The ONNX graph (opset ${exp.opset}) ${graphText} by the temperature and applies softmax. Classes in model order ${labels.join(', ')}; \`canonicalMap\` [${canonicalMap.join(', ')}].
 - **Input**: \`input\` [batch, ${exp.size}, ${exp.size}, 1] NHWC float: gray = 0.2989 R + 0.5870 G + 0.1140 B (0..255), x = gray/127.5 − 1; the
   app crops faces as for mini-Xception (manifest \`crop\`), area-averaged to the 64×64 crop the quality check uses, then
   area-resized to ${exp.size}×${exp.size}.
@@ -203,10 +247,10 @@ applyManifestEdit({
   ${train.config.train.batch_size}, peak learning rate ${train.config.train.lr} with 1 epoch of warm-up then cosine decay over ${train.config.train.epochs} epochs, weight decay ${train.config.train.weight_decay},
   label smoothing ${train.config.train.label_smoothing}; augmentation: rotation ±15°, scale 0.9–1.1, shift ±8 %, horizontal flip, brightness ±20 %,
   contrast ±15 %, random erasing (p 0.2, 2–15 % of the image). ${trainMinutes.toFixed(0)} min wall time on the shared 2-core build machine (no GPU was lent); selected epoch
-  ${train.selected.epoch} of ${train.config.train.epochs}, chosen by val accuracy averaged over each face and its mirror image (${best.val_acc_flip.toFixed(4)}; the face alone: ${best.val_acc.toFixed(4)}).${snapText}
+  ${train.selected.epoch} of ${train.config.train.epochs}, chosen by val accuracy averaged over each face and its mirror image (${best.val_acc_flip.toFixed(4)}; the face alone: ${best.val_acc.toFixed(4)}).${snapText}${peerText}${quantText}
 - **Calibration** (temperature scaling on val, ${cal.bins}-bin expected calibration error): T = ${cal.temperature.toFixed(3)}; ECE ${cal.ece_before.toFixed(4)} before,
   **${cal.ece_after.toFixed(4)}** after; NLL ${cal.nll_before.toFixed(4)} → ${cal.nll_after.toFixed(4)}. Fusion weighs these probabilities.
-- **Measured** (FER2013 PublicTest, n = ${cal.n}): PyTorch accuracy ${cal.accuracy.toFixed(4)}, macro-F1 ${cal.macro_f1.toFixed(4)}.${
+- **Measured** (FER2013 PublicTest, n = ${cal.n}): PyTorch${quant ? ' (float graph)' : ''} accuracy ${cal.accuracy.toFixed(4)}, macro-F1 ${cal.macro_f1.toFixed(4)}.${
       evals.whole
         ? ` Through the app (\`npm run eval:faces\`): the 48×48 images straight into the classifier ("whole image") accuracy
   **${evals.whole.accuracy.toFixed(4)}**, macro-F1 **${evals.whole.macroF1.toFixed(4)}**, ECE ${evals.whole.ece.toFixed(4)} (recall ${recall(evals.whole)}); the same images placed in a canvas
@@ -214,7 +258,7 @@ applyManifestEdit({
   **${evals.crop.macroF1.toFixed(4)}**, with ${evals.crop.noFace} images where no face was detected counted as wrong. The converted mini-Xception scores
   0.5514 / 0.5015 on the same whole images.`
         : ''
-    } onnxruntime reproduces PyTorch on a probe input to ${maxDiff.toExponential(1)}.
+    } onnxruntime reproduces PyTorch on a probe input to ${maxDiff.toExponential(1)}${int8Diff === null ? '' : ` with the float graph, and to ${int8Diff.toExponential(1)} (probability) with the int8 graph that ships`}.
 
 ${confusionTable}
 
@@ -229,5 +273,5 @@ ${confusionTable}
   },
 });
 applyManifestEdit({ entry: { ...old, default: false } });
-console.log(`${ID}: ${exp.file} sha256 ${sha256}; onnxruntime vs PyTorch max diff ${maxDiff.toExponential(2)}; now the default face-emotion model (${OLD_DEFAULT} stays selectable)`);
+console.log(`${ID}: ${exp.file} sha256 ${sha256}; onnxruntime vs PyTorch max diff ${maxDiff.toExponential(2)}${int8Diff === null ? '' : ` (int8 graph ${int8Diff.toExponential(2)})`}; now the default face-emotion model (${OLD_DEFAULT} stays selectable)`);
 for (const [k, e] of Object.entries(evals)) console.log(`  ${k}: accuracy=${e.accuracy.toFixed(4)} macro_f1=${e.macroF1.toFixed(4)} n=${e.n} no_face=${e.noFace}`);

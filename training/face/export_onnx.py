@@ -1,6 +1,7 @@
-"""Exports the calibrated face model to ONNX (opset from config) as models/face-emotion-fer-cnn.onnx: NHWC gray
-input in [-1, 1], the export.members snapshots' logits averaged (and flip averaging, if on), temperature inside the graph, softmax output. Writes
-out/face-cnn-export.json with a probe input and PyTorch's output for scripts/models/register-face-model.ts.
+"""Exports the calibrated face model to ONNX (opset from config): NHWC gray input in [-1, 1], the export.members nets'
+logits averaged (and flip averaging, if on), temperature inside the graph, softmax output. The float graph goes to
+models/face-emotion-fer-cnn.onnx, or, when export.quantize is set, to out/face-cnn-fp32.onnx for quantize_onnx.py.
+Writes out/face-cnn-export.json with a probe input and PyTorch's output for scripts/models/register-face-model.ts.
 
   /usr/bin/python3 training/face/export_onnx.py"""
 import json
@@ -24,7 +25,8 @@ def main():
     nets = load_members(cfg, OUT)
     model = Exported(nets, cal['temperature'], cfg['export']['flip_tta']).eval()
     S = cfg['size']
-    path = os.path.join(MODELS, FILE)
+    quantize = cfg['export'].get('quantize')
+    path = os.path.join(OUT, 'face-cnn-fp32.onnx') if quantize else os.path.join(MODELS, FILE)
     torch.onnx.export(model, torch.zeros(1, S, S, 1), path, opset_version=cfg['export']['opset'], input_names=['input'],
                       output_names=['probs'], dynamic_axes={'input': {0: 'batch'}, 'probs': {0: 'batch'}}, do_constant_folding=True)
     onnx.checker.check_model(onnx.load(path))
@@ -35,6 +37,7 @@ def main():
     params = sum(p.numel() for p in model.parameters())
     info = {'file': FILE, 'labels': cfg['labels'], 'size': S, 'parameters': params, 'opset': cfg['export']['opset'],
             'flip_tta': cfg['export']['flip_tta'], 'members': cfg['export']['members'], 'temperature': cal['temperature'],
+            'float_file': os.path.relpath(path, os.path.join(HERE, '..', '..')), 'quantized': bool(quantize),
             'probe': {'shape': list(probe.shape), 'input': probe.flatten().tolist(), 'probs': probs.flatten().tolist()}}
     with open(os.path.join(OUT, 'face-cnn-export.json'), 'w') as f:
         json.dump(info, f)

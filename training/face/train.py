@@ -1,12 +1,15 @@
 """Trains the face-emotion CNN on FER2013 train, selects the epoch by accuracy on FER2013 val (PublicTest).
 
-  /usr/bin/python3 training/face/train.py [--stage main|snapshot] [--epochs N] [--resume]
+  /usr/bin/python3 training/face/train.py [--stage main|snapshot|peer|peer_snapshot] [--epochs N] [--resume]
 
 Stage `main` trains from scratch with `train` from config.json and writes out/face-cnn.pt (selected weights),
 out/face-cnn-last.pt (resumable state, every epoch) and out/face-cnn-metrics.json (per-epoch history, the selected
-epoch's confusion matrix). Stage `snapshot` starts again from out/face-cnn.pt with a second warm-up + cosine cycle
-(`snapshot` overrides `train`; Huang et al. 2017, "Snapshot ensembles") and writes out/face-cnn-snapshot*.{pt,json};
-its per-epoch history also scores the ensemble of both snapshots, which is what the export averages."""
+epoch's confusion matrix). The other stages override `train` with their own config section and write
+out/face-cnn-<stage>*.{pt,json}: `snapshot` starts again from out/face-cnn.pt with a second warm-up + cosine cycle
+(Huang et al. 2017, "Snapshot ensembles"); `peer` trains from scratch with another seed, so that its errors differ;
+`peer_snapshot` gives the peer its own second cycle.
+Their per-epoch history also scores the net averaged with its partners (`ensemble_with`, or the net it started
+from), face and mirror, which is what the export averages."""
 import argparse
 import math
 import os
@@ -35,14 +38,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--epochs', type=int)
     ap.add_argument('--resume', action='store_true')
-    ap.add_argument('--stage', choices=['main', 'snapshot'], default='main')
+    ap.add_argument('--stage', choices=['main', 'snapshot', 'peer', 'peer_snapshot'], default='main')
     args = ap.parse_args()
     cfg = load_config()
     seed_everything(cfg['seed'], cfg['threads'])
-    snapshot = args.stage == 'snapshot'
-    t_cfg = {**cfg['train'], **(cfg['snapshot'] if snapshot else {})}
+    t_cfg = {**cfg['train'], **(cfg[args.stage] if args.stage != 'main' else {})}
     a_cfg, m_cfg = cfg['aug'], cfg['model']
-    name = 'face-cnn-snapshot' if snapshot else 'face-cnn'
+    name = 'face-cnn' if args.stage == 'main' else f"face-cnn-{args.stage.replace('_', '-')}"
     # channels_last runs the convolutions ~12 % faster here; off in stage main so its shipped weights reproduce.
     fmt = torch.channels_last if t_cfg.get('channels_last') else torch.contiguous_format
     epochs = args.epochs or t_cfg['epochs']
@@ -53,12 +55,24 @@ def main():
     xva = to_input(xva_u8)
     print(f'train {len(ytr)} images, val {len(yva_np)} images, {epochs} epochs', flush=True)
 
+    if 'from' not in t_cfg and t_cfg.get('seed_offset'):
+        torch.manual_seed(cfg['seed'] + t_cfg['seed_offset'])  # a peer trained from scratch starts from other weights
     net = FaceEmotionNet(m_cfg['channels'], len(cfg['labels']), m_cfg['dropout'])
-    base_va = None
-    if snapshot:
+    if 'from' in t_cfg:
         net.load_state_dict(torch.load(os.path.join(OUT, t_cfg['from'])))
-        base_va = evaluate(net, xva), evaluate(net, torch.flip(xva, dims=[3]))
-        print(f"starting from {t_cfg['from']}: val accuracy {metrics(yva_np, base_va[0].argmax(1).numpy(), cfg['labels'])['accuracy']:.4f}", flush=True)
+        print(f"starting from {t_cfg['from']}", flush=True)
+    # The nets this one will be averaged with (default: the one it starts from); their val logits, plain and
+    # mirrored, are computed once and added to this net's every epoch, as the export averages them.
+    base_va = None
+    partners = t_cfg.get('ensemble_with', [t_cfg['from']] if 'from' in t_cfg else [])
+    rng = torch.get_rng_state()  # building partners must not shift this run's dropout draws
+    for partner in partners:
+        pnet = FaceEmotionNet(m_cfg['channels'], len(cfg['labels']), m_cfg['dropout'])
+        pnet.load_state_dict(torch.load(os.path.join(OUT, partner)))
+        pv = evaluate(pnet, xva), evaluate(pnet, torch.flip(xva, dims=[3]))
+        base_va = pv if base_va is None else (base_va[0] + pv[0], base_va[1] + pv[1])
+        print(f"scored with {partner}: val accuracy {metrics(yva_np, pv[0].argmax(1).numpy(), cfg['labels'])['accuracy']:.4f}", flush=True)
+    torch.set_rng_state(rng)
     net = net.to(memory_format=fmt)
     print(f'{sum(p.numel() for p in net.parameters()) / 1e6:.2f} M parameters', flush=True)
     decay = [p for n, p in net.named_parameters() if p.ndim > 1]
@@ -106,7 +120,7 @@ def main():
         logits_va = evaluate(net, xva)
         logits_va_flip = evaluate(net, torch.flip(xva, dims=[3]))
         scored = {'': logits_va, '_flip': logits_va + logits_va_flip}
-        if base_va is not None:  # the two snapshots averaged, as the export does
+        if base_va is not None:  # averaged with its partners, as the export does
             scored['_ensemble'] = logits_va + base_va[0]
             scored['_ensemble_flip'] = logits_va + logits_va_flip + base_va[0] + base_va[1]
         ms = {k: metrics(yva_np, v.argmax(1).numpy(), cfg['labels']) for k, v in scored.items()}
@@ -118,7 +132,7 @@ def main():
         print(' '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}' for k, v in rec.items()), flush=True)
         # Selection metric from config: val accuracy of the face alone or averaged with its mirror image (a
         # steadier estimate of the same weights); the export decides separately whether the app averages.
-        # In stage snapshot, `val_acc_ensemble` scores this snapshot averaged with the first.
+        # `val_acc_ensemble` scores this net averaged with its partners (ensemble_with, or the net it started from).
         sel = ms[t_cfg['select_on'][len('val_acc'):]]
         if sel['accuracy'] > best['accuracy']:
             best = {'accuracy': sel['accuracy'], 'epoch': epoch + 1, 'select_on': t_cfg['select_on'], 'metrics': sel}
