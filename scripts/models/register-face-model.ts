@@ -30,7 +30,7 @@ interface Exported {
   parameters: number;
   opset: number;
   flip_tta: boolean;
-  /** Weight files in training/face/out whose logits the graph averages: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer). */
+  /** Weight files in training/face/out whose logits the graph averages: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer), face-cnn-peer-snapshot.pt (stage peer_snapshot). */
   members: string[];
   temperature: number;
   probe: ExportProbe;
@@ -94,7 +94,7 @@ const snap = exp.members.includes('face-cnn-snapshot.pt') ? readJson<TrainMetric
 // A net trained from scratch with another seed (train.py --stage peer), when it or its own second cycle
 // (--stage peer_snapshot) is a member.
 const peerSnap = exp.members.includes('face-cnn-peer-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-snapshot-metrics.json')) : null;
-const peer = peerSnap || exp.members.includes('face-cnn-peer.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-metrics.json')) : null;
+const peer = (peerSnap || exp.members.includes('face-cnn-peer.pt')) ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-metrics.json')) : null;
 const quant = exp.quantized ? readJson<Quantization>(path.join(out, 'face-cnn-quant.json')) : null;
 const file = path.join(REPO_MODELS_DIR, exp.file);
 

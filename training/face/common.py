@@ -11,6 +11,9 @@ from shared import confusion, format_confusion, metrics, seed_everything  # noqa
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, 'out')
+MODEL_FILE = 'face-emotion-fer-cnn.onnx'
+SHIPPED = os.path.normpath(os.path.join(HERE, '..', '..', 'models', MODEL_FILE))  # what the app loads
+FP32 = os.path.join(OUT, 'face-cnn-fp32.onnx')  # the float graph, when quantize_onnx.py makes the shipped one from it
 
 
 def load_config(path=None):

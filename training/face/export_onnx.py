@@ -10,11 +10,8 @@ import os
 import onnx
 import torch
 
-from common import HERE, OUT, load_config, seed_everything
+from common import FP32, HERE, MODEL_FILE, OUT, SHIPPED, load_config, seed_everything
 from model import Exported, load_members
-
-MODELS = os.path.normpath(os.path.join(HERE, '..', '..', 'models'))
-FILE = 'face-emotion-fer-cnn.onnx'
 
 
 def main():
@@ -26,7 +23,7 @@ def main():
     model = Exported(nets, cal['temperature'], cfg['export']['flip_tta']).eval()
     S = cfg['size']
     quantize = cfg['export'].get('quantize')
-    path = os.path.join(OUT, 'face-cnn-fp32.onnx') if quantize else os.path.join(MODELS, FILE)
+    path = FP32 if quantize else SHIPPED
     torch.onnx.export(model, torch.zeros(1, S, S, 1), path, opset_version=cfg['export']['opset'], input_names=['input'],
                       output_names=['probs'], dynamic_axes={'input': {0: 'batch'}, 'probs': {0: 'batch'}}, do_constant_folding=True)
     onnx.checker.check_model(onnx.load(path))
@@ -35,7 +32,7 @@ def main():
     with torch.no_grad():
         probs = model(probe)
     params = sum(p.numel() for p in model.parameters())
-    info = {'file': FILE, 'labels': cfg['labels'], 'size': S, 'parameters': params, 'opset': cfg['export']['opset'],
+    info = {'file': MODEL_FILE, 'labels': cfg['labels'], 'size': S, 'parameters': params, 'opset': cfg['export']['opset'],
             'flip_tta': cfg['export']['flip_tta'], 'members': cfg['export']['members'], 'temperature': cal['temperature'],
             'float_file': os.path.relpath(path, os.path.join(HERE, '..', '..')), 'quantized': bool(quantize),
             'probe': {'shape': list(probe.shape), 'input': probe.flatten().tolist(), 'probs': probs.flatten().tolist()}}

@@ -21,12 +21,9 @@ import onnx
 import torch
 from onnx import helper, numpy_helper
 
-from common import OUT, load_config, load_split, save_json, seed_everything, to_input
+from common import FP32, OUT, SHIPPED, load_config, load_split, save_json, seed_everything, to_input
 from model import load_members
 
-MODELS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'models'))
-FP32 = os.path.join(OUT, 'face-cnn-fp32.onnx')
-FILE = 'face-emotion-fer-cnn.onnx'
 INPUT_SCALE, INPUT_ZP = 2.0 / 255, 128  # [-1, 1] onto 0..255
 
 
@@ -160,7 +157,7 @@ def main():
     del g.initializer[:]
     g.initializer.extend(inits)
     onnx.checker.check_model(model)
-    path = os.path.join(MODELS, FILE)
+    path = SHIPPED
     onnx.save(model, path)
     n_conv = sum(1 for n in nodes if n.op_type == 'Conv')
     info = {'scheme': 'static int8 QDQ: conv weights int8 symmetric per output channel, activations uint8, biases int32',
