@@ -30,7 +30,7 @@ interface Exported {
   parameters: number;
   opset: number;
   flip_tta: boolean;
-  /** Weight files in training/face/out whose logits the graph averages: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer), face-cnn-peer-snapshot.pt (stage peer_snapshot). */
+  /** Weight files in training/face/out whose logits the graph averages: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer), face-cnn-peer-snapshot.pt (stage peer_snapshot), and NAME-swa.pt (swa.py --member NAME.pt). */
   members: string[];
   temperature: number;
   probe: ExportProbe;
@@ -71,6 +71,14 @@ interface TrainMetrics {
     aug: Record<string, unknown>;
   };
 }
+/** out/NAME-swa-metrics.json, written by swa.py. */
+interface SwaMetrics {
+  member: string;
+  seed_offset: number;
+  history: Array<{ epoch: number; seconds: number; val_acc_flip: number; val_acc_ensemble_flip?: number }>;
+  selected: { epoch: number; accuracy: number };
+  config: { swa: { epochs: number; lr: number } };
+}
 interface EvalJson {
   mode: string;
   n: number;
@@ -89,12 +97,15 @@ const exp = readJson<Exported>(path.join(out, 'face-cnn-export.json'));
 const cal = readJson<Calibration>(path.join(out, 'face-cnn-calibration.json'));
 const train = readJson<TrainMetrics>(path.join(out, 'face-cnn-metrics.json'));
 const ensemble = exp.members.length > 1;
+// Members averaged by swa.py stand for the net they continued from (NAME-swa.pt comes from NAME.pt).
+const swa = exp.members.filter((m) => m.endsWith('-swa.pt')).map((m) => readJson<SwaMetrics>(path.join(out, m.replace(/\.pt$/, '-metrics.json'))));
+const trained = exp.members.map((m) => m.replace(/-swa\.pt$/, '.pt'));
 // The second cycle of training (train.py --stage snapshot), when its snapshot is a member of the export.
-const snap = exp.members.includes('face-cnn-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-snapshot-metrics.json')) : null;
+const snap = trained.includes('face-cnn-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-snapshot-metrics.json')) : null;
 // A net trained from scratch with another seed (train.py --stage peer), when it or its own second cycle
 // (--stage peer_snapshot) is a member.
-const peerSnap = exp.members.includes('face-cnn-peer-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-snapshot-metrics.json')) : null;
-const peer = (peerSnap || exp.members.includes('face-cnn-peer.pt')) ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-metrics.json')) : null;
+const peerSnap = trained.includes('face-cnn-peer-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-snapshot-metrics.json')) : null;
+const peer = (peerSnap || trained.includes('face-cnn-peer.pt')) ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-metrics.json')) : null;
 const quant = exp.quantized ? readJson<Quantization>(path.join(out, 'face-cnn-quant.json')) : null;
 const file = path.join(REPO_MODELS_DIR, exp.file);
 
@@ -147,12 +158,14 @@ const entry = {
     selectedOn: `FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: ${[
       snap ? 'first cycle by flip-averaged accuracy, second cycle by the accuracy of both snapshots averaged' : 'epoch with the best flip-averaged accuracy',
       ...(peer ? [`the peer${peerSnap ? ' and its second cycle' : ''} by the accuracy of the average with the second snapshot (face and mirror)`] : []),
+      ...(swa.length ? ['each weight average by the accuracy of its average with the other member (face and mirror)'] : []),
     ].join('; ')}; temperature fitted there too`,
-    epochs: train.config.train.epochs + (snap ? snap.config.snapshot.epochs : 0) + (peer ? peer.config.peer.epochs : 0) + (peerSnap ? peerSnap.config.peer_snapshot.epochs : 0),
+    epochs: train.config.train.epochs + (snap ? snap.config.snapshot.epochs : 0) + (peer ? peer.config.peer.epochs : 0) + (peerSnap ? peerSnap.config.peer_snapshot.epochs : 0) + swa.reduce((t, m) => t + m.config.swa.epochs, 0),
     selectedEpoch: train.selected.epoch,
     ...(snap ? { snapshotCycle: { epochs: snap.config.snapshot.epochs, selectedEpoch: snap.selected.epoch } } : {}),
     ...(peer ? { peer: { epochs: peer.config.peer.epochs, seedOffset: peer.config.peer.seed_offset, selectedEpoch: peer.selected.epoch } } : {}),
     ...(peerSnap ? { peerSnapshotCycle: { epochs: peerSnap.config.peer_snapshot.epochs, selectedEpoch: peerSnap.selected.epoch } } : {}),
+    ...(swa.length ? { weightAveraging: swa.map((m) => ({ from: m.member, lr: m.config.swa.lr, epochs: m.config.swa.epochs, selectedEpoch: m.selected.epoch })) } : {}),
     members: exp.members,
     seed: train.config.seed,
     parameters: exp.parameters,
@@ -196,11 +209,12 @@ const confusionTable = [
 ].join('\n');
 const recall = (e: EvalJson) => e.perClass.filter((c) => c.n).map((c) => `${c.label} ${c.recall.toFixed(2)}`).join(', ');
 const best = train.history.reduce((a, b) => (b.val_acc_flip > a.val_acc_flip ? b : a));
-const trainMinutes = [train, snap, peer, peerSnap].reduce((t, m) => t + (m ? m.history.reduce((a, h) => a + h.seconds, 0) : 0), 0) / 60;
+const trainMinutes = [train, snap, peer, peerSnap, ...swa].reduce((t, m) => t + (m ? m.history.reduce((a, h) => a + h.seconds, 0) : 0), 0) / 60;
 const perNet = exp.parameters / exp.members.length;
 const graphText = `${ensemble ? `averages the logits of the ${exp.members.length} nets${exp.flip_tta ? ' over each face and its mirror image' : ''}` : exp.flip_tta ? 'averages the logits of the face and its mirror image' : 'takes the logits'}, divides them`;
 const snapText = snap ? secondCycleText(snap) : '';
 const peerText = peer ? peerCycleText(peer, peerSnap) : '';
+const swaText = swa.length ? weightAveragingText(swa) : '';
 const quantText = quant
   ? ` **Int8** (\`quantize_onnx.py\`): ${quant.scheme}; ${quant.calibration}. onnxruntime runs the ${quant.convolutions} convolutions as integer
   convolutions (${(quant.bytes_fp32 / 1e6).toFixed(1)} MB float graph → ${(quant.bytes_int8 / 1e6).toFixed(1)} MB), which is what lets the graph run ${exp.members.length * (exp.flip_tta ? 2 : 1)} passes of the network per face
@@ -212,7 +226,7 @@ function secondCycleText(snap: TrainMetrics): string {
   return ` **Second cycle** (\`train.py --stage snapshot\`, Huang et al. 2017, "Snapshot ensembles"): from the selected weights, the same recipe
   again with peak learning rate ${snap.config.snapshot.lr}, ${snap.config.snapshot.warmup_epochs} epoch of warm-up and cosine decay over ${snap.config.snapshot.epochs} epochs; selected epoch ${snap.selected.epoch}, chosen by
   the val accuracy of both snapshots averaged (${snap.selected.accuracy.toFixed(4)}; the second snapshot alone ${row.val_acc.toFixed(4)}, averaged with its mirror image ${row.val_acc_flip.toFixed(4)}).${
-    exp.members.includes('face-cnn.pt') ? '' : ' The first snapshot is not shipped: with mirror averaging the second alone scored higher on val than the two snapshots averaged, at the same cost.'
+    trained.includes('face-cnn.pt') ? '' : ' The first snapshot is not shipped: with mirror averaging the second alone scored higher on val than the two snapshots averaged, at the same cost.'
   }`;
 }
 
@@ -226,6 +240,18 @@ function peerCycleText(peer: TrainMetrics, peerSnap: TrainMetrics | null): strin
   if (!peerSnap) return first;
   const c = peerSnap.config.peer_snapshot;
   return `${first} Then its own second cycle (\`--stage peer_snapshot\`, peak learning rate ${c.lr}, ${c.epochs} epochs, shuffle seed offset ${c.seed_offset}); ${scored(peerSnap, 'this snapshot')}.`;
+}
+
+function weightAveragingText(runs: SwaMetrics[]): string {
+  const one = (m: SwaMetrics) => {
+    const row = m.history[m.selected.epoch - 1];
+    return `${runs.length > 1 ? `${m.member}: ` : ''}shuffle seed offset ${m.seed_offset}, the average of its first ${m.selected.epoch} epochs (val accuracy with its mirror image ${row.val_acc_flip.toFixed(4)}; averaged with the other member ${m.selected.accuracy.toFixed(4)})`;
+  };
+  const c = runs[0].config.swa;
+  return ` **Weight averaging** (\`swa.py\`, Izmailov et al. 2018, "Averaging weights leads to wider optima"): ${runs.map((m) => m.member).join(' and ')} trained on at a
+  constant learning rate ${c.lr} for up to ${c.epochs} epochs, its weights averaged at the end of every epoch and the batch-norm statistics of the
+  average recomputed on the train images; what ships is the average, of the same size as the net it came from, chosen by the val accuracy of
+  its average with the other member, face and mirror. ${runs.map(one).join('; ')}.`;
 }
 
 applyManifestEdit({
@@ -247,7 +273,7 @@ applyManifestEdit({
   ${train.config.train.batch_size}, peak learning rate ${train.config.train.lr} with 1 epoch of warm-up then cosine decay over ${train.config.train.epochs} epochs, weight decay ${train.config.train.weight_decay},
   label smoothing ${train.config.train.label_smoothing}; augmentation: rotation ±15°, scale 0.9–1.1, shift ±8 %, horizontal flip, brightness ±20 %,
   contrast ±15 %, random erasing (p 0.2, 2–15 % of the image). ${trainMinutes.toFixed(0)} min wall time on the shared 2-core build machine (no GPU was lent); selected epoch
-  ${train.selected.epoch} of ${train.config.train.epochs}, chosen by val accuracy averaged over each face and its mirror image (${best.val_acc_flip.toFixed(4)}; the face alone: ${best.val_acc.toFixed(4)}).${snapText}${peerText}${quantText}
+  ${train.selected.epoch} of ${train.config.train.epochs}, chosen by val accuracy averaged over each face and its mirror image (${best.val_acc_flip.toFixed(4)}; the face alone: ${best.val_acc.toFixed(4)}).${snapText}${peerText}${swaText}${quantText}
 - **Calibration** (temperature scaling on val, ${cal.bins}-bin expected calibration error): T = ${cal.temperature.toFixed(3)}; ECE ${cal.ece_before.toFixed(4)} before,
   **${cal.ece_after.toFixed(4)}** after; NLL ${cal.nll_before.toFixed(4)} → ${cal.nll_after.toFixed(4)}. Fusion weighs these probabilities.
 - **Measured** (FER2013 PublicTest, n = ${cal.n}): PyTorch${quant ? ' (float graph)' : ''} accuracy ${cal.accuracy.toFixed(4)}, macro-F1 ${cal.macro_f1.toFixed(4)}.${

@@ -1,0 +1,142 @@
+"""Stochastic weight averaging (Izmailov et al. 2018, "Averaging weights leads to wider optima") of one trained net:
+continues training from it at a constant learning rate, averages the weights at the end of every epoch, and
+recomputes the batch-norm statistics of the average on FER2013 train images (un-augmented, as the app feeds faces).
+The average is one net of the same size, so it costs nothing at inference.
+
+  /usr/bin/python3 training/face/swa.py --member face-cnn-snapshot.pt [--threads N] [--resume]
+
+`swa` in config.json: epochs, lr, select_on, and `members`: for each net that may be averaged, its shuffle seed_offset and
+`ensemble_with`, the nets its average is scored with each epoch, face and mirror, as the export averages them. Writes out/<member>-swa.pt (the epoch chosen by
+`swa.select_on`), out/<member>-swa-last.pt (resumable state) and out/<member>-swa-metrics.json."""
+import argparse
+import copy
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from augment import augment
+from common import OUT, load_config, load_split, metrics, save_json, seed_everything, to_input
+from model import FaceEmotionNet
+from train import evaluate
+
+
+def new_net(cfg):
+    return FaceEmotionNet(cfg['model']['channels'], len(cfg['labels']), cfg['model']['dropout'])
+
+
+def update_bn(net, x, bs=512):
+    """Batch-norm running statistics of the averaged weights: the exact mean and variance over x (momentum None
+    makes torch average over all batches), since those of the nets averaged do not belong to the average."""
+    bns = [m for m in net.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None
+    net.train()
+    with torch.no_grad():
+        for i in range(0, len(x), bs):
+            net(x[i:i + bs])
+    for m in bns:
+        m.momentum = 0.1
+    net.eval()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--member', required=True, help='weights in out/ to continue from, e.g. face-cnn-snapshot.pt')
+    ap.add_argument('--threads', type=int, help='CPU threads (default: config threads); 1 lets two members run side by side')
+    ap.add_argument('--resume', action='store_true')
+    args = ap.parse_args()
+    cfg = load_config()
+    s_cfg = cfg['swa']
+    if args.member not in s_cfg['members']:
+        raise SystemExit(f"{args.member} is not in swa.members of config.json")
+    m_swa = s_cfg['members'][args.member]
+    seed_offset = m_swa['seed_offset']  # each net its own shuffle
+    seed_everything(cfg['seed'] + seed_offset, args.threads or cfg['threads'])
+    name = args.member[:-len('.pt')] + '-swa'
+    fmt = torch.channels_last
+
+    xtr_u8, ytr_np, _ = load_split(cfg, 'train')
+    xva_u8, yva_np, _ = load_split(cfg, 'val')
+    xtr, ytr, xva = to_input(xtr_u8), torch.from_numpy(ytr_np), to_input(xva_u8)
+
+    net = new_net(cfg)
+    net.load_state_dict(torch.load(os.path.join(OUT, args.member)))
+    net = net.to(memory_format=fmt)
+    partners = m_swa['ensemble_with']
+    base_va = None
+    for partner in partners:
+        pnet = new_net(cfg)
+        pnet.load_state_dict(torch.load(os.path.join(OUT, partner)))
+        pv = evaluate(pnet, xva) + evaluate(pnet, torch.flip(xva, dims=[3]))
+        base_va = pv if base_va is None else base_va + pv
+
+    decay = [p for n, p in net.named_parameters() if p.ndim > 1]
+    no_decay = [p for n, p in net.named_parameters() if p.ndim <= 1]
+    opt = torch.optim.SGD([{'params': decay, 'weight_decay': cfg['train']['weight_decay']}, {'params': no_decay, 'weight_decay': 0}],
+                          lr=s_cfg['lr'], momentum=0.9, nesterov=True)
+    gen = torch.Generator().manual_seed(cfg['seed'] + seed_offset)
+    avg, n_avg, start, history, best = None, 0, 0, [], {'accuracy': -1}
+    last_path = os.path.join(OUT, f'{name}-last.pt')
+    if args.resume and os.path.exists(last_path):
+        st = torch.load(last_path)
+        net.load_state_dict(st['net'])
+        opt.load_state_dict(st['opt'])
+        gen.set_state(st['gen'])
+        avg, n_avg, start, history, best = st['avg'], st['n_avg'], st['epoch'], st['history'], st['best']
+        print(f'resumed after epoch {start}', flush=True)
+    bs = cfg['train']['batch_size']
+    steps = len(ytr) // bs
+    print(f"SWA of {args.member}: {s_cfg['epochs']} epochs at lr {s_cfg['lr']}, scored with {partners}", flush=True)
+
+    for epoch in range(start, s_cfg['epochs']):
+        t0 = time.time()
+        net.train()
+        perm = torch.randperm(len(ytr), generator=gen)
+        run_loss = 0.0
+        for s in range(steps):
+            idx = perm[s * bs:(s + 1) * bs]
+            xb = augment(xtr[idx], cfg['aug'], gen).contiguous(memory_format=fmt)
+            loss = F.cross_entropy(net(xb), ytr[idx], label_smoothing=cfg['train']['label_smoothing'])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            run_loss += loss.item()
+        # Running mean of the weights at each epoch's end (batch-norm buffers are recomputed below).
+        sd = {k: v.detach().clone().float() for k, v in net.state_dict().items() if v.dtype.is_floating_point}
+        if avg is None:
+            avg = sd
+        else:
+            for k in avg:
+                avg[k] += (sd[k] - avg[k]) / (n_avg + 1)
+        n_avg += 1
+        swa_net = copy.deepcopy(net)
+        swa_net.load_state_dict({**net.state_dict(), **avg})
+        update_bn(swa_net, xtr)
+        zf = evaluate(swa_net, xva) + evaluate(swa_net, torch.flip(xva, dims=[3]))
+        scored = {'_flip': zf}
+        if base_va is not None:
+            scored['_ensemble_flip'] = zf + base_va
+        ms = {k: metrics(yva_np, v.argmax(1).numpy(), cfg['labels']) for k, v in scored.items()}
+        rec = {'epoch': epoch + 1, 'averaged': n_avg, 'train_loss': run_loss / steps}
+        for k, mk in ms.items():
+            rec[f'val_acc{k}'], rec[f'val_macro_f1{k}'] = mk['accuracy'], mk['macro_f1']
+        rec['seconds'] = time.time() - t0
+        history.append(rec)
+        print(' '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}' for k, v in rec.items()), flush=True)
+        sel = ms[s_cfg['select_on'][len('val_acc'):]]
+        if sel['accuracy'] > best['accuracy']:
+            best = {'accuracy': sel['accuracy'], 'epoch': epoch + 1, 'select_on': s_cfg['select_on'], 'metrics': sel}
+            torch.save(swa_net.to(memory_format=torch.contiguous_format).state_dict(), os.path.join(OUT, f'{name}.pt'))
+        torch.save({'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'avg': avg, 'n_avg': n_avg,
+                    'epoch': epoch + 1, 'history': history, 'best': best}, last_path + '.tmp')
+        os.replace(last_path + '.tmp', last_path)
+        save_json(f'{name}-metrics.json', {'member': args.member, 'seed_offset': seed_offset, 'history': history, 'selected': best, 'config': cfg})
+    print(f"selected epoch {best['epoch']}: val accuracy {best['accuracy']:.4f}, macro-F1 {best['metrics']['macro_f1']:.4f}")
+
+
+if __name__ == '__main__':
+    main()
