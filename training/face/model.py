@@ -26,11 +26,16 @@ class FaceEmotionNet(nn.Module):
         return self.head(self.features(x))
 
 
+def new_net(cfg):
+    """A freshly initialised FaceEmotionNet as config.json's `model` and `labels` describe it."""
+    return FaceEmotionNet(cfg['model']['channels'], len(cfg['labels']), cfg['model']['dropout'])
+
+
 def load_members(cfg, out_dir):
     """The nets named by export.members (weight files in out/), in eval mode."""
     nets = []
     for name in cfg['export']['members']:
-        net = FaceEmotionNet(cfg['model']['channels'], len(cfg['labels']), cfg['model']['dropout'])
+        net = new_net(cfg)
         net.load_state_dict(torch.load(f'{out_dir}/{name}'))
         nets.append(net.eval())
     return nets

@@ -13,18 +13,11 @@ import copy
 import os
 import time
 
-import numpy as np
 import torch
-import torch.nn.functional as F
 
-from augment import augment
-from common import OUT, load_config, load_split, metrics, save_json, seed_everything, to_input
-from model import FaceEmotionNet
-from train import evaluate
-
-
-def new_net(cfg):
-    return FaceEmotionNet(cfg['model']['channels'], len(cfg['labels']), cfg['model']['dropout'])
+from common import OUT, load_config, load_split, save_json, seed_everything, to_input
+from model import new_net
+from train import better, evaluate, partner_logits, score_epoch, sgd, train_epoch
 
 
 def update_bn(net, x, bs=512):
@@ -67,17 +60,9 @@ def main():
     net.load_state_dict(torch.load(os.path.join(OUT, args.member)))
     net = net.to(memory_format=fmt)
     partners = m_swa['ensemble_with']
-    base_va = None
-    for partner in partners:
-        pnet = new_net(cfg)
-        pnet.load_state_dict(torch.load(os.path.join(OUT, partner)))
-        pv = evaluate(pnet, xva) + evaluate(pnet, torch.flip(xva, dims=[3]))
-        base_va = pv if base_va is None else base_va + pv
-
-    decay = [p for n, p in net.named_parameters() if p.ndim > 1]
-    no_decay = [p for n, p in net.named_parameters() if p.ndim <= 1]
-    opt = torch.optim.SGD([{'params': decay, 'weight_decay': cfg['train']['weight_decay']}, {'params': no_decay, 'weight_decay': 0}],
-                          lr=s_cfg['lr'], momentum=0.9, nesterov=True)
+    base = partner_logits(cfg, partners, xva, yva_np)
+    base_va = None if base is None else base[0] + base[1]  # partners' face and mirror logits, summed
+    opt = sgd(net, s_cfg['lr'], cfg['train']['weight_decay'])
     gen = torch.Generator().manual_seed(cfg['seed'] + seed_offset)
     avg, n_avg, start, history, best = None, 0, 0, [], {'accuracy': -1}
     last_path = os.path.join(OUT, f'{name}-last.pt')
@@ -88,23 +73,11 @@ def main():
         gen.set_state(st['gen'])
         avg, n_avg, start, history, best = st['avg'], st['n_avg'], st['epoch'], st['history'], st['best']
         print(f'resumed after epoch {start}', flush=True)
-    bs = cfg['train']['batch_size']
-    steps = len(ytr) // bs
     print(f"SWA of {args.member}: {s_cfg['epochs']} epochs at lr {s_cfg['lr']}, scored with {partners}", flush=True)
 
     for epoch in range(start, s_cfg['epochs']):
         t0 = time.time()
-        net.train()
-        perm = torch.randperm(len(ytr), generator=gen)
-        run_loss = 0.0
-        for s in range(steps):
-            idx = perm[s * bs:(s + 1) * bs]
-            xb = augment(xtr[idx], cfg['aug'], gen).contiguous(memory_format=fmt)
-            loss = F.cross_entropy(net(xb), ytr[idx], label_smoothing=cfg['train']['label_smoothing'])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            run_loss += loss.item()
+        train_loss, _ = train_epoch(net, opt, xtr, ytr, cfg, cfg['train']['batch_size'], cfg['train']['label_smoothing'], gen, fmt)
         # Running mean of the weights at each epoch's end (batch-norm buffers are recomputed below).
         sd = {k: v.detach().clone().float() for k, v in net.state_dict().items() if v.dtype.is_floating_point}
         if avg is None:
@@ -118,18 +91,14 @@ def main():
         update_bn(swa_net, xtr)
         zf = evaluate(swa_net, xva) + evaluate(swa_net, torch.flip(xva, dims=[3]))
         scored = {'_flip': zf}
-        if base_va is not None:
+        if base_va is not None:  # averaged with its partners, face and mirror, as the export does
             scored['_ensemble_flip'] = zf + base_va
-        ms = {k: metrics(yva_np, v.argmax(1).numpy(), cfg['labels']) for k, v in scored.items()}
-        rec = {'epoch': epoch + 1, 'averaged': n_avg, 'train_loss': run_loss / steps}
-        for k, mk in ms.items():
-            rec[f'val_acc{k}'], rec[f'val_macro_f1{k}'] = mk['accuracy'], mk['macro_f1']
-        rec['seconds'] = time.time() - t0
+        rec = {'epoch': epoch + 1, 'averaged': n_avg, 'train_loss': train_loss}
+        ms = score_epoch(rec, scored, yva_np, cfg['labels'], t0)
         history.append(rec)
-        print(' '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}' for k, v in rec.items()), flush=True)
-        sel = ms[s_cfg['select_on'][len('val_acc'):]]
-        if sel['accuracy'] > best['accuracy']:
-            best = {'accuracy': sel['accuracy'], 'epoch': epoch + 1, 'select_on': s_cfg['select_on'], 'metrics': sel}
+        new_best = better(best, ms, s_cfg['select_on'], epoch + 1)
+        if new_best:
+            best = new_best
             torch.save(swa_net.to(memory_format=torch.contiguous_format).state_dict(), os.path.join(OUT, f'{name}.pt'))
         torch.save({'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'avg': avg, 'n_avg': n_avg,
                     'epoch': epoch + 1, 'history': history, 'best': best}, last_path + '.tmp')

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 from augment import augment
 from common import OUT, format_confusion, load_config, load_split, metrics, save_json, seed_everything, to_input
-from model import FaceEmotionNet
+from model import new_net
 
 
 def evaluate(net, x, bs=512):
@@ -34,6 +34,69 @@ def evaluate(net, x, bs=512):
     return torch.cat(out)
 
 
+def partner_logits(cfg, partners, xva, yva):
+    """Summed val logits (plain, mirrored) of the nets in `partners` (weight files in out/), or None without any:
+    computed once, added to the trained net's every epoch, as the export averages them."""
+    base = None
+    for partner in partners:
+        pnet = new_net(cfg)
+        pnet.load_state_dict(torch.load(os.path.join(OUT, partner)))
+        pv = evaluate(pnet, xva), evaluate(pnet, torch.flip(xva, dims=[3]))
+        base = pv if base is None else (base[0] + pv[0], base[1] + pv[1])
+        print(f"scored with {partner}: val accuracy {metrics(yva, pv[0].argmax(1).numpy(), cfg['labels'])['accuracy']:.4f}", flush=True)
+    return base
+
+
+def sgd(net, lr, weight_decay):
+    """SGD with Nesterov momentum; no weight decay on batch-norm weights and biases."""
+    decay = [p for n, p in net.named_parameters() if p.ndim > 1]
+    no_decay = [p for n, p in net.named_parameters() if p.ndim <= 1]
+    return torch.optim.SGD([{'params': decay, 'weight_decay': weight_decay}, {'params': no_decay, 'weight_decay': 0}],
+                           lr=lr, momentum=0.9, nesterov=True)
+
+
+def train_epoch(net, opt, xtr, ytr, cfg, bs, label_smoothing, gen, fmt, lr_at=None, first_step=0):
+    """One pass over the shuffled train set in batches of bs with batch augmentation; lr_at(step), when given, sets the
+    learning rate of every step (numbered from first_step). Returns (mean loss, train accuracy)."""
+    net.train()
+    steps = len(ytr) // bs
+    perm = torch.randperm(len(ytr), generator=gen)
+    run_loss, run_ok = 0.0, 0
+    for s in range(steps):
+        if lr_at is not None:
+            for g in opt.param_groups:
+                g['lr'] = lr_at(first_step + s)
+        idx = perm[s * bs:(s + 1) * bs]
+        xb, yb = augment(xtr[idx], cfg['aug'], gen).contiguous(memory_format=fmt), ytr[idx]
+        logits = net(xb)
+        loss = F.cross_entropy(logits, yb, label_smoothing=label_smoothing)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        run_loss += loss.item()
+        run_ok += (logits.argmax(1) == yb).sum().item()
+    return run_loss / steps, run_ok / (steps * bs)
+
+
+def score_epoch(rec, scored, yva, labels, t0):
+    """Adds val accuracy and macro-F1 of each summed logits in `scored` (key: the suffix of val_acc) and the epoch's
+    seconds since t0 to rec, prints it, and returns the metrics by key."""
+    ms = {k: metrics(yva, v.argmax(1).numpy(), labels) for k, v in scored.items()}
+    for k, mk in ms.items():
+        rec[f'val_acc{k}'], rec[f'val_macro_f1{k}'] = mk['accuracy'], mk['macro_f1']
+    rec['seconds'] = time.time() - t0
+    print(' '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}' for k, v in rec.items()), flush=True)
+    return ms
+
+
+def better(best, ms, select_on, epoch):
+    """The new selection record when the metric select_on (val_acc<key>) beats best this epoch, else None."""
+    sel = ms[select_on[len('val_acc'):]]
+    if sel['accuracy'] > best['accuracy']:
+        return {'accuracy': sel['accuracy'], 'epoch': epoch, 'select_on': select_on, 'metrics': sel}
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--epochs', type=int)
@@ -43,7 +106,6 @@ def main():
     cfg = load_config()
     seed_everything(cfg['seed'], cfg['threads'])
     t_cfg = {**cfg['train'], **(cfg[args.stage] if args.stage != 'main' else {})}
-    a_cfg, m_cfg = cfg['aug'], cfg['model']
     name = 'face-cnn' if args.stage == 'main' else f"face-cnn-{args.stage.replace('_', '-')}"
     # channels_last runs the convolutions ~12 % faster here; off in stage main so its shipped weights reproduce.
     fmt = torch.channels_last if t_cfg.get('channels_last') else torch.contiguous_format
@@ -57,28 +119,18 @@ def main():
 
     if 'from' not in t_cfg and t_cfg.get('seed_offset'):
         torch.manual_seed(cfg['seed'] + t_cfg['seed_offset'])  # a peer trained from scratch starts from other weights
-    net = FaceEmotionNet(m_cfg['channels'], len(cfg['labels']), m_cfg['dropout'])
+    net = new_net(cfg)
     if 'from' in t_cfg:
         net.load_state_dict(torch.load(os.path.join(OUT, t_cfg['from'])))
         print(f"starting from {t_cfg['from']}", flush=True)
-    # The nets this one will be averaged with (default: the one it starts from); their val logits, plain and
-    # mirrored, are computed once and added to this net's every epoch, as the export averages them.
-    base_va = None
+    # The nets this one will be averaged with (default: the one it starts from).
     partners = t_cfg.get('ensemble_with', [t_cfg['from']] if 'from' in t_cfg else [])
     rng = torch.get_rng_state()  # building partners must not shift this run's dropout draws
-    for partner in partners:
-        pnet = FaceEmotionNet(m_cfg['channels'], len(cfg['labels']), m_cfg['dropout'])
-        pnet.load_state_dict(torch.load(os.path.join(OUT, partner)))
-        pv = evaluate(pnet, xva), evaluate(pnet, torch.flip(xva, dims=[3]))
-        base_va = pv if base_va is None else (base_va[0] + pv[0], base_va[1] + pv[1])
-        print(f"scored with {partner}: val accuracy {metrics(yva_np, pv[0].argmax(1).numpy(), cfg['labels'])['accuracy']:.4f}", flush=True)
+    base_va = partner_logits(cfg, partners, xva, yva_np)
     torch.set_rng_state(rng)
     net = net.to(memory_format=fmt)
     print(f'{sum(p.numel() for p in net.parameters()) / 1e6:.2f} M parameters', flush=True)
-    decay = [p for n, p in net.named_parameters() if p.ndim > 1]
-    no_decay = [p for n, p in net.named_parameters() if p.ndim <= 1]
-    opt = torch.optim.SGD([{'params': decay, 'weight_decay': t_cfg['weight_decay']}, {'params': no_decay, 'weight_decay': 0}],
-                          lr=t_cfg['lr'], momentum=0.9, nesterov=True)
+    opt = sgd(net, t_cfg['lr'], t_cfg['weight_decay'])
     bs = t_cfg['batch_size']
     steps_per_epoch = len(ytr) // bs
     total = steps_per_epoch * epochs
@@ -102,40 +154,22 @@ def main():
 
     for epoch in range(start, epochs):
         t0 = time.time()
-        perm = torch.randperm(len(ytr), generator=gen)
-        run_loss, run_ok = 0.0, 0
-        for s in range(steps_per_epoch):
-            step = epoch * steps_per_epoch + s
-            for g in opt.param_groups:
-                g['lr'] = lr_at(step)
-            idx = perm[s * bs:(s + 1) * bs]
-            xb, yb = augment(xtr[idx], a_cfg, gen).contiguous(memory_format=fmt), ytr[idx]
-            logits = net(xb)
-            loss = F.cross_entropy(logits, yb, label_smoothing=t_cfg['label_smoothing'])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            run_loss += loss.item()
-            run_ok += (logits.argmax(1) == yb).sum().item()
+        train_loss, train_acc = train_epoch(net, opt, xtr, ytr, cfg, bs, t_cfg['label_smoothing'], gen, fmt, lr_at, epoch * steps_per_epoch)
         logits_va = evaluate(net, xva)
         logits_va_flip = evaluate(net, torch.flip(xva, dims=[3]))
         scored = {'': logits_va, '_flip': logits_va + logits_va_flip}
         if base_va is not None:  # averaged with its partners, as the export does
             scored['_ensemble'] = logits_va + base_va[0]
             scored['_ensemble_flip'] = logits_va + logits_va_flip + base_va[0] + base_va[1]
-        ms = {k: metrics(yva_np, v.argmax(1).numpy(), cfg['labels']) for k, v in scored.items()}
-        rec = {'epoch': epoch + 1, 'train_loss': run_loss / steps_per_epoch, 'train_acc': run_ok / (steps_per_epoch * bs)}
-        for k, mk in ms.items():
-            rec[f'val_acc{k}'], rec[f'val_macro_f1{k}'] = mk['accuracy'], mk['macro_f1']
-        rec['seconds'] = time.time() - t0
+        rec = {'epoch': epoch + 1, 'train_loss': train_loss, 'train_acc': train_acc}
+        ms = score_epoch(rec, scored, yva_np, cfg['labels'], t0)
         history.append(rec)
-        print(' '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}' for k, v in rec.items()), flush=True)
         # Selection metric from config: val accuracy of the face alone or averaged with its mirror image (a
         # steadier estimate of the same weights); the export decides separately whether the app averages.
         # `val_acc_ensemble` scores this net averaged with its partners (ensemble_with, or the net it started from).
-        sel = ms[t_cfg['select_on'][len('val_acc'):]]
-        if sel['accuracy'] > best['accuracy']:
-            best = {'accuracy': sel['accuracy'], 'epoch': epoch + 1, 'select_on': t_cfg['select_on'], 'metrics': sel}
+        new_best = better(best, ms, t_cfg['select_on'], epoch + 1)
+        if new_best:
+            best = new_best
             torch.save(net.state_dict(), os.path.join(OUT, f'{name}.pt'))
         torch.save({'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'epoch': epoch + 1,
                     'history': history, 'best': best}, last_path + '.tmp')
