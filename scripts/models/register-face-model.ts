@@ -30,7 +30,9 @@ interface Exported {
   parameters: number;
   opset: number;
   flip_tta: boolean;
-  /** Weight files in training/face/out whose logits the graph averages: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer), face-cnn-peer-snapshot.pt (stage peer_snapshot), and NAME-swa.pt (swa.py --member NAME.pt). */
+  /** How the graph combines the members' passes (export.combine): their logits averaged, or their softmax outputs averaged (deep-ensemble rule). */
+  combine: 'logits' | 'probabilities';
+  /** Weight files in training/face/out whose outputs the graph combines: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer), face-cnn-peer-snapshot.pt (stage peer_snapshot), and NAME-swa.pt (swa.py --member NAME.pt). */
   members: string[];
   temperature: number;
   probe: ExportProbe;
@@ -159,6 +161,7 @@ const entry = {
       snap ? 'first cycle by flip-averaged accuracy, second cycle by the accuracy of both snapshots averaged' : 'epoch with the best flip-averaged accuracy',
       ...(peer ? [`the peer${peerSnap ? ' and its second cycle' : ''} by the accuracy of the average with the second snapshot (face and mirror)`] : []),
       ...(swa.length ? ['each weight average by the accuracy of its average with the other member (face and mirror)'] : []),
+      ...(exp.combine === 'probabilities' ? ['members scored with their logits averaged; then averaging their softmax outputs instead, by the accuracy of the shipped members'] : []),
     ].join('; ')}; temperature fitted there too`,
     epochs: train.config.train.epochs + (snap ? snap.config.snapshot.epochs : 0) + (peer ? peer.config.peer.epochs : 0) + (peerSnap ? peerSnap.config.peer_snapshot.epochs : 0) + swa.reduce((t, m) => t + m.config.swa.epochs, 0),
     selectedEpoch: train.selected.epoch,
@@ -170,6 +173,7 @@ const entry = {
     seed: train.config.seed,
     parameters: exp.parameters,
     flipAveragingInGraph: exp.flip_tta,
+    combine: exp.combine,
   },
   ...(quant ? { quantization: { by: 'training/face/quantize_onnx.py', scheme: quant.scheme, calibration: quant.calibration } } : {}),
   metrics: {
@@ -211,7 +215,12 @@ const recall = (e: EvalJson) => e.perClass.filter((c) => c.n).map((c) => `${c.la
 const best = train.history.reduce((a, b) => (b.val_acc_flip > a.val_acc_flip ? b : a));
 const trainMinutes = [train, snap, peer, peerSnap, ...swa].reduce((t, m) => t + (m ? m.history.reduce((a, h) => a + h.seconds, 0) : 0), 0) / 60;
 const perNet = exp.parameters / exp.members.length;
-const graphText = `${ensemble ? `averages the logits of the ${exp.members.length} nets${exp.flip_tta ? ' over each face and its mirror image' : ''}` : exp.flip_tta ? 'averages the logits of the face and its mirror image' : 'takes the logits'}, divides them`;
+const passes = ensemble ? `the ${exp.members.length} nets${exp.flip_tta ? ' over each face and its mirror image' : ''}` : exp.flip_tta ? 'the face and its mirror image' : '';
+const graphText = !passes
+  ? 'takes the logits, divides them'
+  : exp.combine === 'probabilities'
+    ? `averages the softmax outputs of ${passes} (the deep-ensemble rule, Lakshminarayanan et al. 2017), takes their log, divides it`
+    : `averages the logits of ${passes}, divides them`;
 const snapText = snap ? secondCycleText(snap) : '';
 const peerText = peer ? peerCycleText(peer, peerSnap) : '';
 const swaText = swa.length ? weightAveragingText(swa) : '';

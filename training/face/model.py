@@ -1,4 +1,6 @@
 """The face-emotion network: a VGG-style CNN with batch norm for 48x48 gray faces, and the export wrapper."""
+import math
+
 import torch
 from torch import nn
 
@@ -41,28 +43,33 @@ def load_members(cfg, out_dir):
     return nets
 
 
-def mean_logits(nets, x, flip_tta):
-    """Logits averaged over the members (snapshots of one training run) and, with flip_tta, over each face and its
-    mirror image: what the export computes before the temperature, and what calibration fits the temperature on."""
+def ensemble_scores(nets, x, flip_tta, combine):
+    """What the export computes before the temperature, and what calibration fits the temperature on: the members'
+    outputs (snapshots and peers) over each face and, with flip_tta, its mirror image, combined by `combine`:
+    'logits' averages the logits; 'probabilities' averages the softmax outputs (the deep-ensemble rule,
+    Lakshminarayanan et al. 2017) and returns their log, so that a confident member cannot outvote the others by the
+    size of its logits alone."""
     views = [x, torch.flip(x, dims=[3])] if flip_tta else [x]
-    total = None
-    for net in nets:
-        for v in views:
-            z = net(v)
-            total = z if total is None else total + z
-    return total / (len(nets) * len(views))
+    outs = [net(v) for net in nets for v in views]
+    if combine == 'logits':
+        return sum(outs[1:], outs[0]) / len(outs)
+    if combine == 'probabilities':
+        # log(mean softmax) without leaving log space: stable where a member gives a class almost no probability.
+        return torch.logsumexp(torch.stack([torch.log_softmax(z, dim=1) for z in outs]), dim=0) - math.log(len(outs))
+    raise ValueError(f"export.combine must be 'logits' or 'probabilities', not {combine!r}")
 
 
 class Exported(nn.Module):
-    """What ships: NHWC gray input in [-1, 1] (the app's layout), the members' logits averaged (optionally with
-    horizontal-flip test-time averaging), temperature scaling, softmax."""
+    """What ships: NHWC gray input in [-1, 1] (the app's layout), the members' outputs combined by ensemble_scores
+    (optionally with horizontal-flip test-time averaging), temperature scaling, softmax."""
 
-    def __init__(self, nets, temperature, flip_tta):
+    def __init__(self, nets, temperature, flip_tta, combine):
         super().__init__()
         self.nets = nn.ModuleList(nets)
         self.register_buffer('inv_t', torch.tensor(1.0 / temperature))
         self.flip_tta = flip_tta
+        self.combine = combine
 
     def forward(self, x):
-        logits = mean_logits(self.nets, x.permute(0, 3, 1, 2), self.flip_tta)
-        return torch.softmax(logits * self.inv_t, dim=1)
+        scores = ensemble_scores(self.nets, x.permute(0, 3, 1, 2), self.flip_tta, self.combine)
+        return torch.softmax(scores * self.inv_t, dim=1)

@@ -17,7 +17,7 @@ import torch
 
 from common import OUT, load_config, load_split, save_json, seed_everything, to_input
 from model import new_net
-from train import better, evaluate, partner_logits, score_epoch, sgd, train_epoch
+from train import better, ensemble, evaluate, partner_logits, score_epoch, sgd, train_epoch
 
 
 def update_bn(net, x, bs=512):
@@ -60,8 +60,9 @@ def main():
     net.load_state_dict(torch.load(os.path.join(OUT, args.member)))
     net = net.to(memory_format=fmt)
     partners = m_swa['ensemble_with']
-    base = partner_logits(cfg, partners, xva, yva_np)
-    base_va = None if base is None else base[0] + base[1]  # partners' face and mirror logits, summed
+    partner_va = partner_logits(cfg, partners, xva, yva_np)
+    combine = m_swa.get('combine', 'logits')  # how the average is scored with its partners
+    epochs = m_swa.get('epochs', s_cfg['epochs'])
     opt = sgd(net, s_cfg['lr'], cfg['train']['weight_decay'])
     gen = torch.Generator().manual_seed(cfg['seed'] + seed_offset)
     avg, n_avg, start, history, best = None, 0, 0, [], {'accuracy': -1}
@@ -73,9 +74,9 @@ def main():
         gen.set_state(st['gen'])
         avg, n_avg, start, history, best = st['avg'], st['n_avg'], st['epoch'], st['history'], st['best']
         print(f'resumed after epoch {start}', flush=True)
-    print(f"SWA of {args.member}: {s_cfg['epochs']} epochs at lr {s_cfg['lr']}, scored with {partners}", flush=True)
+    print(f"SWA of {args.member}: {epochs} epochs at lr {s_cfg['lr']}, scored with {partners} ({combine} averaged)", flush=True)
 
-    for epoch in range(start, s_cfg['epochs']):
+    for epoch in range(start, epochs):
         t0 = time.time()
         train_loss, _ = train_epoch(net, opt, xtr, ytr, cfg, cfg['train']['batch_size'], cfg['train']['label_smoothing'], gen, fmt)
         # Running mean of the weights at each epoch's end (batch-norm buffers are recomputed below).
@@ -89,10 +90,10 @@ def main():
         swa_net = copy.deepcopy(net)
         swa_net.load_state_dict({**net.state_dict(), **avg})
         update_bn(swa_net, xtr)
-        zf = evaluate(swa_net, xva) + evaluate(swa_net, torch.flip(xva, dims=[3]))
-        scored = {'_flip': zf}
-        if base_va is not None:  # averaged with its partners, face and mirror, as the export does
-            scored['_ensemble_flip'] = zf + base_va
+        z, zm = evaluate(swa_net, xva), evaluate(swa_net, torch.flip(xva, dims=[3]))
+        scored = {'_flip': z + zm}
+        if partner_va:  # combined with its partners, face and mirror, as the export does
+            scored['_ensemble_flip'] = ensemble([z, zm] + partner_va, combine)
         rec = {'epoch': epoch + 1, 'averaged': n_avg, 'train_loss': train_loss}
         ms = score_epoch(rec, scored, yva_np, cfg['labels'], t0)
         history.append(rec)

@@ -8,8 +8,8 @@ epoch's confusion matrix). The other stages override `train` with their own conf
 out/face-cnn-<stage>*.{pt,json}: `snapshot` starts again from out/face-cnn.pt with a second warm-up + cosine cycle
 (Huang et al. 2017, "Snapshot ensembles"); `peer` trains from scratch with another seed, so that its errors differ;
 `peer_snapshot` gives the peer its own second cycle.
-Their per-epoch history also scores the net averaged with its partners (`ensemble_with`, or the net it started
-from), face and mirror, which is what the export averages."""
+Their per-epoch history also scores the net combined with its partners (`ensemble_with`, or the net it started
+from), face and mirror, as the export combines them (the stage's `combine`: 'logits' unless it says 'probabilities')."""
 import argparse
 import math
 import os
@@ -35,16 +35,26 @@ def evaluate(net, x, bs=512):
 
 
 def partner_logits(cfg, partners, xva, yva):
-    """Summed val logits (plain, mirrored) of the nets in `partners` (weight files in out/), or None without any:
-    computed once, added to the trained net's every epoch, as the export averages them."""
-    base = None
+    """Val logits of the nets in `partners` (weight files in out/), each face then its mirror image, one after another
+    ([] without partners): computed once, combined with the trained net's every epoch, as the export combines them."""
+    views = []
     for partner in partners:
         pnet = new_net(cfg)
         pnet.load_state_dict(torch.load(os.path.join(OUT, partner)))
         pv = evaluate(pnet, xva), evaluate(pnet, torch.flip(xva, dims=[3]))
-        base = pv if base is None else (base[0] + pv[0], base[1] + pv[1])
+        views += pv
         print(f"scored with {partner}: val accuracy {metrics(yva, pv[0].argmax(1).numpy(), cfg['labels'])['accuracy']:.4f}", flush=True)
-    return base
+    return views
+
+
+def ensemble(passes, combine):
+    """Scores whose argmax is the ensemble's answer: the sum of the passes' logits (combine 'logits') or of their
+    softmax outputs ('probabilities'), as export.combine averages them."""
+    if combine == 'probabilities':
+        passes = [torch.softmax(z, dim=1) for z in passes]
+    elif combine != 'logits':
+        raise SystemExit(f"combine must be 'logits' or 'probabilities', not {combine!r}")
+    return sum(passes[1:], passes[0])
 
 
 def sgd(net, lr, weight_decay):
@@ -126,8 +136,10 @@ def main():
     # The nets this one will be averaged with (default: the one it starts from).
     partners = t_cfg.get('ensemble_with', [t_cfg['from']] if 'from' in t_cfg else [])
     rng = torch.get_rng_state()  # building partners must not shift this run's dropout draws
-    base_va = partner_logits(cfg, partners, xva, yva_np)
+    partner_va = partner_logits(cfg, partners, xva, yva_np)
     torch.set_rng_state(rng)
+    # How this net is scored with its partners: the first stages averaged logits; later ones follow export.combine.
+    combine = t_cfg.get('combine', 'logits')
     net = net.to(memory_format=fmt)
     print(f'{sum(p.numel() for p in net.parameters()) / 1e6:.2f} M parameters', flush=True)
     opt = sgd(net, t_cfg['lr'], t_cfg['weight_decay'])
@@ -158,9 +170,9 @@ def main():
         logits_va = evaluate(net, xva)
         logits_va_flip = evaluate(net, torch.flip(xva, dims=[3]))
         scored = {'': logits_va, '_flip': logits_va + logits_va_flip}
-        if base_va is not None:  # averaged with its partners, as the export does
-            scored['_ensemble'] = logits_va + base_va[0]
-            scored['_ensemble_flip'] = logits_va + logits_va_flip + base_va[0] + base_va[1]
+        if partner_va:  # combined with its partners, as the export does
+            scored['_ensemble'] = ensemble([logits_va] + partner_va[0::2], combine)
+            scored['_ensemble_flip'] = ensemble([logits_va, logits_va_flip] + partner_va, combine)
         rec = {'epoch': epoch + 1, 'train_loss': train_loss, 'train_acc': train_acc}
         ms = score_epoch(rec, scored, yva_np, cfg['labels'], t0)
         history.append(rec)
