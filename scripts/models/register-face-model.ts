@@ -32,7 +32,7 @@ interface Exported {
   flip_tta: boolean;
   /** How the graph combines the members' passes (export.combine): their logits averaged, or their softmax outputs averaged (deep-ensemble rule). */
   combine: 'logits' | 'probabilities';
-  /** Weight files in training/face/out whose outputs the graph combines: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer), face-cnn-peer-snapshot.pt (stage peer_snapshot), and NAME-swa.pt (swa.py --member NAME.pt). */
+  /** Weight files in training/face/out whose outputs the graph combines: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer), face-cnn-peer-snapshot.pt (stage peer_snapshot), face-cnn-peer-cycle3.pt (stage peer_cycle3), and NAME-swa.pt (swa.py --member NAME.pt). */
   members: string[];
   temperature: number;
   probe: ExportProbe;
@@ -69,6 +69,7 @@ interface TrainMetrics {
     snapshot: { epochs: number; lr: number; warmup_epochs: number };
     peer: { epochs: number; seed_offset: number };
     peer_snapshot: { epochs: number; lr: number; seed_offset: number };
+    peer_cycle3?: { from: string; epochs: number; lr: number; seed_offset: number; combine?: 'logits' | 'probabilities' };
     model: { channels: number[]; dropout: number };
     aug: Record<string, unknown>;
   };
@@ -79,7 +80,7 @@ interface SwaMetrics {
   seed_offset: number;
   history: Array<{ epoch: number; seconds: number; val_acc_flip: number; val_acc_ensemble_flip?: number }>;
   selected: { epoch: number; accuracy: number };
-  config: { swa: { epochs: number; lr: number } };
+  config: { swa: { epochs: number; lr: number; members: Record<string, { combine?: 'logits' | 'probabilities' }> } };
 }
 interface EvalJson {
   mode: string;
@@ -106,7 +107,11 @@ const trained = exp.members.map((m) => m.replace(/-swa\.pt$/, '.pt'));
 const snap = trained.includes('face-cnn-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-snapshot-metrics.json')) : null;
 // A net trained from scratch with another seed (train.py --stage peer), when it or its own second cycle
 // (--stage peer_snapshot) is a member.
-const peerSnap = trained.includes('face-cnn-peer-snapshot.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-snapshot-metrics.json')) : null;
+// The peer's third cycle (--stage peer_cycle3) starts from the weight average of its second (swa.py), so a member
+// from it brings both earlier cycles and that average along.
+const cycle3 = trained.includes('face-cnn-peer-cycle3.pt') ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-cycle3-metrics.json')) : null;
+const cycle3From = cycle3?.config.peer_cycle3 ? readJson<SwaMetrics>(path.join(out, cycle3.config.peer_cycle3.from.replace(/\.pt$/, '-metrics.json'))) : null;
+const peerSnap = (cycle3 || trained.includes('face-cnn-peer-snapshot.pt')) ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-snapshot-metrics.json')) : null;
 const peer = (peerSnap || trained.includes('face-cnn-peer.pt')) ? readJson<TrainMetrics>(path.join(out, 'face-cnn-peer-metrics.json')) : null;
 const quant = exp.quantized ? readJson<Quantization>(path.join(out, 'face-cnn-quant.json')) : null;
 const file = path.join(REPO_MODELS_DIR, exp.file);
@@ -160,15 +165,21 @@ const entry = {
     selectedOn: `FER2013 val = PublicTest (3,589), ../shared/data/fer2013/val: ${[
       snap ? 'first cycle by flip-averaged accuracy, second cycle by the accuracy of both snapshots averaged' : 'epoch with the best flip-averaged accuracy',
       ...(peer ? [`the peer${peerSnap ? ' and its second cycle' : ''} by the accuracy of the average with the second snapshot (face and mirror)`] : []),
-      ...(swa.length ? ['each weight average by the accuracy of its average with the other member (face and mirror)'] : []),
-      ...(exp.combine === 'probabilities' ? ['members scored with their logits averaged; then averaging their softmax outputs instead, by the accuracy of the shipped members'] : []),
+      ...(cycle3 ? ["the weight average of the peer's second cycle and its third cycle by the accuracy of the combination with the second snapshot (face and mirror)"] : []),
+      ...(swa.length ? ['each weight average by the accuracy of its combination with the other member (face and mirror)'] : []),
+      ...(exp.combine === 'probabilities'
+        ? [cycle3?.config.peer_cycle3?.combine === 'probabilities'
+            ? 'the stages before the third cycle scored with logits averaged, the third cycle with softmax outputs averaged, as the graph combines them; that rule chosen over logits by the accuracy of the members shipped before the third cycle'
+            : 'members scored with their logits averaged; then averaging their softmax outputs instead, by the accuracy of the shipped members']
+        : []),
     ].join('; ')}; temperature fitted there too`,
-    epochs: train.config.train.epochs + (snap ? snap.config.snapshot.epochs : 0) + (peer ? peer.config.peer.epochs : 0) + (peerSnap ? peerSnap.config.peer_snapshot.epochs : 0) + swa.reduce((t, m) => t + m.config.swa.epochs, 0),
+    epochs: train.config.train.epochs + (snap ? snap.config.snapshot.epochs : 0) + (peer ? peer.config.peer.epochs : 0) + (peerSnap ? peerSnap.config.peer_snapshot.epochs : 0) + [cycle3, cycle3From, ...swa].reduce((t, m) => t + (m ? m.history.length : 0), 0),
     selectedEpoch: train.selected.epoch,
     ...(snap ? { snapshotCycle: { epochs: snap.config.snapshot.epochs, selectedEpoch: snap.selected.epoch } } : {}),
     ...(peer ? { peer: { epochs: peer.config.peer.epochs, seedOffset: peer.config.peer.seed_offset, selectedEpoch: peer.selected.epoch } } : {}),
     ...(peerSnap ? { peerSnapshotCycle: { epochs: peerSnap.config.peer_snapshot.epochs, selectedEpoch: peerSnap.selected.epoch } } : {}),
-    ...(swa.length ? { weightAveraging: swa.map((m) => ({ from: m.member, lr: m.config.swa.lr, epochs: m.config.swa.epochs, selectedEpoch: m.selected.epoch })) } : {}),
+    ...(cycle3 && cycle3.config.peer_cycle3 ? { peerCycle3: { from: cycle3.config.peer_cycle3.from, epochs: cycle3.config.peer_cycle3.epochs, seedOffset: cycle3.config.peer_cycle3.seed_offset, selectedEpoch: cycle3.selected.epoch } } : {}),
+    ...(swa.length || cycle3From ? { weightAveraging: [...(cycle3From ? [cycle3From] : []), ...swa].map((m) => ({ from: m.member, lr: m.config.swa.lr, epochs: m.history.length, selectedEpoch: m.selected.epoch })) } : {}),
     members: exp.members,
     seed: train.config.seed,
     parameters: exp.parameters,
@@ -213,7 +224,7 @@ const confusionTable = [
 ].join('\n');
 const recall = (e: EvalJson) => e.perClass.filter((c) => c.n).map((c) => `${c.label} ${c.recall.toFixed(2)}`).join(', ');
 const best = train.history.reduce((a, b) => (b.val_acc_flip > a.val_acc_flip ? b : a));
-const trainMinutes = [train, snap, peer, peerSnap, ...swa].reduce((t, m) => t + (m ? m.history.reduce((a, h) => a + h.seconds, 0) : 0), 0) / 60;
+const trainMinutes = [train, snap, peer, peerSnap, cycle3From, cycle3, ...swa].reduce((t, m) => t + (m ? m.history.reduce((a, h) => a + h.seconds, 0) : 0), 0) / 60;
 const perNet = exp.parameters / exp.members.length;
 const passes = ensemble ? `the ${exp.members.length} nets${exp.flip_tta ? ' over each face and its mirror image' : ''}` : exp.flip_tta ? 'the face and its mirror image' : '';
 const graphText = !passes
@@ -222,7 +233,7 @@ const graphText = !passes
     ? `averages the softmax outputs of ${passes} (the deep-ensemble rule, Lakshminarayanan et al. 2017), takes their log, divides it`
     : `averages the logits of ${passes}, divides them`;
 const snapText = snap ? secondCycleText(snap) : '';
-const peerText = peer ? peerCycleText(peer, peerSnap) : '';
+const peerText = peer ? peerCycleText(peer, peerSnap) + (cycle3 && cycle3From ? thirdCycleText(cycle3, cycle3From) : '') : '';
 const swaText = swa.length ? weightAveragingText(swa) : '';
 const quantText = quant
   ? ` **Int8** (\`quantize_onnx.py\`): ${quant.scheme}; ${quant.calibration}. onnxruntime runs the ${quant.convolutions} convolutions as integer
@@ -251,14 +262,26 @@ function peerCycleText(peer: TrainMetrics, peerSnap: TrainMetrics | null): strin
   return `${first} Then its own second cycle (\`--stage peer_snapshot\`, peak learning rate ${c.lr}, ${c.epochs} epochs, shuffle seed offset ${c.seed_offset}); ${scored(peerSnap, 'this snapshot')}.`;
 }
 
+function thirdCycleText(c3: TrainMetrics, from: SwaMetrics): string {
+  const c = c3.config.peer_cycle3!;
+  const row = c3.history[c3.selected.epoch - 1];
+  const rule = c.combine === 'probabilities' ? 'softmax outputs averaged' : 'logits averaged';
+  return ` Then the weight average of that cycle (\`swa.py\`, Izmailov et al. 2018: the peer's second cycle trained on at a constant learning rate ${from.config.swa.lr}, the
+  average of its first ${from.selected.epoch} epochs with the batch-norm statistics recomputed on the train images; with its mirror image ${from.history[from.selected.epoch - 1].val_acc_flip.toFixed(4)}, with the second snapshot
+  ${from.selected.accuracy.toFixed(4)}), and from it a third warm-up + cosine cycle (\`--stage peer_cycle3\`, peak learning rate ${c.lr}, ${c.epochs} epochs, shuffle seed offset ${c.seed_offset});
+  selected epoch ${c3.selected.epoch}, chosen by the val accuracy of its combination with the second snapshot, face and mirror, ${rule} (${c3.selected.accuracy.toFixed(4)}; this cycle alone
+  ${row.val_acc.toFixed(4)}, with its mirror image ${row.val_acc_flip.toFixed(4)}).`;
+}
+
 function weightAveragingText(runs: SwaMetrics[]): string {
   const one = (m: SwaMetrics) => {
     const row = m.history[m.selected.epoch - 1];
-    return `${runs.length > 1 ? `${m.member}: ` : ''}shuffle seed offset ${m.seed_offset}, the average of its first ${m.selected.epoch} epochs (val accuracy with its mirror image ${row.val_acc_flip.toFixed(4)}; averaged with the other member ${m.selected.accuracy.toFixed(4)})`;
+    const rule = m.config.swa.members[m.member]?.combine === 'probabilities' ? 'softmax outputs averaged' : 'logits averaged';
+    return `${runs.length > 1 ? `${m.member}: ` : ''}shuffle seed offset ${m.seed_offset}, the average of its first ${m.selected.epoch} epochs (val accuracy with its mirror image ${row.val_acc_flip.toFixed(4)}; with the other member, ${rule}, ${m.selected.accuracy.toFixed(4)})`;
   };
   const c = runs[0].config.swa;
   return ` **Weight averaging** (\`swa.py\`, Izmailov et al. 2018, "Averaging weights leads to wider optima"): ${runs.map((m) => m.member).join(' and ')} trained on at a
-  constant learning rate ${c.lr} for up to ${c.epochs} epochs, its weights averaged at the end of every epoch and the batch-norm statistics of the
+  constant learning rate ${c.lr} for up to ${runs.map((m) => m.history.length).join(' and ')} epochs, its weights averaged at the end of every epoch and the batch-norm statistics of the
   average recomputed on the train images; what ships is the average, of the same size as the net it came from, chosen by the val accuracy of
   its average with the other member, face and mirror. ${runs.map(one).join('; ')}.`;
 }

@@ -1,13 +1,13 @@
 """Trains the face-emotion CNN on FER2013 train, selects the epoch by accuracy on FER2013 val (PublicTest).
 
-  /usr/bin/python3 training/face/train.py [--stage main|snapshot|peer|peer_snapshot] [--epochs N] [--resume]
+  /usr/bin/python3 training/face/train.py [--stage main|snapshot|peer|peer_snapshot|peer_cycle3] [--epochs N] [--resume]
 
 Stage `main` trains from scratch with `train` from config.json and writes out/face-cnn.pt (selected weights),
 out/face-cnn-last.pt (resumable state, every epoch) and out/face-cnn-metrics.json (per-epoch history, the selected
 epoch's confusion matrix). The other stages override `train` with their own config section and write
 out/face-cnn-<stage>*.{pt,json}: `snapshot` starts again from out/face-cnn.pt with a second warm-up + cosine cycle
 (Huang et al. 2017, "Snapshot ensembles"); `peer` trains from scratch with another seed, so that its errors differ;
-`peer_snapshot` gives the peer its own second cycle.
+`peer_snapshot` gives the peer its own second cycle, `peer_cycle3` a third one from the weight average of the second.
 Their per-epoch history also scores the net combined with its partners (`ensemble_with`, or the net it started
 from), face and mirror, as the export combines them (the stage's `combine`: 'logits' unless it says 'probabilities')."""
 import argparse
@@ -111,7 +111,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--epochs', type=int)
     ap.add_argument('--resume', action='store_true')
-    ap.add_argument('--stage', choices=['main', 'snapshot', 'peer', 'peer_snapshot'], default='main')
+    ap.add_argument('--stage', choices=['main', 'snapshot', 'peer', 'peer_snapshot', 'peer_cycle3'], default='main')
     args = ap.parse_args()
     cfg = load_config()
     seed_everything(cfg['seed'], cfg['threads'])
