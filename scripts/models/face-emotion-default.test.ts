@@ -7,7 +7,7 @@ import { resizeBilinear, toGray } from '../../src-main/core/inference/face/gray-
 import { InferenceService } from '../../src-main/core/inference/inference-service.js';
 import { defaultModelFor, getModel } from '../../src-main/core/inference/manifest.js';
 import { sharedDataFile } from '../../src-main/core/test-support/shared-data.js';
-import { expectedCalibrationError } from '../lib/classification-metrics.js';
+import { evaluate, expectedCalibrationError } from '../lib/classification-metrics.js';
 import { decodeImageFile } from '../lib/decode-image.js';
 
 const FER_VAL = sharedDataFile('fer2013', 'val');
@@ -44,7 +44,7 @@ describe('the default face-emotion model (trained in training/face)', () => {
     expect(together[2]).not.toEqual(together[6]);
   });
 
-  it.skipIf(!FER_VAL)('scores FER2013 val (PublicTest) above mini-Xception, with calibrated probabilities (needs ../shared/data)', async () => {
+  it.skipIf(!FER_VAL)('meets the targets on FER2013 val (PublicTest), well above mini-Xception, with calibrated probabilities (needs ../shared/data)', async () => {
     const items: Array<{ file: string; label: string }> = [];
     for (const label of readdirSync(FER_VAL!).sort()) for (const f of readdirSync(path.join(FER_VAL!, label)).sort()) items.push({ file: path.join(FER_VAL!, label, f), label });
     // Decoded once for both models (both weigh R, G, B the same way).
@@ -57,7 +57,7 @@ describe('the default face-emotion model (trained in training/face)', () => {
       const clf = (await FaceAnalyzer.create(svc, { emotionId })).classifier;
       expect(clf.norm.grayWeights).toEqual([0.2989, 0.587, 0.114]);
       const S = clf.size;
-      const results: Array<{ confidence: number; correct: boolean }> = [];
+      const results: Array<{ confidence: number; correct: boolean; truth: string; pred: string }> = [];
       for (let s = 0; s < items.length; s += 512) {
         const batch = items.slice(s, s + 512);
         const crops = new Float32Array(batch.length * S * S);
@@ -65,16 +65,20 @@ describe('the default face-emotion model (trained in training/face)', () => {
         const probs = await clf.classify(crops, batch.length);
         probs.forEach((p, k) => {
           const top = Math.max(...p);
-          results.push({ confidence: top, correct: EMOTIONS[p.indexOf(top)] === batch[k].label });
+          results.push({ confidence: top, correct: EMOTIONS[p.indexOf(top)] === batch[k].label, truth: batch[k].label, pred: EMOTIONS[p.indexOf(top)] });
         });
       }
-      return { accuracy: results.filter((r) => r.correct).length / results.length, ece: expectedCalibrationError(results) };
+      const labels = [...EMOTIONS];
+      return { accuracy: results.filter((r) => r.correct).length / results.length, macroF1: evaluate(results, labels, labels).macroF1, ece: expectedCalibrationError(results) };
     };
     const ours = await score();
     const mini = await score('face-emotion-minixception');
-    console.log(`FER2013 val, n=${items.length}: ours accuracy ${ours.accuracy.toFixed(4)} ECE ${ours.ece.toFixed(4)}; mini-Xception accuracy ${mini.accuracy.toFixed(4)} ECE ${mini.ece.toFixed(4)}`);
+    console.log(`FER2013 val, n=${items.length}: ours accuracy ${ours.accuracy.toFixed(4)} macro-F1 ${ours.macroF1.toFixed(4)} ECE ${ours.ece.toFixed(4)}; mini-Xception accuracy ${mini.accuracy.toFixed(4)} ECE ${mini.ece.toFixed(4)}`);
     expect(items.length).toBe(3589);
-    expect(ours.accuracy).toBeGreaterThan(mini.accuracy + 0.05);
+    // The targets of the model's issue: accuracy ≥ 0.70, macro-F1 ≥ 0.65, ECE ≤ 0.05 after temperature scaling.
+    expect(ours.accuracy).toBeGreaterThanOrEqual(0.7);
+    expect(ours.macroF1).toBeGreaterThanOrEqual(0.65);
     expect(ours.ece).toBeLessThanOrEqual(0.05);
+    expect(ours.accuracy).toBeGreaterThan(mini.accuracy + 0.1);
   }, 120_000);
 });
