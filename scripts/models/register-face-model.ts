@@ -262,22 +262,25 @@ function peerCycleText(peer: TrainMetrics, peerSnap: TrainMetrics | null): strin
   return `${first} Then its own second cycle (\`--stage peer_snapshot\`, peak learning rate ${c.lr}, ${c.epochs} epochs, shuffle seed offset ${c.seed_offset}); ${scored(peerSnap, 'this snapshot')}.`;
 }
 
+/** How a training stage scored a net with its partners (its `combine`; logits when it has none). */
+function combineText(combine: 'logits' | 'probabilities' | undefined): string {
+  return combine === 'probabilities' ? 'softmax outputs averaged' : 'logits averaged';
+}
+
 function thirdCycleText(c3: TrainMetrics, from: SwaMetrics): string {
   const c = c3.config.peer_cycle3!;
   const row = c3.history[c3.selected.epoch - 1];
-  const rule = c.combine === 'probabilities' ? 'softmax outputs averaged' : 'logits averaged';
   return ` Then the weight average of that cycle (\`swa.py\`, Izmailov et al. 2018: the peer's second cycle trained on at a constant learning rate ${from.config.swa.lr}, the
   average of its first ${from.selected.epoch} epochs with the batch-norm statistics recomputed on the train images; with its mirror image ${from.history[from.selected.epoch - 1].val_acc_flip.toFixed(4)}, with the second snapshot
   ${from.selected.accuracy.toFixed(4)}), and from it a third warm-up + cosine cycle (\`--stage peer_cycle3\`, peak learning rate ${c.lr}, ${c.epochs} epochs, shuffle seed offset ${c.seed_offset});
-  selected epoch ${c3.selected.epoch}, chosen by the val accuracy of its combination with the second snapshot, face and mirror, ${rule} (${c3.selected.accuracy.toFixed(4)}; this cycle alone
+  selected epoch ${c3.selected.epoch}, chosen by the val accuracy of its combination with the second snapshot, face and mirror, ${combineText(c.combine)} (${c3.selected.accuracy.toFixed(4)}; this cycle alone
   ${row.val_acc.toFixed(4)}, with its mirror image ${row.val_acc_flip.toFixed(4)}).`;
 }
 
 function weightAveragingText(runs: SwaMetrics[]): string {
   const one = (m: SwaMetrics) => {
     const row = m.history[m.selected.epoch - 1];
-    const rule = m.config.swa.members[m.member]?.combine === 'probabilities' ? 'softmax outputs averaged' : 'logits averaged';
-    return `${runs.length > 1 ? `${m.member}: ` : ''}shuffle seed offset ${m.seed_offset}, the average of its first ${m.selected.epoch} epochs (val accuracy with its mirror image ${row.val_acc_flip.toFixed(4)}; with the other member, ${rule}, ${m.selected.accuracy.toFixed(4)})`;
+    return `${runs.length > 1 ? `${m.member}: ` : ''}shuffle seed offset ${m.seed_offset}, the average of its first ${m.selected.epoch} epochs (val accuracy with its mirror image ${row.val_acc_flip.toFixed(4)}; with the other member, ${combineText(m.config.swa.members[m.member]?.combine)}, ${m.selected.accuracy.toFixed(4)})`;
   };
   const c = runs[0].config.swa;
   return ` **Weight averaging** (\`swa.py\`, Izmailov et al. 2018, "Averaging weights leads to wider optima"): ${runs.map((m) => m.member).join(' and ')} trained on at a

@@ -50,13 +50,18 @@ def ensemble_scores(nets, x, flip_tta, combine):
     Lakshminarayanan et al. 2017) and returns their log, so that a confident member cannot outvote the others by the
     size of its logits alone."""
     views = [x, torch.flip(x, dims=[3])] if flip_tta else [x]
-    outs = [net(v) for net in nets for v in views]
+    return combine_passes([net(v) for net in nets for v in views], combine)
+
+
+def combine_passes(outs, combine):
+    """The logits of several passes (nets, views) combined into one set: their mean ('logits'), or the log of their
+    mean softmax ('probabilities'). Training scores a net with its partners through this too."""
     if combine == 'logits':
         return sum(outs[1:], outs[0]) / len(outs)
     if combine == 'probabilities':
         # log(mean softmax) without leaving log space: stable where a member gives a class almost no probability.
         return torch.logsumexp(torch.stack([torch.log_softmax(z, dim=1) for z in outs]), dim=0) - math.log(len(outs))
-    raise ValueError(f"export.combine must be 'logits' or 'probabilities', not {combine!r}")
+    raise ValueError(f"combine must be 'logits' or 'probabilities', not {combine!r}")
 
 
 class Exported(nn.Module):

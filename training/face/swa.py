@@ -15,9 +15,9 @@ import time
 
 import torch
 
-from common import OUT, load_config, load_split, save_json, seed_everything, to_input
-from model import new_net
-from train import better, ensemble, evaluate, partner_logits, score_epoch, sgd, train_epoch
+from common import OUT, load_config, load_split, seed_everything, to_input
+from model import combine_passes, new_net
+from train import end_epoch, evaluate, partner_logits, score_epoch, sgd, train_epoch
 
 
 def update_bn(net, x, bs=512):
@@ -93,18 +93,13 @@ def main():
         z, zm = evaluate(swa_net, xva), evaluate(swa_net, torch.flip(xva, dims=[3]))
         scored = {'_flip': z + zm}
         if partner_va:  # combined with its partners, face and mirror, as the export does
-            scored['_ensemble_flip'] = ensemble([z, zm] + partner_va, combine)
+            scored['_ensemble_flip'] = combine_passes([z, zm] + partner_va, combine)
         rec = {'epoch': epoch + 1, 'averaged': n_avg, 'train_loss': train_loss}
         ms = score_epoch(rec, scored, yva_np, cfg['labels'], t0)
         history.append(rec)
-        new_best = better(best, ms, s_cfg['select_on'], epoch + 1)
-        if new_best:
-            best = new_best
-            torch.save(swa_net.to(memory_format=torch.contiguous_format).state_dict(), os.path.join(OUT, f'{name}.pt'))
-        torch.save({'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'avg': avg, 'n_avg': n_avg,
-                    'epoch': epoch + 1, 'history': history, 'best': best}, last_path + '.tmp')
-        os.replace(last_path + '.tmp', last_path)
-        save_json(f'{name}-metrics.json', {'member': args.member, 'seed_offset': seed_offset, 'history': history, 'selected': best, 'config': cfg})
+        best = end_epoch(name, best, ms, s_cfg['select_on'], epoch + 1, swa_net.to(memory_format=torch.contiguous_format),
+                         {'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'avg': avg, 'n_avg': n_avg, 'history': history},
+                         {'member': args.member, 'seed_offset': seed_offset, 'history': history, 'config': cfg})
     print(f"selected epoch {best['epoch']}: val accuracy {best['accuracy']:.4f}, macro-F1 {best['metrics']['macro_f1']:.4f}")
 
 

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 from augment import augment
 from common import OUT, format_confusion, load_config, load_split, metrics, save_json, seed_everything, to_input
-from model import new_net
+from model import combine_passes, new_net
 
 
 def evaluate(net, x, bs=512):
@@ -45,16 +45,6 @@ def partner_logits(cfg, partners, xva, yva):
         views += pv
         print(f"scored with {partner}: val accuracy {metrics(yva, pv[0].argmax(1).numpy(), cfg['labels'])['accuracy']:.4f}", flush=True)
     return views
-
-
-def ensemble(passes, combine):
-    """Scores whose argmax is the ensemble's answer: the sum of the passes' logits (combine 'logits') or of their
-    softmax outputs ('probabilities'), as export.combine averages them."""
-    if combine == 'probabilities':
-        passes = [torch.softmax(z, dim=1) for z in passes]
-    elif combine != 'logits':
-        raise SystemExit(f"combine must be 'logits' or 'probabilities', not {combine!r}")
-    return sum(passes[1:], passes[0])
 
 
 def sgd(net, lr, weight_decay):
@@ -89,7 +79,7 @@ def train_epoch(net, opt, xtr, ytr, cfg, bs, label_smoothing, gen, fmt, lr_at=No
 
 
 def score_epoch(rec, scored, yva, labels, t0):
-    """Adds val accuracy and macro-F1 of each summed logits in `scored` (key: the suffix of val_acc) and the epoch's
+    """Adds val accuracy and macro-F1 of each set of (combined) logits in `scored` (key: the suffix of val_acc) and the epoch's
     seconds since t0 to rec, prints it, and returns the metrics by key."""
     ms = {k: metrics(yva, v.argmax(1).numpy(), labels) for k, v in scored.items()}
     for k, mk in ms.items():
@@ -105,6 +95,21 @@ def better(best, ms, select_on, epoch):
     if sel['accuracy'] > best['accuracy']:
         return {'accuracy': sel['accuracy'], 'epoch': epoch, 'select_on': select_on, 'metrics': sel}
     return None
+
+
+def end_epoch(name, best, ms, select_on, epoch, net, state, metrics_doc):
+    """After an epoch is scored (ms): keeps net's weights as out/NAME.pt when select_on beats best, writes the resumable
+    state (with epoch and best) to out/NAME-last.pt atomically, and metrics_doc with the selection to
+    out/NAME-metrics.json. Returns the selection record."""
+    new_best = better(best, ms, select_on, epoch)
+    if new_best:
+        best = new_best
+        torch.save(net.state_dict(), os.path.join(OUT, f'{name}.pt'))
+    last_path = os.path.join(OUT, f'{name}-last.pt')
+    torch.save({**state, 'epoch': epoch, 'best': best}, last_path + '.tmp')
+    os.replace(last_path + '.tmp', last_path)
+    save_json(f'{name}-metrics.json', {**metrics_doc, 'selected': best})
+    return best
 
 
 def main():
@@ -171,22 +176,17 @@ def main():
         logits_va_flip = evaluate(net, torch.flip(xva, dims=[3]))
         scored = {'': logits_va, '_flip': logits_va + logits_va_flip}
         if partner_va:  # combined with its partners, as the export does
-            scored['_ensemble'] = ensemble([logits_va] + partner_va[0::2], combine)
-            scored['_ensemble_flip'] = ensemble([logits_va, logits_va_flip] + partner_va, combine)
+            scored['_ensemble'] = combine_passes([logits_va] + partner_va[0::2], combine)
+            scored['_ensemble_flip'] = combine_passes([logits_va, logits_va_flip] + partner_va, combine)
         rec = {'epoch': epoch + 1, 'train_loss': train_loss, 'train_acc': train_acc}
         ms = score_epoch(rec, scored, yva_np, cfg['labels'], t0)
         history.append(rec)
         # Selection metric from config: val accuracy of the face alone or averaged with its mirror image (a
         # steadier estimate of the same weights); the export decides separately whether the app averages.
         # `val_acc_ensemble` scores this net averaged with its partners (ensemble_with, or the net it started from).
-        new_best = better(best, ms, t_cfg['select_on'], epoch + 1)
-        if new_best:
-            best = new_best
-            torch.save(net.state_dict(), os.path.join(OUT, f'{name}.pt'))
-        torch.save({'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'epoch': epoch + 1,
-                    'history': history, 'best': best}, last_path + '.tmp')
-        os.replace(last_path + '.tmp', last_path)
-        save_json(f'{name}-metrics.json', {'history': history, 'selected': best, 'config': cfg})
+        best = end_epoch(name, best, ms, t_cfg['select_on'], epoch + 1, net,
+                         {'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'history': history},
+                         {'history': history, 'config': cfg})
 
     print(f"selected epoch {best['epoch']}: val accuracy {best['accuracy']:.4f}, macro-F1 {best['metrics']['macro_f1']:.4f}")
     print(format_confusion(np.array(best['metrics']['confusion']), cfg['labels']))
