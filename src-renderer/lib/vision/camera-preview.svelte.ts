@@ -27,6 +27,7 @@ import {
 import { LabelAttacher, PreviewTracks } from './label-attach.js';
 import type { PreviewDetector, PreviewFace } from './preview-detector.js';
 import { previewDetector } from './preview-detector-state.svelte.js';
+import { TEXT } from './vision-text.js';
 
 /** Pixel measures (brightness, contrast, sharpness) need fewer frames than the boxes. */
 const PIXEL_CHECK_HZ = 10;
@@ -213,7 +214,7 @@ export class CameraPreview {
         await api.call('framing.report', { sessionId: this.opts.sessionId, totals });
         this.reportError = null;
       } catch (e) {
-        this.reportError = `Framing shares could not be saved: ${errorMessage(e)}`;
+        this.reportError = TEXT.reportFailed(errorMessage(e));
       }
     });
   }

@@ -82,28 +82,6 @@ export type Advice =
   | 'focus'
   | 'good';
 
-/** English text for each piece of advice (kept in one place for the message catalogues). */
-export const ADVICE_TEXT: Record<Advice, string> = {
-  'no-face': 'No face found: sit the participant facing the camera',
-  closer: 'Move the camera closer (or the participant nearer)',
-  further: 'Move the camera further away: the whole face should be in the picture',
-  centre: 'Centre the face in the picture',
-  'light-front': 'Light from the front: the face is too dark',
-  'less-light': 'Less light on the face: it is too bright',
-  contrast: 'Light the face from the front: it looks flat and washed out',
-  focus: 'Hold the camera still and check its focus: the face is blurred',
-  good: 'Framing is good',
-};
-
-export const CHECK_LABEL: Record<CheckId, string> = {
-  present: 'Face found',
-  size: 'Face size',
-  centring: 'Centred',
-  brightness: 'Brightness',
-  contrast: 'Contrast',
-  sharpness: 'Sharpness',
-};
-
 /** Scale from video pixels to analysis pixels. */
 export function analysisScale(width: number, height: number): number {
   return Math.min(1, MAX_LIVE_SHORT_SIDE / Math.min(width, height));

@@ -7,6 +7,7 @@
  * model into `vision/`), and the model's bytes are checked against models/manifest.json before use.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
+import { TEXT } from './vision-text.js';
 
 export type Delegate = 'GPU' | 'CPU';
 
@@ -53,9 +54,9 @@ const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render driver/
 
 /** GPU when WebGL 2 runs on graphics hardware, otherwise CPU; the reason is shown in Settings. */
 export function chooseDelegate(renderer: string | null = webglRenderer()): DelegateChoice {
-  if (renderer === null) return { delegate: 'CPU', reason: 'WebGL 2 is not available in this window' };
-  if (SOFTWARE_GL.test(renderer)) return { delegate: 'CPU', reason: `WebGL runs in software here (${renderer}), which is slower than the CPU delegate` };
-  return { delegate: 'GPU', reason: `WebGL 2 on ${renderer}` };
+  if (renderer === null) return { delegate: 'CPU', reason: TEXT.delegateNoWebgl };
+  if (SOFTWARE_GL.test(renderer)) return { delegate: 'CPU', reason: TEXT.delegateSoftware(renderer) };
+  return { delegate: 'GPU', reason: TEXT.delegateGpu(renderer) };
 }
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
@@ -65,10 +66,10 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 
 export async function loadModelBytes(url: string, sha256: string): Promise<Uint8Array<ArrayBuffer>> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`The preview face model could not be loaded (${res.status} ${res.statusText})`);
+  if (!res.ok) throw new Error(TEXT.modelLoadFailed(`${res.status} ${res.statusText}`));
   const bytes = new Uint8Array(await res.arrayBuffer());
   const actual = await sha256Hex(bytes);
-  if (actual !== sha256) throw new Error(`The preview face model does not match models/manifest.json (sha256 ${actual.slice(0, 12)}…)`);
+  if (actual !== sha256) throw new Error(TEXT.modelMismatch(actual.slice(0, 12)));
   return bytes;
 }
 
@@ -101,7 +102,7 @@ export class PreviewDetector {
         return new PreviewDetector(await make('GPU'), 'GPU', choice.reason);
       } catch (e) {
         const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-        return new PreviewDetector(await make('CPU'), 'CPU', `the GPU delegate failed to start (${why})`);
+        return new PreviewDetector(await make('CPU'), 'CPU', TEXT.delegateGpuFailed(why));
       }
     }
     return new PreviewDetector(await make('CPU'), 'CPU', choice.reason);
