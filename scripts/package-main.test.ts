@@ -1,0 +1,29 @@
+// `package.json` main is what `electron .` (npm start) and every installer start. It must name the file
+// `npm run build` writes, under one name everywhere: no packaging-only override, one module format.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string; type?: string };
+
+describe('package.json main', () => {
+  it('exists after `npm run build`', () => {
+    expect(existsSync(path.join(root, 'out', 'main')), 'out/main is missing: run `npm run build` first').toBe(true);
+    expect(existsSync(path.join(root, pkg.main)), `package.json main (${pkg.main}) was not written by the build`).toBe(true);
+  });
+
+  it('is an ES module, as the package type says, like every other main-process bundle', () => {
+    expect(pkg.type).toBe('module');
+    expect(pkg.main).toMatch(/^out\/main\/[^/]+\.js$/);
+    const src = readFileSync(path.join(root, pkg.main), 'utf8');
+    expect(src).toMatch(/^import .* from "electron";$/m);
+    expect(src).not.toMatch(/module\.exports|exports\.\w+ =/);
+  });
+
+  it('is not replaced for packages only (electron-builder starts the same file as npm start)', () => {
+    const yml = readFileSync(path.join(root, 'electron-builder.yml'), 'utf8');
+    expect(yml).not.toMatch(/^extraMetadata:/m);
+    expect(yml).not.toMatch(/^\s+main:/m);
+  });
+});
