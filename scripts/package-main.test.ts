@@ -2,6 +2,7 @@
 // `npm run build` writes, under one name everywhere: no packaging-only override, one module format.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -21,9 +22,12 @@ describe('package.json main', () => {
     expect(src).not.toMatch(/module\.exports|exports\.\w+ =/);
   });
 
-  it('is not replaced for packages only (electron-builder starts the same file as npm start)', () => {
-    const yml = readFileSync(path.join(root, 'electron-builder.yml'), 'utf8');
-    expect(yml).not.toMatch(/^extraMetadata:/m);
-    expect(yml).not.toMatch(/^\s+main:/m);
+  it('is not replaced for packages only (electron-builder starts the same file as npm start)', async () => {
+    const js = path.join(root, 'electron-builder.config.mjs');
+    const yml = path.join(root, 'electron-builder.yml');
+    if (existsSync(yml)) expect(readFileSync(yml, 'utf8')).not.toMatch(/^extraMetadata:[\s\S]*?^\s+main:/m);
+    expect(existsSync(js), 'electron-builder.config.mjs is the packaging config').toBe(true);
+    const config = (await import(pathToFileURL(js).href)).default as { extraMetadata?: { main?: string } };
+    expect(config.extraMetadata?.main ?? pkg.main).toBe(pkg.main);
   });
 });
