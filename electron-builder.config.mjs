@@ -71,6 +71,8 @@ export default {
     '**/node_modules/@ffmpeg-installer/**',
     '**/node_modules/@ffprobe-installer/**',
     '**/*.node',
+    // Any bundled ffmpeg/ffprobe, whichever package ships it.
+    '**/node_modules/**/{ffmpeg,ffprobe}{,.exe}',
   ],
   npmRebuild: true,
   // Auto-update is off: clinical installs are managed by IT, who deploy each version deliberately. No

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { addonModuleVersion, binaryTarget } from './packaging/binary-target.mjs';
-import { configKey, loadConfig, nodeModuleListing, packagesFor, readLock, root } from './packaging/listing.mjs';
+import { isUnpacked, loadConfig, nodeModuleListing, readLock, root } from './packaging/listing.mjs';
 import { generatedBlock, owningPackage, readNotices } from './packaging/notices.mjs';
 
 const require = createRequire(import.meta.url);
@@ -147,7 +147,9 @@ const target = { platform: 'linux', arch: 'x64' };
 commonRules('linux-x64', entries.map((e) => e.rel));
 for (const e of entries) {
   if (e.where === 'asar') {
-    if (/\.(node|so(\.\d+)*|dylib|dll|exe)$/.test(e.rel)) fail(`linux-x64: native binary inside app.asar (cannot be loaded there): ${e.rel}`);
+    const headBytes = e.size >= 64 ? asar.extractFile(asarFile, e.rel).subarray(0, 4) : null;
+    const magic = headBytes ? headBytes.toString('hex') : '';
+    if (/\.(node|so(\.\d+)*|dylib|dll|exe)$/.test(e.rel) || ['7f454c46', 'cffaedfe', 'cefaedfe', 'cafebabe'].includes(magic) || magic.startsWith('4d5a')) fail(`linux-x64: native binary inside app.asar (cannot be loaded there): ${e.rel}`);
     continue;
   }
   const t = binaryTarget(e.abs);
@@ -242,12 +244,14 @@ for (const t of [{ platform: 'win32', arch: 'x64' }, { platform: 'darwin', arch:
     bytes += statSync(abs).size;
     const m = pathMarker(rel);
     if (m && (m.platform !== t.platform || m.arch !== t.arch)) fail(`${label}: ${rel} is in a ${m.platform}-${m.arch} folder`);
+    const bt = binaryTarget(abs);
+    if (bt && !isUnpacked(config, rel)) fail(`${label}: native binary ${rel} would be inside app.asar (asarUnpack does not cover it)`);
     // Native modules built from source here are rebuilt on the target when packaging; everything else ships as it is.
     if (nativeBinaries.has(rel)) continue;
-    const bt = binaryTarget(abs);
     if (bt && (bt.platform !== t.platform || !bt.archs.includes(t.arch))) fail(`${label}: ${rel} is a ${bt.platform}-${bt.archs.join('+')} binary`);
   }
   for (const p of absent) {
+    if (!isUnpacked(config, `${p.path}/x`) && !isUnpacked(config, `${p.path}/ffmpeg`) && !isUnpacked(config, `${p.path}/ffprobe`)) fail(`${label}: ${p.path} (a binary package) would be inside app.asar`);
     const m = pathMarker(p.path);
     if (m && (m.platform !== t.platform || m.arch !== t.arch)) fail(`${label}: would include ${p.path}, a ${m.platform}-${m.arch} package`);
   }

@@ -12,6 +12,13 @@ const require = createRequire(import.meta.url);
 const builderLib = path.dirname(require.resolve('app-builder-lib/package.json', { paths: [path.dirname(require.resolve('electron-builder/package.json'))] }));
 const { FileMatcher, getNodeModuleFileMatcher, excludedNames, excludedExts } = require(path.join(builderLib, 'out', 'fileMatcher.js'));
 
+const { minimatch } = require(require.resolve('minimatch', { paths: [builderLib] }));
+
+/** Whether electron-builder would put this file (relative to the app root) into app.asar.unpacked. */
+export function isUnpacked(config, rel) {
+  return (config.asarUnpack ?? []).some((p) => minimatch(rel, p, { dot: true }));
+}
+
 export const CONFIG_FILE = path.join(root, 'electron-builder.config.mjs');
 export async function loadConfig() {
   const mod = await import(pathToFileURL(CONFIG_FILE).href);
