@@ -1,10 +1,19 @@
 /**
- * The Capture preview at camera rate: on every new camera frame (requestVideoFrameCallback) the preview
- * detector finds the faces, the main process's latest emotion labels are attached to them (label-attach.ts),
+ * The Capture preview at camera rate: on every new camera frame (requestVideoFrameCallback) the frame is
+ * grabbed as an ImageBitmap and the preview detector, in its worker (preview-worker.ts), finds the faces, the main process's latest emotion labels are attached to them (label-attach.ts),
  * and the framing checks are judged. While recording, the time each check failed is added up and reported to
  * the main process every few seconds and once at the end.
  *
  * This is display only: what is stored as analysis always comes from the main process's pipeline.
+ *
+ * The main thread does only the grab, the bookkeeping and the drawing: Chromium passes every recorded camera
+ * frame through this thread, so it must never be busy for long (see preview-worker-protocol.ts). Frames are
+ * never queued: one that arrives while the worker already has enough is skipped.
+ *
+ * While recording, the preview gives way to the recording: one frame at a time, at most RECORDING_MAX_HZ, and
+ * the worker busy at most RECORDING_MAX_BUSY of the time, so that on a slow machine the detector's CPU goes to
+ * the recording's encoder first. Before recording, two frames may be with the worker (one detecting, the next
+ * being grabbed and sent), so the detector never waits for this thread and keeps up with the camera.
  */
 import type { FaceObservation, FrameFaces } from '../../../src-shared/contract/face.js';
 import { api } from '../api/client.js';
@@ -18,14 +27,15 @@ import {
   type CheckId,
   type CheckResult,
   faceGeometry,
-  facePixels,
+  type FacePixels,
   FramingSmoother,
   FramingTally,
   judgeFraming,
   participantBox,
 } from './framing.js';
 import { LabelAttacher, PreviewTracks } from './label-attach.js';
-import type { PreviewDetector, PreviewFace } from './preview-detector.js';
+import { grabFrame, type PreviewDetectorClient } from './preview-detector-client.js';
+import type { PreviewFace } from './preview-detector.js';
 import { previewDetector } from './preview-detector-state.svelte.js';
 import { TEXT } from './vision-text.js';
 
@@ -33,6 +43,9 @@ import { TEXT } from './vision-text.js';
 const PIXEL_CHECK_HZ = 10;
 const PIXEL_CHECKS: readonly CheckId[] = ['brightness', 'contrast', 'sharpness'];
 const REPORT_EVERY_MS = 5000;
+const MAX_IN_FLIGHT = 2;
+const RECORDING_MAX_HZ = 10;
+const RECORDING_MAX_BUSY = 0.25;
 
 export interface PreviewBox extends PreviewFace {
   id: number;
@@ -41,6 +54,9 @@ export interface PreviewBox extends PreviewFace {
 }
 
 export interface PreviewStats {
+  /** Camera frames presented while the detector ran (requestVideoFrameCallback). */
+  delivered: number;
+  /** Frames the detector finished. */
   frames: number;
   framesWithFace: number;
   hz: number;
@@ -68,10 +84,16 @@ export class CameraPreview {
   frameSize = $state.raw<{ width: number; height: number } | null>(null);
   checks = $state.raw<CheckResult[]>(CHECK_IDS.map((id) => ({ id, state: 'unknown', advice: 'good' })));
   advice = $state.raw<Advice[]>([]);
-  stats = $state.raw<PreviewStats>({ frames: 0, framesWithFace: 0, hz: 0, detectMedianMs: null, detectP95Ms: null });
+  stats = $state.raw<PreviewStats>({ delivered: 0, frames: 0, framesWithFace: 0, hz: 0, detectMedianMs: null, detectP95Ms: null });
   reportError = $state<string | null>(null);
 
-  private detector: PreviewDetector | null = null;
+  private detector: PreviewDetectorClient | null = null;
+  /** Frames grabbed and not yet answered by the worker. */
+  private inFlight = 0;
+  /** While recording: no frame is sent before this performance.now(). */
+  private nextSendAt = 0;
+  private delivered = 0;
+  private lastResultAt = -Infinity;
   private handle: number | null = null;
   private stopped = false;
   private readonly tracks = new PreviewTracks();
@@ -84,7 +106,6 @@ export class CameraPreview {
   private readonly frameTimes: number[] = [];
   private lastLabelResult: FrameFaces | null = null;
   private lastPixelsAt = -Infinity;
-  private pixelCanvas: OffscreenCanvas | null = null;
   private recording = false;
   private lastReportAt = 0;
   private reporting: Promise<void> = Promise.resolve();
@@ -107,10 +128,10 @@ export class CameraPreview {
   private schedule(): void {
     if (this.stopped) return;
     const v = this.opts.video as VideoWithFrameCallback;
-    this.handle = v.requestVideoFrameCallback((now) => {
+    this.handle = v.requestVideoFrameCallback(() => {
       this.handle = null;
       try {
-        this.onFrame(now);
+        this.onFrame();
       } catch (e) {
         this.error = errorMessage(e);
       }
@@ -118,16 +139,45 @@ export class CameraPreview {
     });
   }
 
-  private onFrame(now: number): void {
+  private onFrame(): void {
     const v = this.opts.video;
     const d = this.detector;
     if (!d || !v.videoWidth || !v.videoHeight) return;
-    const t0 = performance.now();
-    const faces = d.detect(v, now);
-    this.detectMs.add(performance.now() - t0);
+    this.delivered++;
     const atMs = performance.now();
+    if (this.inFlight >= (this.recording ? 1 : MAX_IN_FLIGHT) || (this.recording && atMs < this.nextSendAt)) return;
+    this.inFlight++;
+    const width = v.videoWidth;
+    const height = v.videoHeight;
+    const wantPixels = atMs - this.lastPixelsAt >= 1000 / PIXEL_CHECK_HZ;
+    if (wantPixels) this.lastPixelsAt = atMs;
+    let frameW = width;
+    grabFrame(v)
+      .then((frame) => {
+        frameW = frame.width;
+        return d.detect(frame, analysisScale(frame.width, frame.height), atMs, wantPixels);
+      })
+      .then((r) => {
+        // Two frames in flight may (rarely) come back out of order: the older one is no news.
+        if (this.stopped || atMs <= this.lastResultAt) return;
+        this.lastResultAt = atMs;
+        this.detectMs.add(r.detectMs);
+        if (this.recording) this.nextSendAt = atMs + Math.max(1000 / RECORDING_MAX_HZ, r.detectMs / RECORDING_MAX_BUSY);
+        const faces = r.faces.map((f) => scaleFace(f, width / frameW));
+        this.onResult(faces, wantPixels ? r.pixels : undefined, atMs, width, height);
+      })
+      .catch((e: unknown) => {
+        this.error = errorMessage(e);
+      })
+      .finally(() => {
+        this.inFlight--;
+      });
+  }
+
+  /** `pixels` undefined: not measured on this frame. */
+  private onResult(faces: PreviewFace[], pixels: FacePixels | null | undefined, atMs: number, width: number, height: number): void {
     const ids = this.tracks.update(atMs, faces.map((f) => f.box));
-    this.attacher.addPreviewFrame({ atMs, width: v.videoWidth, height: v.videoHeight, faces: faces.map((f, i) => ({ id: ids[i], box: f.box })) });
+    this.attacher.addPreviewFrame({ atMs, width, height, faces: faces.map((f, i) => ({ id: ids[i], box: f.box })) });
 
     const src = this.opts.labels();
     if (src?.face && src.face !== this.lastLabelResult) {
@@ -135,57 +185,38 @@ export class CameraPreview {
       this.attacher.addMainResult(src.face, src.perfOfMediaMs(src.face.tMs));
     }
     this.boxes = faces.map((f, i) => ({ ...f, id: ids[i], label: this.attacher.labelFor(ids[i], atMs)?.observation ?? null }));
-    this.frameSize = { width: v.videoWidth, height: v.videoHeight };
-    this.judge(faces, atMs);
+    this.frameSize = { width, height };
+    this.judge(faces, pixels, atMs, width, height);
 
-    this.frameTimes.push(atMs);
+    const doneAt = performance.now();
+    this.frameTimes.push(doneAt);
     if (this.frameTimes.length > 90) this.frameTimes.shift();
     const summary = this.detectMs.summary();
     this.stats = {
+      delivered: this.delivered,
       frames: this.stats.frames + 1,
       framesWithFace: this.stats.framesWithFace + (faces.length ? 1 : 0),
-      hz: rateHz(this.frameTimes, atMs),
+      hz: rateHz(this.frameTimes, doneAt),
       detectMedianMs: summary.medianMs,
       detectP95Ms: summary.p95Ms,
     };
-    if (this.recording && atMs - this.lastReportAt >= REPORT_EVERY_MS) this.report();
+    if (this.recording && doneAt - this.lastReportAt >= REPORT_EVERY_MS) this.report();
   }
 
-  private judge(faces: PreviewFace[], atMs: number): void {
-    const v = this.opts.video;
+  private judge(faces: PreviewFace[], pixels: FacePixels | null | undefined, atMs: number, width: number, height: number): void {
     const face = participantBox(faces);
-    const geom = face ? faceGeometry(face.box, v.videoWidth, v.videoHeight) : null;
+    const geom = face ? faceGeometry(face.box, width, height) : null;
     const isPixel = (r: CheckResult) => PIXEL_CHECKS.includes(r.id);
-    // Geometry every frame; pixel measures (a read-back of the frame) at PIXEL_CHECK_HZ, each smoothed on its own.
+    // Geometry every frame; pixel measures (a read-back of the frame, in the worker) at PIXEL_CHECK_HZ, each
+    // smoothed on its own.
     const shape = this.shapeSmoother.update(judgeFraming(geom, null).filter((r) => !isPixel(r)));
     if (!face) this.pixelChecks = this.pixelSmoother.update(judgeFraming(null, null).filter(isPixel));
-    else if (atMs - this.lastPixelsAt >= 1000 / PIXEL_CHECK_HZ) {
-      this.lastPixelsAt = atMs;
-      this.pixelChecks = this.pixelSmoother.update(judgeFraming(geom, this.facePixels(face)).filter(isPixel));
+    else if (pixels !== undefined) {
+      this.pixelChecks = this.pixelSmoother.update(judgeFraming(geom, pixels).filter(isPixel));
     }
     this.checks = [...shape, ...this.pixelChecks];
     this.advice = adviceFor(this.checks);
     if (this.recording) this.tally.add(atMs, this.checks);
-  }
-
-  /** The face's pixel measures on the frame at analysis size (the calibration's scale). */
-  private facePixels(face: PreviewFace): ReturnType<typeof facePixels> {
-    const v = this.opts.video;
-    const s = analysisScale(v.videoWidth, v.videoHeight);
-    const w = Math.round(v.videoWidth * s);
-    const h = Math.round(v.videoHeight * s);
-    if (!this.pixelCanvas || this.pixelCanvas.width !== w || this.pixelCanvas.height !== h) this.pixelCanvas = new OffscreenCanvas(w, h);
-    const ctx = this.pixelCanvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) return null;
-    // Only the face's region is read back.
-    const bx = Math.max(0, Math.floor(face.box.x * s));
-    const by = Math.max(0, Math.floor(face.box.y * s));
-    const bw = Math.min(w - bx, Math.ceil(face.box.w * s) + 1);
-    const bh = Math.min(h - by, Math.ceil(face.box.h * s) + 1);
-    if (bw < 2 || bh < 2) return null;
-    ctx.drawImage(v, 0, 0, w, h);
-    const img = ctx.getImageData(bx, by, bw, bh);
-    return facePixels(img.data, bw, bh, 4, { x: face.box.x * s - bx, y: face.box.y * s - by, w: face.box.w * s, h: face.box.h * s });
   }
 
   /** Recording began: framing time is counted from now (the recording's start). */
@@ -224,4 +255,14 @@ export class CameraPreview {
     if (this.handle !== null) (this.opts.video as VideoWithFrameCallback).cancelVideoFrameCallback(this.handle);
     this.handle = null;
   }
+}
+
+/** A face found on the grabbed frame, in the video's pixels (`k`: video pixels per frame pixel, usually 1). */
+function scaleFace(f: PreviewFace, k: number): PreviewFace {
+  if (k === 1) return f;
+  return {
+    score: f.score,
+    box: { x: f.box.x * k, y: f.box.y * k, w: f.box.w * k, h: f.box.h * k },
+    keypoints: f.keypoints.map(([x, y]) => [x * k, y * k] as [number, number]),
+  };
 }

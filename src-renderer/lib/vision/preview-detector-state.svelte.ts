@@ -1,9 +1,12 @@
 /**
- * One preview face detector per window, loaded on first use and kept (loading tasks-vision's WASM takes a
- * second or more): Capture uses it, Settings shows which delegate it runs on and why.
+ * One preview face detector per window, loaded once and kept (loading tasks-vision's WASM takes a second or
+ * more): Capture uses it, Settings shows which delegate it runs on and why. It is loaded in the background as
+ * soon as the app has started (preload), so that its start-up, which competes with the camera for the CPU,
+ * is over before anyone presses Record.
  */
 import { errorMessage } from '../ui/errors.js';
-import type { Delegate, PreviewDetector, VisionAssets } from './preview-detector.js';
+import { PreviewDetectorClient } from './preview-detector-client.js';
+import type { Delegate, VisionAssets } from './preview-detector.js';
 
 /** Set to "off" (Settings) to skip detection on camera frames: the preview then shows the main process's boxes. */
 const ENABLED_KEY = 'affect.previewDetection';
@@ -25,7 +28,7 @@ class PreviewDetectorState {
   error = $state<string | null>(null);
   /** Milliseconds from the first request to a ready detector. */
   loadMs = $state<number | null>(null);
-  private loading: Promise<PreviewDetector | null> | null = null;
+  private loading: Promise<PreviewDetectorClient | null> | null = null;
 
   get enabled(): boolean {
     try {
@@ -45,8 +48,16 @@ class PreviewDetectorState {
     else if (this.status === 'off') this.status = this.delegate ? 'ready' : this.error ? 'failed' : 'idle';
   }
 
+  /** Starts loading the detector when the window is next idle (at most 2 s from now), unless switched off. */
+  preload(): void {
+    if (!this.enabled || this.loading) return;
+    const load = () => void this.get();
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(load, { timeout: 2000 });
+    else setTimeout(load, 500);
+  }
+
   /** The detector, loading it the first time; null when it is switched off or cannot load (see error). */
-  get(): Promise<PreviewDetector | null> {
+  get(): Promise<PreviewDetectorClient | null> {
     if (!this.enabled) {
       this.status = 'off';
       return Promise.resolve(null);
@@ -55,9 +66,8 @@ class PreviewDetectorState {
       this.status = 'loading';
       const t0 = performance.now();
       try {
-        // tasks-vision is loaded only where it is used (Capture, Settings), not with the app's first page.
-        const { PreviewDetector } = await import('./preview-detector.js');
-        const d = await PreviewDetector.create(visionAssets());
+        // tasks-vision is loaded only where it is used (Capture, Settings), and in a worker, never in this thread.
+        const d = await PreviewDetectorClient.create(visionAssets());
         this.delegate = d.delegate;
         this.reason = d.delegateReason;
         this.loadMs = performance.now() - t0;

@@ -1,7 +1,7 @@
 /**
  * The camera preview's face detector: MediaPipe's short-range BlazeFace through @mediapipe/tasks-vision's
- * FaceDetector, run in this window on every camera frame. It only draws preview boxes and drives the framing
- * checks; every stored result comes from the main process's detector.
+ * FaceDetector, run on every camera frame (in the app inside a worker: preview-worker.ts). It only draws
+ * preview boxes and drives the framing checks; every stored result comes from the main process's detector.
  *
  * Everything it loads comes from this app's own origin (the build copies tasks-vision's WASM files and the
  * model into `vision/`), and the model's bytes are checked against models/manifest.json before use.
@@ -136,8 +136,9 @@ export class PreviewDetector {
 }
 
 function sourceSize(s: TexImageSource | ImageData): { width: number; height: number } {
-  if (s instanceof HTMLVideoElement) return { width: s.videoWidth, height: s.videoHeight };
-  if (s instanceof HTMLImageElement) return { width: s.naturalWidth, height: s.naturalHeight };
+  // A worker has no HTML elements (the app runs the detector in one: preview-worker.ts).
+  if (typeof HTMLVideoElement !== 'undefined' && s instanceof HTMLVideoElement) return { width: s.videoWidth, height: s.videoHeight };
+  if (typeof HTMLImageElement !== 'undefined' && s instanceof HTMLImageElement) return { width: s.naturalWidth, height: s.naturalHeight };
   if (typeof VideoFrame !== 'undefined' && s instanceof VideoFrame) return { width: s.displayWidth, height: s.displayHeight };
   return { width: (s as { width: number }).width, height: (s as { height: number }).height };
 }
