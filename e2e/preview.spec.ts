@@ -8,6 +8,7 @@ import type { Page } from '@playwright/test';
 import { faceSpeechClip } from '../src-main/core/test-support/face-speech-clip.js';
 import { addParticipant, createSession, expect, test, waitForPreview } from './fixtures/app.js';
 import { FFMPEG } from './fixtures/paths.js';
+import { frameContinuity, MAX_FRAME_GAP_S, MIN_FPS_SHARE, videoFrameTimes } from './fixtures/probe.js';
 
 const run = promisify(execFile);
 const MEDIA_DIR = path.join(os.tmpdir(), `affect-e2e-preview-${process.pid}`);
@@ -15,10 +16,32 @@ const FACE_Y4M = path.join(MEDIA_DIR, 'face.y4m');
 const SMALL_DARK_Y4M = path.join(MEDIA_DIR, 'small-dark-face.y4m');
 const MEASURE_MS = 5000;
 const RECORD_MS = 3000;
+/**
+ * Share of the frames the preview showed that the detector answered. A frame is skipped only while two are
+ * already with the detector's worker, i.e. when detecting and handing back one took longer than two frame
+ * intervals (66 ms at the clip's 30 fps), which on a loaded machine happens to a few frames in a hundred
+ * (92-97 % measured on a shared 2-core machine at load average ~25, detection median 12 ms, p95 ~100 ms).
+ */
+const MIN_DETECTED_SHARE = 0.8;
+/**
+ * While recording the preview detects at most 10 times a second with its worker busy at most a quarter of the
+ * time (camera-preview.svelte.ts): a third of a 30 fps camera's frames at best; 19-26 % measured there.
+ */
+const MIN_DETECTED_SHARE_RECORDING = 0.1;
+
+/** Frames the camera track delivered so far (MediaStreamTrack stats). */
+async function cameraFrames(page: Page): Promise<number> {
+  return page.getByLabel('Camera preview').evaluate((v: HTMLVideoElement) => {
+    const track = (v.srcObject as MediaStream).getVideoTracks()[0] as MediaStreamTrack & { stats?: { deliveredFrames: number } };
+    return track.stats?.deliveredFrames ?? Number.NaN;
+  });
+}
 
 let clipSkip: string | null = null;
 
 interface PreviewStats {
+  /** Camera frames the preview showed while the detector ran. */
+  delivered: number;
   frames: number;
   withFace: number;
   detectMedianMs: number | null;
@@ -26,13 +49,14 @@ interface PreviewStats {
 }
 
 async function previewStats(page: Page): Promise<PreviewStats> {
-  const el = page.getByTestId('preview-stats');
-  const a = async (n: string) => (await el.getAttribute(n)) ?? '';
+  // One read of all counters, so they describe the same moment.
+  const a = await page.getByTestId('preview-stats').evaluate((el) => Object.fromEntries(Array.from(el.attributes, (x) => [x.name, x.value])));
   return {
-    frames: Number(await a('data-frames')),
-    withFace: Number(await a('data-with-face')),
-    detectMedianMs: (await a('data-detect-median')) ? Number(await a('data-detect-median')) : null,
-    delegate: await a('data-delegate'),
+    delivered: Number(a['data-delivered']),
+    frames: Number(a['data-frames']),
+    withFace: Number(a['data-with-face']),
+    detectMedianMs: a['data-detect-median'] ? Number(a['data-detect-median']) : null,
+    delegate: a['data-delegate'] ?? '',
   };
 }
 
@@ -82,18 +106,24 @@ test.describe('camera preview with tasks-vision and framing guidance', () => {
       });
       const sessionId = await openCapture(page, 'P-PREVIEW');
 
+      // Rates are measured against the frames the preview showed in the same seconds, not in Hz: a loaded
+      // machine shows fewer camera frames, and the detector can only be asked to keep up with those.
       const before = await previewStats(page);
+      const cam0 = await cameraFrames(page);
       const t0 = Date.now();
       await page.waitForTimeout(MEASURE_MS);
       const after = await previewStats(page);
+      const cam1 = await cameraFrames(page);
       const seconds = (Date.now() - t0) / 1000;
+      const shown = after.delivered - before.delivered;
       const frames = after.frames - before.frames;
       const withFace = after.withFace - before.withFace;
       console.log(
-        `preview: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} Hz), boxes on ${((100 * withFace) / Math.max(1, frames)).toFixed(1)}%, ` +
+        `preview: camera ${((cam1 - cam0) / seconds).toFixed(1)} fps, shown ${(shown / seconds).toFixed(1)} fps; detected ${frames} of ${shown} shown frames ` +
+          `(${((100 * frames) / Math.max(1, shown)).toFixed(1)} %, ${(frames / seconds).toFixed(1)} Hz), boxes on ${((100 * withFace) / Math.max(1, frames)).toFixed(1)} %, ` +
           `detect median ${after.detectMedianMs?.toFixed(1)} ms, delegate ${after.delegate}`,
       );
-      expect(frames / seconds).toBeGreaterThanOrEqual(20);
+      expect(frames / shown).toBeGreaterThanOrEqual(MIN_DETECTED_SHARE);
       expect(withFace / frames).toBeGreaterThanOrEqual(0.9);
 
       // Every check passes and the advice says so.
@@ -106,9 +136,32 @@ test.describe('camera preview with tasks-vision and framing guidance', () => {
       await page.getByRole('button', { name: 'Start recording' }).click();
       const stop = page.getByRole('button', { name: 'Stop recording' });
       await expect(stop).toBeVisible();
+      const rec0 = await previewStats(page);
+      const recCam0 = await cameraFrames(page);
+      const tr0 = Date.now();
       await page.waitForTimeout(RECORD_MS);
+      const rec1 = await previewStats(page);
+      const recCam1 = await cameraFrames(page);
+      const recSeconds = (Date.now() - tr0) / 1000;
+      // What the camera delivered in those seconds: a loaded machine's camera delivers fewer than its nominal
+      // 30 fps (24-29 measured here with and without the preview), which is no frame the recording lost.
+      const cameraFps = (recCam1 - recCam0) / recSeconds;
       await stop.click();
       await expect(page.getByText(/Recording saved: /)).toBeVisible({ timeout: 30_000 });
+
+      // While recording the preview gives way (one frame at a time, at most 10 Hz, its worker busy at most a
+      // quarter of the time) but keeps the guidance going; and the recording loses no frame to it.
+      const recShown = rec1.delivered - rec0.delivered;
+      const recFrames = rec1.frames - rec0.frames;
+      const file = path.join(server.sessionDir(sessionId), 'recording.webm');
+      const continuity = frameContinuity(await videoFrameTimes(file));
+      console.log(
+        `while recording: detected ${recFrames} of ${recShown} shown frames (${(recFrames / recSeconds).toFixed(1)} Hz); ` +
+          `recorded ${continuity.fps.toFixed(2)} fps (camera delivered ${cameraFps.toFixed(2)} fps), longest gap ${continuity.maxGapS.toFixed(3)} s`,
+      );
+      expect(recFrames / recShown).toBeGreaterThanOrEqual(MIN_DETECTED_SHARE_RECORDING);
+      expect(continuity.fps).toBeGreaterThanOrEqual(MIN_FPS_SHARE * cameraFps);
+      expect(continuity.maxGapS).toBeLessThan(MAX_FRAME_GAP_S);
 
       const db = new Database(path.join(server.dataDir, 'affect-studio.sqlite'), { readonly: true, fileMustExist: true });
       try {

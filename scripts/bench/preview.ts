@@ -1,7 +1,9 @@
 /**
  * The Capture preview in the renderer: tasks-vision face detection rate and time per camera frame, and the
  * main process's CPU share with the renderer-side preview on and off, alternating in one run (on, off, on, off;
- * 12 s each) on the same live session, so machine load affects both alike.
+ * 12 s each) on the same live session, so machine load affects both alike; then one recording with the preview
+ * on: the preview's rate while recording (it gives way to the recording) and the recorded file's frame rate
+ * and longest gap.
  *
  * Camera: the face-speech test clip (640×480, 30 fps) through Chromium's fake capture; browser mode, the system's
  * Chromium (--disable-gpu: WebGL is software, so the preview runs on the CPU delegate). CPU shares come from
@@ -17,6 +19,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumPath, FFMPEG, RENDERER_DIR, REPO_ROOT } from '../../e2e/fixtures/paths.js';
+import { frameContinuity, videoFrameTimes } from '../../e2e/fixtures/probe.js';
 import { createCore } from '../../src-main/core/app-core.js';
 import { faceSpeechClip } from '../../src-main/core/test-support/face-speech-clip.js';
 import { tempDir } from '../../src-main/core/test-support/make-media.js';
@@ -65,6 +68,8 @@ interface Sample {
   t: number;
   mainCpu: number;
   browserCpu: number;
+  /** Camera frames the preview showed while its detector ran. */
+  delivered: number;
   frames: number;
   withFace: number;
   analysed: number;
@@ -78,7 +83,7 @@ async function sample(page: Page, serverPid: number, profile: string): Promise<S
     const p = document.querySelector('[data-testid="preview-stats"]');
     const f = document.querySelector('[data-testid="face-stats"]');
     const n = (el, a) => (el && el.getAttribute(a) ? Number(el.getAttribute(a)) : null);
-    return { frames: n(p, 'data-frames') ?? 0, withFace: n(p, 'data-with-face') ?? 0, detectMedian: n(p, 'data-detect-median'),
+    return { delivered: n(p, 'data-delivered') ?? 0, frames: n(p, 'data-frames') ?? 0, withFace: n(p, 'data-with-face') ?? 0, detectMedian: n(p, 'data-detect-median'),
       detectP95: n(p, 'data-detect-p95'), analysed: n(f, 'data-analysed') ?? 0 };
   })()`)) as Omit<Sample, 't' | 'mainCpu' | 'browserCpu'>;
   return { t: performance.now(), mainCpu: cpuSeconds(serverPid) ?? NaN, browserCpu: chromiumCpuSeconds(profile), ...read };
@@ -147,7 +152,7 @@ async function main(): Promise<void> {
       await page.waitForTimeout(2000);
     };
     console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores; ${phaseSeconds} s per phase`);
-    console.log('phase\tpreview_hz\tboxes_on\tdetect_median_ms\tdetect_p95_ms\tmain_cpu\tchromium_cpu\tmain_analysis_hz');
+    console.log('phase\tpreview_hz\tof_shown\tboxes_on\tdetect_median_ms\tdetect_p95_ms\tmain_cpu\tchromium_cpu\tmain_analysis_hz');
     const rows: Record<'on' | 'off', Array<{ main: number; browser: number; hz: number; analysisHz: number; det: number | null }>> = { on: [], off: [] };
     for (const preview of [true, false, true, false]) {
       await open(preview);
@@ -159,7 +164,7 @@ async function main(): Promise<void> {
       const row = { main: (b.mainCpu - a.mainCpu) / dt, browser: (b.browserCpu - a.browserCpu) / dt, hz, analysisHz: (b.analysed - a.analysed) / dt, det: b.detectMedian };
       rows[preview ? 'on' : 'off'].push(row);
       console.log(
-        [preview ? 'preview on' : 'preview off', preview ? hz.toFixed(1) : '–', preview ? `${((100 * (b.withFace - a.withFace)) / Math.max(1, b.frames - a.frames)).toFixed(1)}%` : '–',
+        [preview ? 'preview on' : 'preview off', preview ? hz.toFixed(1) : '–', preview ? `${((100 * (b.frames - a.frames)) / Math.max(1, b.delivered - a.delivered)).toFixed(0)}%` : '–', preview ? `${((100 * (b.withFace - a.withFace)) / Math.max(1, b.frames - a.frames)).toFixed(1)}%` : '–',
           preview ? (b.detectMedian?.toFixed(1) ?? '–') : '–', preview ? (b.detectP95?.toFixed(1) ?? '–') : '–',
           `${(100 * row.main).toFixed(0)}%`, `${(100 * row.browser).toFixed(0)}%`, row.analysisHz.toFixed(1)].join('\t'),
       );
@@ -172,6 +177,23 @@ async function main(): Promise<void> {
         `main process CPU ${(100 * mean(on.map((r) => r.main))).toFixed(0)}% with the preview vs ${(100 * mean(off.map((r) => r.main))).toFixed(0)}% without (of one core); ` +
         `Chromium ${(100 * mean(on.map((r) => r.browser))).toFixed(0)}% vs ${(100 * mean(off.map((r) => r.browser))).toFixed(0)}%; ` +
         `main analysis ${mean(on.map((r) => r.analysisHz)).toFixed(1)} Hz vs ${mean(off.map((r) => r.analysisHz)).toFixed(1)} Hz`,
+    );
+
+    // One recording with the preview on (the session is unrecorded until now).
+    await open(true);
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await page.getByRole('button', { name: 'Stop recording' }).waitFor();
+    const a = await sample(page, ready.pid, profile);
+    await page.waitForTimeout(phaseSeconds * 1000);
+    const b = await sample(page, ready.pid, profile);
+    await page.getByRole('button', { name: 'Stop recording' }).click();
+    await page.getByText(/Recording saved: /).waitFor({ timeout: 60_000 });
+    const dt = (b.t - a.t) / 1000;
+    const rec = frameContinuity(await videoFrameTimes(path.join(dataDir, 'sessions', String(sessionId), 'recording.webm')));
+    console.log(
+      `while recording: preview ${((b.frames - a.frames) / dt).toFixed(1)} Hz (${((100 * (b.frames - a.frames)) / Math.max(1, b.delivered - a.delivered)).toFixed(0)}% of shown frames), ` +
+        `detect median ${b.detectMedian?.toFixed(1) ?? '–'} ms; recorded ${rec.frames} frames, ${rec.fps.toFixed(2)} fps, longest gap ${rec.maxGapS.toFixed(3)} s; ` +
+        `main process CPU ${((100 * (b.mainCpu - a.mainCpu)) / dt).toFixed(0)}%, Chromium ${((100 * (b.browserCpu - a.browserCpu)) / dt).toFixed(0)}%`,
     );
   } finally {
     await context.close();
