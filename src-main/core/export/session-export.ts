@@ -19,6 +19,8 @@ import type { SessionsRepo } from '../store/sessions-repo.js';
 import { type Cell, type CsvWriter, Text, writeCsvFileAtomically } from './csv.js';
 import { writeLabelsCsvFile } from '../labels/labels-csv.js';
 import { LabelsRepo } from '../store/labels-repo.js';
+import { FRAMING_CHECKS, type SessionFraming } from '../../../src-shared/contract/framing.js';
+import { FramingRepo } from '../store/framing-repo.js';
 
 export interface ExportDeps {
   db: Db;
@@ -81,7 +83,10 @@ const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'soft
 const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
 const EMOTION_FIGURES = ['dominant_share', 'mean_probability', 'episode_count', 'episodes_per_hour', 'episode_total_s', 'episode_longest_s'];
 
-export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES];
+/** The camera preview's framing checks while recording (session_framing): added after the first release's columns. */
+const FRAMING_COLUMNS = ['framing_judged_s', ...FRAMING_CHECKS.map((c) => `framing_failed_${c}`)];
+
+export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES, ...FRAMING_COLUMNS];
 export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   'session_id',
   'participant',
@@ -89,6 +94,7 @@ export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   ...RUN_COLUMNS,
   ...COVERAGE_COLUMNS,
   ...EMOTIONS.flatMap((e) => EMOTION_FIGURES.map((f) => `${e}_${f}`)),
+  ...FRAMING_COLUMNS,
 ];
 
 export const COMBINED_SUMMARY_FILE = 'sessions_summary.csv';
@@ -225,6 +231,11 @@ function emotionCells(e: RunSummary['emotions'][number]): Cell[] {
   return [e.dominantShare, e.meanProbability, e.episodeCount, e.episodesPerHour, e.episodeTotalMs / 1000, e.episodeLongestMs / 1000];
 }
 
+/** Empty when the recording has no framing (an imported clip, or the preview's detector was off). */
+function framingCells(f: SessionFraming | null): Cell[] {
+  return f ? [f.totalMs / 1000, ...FRAMING_CHECKS.map((c) => f.failedShare[c])] : FRAMING_COLUMNS.map(() => null);
+}
+
 export function summaryOf(d: ExportDeps, session: Session, run: AnalysisRun): RunSummary {
   const media = mediaOf(session, run);
   return runSummary(d, run.id, { hasVideo: media ? media.hasVideo : true, hasAudio: media ? media.hasAudio : true });
@@ -233,8 +244,9 @@ export function summaryOf(d: ExportDeps, session: Session, run: AnalysisRun): Ru
 /** One row per emotion; session, run and coverage columns repeat on every row so the file stands alone (tidy). */
 export async function writeSummaryCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}, summary = summaryOf(d, session, run)): Promise<string> {
   const head: Array<Cell | Text> = [session.id, new Text(session.participantCode), new Text(session.protocol), ...runCells(run, mediaOf(session, run)), ...coverageCells(summary)];
+  const framing = framingCells(new FramingRepo(d.db).get(session.id));
   return writeAtomically(file, SUMMARY_COLUMNS, opts, async (w) => {
-    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e)]);
+    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e), ...framing]);
   });
 }
 
@@ -300,6 +312,7 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
           ...runCells(x.run, mediaOf(x.session, x.run)),
           ...coverageCells(x.summaryData),
           ...x.summaryData.emotions.flatMap(emotionCells),
+          ...framingCells(new FramingRepo(d.db).get(x.session.id)),
         ]);
       }
     });
