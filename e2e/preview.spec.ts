@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { faceSpeechClip } from '../src-main/core/test-support/face-speech-clip.js';
 import { addParticipant, createSession, expect, test, waitForPreview } from './fixtures/app.js';
 import { FFMPEG } from './fixtures/paths.js';
-import { frameContinuity, MAX_FRAME_GAP_S, MIN_FPS_SHARE, videoFrameTimes } from './fixtures/probe.js';
+import { frameContinuity, MAX_FRAME_GAP_S, MIN_FPS_SHARE, probe, videoFrameTimes } from './fixtures/probe.js';
 
 const run = promisify(execFile);
 const MEDIA_DIR = path.join(os.tmpdir(), `affect-e2e-preview-${process.pid}`);
@@ -17,10 +17,10 @@ const SMALL_DARK_Y4M = path.join(MEDIA_DIR, 'small-dark-face.y4m');
 const MEASURE_MS = 5000;
 const RECORD_MS = 3000;
 /**
- * Share of the frames the preview showed that the detector answered. A frame is skipped only while two are
- * already with the detector's worker, i.e. when detecting and handing back one took longer than two frame
- * intervals (66 ms at the clip's 30 fps), which on a loaded machine happens to a few frames in a hundred
- * (92-97 % measured on a shared 2-core machine at load average ~25, detection median 12 ms, p95 ~100 ms).
+ * Share of the frames the preview showed that the detector answered. A frame is skipped only while three are
+ * already with the detector's worker, i.e. when the worker or the window stalled for more than three frame
+ * intervals (100 ms at the clip's 30 fps). On a shared 2-core machine at load average ~25 (detection median
+ * 12 ms, p95 ~100 ms) that happened to up to 16 % of the frames with two allowed in flight (84-100 %, 9 runs).
  */
 const MIN_DETECTED_SHARE = 0.8;
 /**
@@ -168,12 +168,21 @@ test.describe('camera preview with tasks-vision and framing guidance', () => {
         const row = db.prepare('SELECT * FROM session_framing WHERE session_id = ?').get(sessionId) as Record<string, number> | undefined;
         expect(row).toBeDefined();
         console.log(`framing stored: ${JSON.stringify(row)}`);
-        expect(row!.total_ms).toBeGreaterThan(RECORD_MS * 0.6);
-        expect(row!.total_ms).toBeLessThan(RECORD_MS + 3000);
+        // Framing time is the recording's time (from its start to Stop), give or take the preview's last step.
+        const recordedMs = (await probe(file)).durationS * 1000;
+        expect(row!.total_ms).toBeGreaterThan(recordedMs * 0.6);
+        expect(row!.total_ms).toBeLessThan(recordedMs + 500);
         for (const c of ['present', 'size', 'centring', 'brightness', 'contrast', 'sharpness']) expect(row![`${c}_failed_ms`] / row!.total_ms).toBeLessThan(0.1);
       } finally {
         db.close();
       }
+      // Review shows the same shares in a small summary.
+      await page.goto(page.url().replace(/#.*$/, `#/review/${sessionId}`));
+      const summary = page.getByTestId('framing-summary');
+      await expect(summary).toHaveAttribute('data-measured', 'yes');
+      await expect(summary.getByTestId('framing-verdict')).toHaveText(/^Judged by the camera preview for \d+\.\d s of the recording\. No check failed for more than 10 % of that time\.$/);
+      await expect(summary.locator('li[data-check]')).toHaveCount(6);
+      await expect(summary.locator('li[data-check="size"]')).toHaveText('Face size: failed 0 %');
       expect(foreign).toEqual([]);
     });
   });

@@ -12,8 +12,9 @@
  *
  * While recording, the preview gives way to the recording: one frame at a time, at most RECORDING_MAX_HZ, and
  * the worker busy at most RECORDING_MAX_BUSY of the time, so that on a slow machine the detector's CPU goes to
- * the recording's encoder first. Before recording, two frames may be with the worker (one detecting, the next
- * being grabbed and sent), so the detector never waits for this thread and keeps up with the camera.
+ * the recording's encoder first. Before recording, up to three frames may be with the worker (one detecting,
+ * the next ones being grabbed and sent), so the detector does not wait for this thread and a short stall of
+ * either does not cost frames; the boxes then lag the picture by at most two frames.
  */
 import type { FaceObservation, FrameFaces } from '../../../src-shared/contract/face.js';
 import { api } from '../api/client.js';
@@ -43,7 +44,7 @@ import { TEXT } from './vision-text.js';
 const PIXEL_CHECK_HZ = 10;
 const PIXEL_CHECKS: readonly CheckId[] = ['brightness', 'contrast', 'sharpness'];
 const REPORT_EVERY_MS = 5000;
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 3;
 const RECORDING_MAX_HZ = 10;
 const RECORDING_MAX_BUSY = 0.25;
 
@@ -158,11 +159,13 @@ export class CameraPreview {
         return d.detect(frame, analysisScale(frame.width, frame.height), atMs, wantPixels);
       })
       .then((r) => {
-        // Two frames in flight may (rarely) come back out of order: the older one is no news.
+        // Frames in flight may (rarely) come back out of order: an older one is no news.
         if (this.stopped || atMs <= this.lastResultAt) return;
         this.lastResultAt = atMs;
         this.detectMs.add(r.detectMs);
-        if (this.recording) this.nextSendAt = atMs + Math.max(1000 / RECORDING_MAX_HZ, r.detectMs / RECORDING_MAX_BUSY);
+        // The typical (median) detection, not the last one: one detection slowed by a busy machine should not
+        // stall the guidance for seconds.
+        if (this.recording) this.nextSendAt = atMs + Math.max(1000 / RECORDING_MAX_HZ, (this.detectMs.summary().medianMs ?? r.detectMs) / RECORDING_MAX_BUSY);
         const faces = r.faces.map((f) => scaleFace(f, width / frameW));
         this.onResult(faces, wantPixels ? r.pixels : undefined, atMs, width, height);
       })

@@ -54,4 +54,12 @@ export const TEXT = {
   delegateGpuFailed: (why: string) => `the GPU delegate failed to start (${why})`,
   modelLoadFailed: (status: string) => `The preview face model could not be loaded (${status})`,
   modelMismatch: (sha: string) => `The preview face model does not match models/manifest.json (sha256 ${sha}…)`,
+  summaryTitle: 'Framing while recording',
+  summaryNone: 'Not measured: the camera preview judges the framing while a session is recorded in Capture (not for imported clips, nor with its face detector switched off).',
+  summaryFailed: (why: string) => `The framing shares could not be loaded: ${why}`,
+  summaryJudged: (s: number) => `Judged by the camera preview for ${s.toFixed(1)} s of the recording.`,
+  summaryNotable: (list: string) => `Failed for a notable share of that time: ${list}. Estimates from those stretches are less reliable.`,
+  summaryGood: (limit: string) => `No check failed for more than ${limit} of that time.`,
+  summaryListLabel: 'Share of the recording each framing check failed',
+  summaryFailedShare: (pct: string) => `failed ${pct}`,
 };
