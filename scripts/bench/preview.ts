@@ -1,9 +1,9 @@
 /**
  * The Capture preview in the renderer: tasks-vision face detection rate and time per camera frame, and the
  * main process's CPU share with the renderer-side preview on and off, alternating in one run (on, off, on, off;
- * 12 s each) on the same live session, so machine load affects both alike; then one recording with the preview
- * on: the preview's rate while recording (it gives way to the recording) and the recorded file's frame rate
- * and longest gap.
+ * 12 s each) on the same live session, so machine load affects both alike; then a recording with the preview
+ * on and one with it off (on, off, on, off): the preview's rate while recording (it gives way to the
+ * recording), and each file's frame rate and longest gap against what the camera delivered meanwhile.
  *
  * Camera: the face-speech test clip (640×480, 30 fps) through Chromium's fake capture; browser mode, the system's
  * Chromium (--disable-gpu: WebGL is software, so the preview runs on the CPU delegate). CPU shares come from
@@ -111,8 +111,13 @@ async function main(): Promise<void> {
   const setup = await createCore({ dataDir });
   const part = await setup.handle('participants.create', { code: 'BENCH' }, { clientId: 'bench' });
   const pid = (part as { ok: true; value: { id: number } }).value.id;
-  const sess = await setup.handle('sessions.create', { participantId: pid, protocol: 'bench', operator: 'bench' }, { clientId: 'bench' });
-  const sessionId = (sess as { ok: true; value: { id: number } }).value.id;
+  const newSession = async () => {
+    const sess = await setup.handle('sessions.create', { participantId: pid, protocol: 'bench', operator: 'bench' }, { clientId: 'bench' });
+    return (sess as { ok: true; value: { id: number } }).value.id;
+  };
+  const sessionId = await newSession();
+  /** Unrecorded sessions for the recordings at the end. */
+  const toRecord = [await newSession(), await newSession(), await newSession(), await newSession()];
   await setup.close();
 
   const server = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/bench/lib/app-server.ts'), dataDir, RENDERER_DIR], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -137,10 +142,10 @@ async function main(): Promise<void> {
   });
   try {
     const page = await context.newPage();
-    const open = async (preview: boolean) => {
+    const open = async (preview: boolean, session = sessionId) => {
       await page.goto(ready.url);
       await page.evaluate(`localStorage.setItem('affect.previewDetection', '${preview ? 'on' : 'off'}')`);
-      await page.goto(`${ready.url.split('#')[0]}#/capture/${sessionId}`);
+      await page.goto(`${ready.url.split('#')[0]}#/capture/${session}`);
       // Polled from here: the app's CSP forbids the string evaluation waitForFunction would use.
       const deadline = Date.now() + 90_000;
       for (;;) {
@@ -179,22 +184,29 @@ async function main(): Promise<void> {
         `main analysis ${mean(on.map((r) => r.analysisHz)).toFixed(1)} Hz vs ${mean(off.map((r) => r.analysisHz)).toFixed(1)} Hz`,
     );
 
-    // One recording with the preview on (the session is unrecorded until now).
-    await open(true);
-    await page.getByRole('button', { name: 'Start recording' }).click();
-    await page.getByRole('button', { name: 'Stop recording' }).waitFor();
-    const a = await sample(page, ready.pid, profile);
-    await page.waitForTimeout(phaseSeconds * 1000);
-    const b = await sample(page, ready.pid, profile);
-    await page.getByRole('button', { name: 'Stop recording' }).click();
-    await page.getByText(/Recording saved: /).waitFor({ timeout: 60_000 });
-    const dt = (b.t - a.t) / 1000;
-    const rec = frameContinuity(await videoFrameTimes(path.join(dataDir, 'sessions', String(sessionId), 'recording.webm')));
-    console.log(
-      `while recording: preview ${((b.frames - a.frames) / dt).toFixed(1)} Hz (${((100 * (b.frames - a.frames)) / Math.max(1, b.delivered - a.delivered)).toFixed(0)}% of shown frames), ` +
-        `detect median ${b.detectMedian?.toFixed(1) ?? '–'} ms; recorded ${rec.frames} frames, ${rec.fps.toFixed(2)} fps, longest gap ${rec.maxGapS.toFixed(3)} s; ` +
-        `main process CPU ${((100 * (b.mainCpu - a.mainCpu)) / dt).toFixed(0)}%, Chromium ${((100 * (b.browserCpu - a.browserCpu)) / dt).toFixed(0)}%`,
-    );
+    // Recordings with the preview on and off, alternating.
+    const cameraDelivered = async () => Number(await page.evaluate(`(() => { const v = document.querySelector('video[aria-label="Camera preview"]');
+      const t = v && v.srcObject ? v.srcObject.getVideoTracks()[0] : null; return t && t.stats ? t.stats.deliveredFrames : NaN; })()`));
+    for (const [i, preview] of [true, false, true, false].entries()) {
+      await open(preview, toRecord[i]);
+      await page.getByRole('button', { name: 'Start recording' }).click();
+      await page.getByRole('button', { name: 'Stop recording' }).waitFor();
+      const a = await sample(page, ready.pid, profile);
+      const camA = await cameraDelivered();
+      await page.waitForTimeout(phaseSeconds * 1000);
+      const b = await sample(page, ready.pid, profile);
+      const camB = await cameraDelivered();
+      await page.getByRole('button', { name: 'Stop recording' }).click();
+      await page.getByText(/Recording saved: /).waitFor({ timeout: 60_000 });
+      const dt = (b.t - a.t) / 1000;
+      const rec = frameContinuity(await videoFrameTimes(path.join(dataDir, 'sessions', String(toRecord[i]), 'recording.webm')));
+      console.log(
+        `recording, preview ${preview ? 'on' : 'off'}: ` +
+          (preview ? `preview ${((b.frames - a.frames) / dt).toFixed(1)} Hz (${((100 * (b.frames - a.frames)) / Math.max(1, b.delivered - a.delivered)).toFixed(0)}% of shown frames), detect median ${b.detectMedian?.toFixed(1) ?? '–'} ms; ` : '') +
+          `camera delivered ${((camB - camA) / dt).toFixed(2)} fps, recorded ${rec.frames} frames at ${rec.fps.toFixed(2)} fps, longest gap ${rec.maxGapS.toFixed(3)} s; ` +
+          `main process CPU ${((100 * (b.mainCpu - a.mainCpu)) / dt).toFixed(0)}%, Chromium ${((100 * (b.browserCpu - a.browserCpu)) / dt).toFixed(0)}%`,
+      );
+    }
   } finally {
     await context.close();
     server.kill('SIGTERM');
