@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGE_PREFERENCES } from './i18n/i18n.js';
 
 /**
  * Pseudonymous participant code. Letters, digits and . _ - only, so that a real name with a space
@@ -64,6 +65,8 @@ export const settingsSchema = z.object({
   pendingDataDir: z.string().nullable(),
   cameraId: z.string().nullable(),
   microphoneId: z.string().nullable(),
+  /** Interface (and report) language: the system's, or a chosen catalogue. */
+  language: z.enum(LANGUAGE_PREFERENCES),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -4,6 +4,7 @@
  */
 import { api } from '../api/client.js';
 import { chooseDevice, describeMediaError, listDevices, openCaptureStream, stopStream, streamDeviceIds, type DeviceLists } from './devices.js';
+import { t } from '../i18n/i18n.js';
 
 export interface DeviceChoice {
   cameraId: string | null;
@@ -28,9 +29,9 @@ export class CaptureDevices {
     this.release();
     try {
       const before = await listDevices();
-      if (!before.cameras.length && !before.microphones.length) throw new Error('No camera and no microphone were found. Connect them, then press "Try again".');
-      if (!before.cameras.length) throw new Error('No camera was found. Connect one, then press "Try again".');
-      if (!before.microphones.length) throw new Error('No microphone was found. Connect one, then press "Try again".');
+      if (!before.cameras.length && !before.microphones.length) throw new Error(t('devices.noneAtAll'));
+      if (!before.cameras.length) throw new Error(t('devices.noCamera'));
+      if (!before.microphones.length) throw new Error(t('devices.noMicrophone'));
       // Before permission ids are hidden (empty): ask for the default devices then.
       let s = await openCaptureStream(chooseDevice(before.cameras, preferred.cameraId), chooseDevice(before.microphones, preferred.microphoneId));
       const lists = await listDevices();

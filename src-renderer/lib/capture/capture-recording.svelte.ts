@@ -7,6 +7,7 @@ import type { Session } from '../../../src-shared/domain.js';
 import { api } from '../api/client.js';
 import { errorMessage } from '../ui/errors.js';
 import { ChunkedRecorder, chooseMimeType } from './chunked-recorder.js';
+import { t } from '../i18n/i18n.js';
 
 export type RecordingPhase = 'idle' | 'starting' | 'recording' | 'stopping' | 'done';
 
@@ -71,7 +72,7 @@ export class CaptureRecording {
     this.error = null;
     const mimeType = chooseMimeType();
     if (!mimeType) {
-      this.error = 'This window cannot record WebM video with Opus audio, so recording is not possible here.';
+      this.error = t('capture.cannotRecordWebm');
       return;
     }
     const sessionId = this.sessionId;
@@ -91,7 +92,7 @@ export class CaptureRecording {
           this.chunksWritten = Math.max(this.chunksWritten, res.chunks);
         },
         onFailure: (e) => {
-          this.error = `Writing the recording failed: ${errorMessage(e)}. Recording has stopped; everything written before that was kept.`;
+          this.error = t('capture.writeFailed', { error: errorMessage(e) });
           void this.finish();
         },
       });
@@ -104,7 +105,7 @@ export class CaptureRecording {
       this.phase = 'recording';
       this.clock = setInterval(() => (this.elapsedMs = performance.now() - startedAt), 200);
     } catch (e) {
-      this.error = `Recording could not start: ${errorMessage(e)}`;
+      this.error = t('capture.couldNotStart', { error: errorMessage(e) });
       this.recorder = null;
       if (sinkOpen) {
         // The session was marked as recording; close it so it does not stay "recording" forever.
@@ -137,7 +138,8 @@ export class CaptureRecording {
         this.session = await api.call('recording.stop', { sessionId: this.sessionId });
       } catch (e) {
         const msg = errorMessage(e);
-        this.error = this.error ? `${this.error} (${msg})` : `The recording could not be finalized: ${msg}`;
+        // not-ui: the earlier message with this one in brackets
+        this.error = this.error ? `${this.error} (${msg})` : t('capture.couldNotFinalize', { error: msg });
         await this.load();
       }
       this.recorder = null;
