@@ -15,6 +15,7 @@ import { createAnalysisServices } from './analysis/analysis-services.js';
 import { labelHandlers } from './handlers/labels.js';
 import { reviewHandlers } from './handlers/review.js';
 import { sessionSearchHandlers } from './handlers/session-search.js';
+import { reportHandlers } from './handlers/report.js';
 import { LabelsRepo } from './store/labels-repo.js';
 import { SqliteTimelineSource } from './review/sqlite-timeline-source.js';
 import { TimelineQuery } from './review/timeline-query.js';
@@ -109,6 +110,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...reviewHandlers(services),
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
+    ...reportHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();

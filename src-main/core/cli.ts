@@ -8,6 +8,9 @@ import { type AppCore, createCore } from './app-core.js';
 import { analyzeClips, type Io } from './cli/analyze-command.js';
 import { EXIT, UsageError } from './cli/exit-codes.js';
 import { exportCommand } from './cli/export-command.js';
+import { ct, systemLocale } from './cli/cli-language.js';
+import { reportCommand } from './cli/report-command.js';
+import { isLocale, LOCALES, type Locale } from '../../src-shared/i18n/i18n.js';
 import { resolveDataDir } from './config/app-config.js';
 import { DataFolderBusyError } from './config/data-lock.js';
 import type { ProviderPreference } from './inference/providers.js';
@@ -15,37 +18,8 @@ import { APP_VERSION } from './version.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
-const USAGE = `Usage: affect <command> [options]
-
-Commands:
-  sessions [--data-dir DIR]     list sessions (id, participant, protocol, status, duration)
-  analyze <clip…> [--out DIR] [--provider P] [--participant CODE] [--bom] [--data-dir DIR]
-                                import each clip (mp4, mov, webm, mkv, avi) as a new session of
-                                participant CODE (default "imports"), analyse face and voice, and
-                                write <session>_timeline.csv and <session>_summary.csv to DIR
-                                (default: the current folder)
-  export <session-id…|--all> --out DIR [--run RUN-ID] [--bom] [--data-dir DIR]
-                                write the CSVs of the sessions' newest complete analysis runs (or of
-                                run RUN-ID for a single session); with several sessions or --all also
-                                sessions_summary.csv (one row per session)
-  version                       print the version
-
-Options:
-  --data-dir DIR                data folder (default: the application's; it must not be open in the app)
-  --provider P                  auto (default), cpu, cuda, dml, coreml or webgpu
-  --bom                         start CSV files with a UTF-8 byte-order mark (Excel)
-
-Output: one tab-separated line per item on stdout, messages and progress on stderr.
-  analyze: ok|failed <TAB> clip <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv <TAB> message
-  export:  ok|failed <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv [<TAB> message]
-           summary <TAB> <TAB> <TAB> sessions_summary.csv
-
-Exit codes:
-  0    everything asked for was done
-  1    at least one clip or session failed (the others were done; see stderr), or nothing to export
-  2    usage error
-  3    the data folder is in use by another Affect Studio, or cannot be opened
-  130  interrupted (Ctrl-C): the running analysis was marked incomplete and can be resumed in the app`;
+/** The usage text, in the system's language (src-shared/i18n/locales: cli.usage). */
+const usageText = (): string => ct('cli.usage');
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
@@ -53,7 +27,7 @@ async function openCore(io: Io, dataDir: string | undefined, provider?: Provider
   try {
     return await createCore({ dataDir: dataDir ?? resolveDataDir(), provider });
   } catch (e) {
-    const why = e instanceof DataFolderBusyError ? `${e.message} (close it, or use --data-dir)` : `cannot open the data folder: ${e instanceof Error ? e.message : String(e)}`;
+    const why = e instanceof DataFolderBusyError ? ct('cli.folderBusy', { message: e.message }) : ct('cli.cannotOpen', { error: e instanceof Error ? e.message : String(e) });
     io.err(`affect: ${why}`);
     return EXIT.dataFolder;
   }
@@ -77,15 +51,15 @@ async function analyze(args: string[], io: Io): Promise<number> {
       options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, 'data-dir': { type: 'string' } },
     }),
   );
-  if (!positionals.length) throw new UsageError('analyze needs at least one clip');
+  if (!positionals.length) throw new UsageError(ct('cli.analyzeNeedsClip'));
   const provider = values.provider ?? 'auto';
-  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(ct('cli.providerOneOf', { list: PROVIDERS.join(', ') }));
   const core = await openCore(io, values['data-dir'], provider as ProviderPreference);
   if (typeof core === 'number') return core;
   const interrupted: { requested: boolean; onRequest?: () => void } = { requested: false };
   const onSignal = (): void => {
     interrupted.requested = true;
-    io.err('affect: interrupted; stopping the running analysis (it stays resumable)');
+    io.err(`affect: ${ct('cli.interrupted')}`);
     interrupted.onRequest?.();
   };
   process.on('SIGINT', onSignal);
@@ -119,23 +93,53 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
       options: { out: { type: 'string' }, all: { type: 'boolean' }, run: { type: 'string' }, bom: { type: 'boolean' }, 'data-dir': { type: 'string' } },
     }),
   );
-  if (!values.out) throw new UsageError('export needs --out DIR');
-  if (values.all && positionals.length) throw new UsageError('give session ids or --all, not both');
-  if (!values.all && !positionals.length) throw new UsageError('export needs session ids or --all');
-  const ids = positionals.map((p) => {
-    if (!/^[1-9][0-9]*$/.test(p)) throw new UsageError(`"${p}" is not a session id`);
-    return Number(p);
-  });
-  let runId: number | undefined;
-  if (values.run !== undefined) {
-    if (!/^[1-9][0-9]*$/.test(values.run)) throw new UsageError('--run needs a run id');
-    if (ids.length !== 1) throw new UsageError('--run can only be used with one session id');
-    runId = Number(values.run);
-  }
+  if (!values.out) throw new UsageError(ct('cli.exportNeedsOut'));
+  if (values.all && positionals.length) throw new UsageError(ct('cli.idsOrAll'));
+  if (!values.all && !positionals.length) throw new UsageError(ct('cli.exportNeedsIds'));
+  const ids = sessionIds(positionals);
+  const runId = runOption(values.run, ids);
   const core = await openCore(io, values['data-dir']);
   if (typeof core === 'number') return core;
   try {
     return await exportCommand(core, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out), runId, bom: values.bom === true }, io);
+  } finally {
+    await core.close();
+  }
+}
+
+/** Session ids from the command line; anything else is a usage error. */
+function sessionIds(positionals: string[]): number[] {
+  return positionals.map((p) => {
+    if (!/^[1-9][0-9]*$/.test(p)) throw new UsageError(ct('cli.notSessionId', { value: p }));
+    return Number(p);
+  });
+}
+
+/** --run RUN-ID, only with a single session. */
+function runOption(run: string | undefined, ids: number[]): number | undefined {
+  if (run === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(run)) throw new UsageError(ct('cli.runNeedsId'));
+  if (ids.length !== 1) throw new UsageError(ct('cli.runOneSession'));
+  return Number(run);
+}
+
+async function report(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = usage(() =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, lang: { type: 'string' }, run: { type: 'string' }, 'data-dir': { type: 'string' } } }),
+  );
+  if (!values.out) throw new UsageError(ct('cli.reportNeedsOut'));
+  if (!positionals.length) throw new UsageError(ct('cli.reportNeedsIds'));
+  const ids = sessionIds(positionals);
+  const runId = runOption(values.run, ids);
+  let locale: Locale = systemLocale();
+  if (values.lang !== undefined) {
+    if (!isLocale(values.lang)) throw new UsageError(ct('cli.langOneOf', { list: LOCALES.join(', ') }));
+    locale = values.lang;
+  }
+  const core = await openCore(io, values['data-dir']);
+  if (typeof core === 'number') return core;
+  try {
+    return await reportCommand(core, { sessionIds: ids, outDir: path.resolve(values.out), locale, runId }, io);
   } finally {
     await core.close();
   }
@@ -152,7 +156,7 @@ export async function runCli(args: string[], io: Io = stdio): Promise<number> {
     return await runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`affect: ${e.message}\n\n${USAGE}`);
+      io.err(`affect: ${e.message}\n\n${usageText()}`);
       return EXIT.usage;
     }
     throw e;
@@ -163,8 +167,9 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   const [command] = args;
   if (command === 'analyze') return analyze(args.slice(1), io);
   if (command === 'export') return exportCsv(args.slice(1), io);
+  if (command === 'report') return report(args.slice(1), io);
   if (!command || command === '--help' || command === '-h') {
-    console.log(USAGE);
+    console.log(usageText());
     return command ? 0 : 2;
   }
   if (command === 'version' || command === '--version') {
@@ -183,7 +188,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       await core.close();
     }
   }
-  console.error(`Unknown command "${command}".\n\n${USAGE}`);
+  console.error(`${ct('cli.unknownCommand', { command })}\n\n${usageText()}`);
   return 2;
 }
 

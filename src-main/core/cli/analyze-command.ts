@@ -10,6 +10,7 @@ import type { AppCore } from '../app-core.js';
 import { exportSession } from '../export/session-export.js';
 import { importMediaFiles } from '../media/import-media.js';
 import { EXIT } from './exit-codes.js';
+import { ct } from './cli-language.js';
 
 export interface AnalyzeOptions {
   clips: string[];
@@ -42,9 +43,9 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
     const now = Date.now();
     if (p.status === 'running' && now - lastLine < 2000) return;
     lastLine = now;
-    const fps = p.framesPerSec === null ? '' : `, ${p.framesPerSec.toFixed(0)} frames/s`;
-    const eta = p.etaMs === null ? '' : `, ${Math.ceil(p.etaMs / 1000)} s left`;
-    io.err(`  run ${p.runId}: ${p.stage} ${p.percent.toFixed(0)}%${fps}${eta}`);
+    const fps = p.framesPerSec === null ? '' : ct('cli.analyze.fps', { fps: p.framesPerSec.toFixed(0) });
+    const eta = p.etaMs === null ? '' : ct('cli.analyze.eta', { seconds: Math.ceil(p.etaMs / 1000) });
+    io.err(ct('cli.analyze.progress', { runId: p.runId, stage: p.stage, percent: `${p.percent.toFixed(0)}%`, fps, eta }));
   });
   try {
     for (const clip of o.clips) {
@@ -58,7 +59,7 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
         io.out(['failed', clip, session.id, '', '', '', imported.message].join('\t'));
         continue;
       }
-      io.err(`${clip}: session ${session.id}, analysing…`);
+      io.err(ct('cli.analyze.analysing', { clip, id: session.id }));
       const run = analysis.runner.start({ sessionId: session.id, mediaFileId: imported.media.id });
       interrupted.onRequest = () => analysis.runner.cancel(run.id);
       const done = await analysis.runner.whenDone(run.id);
@@ -66,7 +67,7 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
       if (done.status !== 'complete') {
         failures++;
         const why = done.error ?? done.status;
-        io.err(`affect: ${clip}: analysis run ${run.id} ${done.status}: ${why}`);
+        io.err(`affect: ${ct('cli.analyze.runFailed', { clip, runId: run.id, status: done.status, why })}`);
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }

@@ -3,6 +3,7 @@ import type { AppCore } from '../app-core.js';
 import { exportSession, exportSessions } from '../export/session-export.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './exit-codes.js';
+import { ct } from './cli-language.js';
 
 export interface ExportCommandOptions {
   sessionIds: number[] | 'all';
@@ -25,13 +26,13 @@ export async function exportCommand(core: AppCore, o: ExportCommandOptions, io: 
   const r = await exportSessions(deps, ids, o.outDir, { bom: o.bom });
   for (const s of r.sessions) io.out(['ok', s.sessionId, s.runId, s.timeline, s.summary].join('\t'));
   for (const s of r.skipped) {
-    io.err(`affect: session ${s.sessionId}: ${s.message}`);
+    io.err(`affect: ${ct('cli.export.skipped', { id: s.sessionId, message: s.message })}`);
     if (!all) io.out(['failed', s.sessionId, '', '', '', s.message].join('\t'));
   }
   if (r.combinedSummary) io.out(['summary', '', '', r.combinedSummary, ''].join('\t'));
   // With --all, sessions that were never analysed are expected and only reported; naming one is a failure.
   if (!r.sessions.length) {
-    io.err('affect: nothing to export (no session has a complete analysis run)');
+    io.err(`affect: ${ct('cli.export.nothing')}`);
     return EXIT.failed;
   }
   return !all && r.skipped.length ? EXIT.failed : EXIT.ok;

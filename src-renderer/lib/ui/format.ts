@@ -51,5 +51,6 @@ export function formatDb(db: number, floor: number): string {
 
 /** A rate, e.g. "9 Hz" (Intl has no hertz unit; the symbol reads the same in both languages). */
 export function formatHz(hz: number | null | undefined): string {
+  // not-ui: the unit symbol
   return hz === null || hz === undefined || !Number.isFinite(hz) ? f.NONE : `${f.formatNumber(locale(), hz)} Hz`;
 }
