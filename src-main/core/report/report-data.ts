@@ -10,14 +10,16 @@ import { REPORT_THRESHOLDS, type ReportData, type ReportWarning } from '../../..
 import { runSummary } from '../analysis/run-summary.js';
 import { exportRunFor } from '../export/session-export.js';
 import { computeAgreement, modelSamples } from '../labels/agreement.js';
-import type { TimelineQuery } from '../review/timeline-query.js';
 import type { TimelineSource } from '../review/timeline-source.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
 import type { EpisodesRepo } from '../store/episodes-repo.js';
 import type { FusedRepo } from '../store/fused-repo.js';
 import type { LabelsRepo } from '../store/labels-repo.js';
+import type { ReportQueries, Bucket } from '../store/report-queries.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
+import type { Series, Span } from '../../../src-shared/contract/review.js';
+import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { frameGaps } from './frame-gaps.js';
 
 export interface ReportDeps {
@@ -29,12 +31,39 @@ export interface ReportDeps {
   episodes: EpisodesRepo;
   labels: LabelsRepo;
   timeline: TimelineSource;
-  timelineQuery: TimelineQuery;
+  queries: ReportQueries;
 }
 
 /** Points per chart series: about one per 0.7 pt across an A4 text column, enough for vector curves. */
 export const REPORT_CHART_BUCKETS = 720;
-const ALL_FRAMES = 100_000_000;
+
+/** A chart series from SQLite's bucket means: one point per bucket that has values, at the bucket's centre. */
+function seriesOf(buckets: readonly Bucket[], bucketMs: number, channels: number): Series {
+  const withValues = buckets.filter((b) => b.valued > 0);
+  return {
+    t: withValues.map((b) => (b.index + 0.5) * bucketMs),
+    mean: Array.from({ length: channels }, (_, c) => withValues.map((b) => round4(b.means[c]))),
+    min: null,
+    max: null,
+    bucketMs,
+    points: buckets.reduce((a, b) => a + b.valued, 0),
+  };
+}
+
+const round4 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e4) / 1e4);
+
+/** Buckets where most of the time had no fused estimate, merged into spans. */
+function noEstimateSpans(buckets: readonly Bucket[], bucketMs: number): Span[] {
+  const spans: Span[] = [];
+  for (const b of buckets) {
+    if (b.valued * 2 >= b.rows) continue;
+    const startMs = b.index * bucketMs;
+    const last = spans[spans.length - 1];
+    if (last && Math.abs(last.endMs - startMs) < 1e-6) last.endMs = startMs + bucketMs;
+    else spans.push({ startMs, endMs: startMs + bucketMs });
+  }
+  return spans;
+}
 
 function mediaOf(session: Session, run: AnalysisRun): MediaFile | null {
   return session.media.find((m) => m.id === run.mediaFileId) ?? session.media[0] ?? null;
@@ -51,9 +80,13 @@ export function buildReportData(d: ReportDeps, sessionId: number, runId?: number
   const summary = runSummary(d, run.id, { hasVideo, hasAudio });
   const durationMs = session.durationMs ?? media?.durationMs ?? run.mediaDurationMs ?? summary.analysedMs;
   const toMs = Math.max(durationMs ?? 0, summary.analysedMs, 1);
-  const tl = d.timelineQuery.timeline(sessionId, { runId: run.id, fromMs: 0, toMs, buckets: REPORT_CHART_BUCKETS });
-  const frames = hasVideo ? frameGaps(d.timeline.frameTimes(run.id, ALL_FRAMES)) : null;
-
+  // One bucket per chart point, never finer than the fused grid.
+  const bucketMs = Math.max(params.fusion.gridStepMs, Math.ceil(toMs / REPORT_CHART_BUCKETS));
+  const fusedBuckets = d.queries.fusedBuckets(run.id, bucketMs);
+  const P = EMOTIONS.length;
+  const fused = seriesOf(fusedBuckets, bucketMs, P + 2);
+  const frameStats = d.queries.frameIntervals(run.id);
+  const frames = hasVideo ? frameGaps(frameStats.frames, frameStats.intervals) : null;
   const warnings = reportWarnings({ status: run.status, mode: run.mode, hasVideo, hasAudio, coverage: summary.coverage, frames });
 
   return {
@@ -89,7 +122,15 @@ export function buildReportData(d: ReportDeps, sessionId: number, runId?: number
     quality: { analysedMs: summary.analysedMs, hasVideo, hasAudio, coverage: summary.coverage, frames, warnings },
     emotions: summary.emotions,
     episodes: d.episodes.list(run.id).map((e) => ({ emotion: e.emotion, startMs: e.startMs, endMs: e.endMs, durationMs: e.durationMs, meanProbability: e.meanProbability })),
-    timeline: { fromMs: 0, toMs, fused: tl.fused, face: tl.face, voice: tl.voice, affect: tl.affect, noEstimate: tl.noEstimate },
+    timeline: {
+      fromMs: 0,
+      toMs,
+      fused: { ...fused, mean: fused.mean.slice(0, P) },
+      face: hasVideo ? seriesOf(d.queries.faceBuckets(run.id, bucketMs), bucketMs, P) : null,
+      voice: hasAudio ? seriesOf(d.queries.voiceBuckets(run.id, bucketMs), bucketMs, P) : null,
+      affect: { ...fused, mean: fused.mean.slice(P) },
+      noEstimate: noEstimateSpans(fusedBuckets, bucketMs),
+    },
     labels: labelsSummary(d, session, run, params.fusion.gridStepMs),
   };
 }

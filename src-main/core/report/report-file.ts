@@ -10,6 +10,7 @@ import type { ReportData } from '../../../src-shared/report/report-data.js';
 import type { CoreServices } from '../core-services.js';
 import { ensureDir, sessionFileStem } from '../export/session-export.js';
 import { writeAudit } from '../store/audit-log.js';
+import { ReportQueries } from '../store/report-queries.js';
 import { buildReportData, type ReportDeps } from './report-data.js';
 import { reportPdf, type ReportPdf } from './report-pdf.js';
 
@@ -23,7 +24,7 @@ export function reportDeps(s: CoreServices): ReportDeps {
     episodes: s.analysis.episodes,
     labels: s.labels,
     timeline: s.timeline,
-    timelineQuery: s.timelineQuery,
+    queries: new ReportQueries(s.db),
   };
 }
 
