@@ -16,6 +16,7 @@ import { labelHandlers } from './handlers/labels.js';
 import { reviewHandlers } from './handlers/review.js';
 import { sessionSearchHandlers } from './handlers/session-search.js';
 import { reportHandlers } from './handlers/report.js';
+import { trendsHandlers } from './handlers/trends.js';
 import { LabelsRepo } from './store/labels-repo.js';
 import { SqliteTimelineSource } from './review/sqlite-timeline-source.js';
 import { TimelineQuery } from './review/timeline-query.js';
@@ -111,6 +112,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
     ...reportHandlers(services),
+    ...trendsHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();

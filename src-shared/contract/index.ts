@@ -11,6 +11,7 @@ import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
 import { reportMethods } from './report.js';
+import { trendsMethods } from './trends.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -31,6 +32,7 @@ export const contract = {
   ...voiceMethods,
   ...inferenceMethods,
   ...reportMethods,
+  ...trendsMethods,
 } as const;
 
 export type Contract = typeof contract;

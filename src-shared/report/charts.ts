@@ -6,8 +6,9 @@
  * Pure geometry from the report's figures: nothing here knows SVG or PDF.
  */
 import type { Series } from '../contract/review.js';
+import type { ParticipantTrends } from '../contract/trends.js';
 import { EMOTIONS } from '../emotions.js';
-import { formatClockTime, formatPercent } from '../i18n/format.js';
+import { formatClockTime, formatDate, formatNumber, formatPercent } from '../i18n/format.js';
 import { translator, type Locale } from '../i18n/i18n.js';
 import type { Drawing, Shape } from './drawing.js';
 import { AROUSAL_COLOR, EMOTION_COLORS, VALENCE_COLOR } from './palette.js';
@@ -39,7 +40,9 @@ interface Panel {
  */
 export function valueRuns(s: Series, channels: number[]): Array<[number, number]> {
   const n = s.t.length;
-  const spacing = s.bucketMs ?? medianStep(s.t);
+  // Points closer than 2.5 × their usual spacing belong together (buckets or windows, whichever is wider).
+  const step = medianStep(s.t);
+  const spacing = step === null ? s.bucketMs : Math.max(step, s.bucketMs ?? 0);
   const runs: Array<[number, number]> = [];
   let start = -1;
   const ok = (i: number) => channels.every((c) => s.mean[c][i] !== null);
@@ -195,7 +198,9 @@ export function timelineDrawing(r: ReportData, locale: Locale, o: ChartOptions):
     const tx = x(ms);
     shapes.push({ kind: 'line', x1: tx, y1: fused.y, x2: tx, y2: y, stroke: GRID, width: 0.3, dash: [1, 2] });
     shapes.push({ kind: 'line', x1: tx, y1: y, x2: tx, y2: y + 3, stroke: MUTED, width: 0.5 });
-    shapes.push({ kind: 'text', x: tx, y: y + 3 + fs * 0.7, text: formatClockTime(ms), size: fs - 0.5, color: MUTED, anchor: 'middle' });
+    // Labels at the ends of the axis stay inside the chart.
+    const anchor = tx - GUTTER < fs * 1.5 ? 'start' : W - RIGHT - tx < fs * 1.5 ? 'end' : 'middle';
+    shapes.push({ kind: 'text', x: tx, y: y + 3 + fs * 0.7, text: formatClockTime(ms), size: fs - 0.5, color: MUTED, anchor });
   }
   y += 3 + fs * 1.4;
   return { width: W, height: Math.ceil(y), title: t('report.chart.timelineTitle'), shapes };
@@ -220,4 +225,86 @@ export function sharesDrawing(r: ReportData, locale: Locale, o: ChartOptions): D
     shapes.push({ kind: 'text', x: W, y: y + row / 2, text: formatPercent(locale, e.dominantShare, 1), size: fs, color: INK, anchor: 'end' });
   });
   return { width: W, height: Math.ceil(row * r.emotions.length), title: t('report.chart.sharesTitle'), shapes };
+}
+
+/**
+ * A participant's visits as small multiples: for each emotion, the share of estimated time it was dominant,
+ * visit by visit; then coverage (any estimate, reliable face, speech) and episodes per hour for every emotion.
+ * Visits are evenly spaced in date order; a visit without an analysis is a gap.
+ */
+export function trendsDrawing(tr: ParticipantTrends, locale: Locale, o: ChartOptions & { columns?: number }): Drawing {
+  const t = translator(locale);
+  const fs = o.fontSize ?? 8;
+  const W = o.width;
+  const cols = o.columns ?? 3;
+  const gapX = 14;
+  const panelW = (W - gapX * (cols - 1)) / cols;
+  const plotH = 64;
+  const titleH = fs * 1.8;
+  const axisH = fs * 1.6;
+  const panelH = titleH + plotH + axisH;
+  const left = 30;
+  const n = tr.sessions.length;
+  const shapes: Shape[] = [];
+  const xAt = (px: number, i: number) => px + left + (n <= 1 ? (panelW - left - 6) / 2 : (i / (n - 1)) * (panelW - left - 6));
+
+  interface Line {
+    color: string;
+    values: Array<number | null>;
+    dash?: number[];
+  }
+  const panel = (k: number, title: string, lines: Line[], max: number, tick: (v: number) => string): void => {
+    const px = (k % cols) * (panelW + gapX);
+    const py = Math.floor(k / cols) * (panelH + gapX);
+    const top = py + titleH;
+    const y = (v: number) => top + plotH * (1 - v / max);
+    shapes.push({ kind: 'text', x: px, y: py + titleH / 2, text: title, size: fs, color: INK, anchor: 'start', bold: true });
+    shapes.push({ kind: 'rect', x: px + left, y: top, w: panelW - left, h: plotH, fill: '#ffffff', stroke: GRID });
+    for (const v of [0, max / 2, max]) {
+      if (v > 0 && v < max) shapes.push({ kind: 'line', x1: px + left, y1: y(v), x2: px + panelW, y2: y(v), stroke: GRID, width: 0.4, dash: [1, 2] });
+      shapes.push({ kind: 'text', x: px + left - 3, y: y(v), text: tick(v), size: fs - 1.5, color: MUTED, anchor: 'end' });
+    }
+    for (const line of lines) {
+      let run: number[] = [];
+      const flush = () => {
+        if (run.length >= 4) shapes.push({ kind: 'polyline', points: run, stroke: line.color, width: 1.2, ...(line.dash ? { dash: line.dash } : {}) });
+        run = [];
+      };
+      line.values.forEach((v, i) => {
+        if (v === null) return flush();
+        const cx = round1(xAt(px, i));
+        const cy = round1(y(Math.min(v, max)));
+        run.push(cx, cy);
+        shapes.push({ kind: 'rect', x: cx - 1.6, y: cy - 1.6, w: 3.2, h: 3.2, fill: line.color });
+      });
+      flush();
+    }
+    if (n > 0) {
+      const first = formatDate(locale, tr.sessions[0].date);
+      shapes.push({ kind: 'text', x: xAt(px, 0), y: top + plotH + axisH / 2, text: first, size: fs - 1.5, color: MUTED, anchor: n === 1 ? 'middle' : 'start' });
+      if (n > 1) shapes.push({ kind: 'text', x: xAt(px, n - 1), y: top + plotH + axisH / 2, text: formatDate(locale, tr.sessions[n - 1].date), size: fs - 1.5, color: MUTED, anchor: 'end' });
+    }
+  };
+
+  const share = (e: (typeof EMOTIONS)[number]) => tr.sessions.map((s) => s.emotions.find((x) => x.emotion === e)?.dominantShare ?? null);
+  const pct = (v: number) => formatPercent(locale, v, 0);
+  EMOTIONS.forEach((e, k) => panel(k, t(`emotion.${e}`), [{ color: EMOTION_COLORS[e], values: share(e) }], 1, pct));
+  panel(
+    EMOTIONS.length,
+    t('trends.chart.coverage'),
+    [
+      { color: INK, values: tr.sessions.map((s) => s.coverage?.anyEstimate ?? null) },
+      { color: EMOTION_COLORS.sad, values: tr.sessions.map((s) => s.coverage?.faceReliable ?? null), dash: [3, 2] },
+      { color: EMOTION_COLORS.happy, values: tr.sessions.map((s) => s.coverage?.speech ?? null), dash: [1, 1.5] },
+    ],
+    1,
+    pct,
+  );
+  const rates = EMOTIONS.map((e) => ({ color: EMOTION_COLORS[e], values: tr.sessions.map((s) => s.emotions.find((x) => x.emotion === e)?.episodesPerHour ?? null) }));
+  const maxRate = Math.max(1, ...rates.flatMap((r) => r.values.filter((v): v is number => v !== null)));
+  const niceMax = Math.ceil(maxRate / 5) * 5;
+  panel(EMOTIONS.length + 1, t('trends.chart.episodesPerHour'), rates, niceMax, (v) => formatNumber(locale, v, 1));
+
+  const rows = Math.ceil((EMOTIONS.length + 2) / cols);
+  return { width: W, height: Math.ceil(rows * panelH + (rows - 1) * gapX), title: t('trends.chart.title', { code: tr.participant.code }), shapes };
 }

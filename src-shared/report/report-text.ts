@@ -10,6 +10,8 @@ import { REPORT_EPISODE_ROWS, REPORT_THRESHOLDS, type ReportData } from './repor
 export interface Fact {
   label: string;
   value: string;
+  /** Holds a time of writing (run start): screenshots of the report mask it. */
+  volatile?: boolean;
 }
 
 export interface Table {
@@ -75,6 +77,7 @@ export function reportText(r: ReportData, locale: Locale): ReportText {
         started: formatDateTime(locale, r.run.startedAt),
         version: r.run.softwareVersion,
       }),
+      volatile: true,
     },
     { label: t('report.facts.provider'), value: r.run.provider ?? '—' },
     { label: t('report.facts.software'), value: t('report.facts.softwareValue', { version: r.softwareVersion }) },
@@ -146,7 +149,7 @@ export function reportText(r: ReportData, locale: Locale): ReportText {
   const sad = r.emotions.find((e) => e.emotion === 'sad');
   const screening =
     sad && rules.episodeEmotions.includes('sad')
-      ? t('report.screening', { emotion: t('emotion.sad'), min, episodes: formatNumber(locale, sad.episodeCount), rate: formatNumber(locale, sad.episodesPerHour, 1, true) })
+      ? t('report.screeningSad', { min, count: sad.episodeCount, rate: formatNumber(locale, sad.episodesPerHour, 1, true) })
       : null;
 
   const listed = r.episodes.slice(0, REPORT_EPISODE_ROWS);
