@@ -15,6 +15,6 @@ export const reportMethods = {
    */
   'report.pdf': method(
     reportRequest.extend({ locale: z.enum(LOCALES) }).strict(),
-    z.object({ fileName: z.string(), pdf: z.instanceof(Uint8Array), pages: z.number().int(), missingCharacters: z.array(z.string()) }),
+    z.object({ fileName: z.string(), runId: idSchema, pdf: z.instanceof(Uint8Array), pages: z.number().int(), missingCharacters: z.array(z.string()) }),
   ),
 } as const;
