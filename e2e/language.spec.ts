@@ -17,6 +17,9 @@ test('the interface language follows the system and can be chosen in Settings; t
   await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '会话', exact: true }).click();
   await expect(page.getByRole('heading', { name: '会话', exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: '添加受试者' })).toBeVisible();
+  // The core's refusals read in Chinese too.
+  await page.getByRole('button', { name: '添加受试者' }).click();
+  await expect(page.getByRole('alert')).toHaveText('受试者编号不能为空');
 
   await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '设置' }).click();
   await page.getByLabel('界面与报告语言').selectOption('system');

@@ -10,7 +10,8 @@ import { ApiError } from '../../../src-shared/errors.js';
 import type { Locale } from '../../../src-shared/i18n/i18n.js';
 import { ensureDir } from '../export/session-export.js';
 import type { Io } from './analyze-command.js';
-import { ct } from './cli-language.js';
+import { ct, systemLocale } from './cli-language.js';
+import { localizeMessage } from '../../../src-shared/i18n/errors.js';
 import { EXIT } from './exit-codes.js';
 
 export interface ReportCommandOptions {
@@ -45,8 +46,9 @@ export async function reportCommand(api: ContractClient, o: ReportCommandOptions
       // Only expected refusals (no such session, no complete run, a bad folder) are per-session failures.
       if (!(e instanceof ApiError)) throw e;
       failures++;
-      io.err(`affect: ${ct('cli.report.failed', { id, message: e.message })}`);
-      io.out(['failed', id, '', '', e.message].join('\t'));
+      const message = localizeMessage(systemLocale(), e.message, e.i18n);
+      io.err(`affect: ${ct('cli.report.failed', { id, message })}`);
+      io.out(['failed', id, '', '', message].join('\t'));
     }
   }
   return failures ? EXIT.failed : EXIT.ok;

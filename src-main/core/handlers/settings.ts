@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Settings } from '../../../src-shared/domain.js';
-import { ApiError } from '../../../src-shared/errors.js';
 import { readConfig, writeConfig } from '../config/app-config.js';
 import { ffmpegPath } from '../media/ffmpeg.js';
 import { schemaVersion } from '../store/database.js';
 import type { Handlers } from '../rpc/dispatch.js';
 import type { CoreServices } from '../core-services.js';
 import { LANGUAGE_PREFERENCES, type LanguagePreference } from '../../../src-shared/i18n/i18n.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 function storedLanguage(v: string | null): LanguagePreference {
   return (LANGUAGE_PREFERENCES as readonly (string | null)[]).includes(v) ? (v as LanguagePreference) : 'system';
@@ -35,7 +35,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
     'settings.get': () => current(),
     'settings.update': (input) => {
       if (input.dataDir !== undefined) {
-        if (!path.isAbsolute(input.dataDir)) throw new ApiError('invalid_input', 'The data folder must be an absolute path');
+        if (!path.isAbsolute(input.dataDir)) throw apiError('invalid_input', 'errors.dataDirAbsolute');
         writeConfig({ ...readConfig(), dataDir: input.dataDir });
       }
       if (input.cameraId !== undefined) s.settings.set('cameraId', input.cameraId);

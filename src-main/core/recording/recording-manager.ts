@@ -7,6 +7,7 @@ import type { SessionsRepo } from '../store/sessions-repo.js';
 import { nowIso } from '../store/time.js';
 import { finalizeRecording } from './finalize-recording.js';
 import { RECORDING_PART, sessionFolder } from './session-folder.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 interface ActiveRecording {
   sessionId: number;
@@ -55,9 +56,9 @@ export class RecordingManager {
 
   start(sessionId: number, mimeType: string, owner: string): Session {
     const session = this.sessions.get(sessionId);
-    if (this.active.has(sessionId) || session.status === 'recording') throw new ApiError('conflict', 'This session is already recording');
+    if (this.active.has(sessionId) || session.status === 'recording') throw apiError('conflict', 'errors.alreadyRecording');
     if (session.status !== 'created') {
-      throw new ApiError('conflict', 'This session already has a recording; create a new session to record again');
+      throw apiError('conflict', 'errors.alreadyHasRecording');
     }
     const folder = sessionFolder(this.dataDir, sessionId);
     mkdirSync(folder, { recursive: true });
@@ -75,7 +76,7 @@ export class RecordingManager {
 
   chunk(sessionId: number, seq: number, data: Uint8Array): { bytesWritten: number; chunks: number } {
     const rec = this.active.get(sessionId);
-    if (!rec) throw new ApiError('conflict', 'This session is not recording');
+    if (!rec) throw apiError('conflict', 'errors.notRecording');
     if (seq < rec.nextSeq) return { bytesWritten: rec.bytes, chunks: rec.chunks }; // a resend: already on disk
     if (seq > rec.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${rec.nextSeq}; chunks must be sent in order`);
     let off = 0;
@@ -91,7 +92,7 @@ export class RecordingManager {
   async stop(sessionId: number): Promise<Session> {
     const pending = this.finalizing.get(sessionId);
     if (pending) return pending;
-    if (!this.active.has(sessionId)) throw new ApiError('conflict', 'This session is not recording');
+    if (!this.active.has(sessionId)) throw apiError('conflict', 'errors.notRecording');
     return this.finish(sessionId, 'completed', null);
   }
 

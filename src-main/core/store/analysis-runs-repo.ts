@@ -1,7 +1,7 @@
 import type { AnalysisRun, RunModel, RunStatus } from '../../../src-shared/analysis.js';
-import { ApiError } from '../../../src-shared/errors.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 interface RunRow {
   id: number;
@@ -88,7 +88,7 @@ export class AnalysisRunsRepo {
 
   get(id: number): AnalysisRun {
     const row = this.db.prepare(`${SELECT} WHERE r.id = ?`).get(id) as RunRow | undefined;
-    if (!row) throw new ApiError('not_found', `Analysis run ${id} does not exist`);
+    if (!row) throw apiError('not_found', 'errors.runNotFound', { id });
     return toRun(row);
   }
 
@@ -96,7 +96,7 @@ export class AnalysisRunsRepo {
     const r = this.db.prepare('SELECT progress_ms, face_progress_ms, voice_progress_ms FROM analysis_run WHERE id = ?').get(id) as
       | Pick<RunRow, 'progress_ms' | 'face_progress_ms' | 'voice_progress_ms'>
       | undefined;
-    if (!r) throw new ApiError('not_found', `Analysis run ${id} does not exist`);
+    if (!r) throw apiError('not_found', 'errors.runNotFound', { id });
     return { progressMs: r.progress_ms, faceProgressMs: r.face_progress_ms, voiceProgressMs: r.voice_progress_ms };
   }
 
@@ -148,6 +148,6 @@ export class AnalysisRunsRepo {
   /** Deletes a run with everything computed in it (observations, fused rows, episodes cascade). */
   delete(id: number): void {
     const info = this.db.prepare('DELETE FROM analysis_run WHERE id = ?').run(id);
-    if (!info.changes) throw new ApiError('not_found', `Analysis run ${id} does not exist`);
+    if (!info.changes) throw apiError('not_found', 'errors.runNotFound', { id });
   }
 }
