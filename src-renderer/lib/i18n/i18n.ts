@@ -47,6 +47,23 @@ export function locale(): Locale {
   return current;
 }
 
+/**
+ * The locale numbers and dates are written in: the system's own regional variant when it speaks the interface's
+ * language (en-GB, en-AU, zh-SG …), else the catalogue's locale.
+ */
+export function formatLocale(): string {
+  subscribe();
+  const system = systemLanguages()[0];
+  if (preference === 'system' && system && system.split('-')[0].toLowerCase() === current.split('-')[0]) {
+    try {
+      return Intl.getCanonicalLocales(system)[0];
+    } catch {
+      return current;
+    }
+  }
+  return current;
+}
+
 /** A message in the current language. */
 export function t(key: MessageKey, vars?: MessageVars): string {
   subscribe();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLanguage } from '../i18n/i18n.js';
-import { formatBytes, formatClock, formatDb, formatDuration, formatSeconds } from './format.js';
+import { formatBytes, formatClock, formatDb, formatDuration, formatMs, formatSeconds } from './format.js';
 
 describe('format', () => {
   afterEach(() => setLanguage('en'));
@@ -35,5 +35,8 @@ describe('format', () => {
     setLanguage('en');
     expect(formatSeconds(3200)).toBe('3.2 sec');
     expect(formatBytes(1234567890)).toBe('1.1 GB');
+    // Latency read-outs: digits and the unit, no separators (the live panels and their tests read them).
+    expect(formatMs(1751.4)).toBe('1751 ms');
+    expect(formatMs(72)).toBe('72 ms');
   });
 });

@@ -1,6 +1,6 @@
 /** The interface's formatting in the current language (src-shared/i18n/format.ts does the work, with Intl). */
 import * as f from '../../../src-shared/i18n/format.js';
-import { locale, t } from '../i18n/i18n.js';
+import { formatLocale as locale, t } from '../i18n/i18n.js';
 
 /** Durations as m:ss (or h:mm:ss), rounded to the nearest second; null reads as an em dash. */
 export function formatDuration(ms: number | null | undefined): string {
@@ -38,9 +38,9 @@ export function formatSeconds(ms: number | null | undefined, digits = 1): string
   return f.formatSeconds(locale(), ms, digits);
 }
 
-/** Milliseconds as a unit, e.g. "72 ms" / "72毫秒". */
+/** Milliseconds as a unit, e.g. "72 ms" / "72毫秒"; a read-out, so no thousands separator ("1751 ms"). */
 export function formatMs(ms: number | null | undefined): string {
-  return f.formatUnit(locale(), ms === null || ms === undefined ? ms : Math.round(ms), 'millisecond', 0);
+  return f.formatUnit(locale(), ms === null || ms === undefined ? ms : Math.round(ms), 'millisecond', 0, 'short', false);
 }
 
 /** Level in dB with one decimal, using a true minus sign; the floor reads as "silent". */
