@@ -7,6 +7,7 @@ import {
   runSummarySchema,
 } from '../analysis.js';
 import { idSchema, mediaFileSchema } from '../domain.js';
+import { deidentifySchema } from '../governance.js';
 import { method } from './spec.js';
 
 const runId = z.object({ runId: idSchema }).strict();
@@ -84,6 +85,8 @@ export const exportMethods = {
         outDir: z.string().min(1).max(4096).optional(),
         /** UTF-8 byte-order mark for Excel. */
         bom: z.boolean().default(false),
+        /** De-identified export (docs/csv.md): pseudonyms, no notes, names or file names, dates dropped or shifted. */
+        deidentify: deidentifySchema.optional(),
       })
       .strict()
       .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session'),
@@ -91,6 +94,12 @@ export const exportMethods = {
       folder: z.string(),
       files: z.array(z.string()),
       skipped: z.array(z.object({ sessionId: idSchema, message: z.string() })),
+      /** Per exported session: its run and files (the command line prints one line each). */
+      sessions: z.array(z.object({ sessionId: idSchema, runId: idSchema, timeline: z.string(), summary: z.string(), labels: z.string().nullable() })),
+      /** sessions_summary.csv, written for more than one session. */
+      combinedSummary: z.string().nullable(),
+      /** The de-identification key file, when one was asked for. */
+      keyFile: z.string().nullable(),
     }),
   ),
 } as const;

@@ -7,6 +7,7 @@ import { type AppCore, createCore } from '../app-core.js';
 import { decodeAudio16k } from '../media/audio-decode.js';
 import { decodeVideoFrames } from '../media/video-frames.js';
 import { faceSpeechClip } from '../test-support/face-speech-clip.js';
+import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { chunksOf, makeWebm, tempDir } from '../test-support/make-media.js';
 
 let core: AppCore | null = null;
@@ -27,7 +28,7 @@ function rgba(rgb: Uint8Array): Uint8Array {
 }
 
 async function call<T>(c: AppCore, method: string, input: unknown): Promise<T> {
-  const r = await c.handle(method, input, { clientId: 'renderer' });
+  const r = await c.handle(method, input, { clientId: 'renderer', operatorId: operatorCtx(c).operatorId });
   if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
   return r.value as T;
 }
@@ -39,8 +40,7 @@ describe('live analysis', () => {
     if ('skip' in clip) return;
     core = await createCore({ dataDir: tempDir() });
     const c = core;
-    const p = c.services.participants.create('P-live');
-    const s = c.services.sessions.create({ participantId: p.id, protocol: 'screening', operator: 'op', note: '' });
+    const s = c.services.sessions.create({ participantId: consentedParticipant(c, 'P-live'), protocol: 'screening', operatorId: null, note: '' });
     const frames: Array<{ tMs: number; width: number; height: number; rgba: Uint8Array }> = [];
     for await (const f of decodeVideoFrames(clip.file, { rateHz: 10, maxShortSide: 360 })) frames.push({ tMs: f.tMs, width: f.width, height: f.height, rgba: rgba(f.rgb) });
 

@@ -1,19 +1,21 @@
 /**
- * `affect analyze <clip…>`: each clip becomes a session of one participant (default code "imports"), is
- * imported (copied) into the data folder, analysed offline, and its two CSVs are written to --out. One result
- * line per clip on stdout (tab-separated); messages and progress on stderr.
+ * `affect analyze <clip…> --participant CODE`: each clip becomes a session of an existing participant whose consent
+ * covers analysis and research use, is imported (copied) into the data folder, analysed offline, and its two CSVs
+ * are written to --out. One result line per clip on stdout (tab-separated); messages and progress on stderr.
  */
 import path from 'node:path';
 import type { AnalysisProgress } from '../../../src-shared/analysis.js';
-import { participantCodeSchema } from '../../../src-shared/domain.js';
-import type { AppCore } from '../app-core.js';
-import { exportSession } from '../export/session-export.js';
+import { ApiError } from '../../../src-shared/errors.js';
+import { type ConsentScope, consentRefusal, missingScopes } from '../../../src-shared/governance.js';
 import { importMediaFiles } from '../media/import-media.js';
+import { importConsent } from '../governance/consent-check.js';
+import type { CoreClient } from './core-client.js';
 import { EXIT } from './exit-codes.js';
 
 export interface AnalyzeOptions {
   clips: string[];
   outDir: string;
+  /** An existing participant's code: analyze never creates participants (consent comes first). */
   participant: string;
   bom: boolean;
   /** Write progress lines to stderr. */
@@ -25,15 +27,22 @@ export interface Io {
   err(line: string): void;
 }
 
-function participantId(core: AppCore, code: string): number {
-  const existing = core.services.participants.list().find((p) => p.code.toLowerCase() === code.toLowerCase());
-  return existing ? existing.id : core.services.participants.create(code).id;
-}
+/** Analysing and writing the CSVs needs consent to automated analysis and to research use of exported data. */
+const NEEDED: readonly ConsentScope[] = ['analysis', 'research'];
 
-export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, interrupted: { requested: boolean; onRequest?: () => void }): Promise<number> {
-  const code = participantCodeSchema.parse(o.participant);
-  const pid = participantId(core, code);
-  const { analysis, sessions, db, dataDir } = core.services;
+export async function analyzeClips(c: CoreClient, o: AnalyzeOptions, io: Io, interrupted: { requested: boolean; onRequest?: () => void }): Promise<number> {
+  const core = c.core;
+  const participant = (await c.call('participants.list', {})).find((p) => p.code.toLowerCase() === o.participant.toLowerCase());
+  if (!participant) {
+    io.err(`affect: there is no participant ${o.participant}; add one with its consent first (affect participants add ${o.participant} --consent …)`);
+    return EXIT.failed;
+  }
+  const missing = missingScopes(participant.consent, NEEDED);
+  if (missing.length) {
+    io.err(`affect: ${consentRefusal(participant.code, participant.consent, missing, 'analyse clips')}`);
+    return EXIT.failed;
+  }
+  const { analysis, sessions, db, dataDir, participants } = core.services;
   let failures = 0;
   let lastLine = 0;
   const unsubscribe = core.services.events.subscribe((name, payload) => {
@@ -50,8 +59,9 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
     for (const clip of o.clips) {
       if (interrupted.requested) break;
       const abs = path.resolve(clip);
-      const session = sessions.create({ participantId: pid, protocol: 'import', operator: 'affect-cli', note: `Imported from ${path.basename(abs)}` });
-      const [imported] = await importMediaFiles({ db, dataDir, sessions }, session.id, [abs], { actor: 'affect-cli' });
+      // The clip's name is not kept: no note, no file name (names and birth dates travel in file names).
+      const session = await c.call('sessions.create', { participantId: participant.id, protocol: 'import' });
+      const [imported] = await importMediaFiles({ db, dataDir, sessions, consent: importConsent(participants, sessions) }, session.id, [abs], { operatorId: c.ctx.operatorId ?? null });
       if (!imported.ok) {
         failures++;
         io.err(`affect: ${imported.message}`);
@@ -59,8 +69,17 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
         continue;
       }
       io.err(`${clip}: session ${session.id}, analysing…`);
-      const run = analysis.runner.start({ sessionId: session.id, mediaFileId: imported.media.id });
-      interrupted.onRequest = () => analysis.runner.cancel(run.id);
+      let run;
+      try {
+        run = await c.call('analysis.start', { sessionId: session.id, mediaFileId: imported.media.id });
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        failures++;
+        io.out(['failed', clip, session.id, '', '', '', e.message].join('\t'));
+        continue;
+      }
+      const runId = run.id;
+      interrupted.onRequest = () => analysis.runner.cancel(runId);
       const done = await analysis.runner.whenDone(run.id);
       interrupted.onRequest = undefined;
       if (done.status !== 'complete') {
@@ -70,8 +89,9 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }
-      const exp = await exportSession({ db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }, session.id, o.outDir, { runId: run.id, bom: o.bom });
-      io.out(['ok', clip, session.id, run.id, exp.timeline, exp.summary, ''].join('\t'));
+      const exp = await c.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom });
+      const [one] = exp.sessions;
+      io.out(['ok', clip, session.id, run.id, one.timeline, one.summary, ''].join('\t'));
     }
   } finally {
     unsubscribe();

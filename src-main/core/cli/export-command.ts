@@ -1,7 +1,8 @@
-/** `affect export <session-id…|--all> --out DIR`: CSVs of sessions' newest complete runs (or --run). */
-import type { AppCore } from '../app-core.js';
-import { exportSession, exportSessions } from '../export/session-export.js';
+/** `affect export <session-id…|--all> --out DIR [--deidentify …]`: CSVs of sessions' newest complete runs (or --run). */
+import { ApiError } from '../../../src-shared/errors.js';
+import type { Deidentify } from '../../../src-shared/governance.js';
 import type { Io } from './analyze-command.js';
+import type { CoreClient } from './core-client.js';
 import { EXIT } from './exit-codes.js';
 
 export interface ExportCommandOptions {
@@ -9,29 +10,36 @@ export interface ExportCommandOptions {
   outDir: string;
   runId?: number;
   bom: boolean;
+  deidentify?: Deidentify;
 }
 
-export async function exportCommand(core: AppCore, o: ExportCommandOptions, io: Io): Promise<number> {
-  const { analysis, sessions, db } = core.services;
-  const deps = { db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes };
-  if (o.runId !== undefined) {
-    const [id] = o.sessionIds as number[];
-    const r = await exportSession(deps, id, o.outDir, { runId: o.runId, bom: o.bom });
-    io.out(['ok', r.sessionId, r.runId, r.timeline, r.summary].join('\t'));
-    return EXIT.ok;
-  }
+/** Goes through the app's export request: the same consent rules, de-identification and audit entry. */
+export async function exportCommand(c: CoreClient, o: ExportCommandOptions, io: Io): Promise<number> {
   const all = o.sessionIds === 'all';
-  const ids = all ? sessions.list().map((s) => s.id).sort((a, b) => a - b) : (o.sessionIds as number[]);
-  const r = await exportSessions(deps, ids, o.outDir, { bom: o.bom });
+  const ids = all ? (await c.call('sessions.list', {})).map((s) => s.id).sort((a, b) => a - b) : (o.sessionIds as number[]);
+  if (!ids.length) {
+    io.err('affect: nothing to export (there are no sessions)');
+    return EXIT.failed;
+  }
+  let r;
+  try {
+    r = await c.call('export.sessions', { sessionIds: ids, runId: o.runId, outDir: o.outDir, bom: o.bom, deidentify: o.deidentify });
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    io.err(`affect: ${e.message}`);
+    io.out(['failed', ids.length === 1 ? ids[0] : '', '', '', '', e.message].join('\t'));
+    return EXIT.failed;
+  }
   for (const s of r.sessions) io.out(['ok', s.sessionId, s.runId, s.timeline, s.summary].join('\t'));
   for (const s of r.skipped) {
     io.err(`affect: session ${s.sessionId}: ${s.message}`);
     if (!all) io.out(['failed', s.sessionId, '', '', '', s.message].join('\t'));
   }
   if (r.combinedSummary) io.out(['summary', '', '', r.combinedSummary, ''].join('\t'));
+  if (r.keyFile) io.out(['key', '', '', r.keyFile, ''].join('\t'));
   // With --all, sessions that were never analysed are expected and only reported; naming one is a failure.
   if (!r.sessions.length) {
-    io.err('affect: nothing to export (no session has a complete analysis run)');
+    io.err('affect: nothing to export (no session has a complete analysis run the participant consented to export)');
     return EXIT.failed;
   }
   return !all && r.skipped.length ? EXIT.failed : EXIT.ok;

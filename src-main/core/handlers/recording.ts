@@ -1,10 +1,21 @@
+import type { ConsentScope } from '../../../src-shared/governance.js';
+import { requireConsent } from '../governance/consent-check.js';
 import type { Handlers } from '../rpc/dispatch.js';
 import type { CoreServices } from '../core-services.js';
 
 export function recordingHandlers(s: CoreServices): Pick<Handlers, 'recording.start' | 'recording.chunk' | 'recording.stop'> {
   return {
-    'recording.start': ({ sessionId, mimeType }, ctx) => s.recordings.start(sessionId, mimeType, ctx.clientId),
+    'recording.start': ({ sessionId, mimeType, keep }, ctx) => {
+      const op = s.operatorSessions.require(ctx);
+      const session = s.sessions.get(sessionId);
+      // Each kept medium needs its consent; a session that keeps nothing exists only for its analysis.
+      const needed: ConsentScope[] = [...(keep.video ? (['video'] as const) : []), ...(keep.audio ? (['audio'] as const) : [])];
+      if (!keep.video && !keep.audio) needed.push('analysis');
+      const doing = keep.video || keep.audio ? `record ${[keep.video ? 'video' : '', keep.audio ? 'audio' : ''].filter(Boolean).join(' and ')}` : 'store live analysis results';
+      requireConsent(s.participants, session.participantId, needed, doing);
+      return s.recordings.start(sessionId, mimeType ?? null, ctx.clientId, keep, op.id);
+    },
     'recording.chunk': ({ sessionId, seq, data }) => s.recordings.chunk(sessionId, seq, data),
-    'recording.stop': ({ sessionId }) => s.recordings.stop(sessionId),
+    'recording.stop': ({ sessionId, elapsedMs }, ctx) => s.recordings.stop(sessionId, s.operatorSessions.of(ctx)?.id ?? null, elapsedMs),
   };
 }

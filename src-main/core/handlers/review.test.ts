@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 import { type SeededSession, seedReviewSession } from '../test-support/seed-review.js';
 
@@ -8,7 +9,7 @@ let core: AppCore;
 let seeded: SeededSession;
 
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await core.handle(method, input, { clientId: 'test' });
+  const r = await core.handle(method, input, operatorCtx(core));
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.value as MethodOutput<M>;
 }
@@ -63,7 +64,7 @@ describe('review data for a session', () => {
 
   it('shows a session without analysis as such, not as "no estimate" everywhere', async () => {
     const p = await call('participants.create', { code: 'P-EMPTY' });
-    const s = await call('sessions.create', { participantId: p.id, protocol: 'x', operator: 'y' });
+    const s = await call('sessions.create', { participantId: p.id, protocol: 'x' });
     const t = await call('review.timeline', { sessionId: s.id, fromMs: 0, toMs: 1000, buckets: 100 });
     expect(t).toMatchObject({ runId: null, fused: null, noEstimate: [], runs: [] });
     expect(await call('review.media', { sessionId: s.id })).toBeNull();

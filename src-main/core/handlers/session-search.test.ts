@@ -2,12 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { createSegment } from '../../../src-shared/labels/segments.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 
 let core: AppCore;
 
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await core.handle(method, input, { clientId: 'test' });
+  const r = await core.handle(method, input, operatorCtx(core));
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.value as MethodOutput<M>;
 }
@@ -23,9 +24,9 @@ describe('sessions.search', () => {
   it('filters by participant, protocol, date and labelled state, newest first', async () => {
     const p1 = await call('participants.create', { code: 'P01' });
     const p2 = await call('participants.create', { code: 'P02' });
-    const a = await call('sessions.create', { participantId: p1.id, protocol: 'Baseline interview', operator: 'op' });
-    const b = await call('sessions.create', { participantId: p1.id, protocol: 'Follow-up 50%', operator: 'op' });
-    const c = await call('sessions.create', { participantId: p2.id, protocol: 'Baseline interview', operator: 'op' });
+    const a = await call('sessions.create', { participantId: p1.id, protocol: 'Baseline interview' });
+    const b = await call('sessions.create', { participantId: p1.id, protocol: 'Follow-up 50%' });
+    const c = await call('sessions.create', { participantId: p2.id, protocol: 'Baseline interview' });
     const started = { [a.id]: '2026-01-10T10:00:00.000Z', [b.id]: '2026-02-01T10:00:00.000Z', [c.id]: '2026-02-03T23:30:00.000Z' };
     for (const [id, at] of Object.entries(started)) core.services.sessions.markRecording(Number(id), at);
     const tier = await call('labels.addTier', { sessionId: c.id, rater: 'RA' });

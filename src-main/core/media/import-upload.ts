@@ -64,13 +64,13 @@ export class ImportUploads {
     return { received: u.written };
   }
 
-  async finish(id: string, actor = 'operator'): Promise<ImportOutcome> {
+  async finish(id: string, operatorId: number | null = null): Promise<ImportOutcome> {
     const u = this.get(id);
     this.uploads.delete(id);
     closeSync(u.fd);
     try {
       if (u.written !== u.size) return { fileName: u.fileName, ok: false, message: `${u.fileName}: upload incomplete (${u.written} of ${u.size} bytes)` };
-      const [r] = await importMediaFiles(this.deps, u.sessionId, [u.file], { names: [u.fileName], actor, move: true });
+      const [r] = await importMediaFiles(this.deps, u.sessionId, [u.file], { names: [u.fileName], operatorId, move: true });
       return r;
     } finally {
       rmSync(u.file, { force: true });

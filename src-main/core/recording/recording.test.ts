@@ -7,6 +7,7 @@ import type { Session } from '../../../src-shared/domain.js';
 import { type AppCore, createCore } from '../app-core.js';
 import { probeMedia } from '../media/ffmpeg.js';
 import { chunksOf, makeWebm, tempDir } from '../test-support/make-media.js';
+import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { RECORDING_FILE, RECORDING_PART, sessionFolder } from './session-folder.js';
 
 const ctx = { clientId: 'renderer-1' };
@@ -22,12 +23,12 @@ afterEach(async () => {
 });
 
 async function newSession(c: AppCore): Promise<Session> {
-  const p = c.services.participants.create('P01');
-  return c.services.sessions.create({ participantId: p.id, protocol: 'screening', operator: 'op', note: '' });
+  const pid = consentedParticipant(c, 'P01');
+  return c.services.sessions.create({ participantId: pid, protocol: 'screening', operatorId: operatorCtx(c).operatorId, note: '' });
 }
 
 async function call<T>(c: AppCore, method: string, input: unknown, clientId = ctx.clientId): Promise<T> {
-  const r = await c.handle(method, input, { clientId });
+  const r = await c.handle(method, input, { clientId, operatorId: operatorCtx(c).operatorId });
   if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
   return r.value as T;
 }
@@ -74,7 +75,7 @@ describe('recording sink', () => {
     core = await createCore({ dataDir: tempDir() });
     const s = await newSession(core);
     await call(core, 'recording.start', { sessionId: s.id, mimeType: 'video/webm' });
-    expect(await core.handle('recording.start', { sessionId: s.id, mimeType: 'video/webm' }, ctx)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await core.handle('recording.start', { sessionId: s.id, mimeType: 'video/webm' }, { ...ctx, operatorId: operatorCtx(core).operatorId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 
   it('marks the session recovered, with a playable file, when its renderer goes away mid-recording', async () => {

@@ -4,6 +4,11 @@ import { ApiError, type Result } from '../../../src-shared/errors.js';
 /** Who is calling: one id per renderer connection, so its recordings can be recovered if it goes away. */
 export interface CallContext {
   clientId: string;
+  /**
+   * The operator profile acting, when the caller carries it itself (command line, in-process callers); a window
+   * chooses one with operators.select instead.
+   */
+  operatorId?: number;
 }
 
 export type Handlers = {
