@@ -43,13 +43,16 @@ export function writeAudit(db: Db, operatorId: number | null, e: AuditEvent): nu
   const detail = checkedDetail(e.detail);
   return db.transaction(() => {
     const head = db.prepare('SELECT last_id, last_hash FROM audit_head WHERE one = 1').get() as { last_id: number; last_hash: string } | undefined;
+    // Normally the head's last id is the largest; after tampering from outside it may not be, and appending must
+    // still work (verification keeps naming the first bad entry).
+    const maxId = (db.prepare('SELECT MAX(id) AS n FROM audit_log').get() as { n: number | null }).n ?? 0;
     const sessionId = e.sessionId ?? null;
     let participantId = e.participantId ?? null;
     if (participantId === null && sessionId !== null) {
       participantId = (db.prepare('SELECT participant_id FROM session WHERE id = ?').get(sessionId) as { participant_id: number } | undefined)?.participant_id ?? null;
     }
     const row: Omit<AuditRow, 'hash'> = {
-      id: (head?.last_id ?? 0) + 1,
+      id: Math.max(head?.last_id ?? 0, maxId) + 1,
       at: nowIso(),
       operator_id: operatorId,
       action: e.action,
@@ -98,7 +101,7 @@ export function verifyAudit(db: Db): AuditVerifyResult {
   const head = db.prepare('SELECT last_id, last_hash FROM audit_head WHERE one = 1').get() as { last_id: number; last_hash: string } | undefined;
   if (head && (head.last_id !== prevId || head.last_hash !== prevHash)) {
     return head.last_id > prevId
-      ? bad(prevId + 1, `audit entries ${prevId + 1}–${head.last_id} missing: removed from the end of the trail`)
+      ? bad(prevId + 1, `audit ${head.last_id > prevId + 1 ? `entries ${prevId + 1}–${head.last_id}` : `entry ${prevId + 1}`} missing: removed from the end of the trail`)
       : bad(head.last_id + 1, `audit entry ${head.last_id + 1} is not recorded in the trail's head: inserted from outside`);
   }
   if (!head && prevId > 0) return bad(1, 'the trail has entries but no head: the head was removed');

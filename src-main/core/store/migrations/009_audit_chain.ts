@@ -72,7 +72,7 @@ export const migration009: Migration = {
     );
     let prev = GENESIS_HASH;
     let id = 0;
-    for (const old of db.prepare('SELECT * FROM audit_log_legacy ORDER BY id').iterate() as IterableIterator<LegacyRow>) {
+    for (const old of db.prepare('SELECT * FROM audit_log_legacy ORDER BY id').all() as LegacyRow[]) {
       const detail = idsOnly(old.detail);
       const op = operatorOf.get(old.actor.trim()) as { id: number } | undefined;
       const sessionId = old.entity === 'session' ? old.entity_id : typeof detail.sessionId === 'number' ? detail.sessionId : null;
