@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { type AppCore, createCore } from './app-core.js';
 import { analyzeClips, type Io } from './cli/analyze-command.js';
 import { EXIT, UsageError } from './cli/exit-codes.js';
-import { CoreClient, cliOperator } from './cli/core-client.js';
+import { cliOperator } from './cli/cli-operator.js';
+import type { ContractClient } from '../../src-shared/client/contract-client.js';
 import { exportCommand } from './cli/export-command.js';
 import {
   addOperator,
@@ -28,6 +29,7 @@ import {
 import { resolveDataDir } from './config/app-config.js';
 import { DataFolderBusyError } from './config/data-lock.js';
 import type { ProviderPreference } from './inference/providers.js';
+import { directClient } from './rpc/direct-client.js';
 import { APP_VERSION } from './version.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
@@ -87,6 +89,7 @@ Exit codes:
   3    the data folder is in use by another Affect Studio, or cannot be opened
   130  interrupted (Ctrl-C): the running analysis was marked incomplete and can be resumed in the app`;
 
+
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
 async function openCore(io: Io, dataDir: string | undefined, provider?: ProviderPreference): Promise<AppCore | number> {
@@ -114,7 +117,7 @@ const COMMON = { 'data-dir': { type: 'string' }, operator: { type: 'string' } } 
  * Opens the core, resolves the operator profile (unless the command needs none) and runs `fn` with a client
  * that carries it; closes the core however `fn` ends.
  */
-async function withClient(io: Io, values: { 'data-dir'?: string; operator?: string }, fn: (c: CoreClient) => Promise<number>, opts: { operator?: boolean; provider?: ProviderPreference } = {}): Promise<number> {
+async function withClient(io: Io, values: { 'data-dir'?: string; operator?: string }, fn: (c: ContractClient) => Promise<number>, opts: { operator?: boolean; provider?: ProviderPreference } = {}): Promise<number> {
   const core = await openCore(io, values['data-dir'], opts.provider);
   if (typeof core === 'number') return core;
   try {
@@ -124,7 +127,8 @@ async function withClient(io: Io, values: { 'data-dir'?: string; operator?: stri
       if ('error' in op) throw new UsageError(op.error);
       operatorId = op.id;
     }
-    return await fn(new CoreClient(core, { clientId: 'cli', operatorId }));
+    // The in-process client: the same contract, handlers and audit entries as a click in the app, under the profile.
+    return await fn(directClient(core, { clientId: 'affect-cli', operatorId }));
   } finally {
     await core.close();
   }

@@ -13,7 +13,7 @@ import type { InferenceService } from './inference/inference-service.js';
 import type { OperatorsRepo } from './store/operators-repo.js';
 import type { ConsentRepo } from './store/consent-repo.js';
 import type { OperatorSessions } from './governance/operator-sessions.js';
-import type { Auditor } from './governance/audit.js';
+import type { Auditor } from './handlers/audit-writer.js';
 import type { Deletion } from './governance/deletion.js';
 
 /** What request handlers may use. Built once by createCore. */

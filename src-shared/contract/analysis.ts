@@ -87,16 +87,19 @@ export const exportMethods = {
         bom: z.boolean().default(false),
         /** De-identified export (docs/csv.md): pseudonyms, no notes, names or file names, dates dropped or shifted. */
         deidentify: deidentifySchema.optional(),
+        /** Also write sessions_summary.csv for a single session (always written for several). */
+        combinedSummary: z.boolean().default(false),
       })
       .strict()
-      .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session'),
+      .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session')
+      .refine((x) => x.runId === undefined || !x.combinedSummary, 'runId exports one run; sessions_summary.csv is for newest complete runs'),
     z.object({
       folder: z.string(),
       files: z.array(z.string()),
       skipped: z.array(z.object({ sessionId: idSchema, message: z.string() })),
-      /** Per exported session: its run and files (the command line prints one line each). */
+      /** What each exported session's files are and which run they come from. */
       sessions: z.array(z.object({ sessionId: idSchema, runId: idSchema, timeline: z.string(), summary: z.string(), labels: z.string().nullable() })),
-      /** sessions_summary.csv, written for more than one session. */
+      /** sessions_summary.csv, written for several sessions or when asked for. */
       combinedSummary: z.string().nullable(),
       /** The de-identification key file, when one was asked for. */
       keyFile: z.string().nullable(),

@@ -1,21 +1,23 @@
 /**
  * `affect analyze <clip…> --participant CODE`: each clip becomes a session of an existing participant whose consent
  * covers analysis and research use, is imported (copied) into the data folder, analysed offline, and its two CSVs
- * are written to --out. One result line per clip on stdout (tab-separated); messages and progress on stderr.
+ * are written to --out. One result
+ * line per clip on stdout (tab-separated); messages and progress on stderr. Every step is a request over the
+ * contract (the in-process client), so it is checked and audited exactly as the same step in the app.
  */
 import path from 'node:path';
 import type { AnalysisProgress } from '../../../src-shared/analysis.js';
+import type { ContractClient } from '../../../src-shared/client/contract-client.js';
+import { uploadClipSource } from '../../../src-shared/client/upload-clip.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import { type ConsentScope, consentRefusal, missingScopes } from '../../../src-shared/governance.js';
-import { importMediaFiles } from '../media/import-media.js';
-import { importConsent } from '../governance/consent-check.js';
-import type { CoreClient } from './core-client.js';
+import { openClipFile } from './clip-file.js';
 import { EXIT } from './exit-codes.js';
 
 export interface AnalyzeOptions {
   clips: string[];
   outDir: string;
-  /** An existing participant's code: analyze never creates participants (consent comes first). */
+  /** An existing participant's code: analyze never creates participants (their consent comes first). */
   participant: string;
   bom: boolean;
   /** Write progress lines to stderr. */
@@ -30,24 +32,48 @@ export interface Io {
 /** Analysing and writing the CSVs needs consent to automated analysis and to research use of exported data. */
 const NEEDED: readonly ConsentScope[] = ['analysis', 'research'];
 
-export async function analyzeClips(c: CoreClient, o: AnalyzeOptions, io: Io, interrupted: { requested: boolean; onRequest?: () => void }): Promise<number> {
-  const core = c.core;
-  const participant = (await c.call('participants.list', {})).find((p) => p.code.toLowerCase() === o.participant.toLowerCase());
-  if (!participant) {
-    io.err(`affect: there is no participant ${o.participant}; add one with its consent first (affect participants add ${o.participant} --consent …)`);
+/** The participant's id, or why the clips cannot be analysed for them (no such participant, missing consent). */
+async function participantFor(api: ContractClient, code: string): Promise<{ id: number } | { refused: string }> {
+  const p = (await api.call('participants.list', {})).find((x) => x.code.toLowerCase() === code.toLowerCase());
+  if (!p) return { refused: `there is no participant ${code}; add one with its consent first (affect participants add ${code} --consent …)` };
+  const missing = missingScopes(p.consent, NEEDED);
+  return missing.length ? { refused: consentRefusal(p.code, p.consent, missing, 'analyse clips') } : { id: p.id };
+}
+
+/** Imports one clip file into a session through the upload requests; the outcome's message says why not. */
+async function importClip(api: ContractClient, sessionId: number, file: string): Promise<{ ok: true; mediaFileId: number } | { ok: false; message: string }> {
+  const opened = await openClipFile(file);
+  if (!('source' in opened)) return { ok: false, message: opened.message };
+  try {
+    const outcome = await uploadClipSource(api.call.bind(api), sessionId, opened.source);
+    return outcome.ok ? { ok: true, mediaFileId: outcome.media.id } : { ok: false, message: outcome.message };
+  } catch (e) {
+    if (e instanceof ApiError) return { ok: false, message: e.message };
+    throw e;
+  } finally {
+    await opened.close();
+  }
+}
+
+export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: Io, interrupted: { requested: boolean; onRequest?: () => void }): Promise<number> {
+  const participant = await participantFor(api, o.participant);
+  if ('refused' in participant) {
+    io.err(`affect: ${participant.refused}`);
     return EXIT.failed;
   }
-  const missing = missingScopes(participant.consent, NEEDED);
-  if (missing.length) {
-    io.err(`affect: ${consentRefusal(participant.code, participant.consent, missing, 'analyse clips')}`);
-    return EXIT.failed;
-  }
-  const { analysis, sessions, db, dataDir, participants } = core.services;
+  const pid = participant.id;
   let failures = 0;
   let lastLine = 0;
-  const unsubscribe = core.services.events.subscribe((name, payload) => {
-    if (!o.progress || name !== 'analysis.progress') return;
-    const p = payload as AnalysisProgress;
+  // Runs end with a progress event whose status is no longer 'running'; kept by run id, since a run may end
+  // before its waiter is set.
+  const ended = new Map<number, AnalysisProgress>();
+  const waiters = new Map<number, (p: AnalysisProgress) => void>();
+  const unsubscribe = api.on('analysis.progress', (p) => {
+    if (p.status !== 'running') {
+      ended.set(p.runId, p);
+      waiters.get(p.runId)?.(p);
+    }
+    if (!o.progress) return;
     const now = Date.now();
     if (p.status === 'running' && now - lastLine < 2000) return;
     lastLine = now;
@@ -55,13 +81,14 @@ export async function analyzeClips(c: CoreClient, o: AnalyzeOptions, io: Io, int
     const eta = p.etaMs === null ? '' : `, ${Math.ceil(p.etaMs / 1000)} s left`;
     io.err(`  run ${p.runId}: ${p.stage} ${p.percent.toFixed(0)}%${fps}${eta}`);
   });
+  const runEnded = (runId: number): Promise<unknown> => (ended.has(runId) ? Promise.resolve() : new Promise((resolve) => waiters.set(runId, resolve)));
   try {
     for (const clip of o.clips) {
       if (interrupted.requested) break;
       const abs = path.resolve(clip);
-      // The clip's name is not kept: no note, no file name (names and birth dates travel in file names).
-      const session = await c.call('sessions.create', { participantId: participant.id, protocol: 'import' });
-      const [imported] = await importMediaFiles({ db, dataDir, sessions, consent: importConsent(participants, sessions) }, session.id, [abs], { operatorId: c.ctx.operatorId ?? null });
+      // The clip's name is kept nowhere (no note, no file name): names and birth dates travel in file names.
+      const session = await api.call('sessions.create', { participantId: pid, protocol: 'import' });
+      const imported = await importClip(api, session.id, abs);
       if (!imported.ok) {
         failures++;
         io.err(`affect: ${imported.message}`);
@@ -69,19 +96,11 @@ export async function analyzeClips(c: CoreClient, o: AnalyzeOptions, io: Io, int
         continue;
       }
       io.err(`${clip}: session ${session.id}, analysing…`);
-      let run;
-      try {
-        run = await c.call('analysis.start', { sessionId: session.id, mediaFileId: imported.media.id });
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        failures++;
-        io.out(['failed', clip, session.id, '', '', '', e.message].join('\t'));
-        continue;
-      }
-      const runId = run.id;
-      interrupted.onRequest = () => analysis.runner.cancel(runId);
-      const done = await analysis.runner.whenDone(run.id);
+      const run = await api.call('analysis.start', { sessionId: session.id, mediaFileId: imported.mediaFileId });
+      interrupted.onRequest = () => void api.call('analysis.cancel', { runId: run.id }).catch(() => undefined);
+      await runEnded(run.id);
       interrupted.onRequest = undefined;
+      const done = await api.call('analysis.get', { runId: run.id });
       if (done.status !== 'complete') {
         failures++;
         const why = done.error ?? done.status;
@@ -89,9 +108,8 @@ export async function analyzeClips(c: CoreClient, o: AnalyzeOptions, io: Io, int
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }
-      const exp = await c.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom });
-      const [one] = exp.sessions;
-      io.out(['ok', clip, session.id, run.id, one.timeline, one.summary, ''].join('\t'));
+      const [exp] = (await api.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom })).sessions;
+      io.out(['ok', clip, session.id, run.id, exp.timeline, exp.summary, ''].join('\t'));
     }
   } finally {
     unsubscribe();

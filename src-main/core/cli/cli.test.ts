@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -77,6 +78,31 @@ describe('affect CLI', () => {
     expect(audit.out[0]).toMatch(/^ok\t\d+ entries\t[0-9a-f]{64}$/);
   });
 
+  it('creates its session through the same request as the app, with the same audit entries under the operator', async () => {
+    const dataDir = tempDir();
+    const bad = path.join(tempDir(), 'broken.mov');
+    writeFileSync(bad, 'not a movie');
+    const setup = capture();
+    expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir], setup.io)).toBe(0);
+    expect(await runCli(['participants', 'add', 'P-77', '--consent', 'video,audio,analysis,research', '--data-dir', dataDir, '--operator', 'RA Lab'], setup.io)).toBe(0);
+    const c = capture();
+    expect(await runCli(['analyze', bad, '--participant', 'P-77', '--data-dir', dataDir, '--out', tempDir(), '--operator', 'RA Lab'], c.io)).toBe(1);
+    const sessionId = Number(c.out[0].split('\t')[2]);
+    const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
+    const audit = db.prepare('SELECT operator_id AS operatorId, action, object, object_id AS objectId FROM audit_log ORDER BY id').all();
+    db.close();
+    expect(audit).toEqual([
+      { operatorId: 1, action: 'operator.create', object: 'operator', objectId: 1 },
+      { operatorId: 1, action: 'participant.create', object: 'participant', objectId: 1 },
+      { operatorId: 1, action: 'consent.record', object: 'consent_record', objectId: 1 },
+      { operatorId: 1, action: 'session.create', object: 'session', objectId: sessionId },
+    ]);
+    // A participant code the contract refuses is a usage error.
+    const u = capture();
+    expect(await runCli(['analyze', bad, '--participant', 'Jane Doe', '--data-dir', dataDir], u.io)).toBe(2);
+    expect(u.err.join('\n')).toMatch(/"Jane Doe": .*code/i);
+  });
+
   it('analyses a clip with the real models end to end and writes both CSVs; a bad clip fails alone (exit 1)', async (ctx) => {
     if ('skip' in clip) return ctx.skip(clip.skip);
     const dataDir = tempDir();
@@ -128,6 +154,12 @@ describe('affect CLI', () => {
     expect(summary[0].models).toMatch(/silero-vad-v5@[0-9a-f]{64}/);
     expect(Number(summary[0].coverage_face_present)).toBeCloseTo(withFace, 5);
     expect(Number(summary[0].analysed_s)).toBeCloseTo(timeline.length / 10, 5);
+
+    // Every step went through the contract and is in the audit trail, as from the app.
+    const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
+    const actions = (db.prepare('SELECT action FROM audit_log WHERE actor = ? ORDER BY id').all('affect-cli') as { action: string }[]).map((r) => r.action);
+    db.close();
+    expect(actions).toEqual(['participant.create', 'session.create', 'media.import', 'analysis.start', 'export.sessions', 'session.create']);
 
     // export --all: the analysed session (the failed clip's session has no run and is only reported).
     const out2 = tempDir();

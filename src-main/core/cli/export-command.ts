@@ -1,8 +1,11 @@
-/** `affect export <session-id…|--all> --out DIR [--deidentify …]`: CSVs of sessions' newest complete runs (or --run). */
+/**
+ * `affect export <session-id…|--all> --out DIR [--deidentify …]`: CSVs of sessions' newest complete runs (or
+ * --run), via export.sessions: the same consent rules, de-identification and audit entry as the app's export.
+ */
+import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { Deidentify } from '../../../src-shared/governance.js';
 import type { Io } from './analyze-command.js';
-import type { CoreClient } from './core-client.js';
 import { EXIT } from './exit-codes.js';
 
 export interface ExportCommandOptions {
@@ -13,17 +16,17 @@ export interface ExportCommandOptions {
   deidentify?: Deidentify;
 }
 
-/** Goes through the app's export request: the same consent rules, de-identification and audit entry. */
-export async function exportCommand(c: CoreClient, o: ExportCommandOptions, io: Io): Promise<number> {
+export async function exportCommand(api: ContractClient, o: ExportCommandOptions, io: Io): Promise<number> {
   const all = o.sessionIds === 'all';
-  const ids = all ? (await c.call('sessions.list', {})).map((s) => s.id).sort((a, b) => a - b) : (o.sessionIds as number[]);
+  const ids = all ? (await api.call('sessions.list', {})).map((s) => s.id).sort((a, b) => a - b) : (o.sessionIds as number[]);
   if (!ids.length) {
     io.err('affect: nothing to export (there are no sessions)');
     return EXIT.failed;
   }
   let r;
   try {
-    r = await c.call('export.sessions', { sessionIds: ids, runId: o.runId, outDir: o.outDir, bom: o.bom, deidentify: o.deidentify });
+    // sessions_summary.csv even for one session, as for any batch the CLI exports; --run exports that one run.
+    r = await api.call('export.sessions', { sessionIds: ids, runId: o.runId, outDir: o.outDir, bom: o.bom, combinedSummary: o.runId === undefined, deidentify: o.deidentify });
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
     io.err(`affect: ${e.message}`);

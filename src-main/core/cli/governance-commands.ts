@@ -7,7 +7,7 @@ import { ApiError } from '../../../src-shared/errors.js';
 import { CONSENT_SCOPES, type ConsentScopes, dateSchema, NO_SCOPES, OPERATOR_ROLES, type OperatorRole } from '../../../src-shared/governance.js';
 import { participantCodeSchema } from '../../../src-shared/domain.js';
 import type { Io } from './analyze-command.js';
-import type { CoreClient } from './core-client.js';
+import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
 export function parseScopes(list: string): ConsentScopes {
@@ -51,12 +51,12 @@ async function refusals(io: Io, run: () => Promise<number>): Promise<number> {
   }
 }
 
-export async function listOperators(c: CoreClient, io: Io): Promise<number> {
+export async function listOperators(c: ContractClient, io: Io): Promise<number> {
   for (const o of await c.call('operators.list', {})) io.out([o.id, o.displayName, o.role].join('\t'));
   return EXIT.ok;
 }
 
-export async function addOperator(c: CoreClient, io: Io, name: string, role: OperatorRole): Promise<number> {
+export async function addOperator(c: ContractClient, io: Io, name: string, role: OperatorRole): Promise<number> {
   return refusals(io, async () => {
     const o = await c.call('operators.create', { displayName: name, role });
     io.out(['ok', o.id, o.displayName, o.role].join('\t'));
@@ -65,7 +65,7 @@ export async function addOperator(c: CoreClient, io: Io, name: string, role: Ope
 }
 
 /** id, code, consent status, scopes, consent version, retain-until, sessions. */
-export async function listParticipants(c: CoreClient, io: Io): Promise<number> {
+export async function listParticipants(c: ContractClient, io: Io): Promise<number> {
   for (const p of await c.call('participants.list', {})) {
     const status = p.consent.status === 'not_recorded' ? 'consent-not-recorded' : p.consent.status === 'withdrawn' ? 'consent-withdrawn' : 'consent-given';
     io.out([p.id, p.code, status, scopeList(p.consent.scopes), p.consent.version ?? '', p.consent.retainUntil ?? '', p.sessionCount].join('\t'));
@@ -82,7 +82,7 @@ export interface AddParticipant {
 }
 
 /** A new participant with consent taken outside the app, or new consent for an existing one. */
-export async function addParticipant(c: CoreClient, io: Io, a: AddParticipant): Promise<number> {
+export async function addParticipant(c: ContractClient, io: Io, a: AddParticipant): Promise<number> {
   return refusals(io, async () => {
     const consent = { scopes: a.scopes, takenOn: a.takenOn ?? today(), formRef: a.formRef ?? '', retainUntil: a.retainUntil ?? null };
     const existing = (await c.call('participants.list', {})).find((p) => p.code.toLowerCase() === a.code.toLowerCase());
@@ -92,7 +92,7 @@ export async function addParticipant(c: CoreClient, io: Io, a: AddParticipant): 
   });
 }
 
-export async function withdrawConsent(c: CoreClient, io: Io, code: string, takenOn = today()): Promise<number> {
+export async function withdrawConsent(c: ContractClient, io: Io, code: string, takenOn = today()): Promise<number> {
   return refusals(io, async () => {
     const p = (await c.call('participants.list', {})).find((x) => x.code.toLowerCase() === code.toLowerCase());
     if (!p) throw new ApiError('not_found', `no participant ${code}`);
@@ -105,7 +105,7 @@ export async function withdrawConsent(c: CoreClient, io: Io, code: string, taken
 const describe = (d: { sessions: number; mediaFiles: number; analysisRuns: number; labelSegments: number; exportFolders: number }) =>
   `${d.sessions} session(s), ${d.mediaFiles} media file(s), ${d.analysisRuns} analysis run(s), ${d.labelSegments} label segment(s), ${d.exportFolders} export folder(s) in the data folder`;
 
-export async function deleteParticipant(c: CoreClient, io: Io, code: string, yes: boolean): Promise<number> {
+export async function deleteParticipant(c: ContractClient, io: Io, code: string, yes: boolean): Promise<number> {
   return refusals(io, async () => {
     const p = (await c.call('participants.list', {})).find((x) => x.code.toLowerCase() === code.toLowerCase());
     if (!p) throw new ApiError('not_found', `no participant ${code}`);
@@ -117,7 +117,7 @@ export async function deleteParticipant(c: CoreClient, io: Io, code: string, yes
   });
 }
 
-export async function deleteSessions(c: CoreClient, io: Io, ids: number[], yes: boolean): Promise<number> {
+export async function deleteSessions(c: ContractClient, io: Io, ids: number[], yes: boolean): Promise<number> {
   return refusals(io, async () => {
     const preview = await c.call('sessions.deletePreview', { sessionIds: ids });
     if (!yes) throw new UsageError(`deleting session(s) ${ids.join(', ')} removes ${describe(preview)} for good; add --yes to do it`);
@@ -128,7 +128,7 @@ export async function deleteSessions(c: CoreClient, io: Io, ids: number[], yes: 
 }
 
 /** Lists sessions past retention; with `purge` (and --yes) deletes them. */
-export async function retention(c: CoreClient, io: Io, purge: boolean, yes: boolean): Promise<number> {
+export async function retention(c: ContractClient, io: Io, purge: boolean, yes: boolean): Promise<number> {
   return refusals(io, async () => {
     const due = await c.call('retention.due', {});
     for (const r of due) io.out(['due', r.sessionId, r.participantCode, r.retainUntil].join('\t'));
@@ -145,7 +145,7 @@ export async function retention(c: CoreClient, io: Io, purge: boolean, yes: bool
 }
 
 /** Exit 0 when the chain holds; 1 naming the first bad entry. */
-export async function auditVerify(c: CoreClient, io: Io): Promise<number> {
+export async function auditVerify(c: ContractClient, io: Io): Promise<number> {
   const r = await c.call('audit.verify', {});
   if (r.ok) {
     io.out(['ok', `${r.entries} entries`, r.headHash ?? ''].join('\t'));
@@ -156,7 +156,7 @@ export async function auditVerify(c: CoreClient, io: Io): Promise<number> {
   return EXIT.failed;
 }
 
-export async function auditExport(c: CoreClient, io: Io, outDir: string): Promise<number> {
+export async function auditExport(c: ContractClient, io: Io, outDir: string): Promise<number> {
   return refusals(io, async () => {
     const r = await c.call('audit.export', { outDir });
     io.out(['ok', r.file, `${r.entries} entries`].join('\t'));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Text, writeCsvFileAtomically } from '../export/csv.js';
-import { iterateAudit } from '../store/audit-log.js';
+import { iterateAudit } from '../store/audit-read.js';
 import type { Db } from '../store/database.js';
 
 /** audit_log.csv columns: the stored entry, hash chain included, so a copy can be verified elsewhere. */

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { createSegment } from '../../../src-shared/labels/segments.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { directClient } from '../rpc/direct-client.js';
 import { runCli } from '../cli.js';
 import { openDatabase } from '../store/database.js';
 import { migrations } from '../store/migrations/index.js';
@@ -20,9 +21,7 @@ afterEach(async () => {
 });
 
 async function call<M extends MethodName>(c: AppCore, method: M, input: MethodInput<M>, ctx = operatorCtx(c)): Promise<MethodOutput<M>> {
-  const r = await c.handle(method, input, ctx);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as MethodOutput<M>;
+  return directClient(c, ctx).call(method, input);
 }
 
 function capture() {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { directClient } from '../rpc/direct-client.js';
 import type { CallContext } from '../rpc/dispatch.js';
 import { operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
@@ -15,9 +16,7 @@ afterEach(async () => {
 });
 
 async function call<M extends MethodName>(c: AppCore, method: M, input: MethodInput<M>, ctx: CallContext = operatorCtx(c)): Promise<MethodOutput<M>> {
-  const r = await c.handle(method, input, ctx);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as MethodOutput<M>;
+  return directClient(c, ctx).call(method, input);
 }
 
 const refusal = (message: RegExp) => expect.objectContaining({ code: 'forbidden', message: expect.stringMatching(message) });

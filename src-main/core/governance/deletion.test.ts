@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { createSegment } from '../../../src-shared/labels/segments.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { directClient } from '../rpc/direct-client.js';
 import { runCli } from '../cli.js';
 import { ALL_SCOPES, giveConsent, operatorCtx } from '../test-support/governance.js';
 import { makeWebm, tempDir } from '../test-support/make-media.js';
@@ -16,9 +17,7 @@ afterEach(async () => {
 });
 
 async function call<M extends MethodName>(c: AppCore, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await c.handle(method, input, operatorCtx(c));
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as MethodOutput<M>;
+  return directClient(c, operatorCtx(c)).call(method, input);
 }
 
 /** Every regular file under a folder (db, -wal, -shm, session folders, exports), recursively. */

@@ -15,7 +15,6 @@ import type { ParticipantsRepo } from '../store/participants-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import type { AnalysisRunner } from '../analysis/analysis-runner.js';
 import type { RecordingManager } from '../recording/recording-manager.js';
-import type { AuditEvent } from '../store/audit-log.js';
 
 export interface DeletionDeps {
   db: Db;
@@ -26,6 +25,17 @@ export interface DeletionDeps {
   runner: AnalysisRunner;
   recordings: RecordingManager;
 }
+
+/** What a deletion tells the audit trail (the request layer writes it, in the deletion's own transaction). */
+export interface DeletionAuditEvent {
+  action: 'participant.delete' | 'session.delete';
+  participantId?: number;
+  sessionId?: number;
+  object: 'participant' | 'session';
+  objectId: number;
+  detail: { sessions: number; mediaFiles: number; analysisRuns: number; labelSegments: number; consentRecords: number; sessionIds: number[]; mediaBytes?: number };
+}
+type AuditEvent = DeletionAuditEvent;
 
 export interface DeletionPreview extends DeletionCounts {
   sessionIds: number[];

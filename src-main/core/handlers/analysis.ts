@@ -6,7 +6,7 @@ import { fuseRun } from '../analysis/fuse-run.js';
 import { lastObservationMs } from '../analysis/observation-source.js';
 import type { CoreServices } from '../core-services.js';
 import { DeidMap } from '../export/deidentify.js';
-import { exportFolderName, exportSession, exportSessions, summaryOf } from '../export/session-export.js';
+import { exportFolderName, exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
 import { requireConsent } from '../governance/consent-check.js';
 import type { Handlers } from '../rpc/dispatch.js';
 
@@ -89,7 +89,9 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     },
     'media.importChunk': ({ uploadId, seq, data }) => a.uploads.chunk(uploadId, seq, data),
     'media.importFinish': async ({ uploadId }, ctx) => {
-      const outcome = await a.uploads.finish(uploadId, s.operatorSessions.require(ctx).id);
+      const outcome = await a.uploads.finish(uploadId, (media) =>
+        s.audit.write(ctx, { action: 'media.import', sessionId: media.sessionId, object: 'media_file', objectId: media.id, detail: { bytes: media.bytes, hasVideo: media.hasVideo, hasAudio: media.hasAudio } }),
+      );
       if (outcome.ok) s.events.emit('session.changed', s.sessions.get(outcome.media.sessionId));
       return outcome;
     },
@@ -97,7 +99,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       a.uploads.abort(uploadId);
       return { aborted: true as const };
     },
-    'export.sessions': async ({ sessionIds, runId, outDir, bom, deidentify }, ctx) => {
+    'export.sessions': async ({ sessionIds, runId, outDir, bom, combinedSummary, deidentify }, ctx) => {
       s.operatorSessions.require(ctx);
       if (outDir !== undefined && !path.isAbsolute(outDir)) throw new ApiError('invalid_input', 'outDir must be an absolute folder path');
       if (deidentify?.keyFile !== undefined && !path.isAbsolute(deidentify.keyFile)) throw new ApiError('invalid_input', 'The key file must be an absolute path');
@@ -105,6 +107,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       if (deidentify?.keyFile !== undefined && existsSync(deidentify.keyFile)) throw new ApiError('conflict', `${deidentify.keyFile} already exists; choose a new file for the key`);
       const deid = deidentify ? new DeidMap(deidentify) : undefined;
       const detail = { deidentified: deid !== undefined, dateShift: deidentify?.dates === 'shift', keyFile: deidentify?.keyFile !== undefined };
+      const filesOf = (x: SessionExport) => [x.timeline, x.summary, ...(x.labels ? [x.labels] : [])];
       // Exported results leave the app's protection: the participant must have agreed to analysis and research use.
       const refused = (id: number): string | null => {
         try {
@@ -115,18 +118,18 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
           throw e;
         }
       };
-      if (sessionIds.length === 1) {
+      if (sessionIds.length === 1 && !combinedSummary) {
         mayExport(sessionIds[0]);
         const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom, deid });
         const key = deid && deidentify?.keyFile ? deid.writeKeyFile(deidentify.keyFile) : null;
         s.audit.write(ctx, { action: 'export.sessions', sessionId: r.sessionId, object: 'analysis_run', objectId: r.runId, detail: { ...detail, sessionIds: [r.sessionId] } });
         const one = { sessionId: r.sessionId, runId: r.runId, timeline: r.timeline, summary: r.summary, labels: r.labels };
-        return { folder, files: [r.timeline, r.summary, ...(r.labels ? [r.labels] : []), ...(key ? [key] : [])], skipped: [], sessions: [one], combinedSummary: null, keyFile: key };
+        return { folder, files: [...filesOf(one), ...(key ? [key] : [])], skipped: [], sessions: [one], combinedSummary: null, keyFile: key };
       }
       const consented = sessionIds.filter((id) => refused(id) === null);
       const notConsented = sessionIds.filter((id) => !consented.includes(id)).map((id) => ({ sessionId: id, message: refused(id) ?? '' }));
       const r = consented.length ? await exportSessions(exportDeps, consented, folder, { bom, deid }) : { sessions: [], skipped: [], combinedSummary: null };
-      const files = r.sessions.flatMap((x) => [x.timeline, x.summary, ...(x.labels ? [x.labels] : [])]);
+      const files = r.sessions.flatMap(filesOf);
       if (r.combinedSummary) files.push(r.combinedSummary);
       const key = deid && deidentify?.keyFile && r.sessions.length ? deid.writeKeyFile(deidentify.keyFile) : null;
       if (key) files.push(key);

@@ -8,7 +8,8 @@ import type { CoreServices } from '../core-services.js';
 import { writeAuditCsv } from '../governance/audit-csv.js';
 import { exportFolderName, ensureDir } from '../export/session-export.js';
 import type { Handlers } from '../rpc/dispatch.js';
-import { auditActions, listAudit, verifyAudit, writeAudit } from '../store/audit-log.js';
+import { writeAudit } from '../store/audit-log.js';
+import { auditActions, listAudit, verifyAudit } from '../store/audit-read.js';
 
 type GovernanceMethods =
   | 'operators.list'

@@ -2,6 +2,9 @@ import type { ConsentScope } from '../../../src-shared/governance.js';
 import { requireConsent } from '../governance/consent-check.js';
 import type { Handlers } from '../rpc/dispatch.js';
 import type { CoreServices } from '../core-services.js';
+import type { RecordingAudit } from '../recording/recording-manager.js';
+import { writeAudit } from '../store/audit-log.js';
+import type { Db } from '../store/database.js';
 
 export function recordingHandlers(s: CoreServices): Pick<Handlers, 'recording.start' | 'recording.chunk' | 'recording.stop'> {
   return {
@@ -17,5 +20,24 @@ export function recordingHandlers(s: CoreServices): Pick<Handlers, 'recording.st
     },
     'recording.chunk': ({ sessionId, seq, data }) => s.recordings.chunk(sessionId, seq, data),
     'recording.stop': ({ sessionId, elapsedMs }, ctx) => s.recordings.stop(sessionId, s.operatorSessions.of(ctx)?.id ?? null, elapsedMs),
+  };
+}
+
+/**
+ * The recording sink's audit entries. A recording also ends without a request (its renderer went away, the
+ * application stopped), so the sink reports both ends and this layer, like every other audit entry, writes them.
+ */
+export function recordingAudit(db: Db): RecordingAudit {
+  return {
+    started: (sessionId, e) =>
+      writeAudit(db, e.operatorId, { action: 'recording.start', sessionId, object: 'session', objectId: sessionId, detail: { keepVideo: e.keep.video, keepAudio: e.keep.audio } }),
+    ended: (sessionId, e) =>
+      writeAudit(db, e.status === 'completed' ? e.operatorId : null, {
+        action: e.status === 'completed' ? 'recording.stop' : 'recording.recover',
+        sessionId,
+        object: 'session',
+        objectId: sessionId,
+        detail: { bytes: e.bytes, durationMs: e.durationMs },
+      }),
   };
 }

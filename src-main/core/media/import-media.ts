@@ -10,7 +10,6 @@ import { constants, copyFileSync, createReadStream, existsSync, mkdirSync, renam
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
 import { nowIso } from '../store/time.js';
-import { writeAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { sessionFolder } from '../recording/session-folder.js';
@@ -87,16 +86,17 @@ export async function checkImportable(file: string, displayName = path.basename(
   }
 }
 
-/**
- * Imports files (paths on this machine) into a session. `names` optionally gives the name each file is
- * known by (an upload's original name); otherwise its own base name is used.
- */
-export async function importMediaFiles(
-  deps: ImportDeps,
-  sessionId: number,
-  files: readonly string[],
-  opts: { names?: readonly string[]; operatorId?: number | null; move?: boolean } = {},
-): Promise<ImportOutcome[]> {
+export interface ImportOptions {
+  /** The name each file is known by (an upload's original name); default: its own base name. */
+  names?: readonly string[];
+  /** Move instead of copy (an upload's own temporary file). */
+  move?: boolean;
+  /** Called inside the transaction that adds each clip to the session (the request layer audits it there, by id). */
+  onImported?: (media: MediaFile, originalName: string) => void;
+}
+
+/** Imports files (paths on this machine) into a session. */
+export async function importMediaFiles(deps: ImportDeps, sessionId: number, files: readonly string[], opts: ImportOptions = {}): Promise<ImportOutcome[]> {
   deps.sessions.get(sessionId); // not_found before anything else
   const folder = sessionFolder(deps.dataDir, sessionId);
   mkdirSync(folder, { recursive: true });
@@ -142,13 +142,7 @@ export async function importMediaFiles(
         hasAudio: checked.hasAudio,
         sha256,
       });
-      writeAudit(deps.db, opts.operatorId ?? null, {
-        action: 'media.import',
-        sessionId,
-        object: 'media_file',
-        objectId: m.id,
-        detail: { bytes: checked.bytes, hasVideo: checked.hasVideo, hasAudio: checked.hasAudio },
-      });
+      opts.onImported?.(m, displayName);
       // A session made from imported clips is complete as soon as it has media: its duration is the clip's.
       if (deps.sessions.get(sessionId).status === 'created') {
         deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: 'Imported clip' });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bytesFromPcm } from '../../../src-shared/contract/voice.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { directClient } from '../rpc/direct-client.js';
 import { decodeAudio16k } from '../media/audio-decode.js';
 import { decodeVideoFrames } from '../media/video-frames.js';
 import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
@@ -16,9 +17,7 @@ afterEach(async () => {
 });
 
 async function call<M extends MethodName>(c: AppCore, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await c.handle(method, input, operatorCtx(c));
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as MethodOutput<M>;
+  return directClient(c, operatorCtx(c)).call(method, input);
 }
 
 /** Every file under the data folder except the database's own (which holds results, not media). */

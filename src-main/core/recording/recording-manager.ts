@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Session } from '../../../src-shared/domain.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { KeepMedia } from '../../../src-shared/governance.js';
-import { writeAudit } from '../store/audit-log.js';
 import { lastLiveObservationMs } from '../store/live-extent.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
@@ -31,6 +30,16 @@ export interface RecordingEvents {
 }
 
 /**
+ * What the audit trail records of a recording (handlers/recording.ts writes it). Called inside the
+ * transaction that changes the session, so the trail and the session never disagree.
+ */
+export interface RecordingAudit {
+  started(sessionId: number, e: { keep: KeepMedia; operatorId: number | null }): void;
+  /** `operatorId`: who stopped it; a recovered recording was ended by the app itself. */
+  ended(sessionId: number, e: { status: 'completed' | 'recovered'; bytes: number; durationMs: number | null; operatorId: number | null }): void;
+}
+
+/**
  * Streams MediaRecorder chunks straight to the session folder (never held in memory) and syncs each one to
  * disk, so whatever arrived before a crash is on disk. A session left in 'recording' is finalized as
  * 'recovered' at the next start or when its renderer goes away.
@@ -44,6 +53,7 @@ export class RecordingManager {
     private readonly sessions: SessionsRepo,
     private readonly dataDir: string,
     private readonly events: RecordingEvents,
+    private readonly audit: RecordingAudit,
   ) {}
 
   isRecording(sessionId: number): boolean {
@@ -74,7 +84,7 @@ export class RecordingManager {
     const startedAt = nowIso();
     this.db.transaction(() => {
       this.sessions.markRecording(sessionId, startedAt, keep);
-      writeAudit(this.db, operatorId, { action: 'recording.start', sessionId, object: 'session', objectId: sessionId, detail: { keepVideo: keep.video, keepAudio: keep.audio } });
+      this.audit.started(sessionId, { keep, operatorId });
     })();
     this.active.set(sessionId, { sessionId, owner, mimeType: keepsMedia ? mimeType : null, fd, startedPerf: performance.now(), operatorId, nextSeq: 0, bytes: 0, chunks: 0 });
     const updated = this.sessions.get(sessionId);
@@ -170,13 +180,7 @@ export class RecordingManager {
         });
         this.sessions.markEnded(sessionId, { status, endedAt, durationMs: result.durationMs, detail: details.length ? details.join(' ') : null });
       }
-      writeAudit(this.db, status === 'completed' ? (rec?.operatorId ?? null) : null, {
-        action: status === 'completed' ? 'recording.stop' : 'recording.recover',
-        sessionId,
-        object: 'session',
-        objectId: sessionId,
-        detail: { bytes: result?.bytes ?? 0, durationMs: result?.durationMs ?? null },
-      });
+      this.audit.ended(sessionId, { status, bytes: result?.bytes ?? 0, durationMs: result?.durationMs ?? null, operatorId: rec?.operatorId ?? null });
     })();
     const session = this.sessions.get(sessionId);
     this.events.sessionChanged(session);
@@ -193,13 +197,7 @@ export class RecordingManager {
     const durationMs = measured !== null ? (elapsedMs !== undefined ? Math.min(elapsedMs, measured) : measured) : lastLiveObservationMs(this.db, sessionId);
     this.db.transaction(() => {
       this.sessions.markEnded(sessionId, { status, endedAt: nowIso(), durationMs, detail: why });
-      writeAudit(this.db, status === 'completed' ? (rec?.operatorId ?? null) : null, {
-        action: status === 'completed' ? 'recording.stop' : 'recording.recover',
-        sessionId,
-        object: 'session',
-        objectId: sessionId,
-        detail: { bytes: 0, durationMs },
-      });
+      this.audit.ended(sessionId, { status, bytes: 0, durationMs, operatorId: rec?.operatorId ?? null });
     })();
     const session = this.sessions.get(sessionId);
     this.events.sessionChanged(session);

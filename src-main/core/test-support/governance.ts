@@ -1,7 +1,7 @@
 /** Test helpers for operator profiles and consent, through the core's own repositories. */
 import type { ConsentScopes } from '../../../src-shared/governance.js';
 import type { AppCore } from '../app-core.js';
-import { Auditor } from '../governance/audit.js';
+import { Auditor } from '../handlers/audit-writer.js';
 import { OperatorSessions } from '../governance/operator-sessions.js';
 import type { CallContext } from '../rpc/dispatch.js';
 import { ConsentRepo } from '../store/consent-repo.js';

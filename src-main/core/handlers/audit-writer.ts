@@ -1,7 +1,7 @@
 import type { CallContext } from '../rpc/dispatch.js';
 import { type AuditEvent, writeAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
-import type { OperatorSessions } from './operator-sessions.js';
+import type { OperatorSessions } from '../governance/operator-sessions.js';
 
 /**
  * Writes audit entries under the calling operator's id (refusing calls without one) or, for what the app does
