@@ -157,9 +157,9 @@ describe('affect CLI', () => {
 
     // Every step went through the contract and is in the audit trail, as from the app.
     const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
-    const actions = (db.prepare('SELECT action FROM audit_log WHERE actor = ? ORDER BY id').all('affect-cli') as { action: string }[]).map((r) => r.action);
+    const actions = (db.prepare('SELECT action FROM audit_log WHERE operator_id = 1 ORDER BY id').all() as { action: string }[]).map((r) => r.action);
     db.close();
-    expect(actions).toEqual(['participant.create', 'session.create', 'media.import', 'analysis.start', 'export.sessions', 'session.create']);
+    expect(actions).toEqual(['operator.create', 'participant.create', 'consent.record', 'session.create', 'media.import', 'analysis.start', 'export.sessions', 'session.create']);
 
     // export --all: the analysed session (the failed clip's session has no run and is only reported).
     const out2 = tempDir();
