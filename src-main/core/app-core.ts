@@ -27,6 +27,14 @@ import { ParticipantsRepo } from './store/participants-repo.js';
 import { SessionsRepo } from './store/sessions-repo.js';
 import { SettingsRepo } from './store/settings-repo.js';
 import { APP_VERSION } from './version.js';
+import { OperatorsRepo } from './store/operators-repo.js';
+import { ConsentRepo } from './store/consent-repo.js';
+import { OperatorSessions } from './governance/operator-sessions.js';
+import { Auditor } from './handlers/audit-writer.js';
+import { Deletion } from './governance/deletion.js';
+import { importConsent } from './governance/consent-check.js';
+import { renameLegacyImports } from './governance/legacy-media-names.js';
+import { governanceHandlers } from './handlers/governance.js';
 
 export interface AppCore {
   readonly services: CoreServices;
@@ -61,6 +69,9 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
   }
   const events = new EventBus();
   const sessions = new SessionsRepo(db);
+  const participants = new ParticipantsRepo(db);
+  const operators = new OperatorsRepo(db);
+  const operatorSessions = new OperatorSessions(operators, dataDir);
   const recordings = new RecordingManager(db, sessions, dataDir, {
     sessionChanged: (s) => events.emit('session.changed', s),
     progress: (p) => events.emit('recording.progress', p),
@@ -70,7 +81,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     inference ??= InferenceService.start({ provider: opts.provider });
     return inference;
   };
-  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference });
+  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions) });
   const live = new LiveAnalysis({
     db,
     version: APP_VERSION,
@@ -87,7 +98,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     version: APP_VERSION,
     dataDir,
     db,
-    participants: new ParticipantsRepo(db),
+    participants,
     sessions,
     settings: new SettingsRepo(db),
     recordings,
@@ -98,7 +109,16 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     timeline,
     timelineQuery: new TimelineQuery(timeline),
     inference: startInference,
+    operators,
+    consent: new ConsentRepo(db),
+    operatorSessions,
+    audit: new Auditor(db, operatorSessions),
+    deletion: new Deletion({ db, dataDir, sessions, participants, runs: analysis.runs, runner: analysis.runner, recordings }),
   };
+  // Finish what an interrupted deletion left (its rows are gone, its folders not yet) and rename clips imported
+  // before original file names stopped being kept.
+  services.deletion.removePendingFiles();
+  await renameLegacyImports(db, dataDir);
   const handlers: Handlers = {
     ...participantHandlers(services),
     ...sessionHandlers(services),
@@ -109,6 +129,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...reviewHandlers(services),
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
+    ...governanceHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();
@@ -122,6 +143,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     handle: (method, input, ctx) => dispatch(handlers, method, input, ctx),
     clientGone: async (clientId, why) => {
       await recordings.abandonOwner(clientId, why);
+      operatorSessions.forget(clientId);
     },
     close: async () => {
       if (closed) return;
