@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: run files in parallel but keep model-heavy tests from starving each other.
     maxWorkers: 2,
+    // Tests that load ONNX Runtime directly (model scripts) keep its telemetry off too (see process-hardening.ts).
+    env: { ORT_DISABLE_TELEMETRY: '1' },
   },
 });

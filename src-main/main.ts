@@ -10,7 +10,9 @@ import { resolveDataDir } from './core/config/app-config.js';
 import { sessionMediaPath } from './core/recording/session-folder.js';
 import { resolveInside } from './core/server/static-files.js';
 import { fileResponse } from './electron/file-response.js';
+import { hardenProcess } from './core/security/process-hardening.js';
 
+hardenProcess();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.resolve(here, '..', 'renderer');
 const PRELOAD = path.resolve(here, '..', 'preload', 'preload.cjs');

@@ -11,6 +11,7 @@ import { exportCommand } from './cli/export-command.js';
 import { resolveDataDir } from './config/app-config.js';
 import { DataFolderBusyError } from './config/data-lock.js';
 import type { ProviderPreference } from './inference/providers.js';
+import { hardenProcess } from './security/process-hardening.js';
 import { APP_VERSION } from './version.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
@@ -189,6 +190,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
 
 const invokedDirectly = process.argv[1] && /cli\.(js|ts)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  hardenProcess();
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
