@@ -20,12 +20,12 @@ const USAGE = `Usage: affect <command> [options]
 
 Commands:
   sessions [--data-dir DIR]     list sessions (id, participant, protocol, status, duration)
-  analyze <clip…> [--out DIR] [--provider P] [--participant CODE] [--bom] [--data-dir DIR]
+  analyze <clip…> [--out DIR] [--provider P] [--participant CODE] [--bom] [--overwrite] [--data-dir DIR]
                                 import each clip (mp4, mov, webm, mkv, avi) as a new session of
                                 participant CODE (default "imports"), analyse face and voice, and
                                 write <session>_timeline.csv and <session>_summary.csv to DIR
                                 (default: the current folder)
-  export <session-id…|--all> --out DIR [--run RUN-ID] [--bom] [--data-dir DIR]
+  export <session-id…|--all> --out DIR [--run RUN-ID] [--bom] [--overwrite] [--data-dir DIR]
                                 write the CSVs of the sessions' newest complete analysis runs (or of
                                 run RUN-ID for a single session); with several sessions or --all also
                                 sessions_summary.csv (one row per session)
@@ -35,6 +35,8 @@ Options:
   --data-dir DIR                data folder (default: the application's; it must not be open in the app)
   --provider P                  auto (default), cpu, cuda, dml, coreml or webgpu
   --bom                         start CSV files with a UTF-8 byte-order mark (Excel)
+  --overwrite                   replace CSV files of the same name in DIR (default: keep them and
+                                write the new file as NAME-2.csv, NAME-3.csv, …)
 
 Output: one tab-separated line per item on stdout, messages and progress on stderr.
   analyze: ok|failed <TAB> clip <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv <TAB> message
@@ -75,7 +77,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, 'data-dir': { type: 'string' } },
     }),
   );
   if (!positionals.length) throw new UsageError('analyze needs at least one clip');
@@ -99,6 +101,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
         outDir: path.resolve(values.out ?? '.'),
         participant: values.participant ?? 'imports',
         bom: values.bom === true,
+        overwrite: values.overwrite === true,
         progress: true,
       },
       io,
@@ -117,7 +120,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, all: { type: 'boolean' }, run: { type: 'string' }, bom: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+      options: { out: { type: 'string' }, all: { type: 'boolean' }, run: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, 'data-dir': { type: 'string' } },
     }),
   );
   if (!values.out) throw new UsageError('export needs --out DIR');
@@ -136,7 +139,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
   const core = await openCore(io, values['data-dir']);
   if (typeof core === 'number') return core;
   try {
-    return await exportCommand(core, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out), runId, bom: values.bom === true }, io);
+    return await exportCommand(core, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out), runId, bom: values.bom === true, overwrite: values.overwrite === true }, io);
   } finally {
     await core.close();
   }

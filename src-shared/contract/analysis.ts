@@ -84,6 +84,8 @@ export const exportMethods = {
         outDir: z.string().min(1).max(4096).optional(),
         /** UTF-8 byte-order mark for Excel. */
         bom: z.boolean().default(false),
+        /** Replace files of the same name in outDir; by default new files get a free `-N` name. */
+        overwrite: z.boolean().default(false),
       })
       .strict()
       .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session'),

@@ -16,6 +16,8 @@ export interface AnalyzeOptions {
   outDir: string;
   participant: string;
   bom: boolean;
+  /** Replace CSV files of the same name in outDir (default: new ones get a free -N name). */
+  overwrite?: boolean;
   /** Write progress lines to stderr. */
   progress: boolean;
 }
@@ -70,7 +72,7 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }
-      const exp = await exportSession({ db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }, session.id, o.outDir, { runId: run.id, bom: o.bom });
+      const exp = await exportSession({ db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }, session.id, o.outDir, { runId: run.id, bom: o.bom, overwrite: o.overwrite });
       io.out(['ok', clip, session.id, run.id, exp.timeline, exp.summary, ''].join('\t'));
     }
   } finally {

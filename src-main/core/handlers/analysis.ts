@@ -81,15 +81,15 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       a.uploads.abort(uploadId);
       return { aborted: true as const };
     },
-    'export.sessions': async ({ sessionIds, runId, outDir, bom }) => {
+    'export.sessions': async ({ sessionIds, runId, outDir, bom, overwrite }) => {
       if (outDir !== undefined && !path.isAbsolute(outDir)) throw new ApiError('invalid_input', 'outDir must be an absolute folder path');
       const folder = outDir ?? path.join(s.dataDir, 'exports', exportFolderName());
       if (sessionIds.length === 1) {
-        const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom });
+        const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom, overwrite });
         writeAudit(s.db, { actor: 'operator', action: 'export.sessions', entity: 'session', entityId: r.sessionId, detail: { runId: r.runId, folder } });
         return { folder, files: [r.timeline, r.summary, ...(r.labels ? [r.labels] : [])], skipped: [] };
       }
-      const r = await exportSessions(exportDeps, sessionIds, folder, { bom });
+      const r = await exportSessions(exportDeps, sessionIds, folder, { bom, overwrite });
       const files = r.sessions.flatMap((x) => [x.timeline, x.summary, ...(x.labels ? [x.labels] : [])]);
       if (r.combinedSummary) files.push(r.combinedSummary);
       writeAudit(s.db, { actor: 'operator', action: 'export.sessions', entity: 'session', detail: { sessions: r.sessions.map((x) => x.sessionId), folder } });
