@@ -4,7 +4,7 @@
  * name and listed as media kind 'import'. Files are independent: one unreadable clip gets its own message and
  * the others go in.
  */
-import { constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
 import { nowIso } from '../store/time.js';
@@ -92,7 +92,7 @@ export async function checkImportable(file: string, displayName = path.basename(
 export async function importMediaFiles(deps: ImportDeps, sessionId: number, files: readonly string[], opts: { names?: readonly string[]; actor?: string; move?: boolean } = {}): Promise<ImportOutcome[]> {
   deps.sessions.get(sessionId); // not_found before anything else
   const folder = sessionFolder(deps.dataDir, sessionId);
-  mkdirSync(folder, { recursive: true });
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
   const taken = new Set(deps.sessions.get(sessionId).media.map((m) => m.fileName.toLowerCase()));
   const out: ImportOutcome[] = [];
   for (const [i, file] of files.entries()) {
@@ -109,6 +109,8 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
       if (opts.move) renameSync(file, part);
       // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
       else copyFileSync(file, part, constants.COPYFILE_FICLONE);
+      // A copy takes its source's mode; the session's copy is this user's alone.
+      if (process.platform !== 'win32') chmodSync(part, 0o600);
       renameSync(part, target);
     } catch (e) {
       rmSync(part, { force: true });

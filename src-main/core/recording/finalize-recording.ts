@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { probeMedia, runFfmpeg, untrustedInput } from '../media/ffmpeg.js';
 import { RECORDING_FILE, RECORDING_PART } from './session-folder.js';
@@ -33,6 +33,7 @@ export async function finalizeRecording(folder: string): Promise<FinalizedRecord
       await runFfmpeg(['-y', '-fflags', '+genpts', ...untrustedInput(part), '-map', '0', '-c', 'copy', '-f', 'webm', tmp]);
       const probed = await probeMedia(tmp);
       if (!probed.streams.length) throw new Error('remuxed file has no streams');
+      if (process.platform !== 'win32') chmodSync(tmp, 0o600);
       renameSync(tmp, final);
       rmSync(part);
     } catch (e) {

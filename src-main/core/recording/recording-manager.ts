@@ -51,8 +51,8 @@ export class RecordingManager {
       throw new ApiError('conflict', 'This session already has a recording; create a new session to record again');
     }
     const folder = sessionFolder(this.dataDir, sessionId);
-    mkdirSync(folder, { recursive: true });
-    const fd = openSync(path.join(folder, RECORDING_PART), 'a');
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const fd = openSync(path.join(folder, RECORDING_PART), 'a', 0o600);
     const startedAt = nowIso();
     this.db.transaction(() => {
       this.sessions.markRecording(sessionId, startedAt);
