@@ -20,6 +20,7 @@ import { SqliteTimelineSource } from './review/sqlite-timeline-source.js';
 import { TimelineQuery } from './review/timeline-query.js';
 import { InferenceService } from './inference/inference-service.js';
 import type { ProviderPreference } from './inference/providers.js';
+import { ensureDiskReserve } from './recording/disk-space.js';
 import { RecordingManager } from './recording/recording-manager.js';
 import { type CallContext, dispatch, type Handlers } from './rpc/dispatch.js';
 import { openDatabase } from './store/database.js';
@@ -68,6 +69,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     releaseLock();
     throw e;
   }
+  ensureDiskReserve(dataDir);
   const events = new EventBus();
   const sessions = new SessionsRepo(db);
   const recordings = new RecordingManager(db, sessions, dataDir, {

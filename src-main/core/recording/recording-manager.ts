@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../src-shared/domain.js';
 import { ApiError } from '../../../src-shared/errors.js';
@@ -6,6 +6,7 @@ import { writeAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { nowIso } from '../store/time.js';
+import { diskFullMessage, ensureDiskReserve, isDiskFull, releaseDiskReserve } from './disk-space.js';
 import { finalizeRecording } from './finalize-recording.js';
 import { RECORDING_PART, sessionFolder } from './session-folder.js';
 
@@ -69,9 +70,20 @@ export class RecordingManager {
     if (!rec) throw new ApiError('conflict', 'This session is not recording');
     if (seq < rec.nextSeq) return { bytesWritten: rec.bytes, chunks: rec.chunks }; // a resend: already on disk
     if (seq > rec.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${rec.nextSeq}; chunks must be sent in order`);
-    let off = 0;
-    while (off < data.byteLength) off += writeSync(rec.fd, data, off, data.byteLength - off);
-    fdatasyncSync(rec.fd);
+    try {
+      let off = 0;
+      while (off < data.byteLength) off += writeSync(rec.fd, data, off, data.byteLength - off);
+      fdatasyncSync(rec.fd);
+    } catch (e) {
+      // Cut back to what was acknowledged, so a resend of this chunk lands right after it.
+      try {
+        ftruncateSync(rec.fd, rec.bytes);
+      } catch {
+        /* the next start's recovery trims nothing: the ffmpeg remux reads what parses */
+      }
+      if (isDiskFull(e)) throw new ApiError('unavailable', diskFullMessage(`chunk ${seq} of the recording was not saved; send it again once there is space`));
+      throw e;
+    }
     rec.nextSeq++;
     rec.bytes += data.byteLength;
     rec.chunks++;
@@ -82,7 +94,8 @@ export class RecordingManager {
   async stop(sessionId: number): Promise<Session> {
     const pending = this.finalizing.get(sessionId);
     if (pending) return pending;
-    if (!this.active.has(sessionId)) throw new ApiError('conflict', 'This session is not recording');
+    // A Stop that could not be written (disk full) is retried from what is on disk.
+    if (!this.active.has(sessionId) && this.sessions.get(sessionId).status !== 'recording') throw new ApiError('conflict', 'This session is not recording');
     return this.finish(sessionId, 'completed', null);
   }
 
@@ -130,6 +143,35 @@ export class RecordingManager {
     }
     const result = await finalizeRecording(folder);
     const details = [why, ...(result?.warnings ?? [])].filter((x): x is string => !!x);
+    const close = () => this.closeSession(sessionId, status, why, endedAt, rec?.mimeType, result, details);
+    try {
+      close();
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      // The reserve exists for this moment: give it up and write the session's end.
+      if (!releaseDiskReserve(this.dataDir)) throw new ApiError('unavailable', diskFullMessage('the recording is kept on disk but the session could not be closed; press Stop again'));
+      try {
+        close();
+      } catch (again) {
+        if (isDiskFull(again)) throw new ApiError('unavailable', diskFullMessage('the recording is kept on disk but the session could not be closed; press Stop again'));
+        throw again;
+      }
+    }
+    ensureDiskReserve(this.dataDir);
+    const session = this.sessions.get(sessionId);
+    this.events.sessionChanged(session);
+    return session;
+  }
+
+  private closeSession(
+    sessionId: number,
+    status: 'completed' | 'recovered',
+    why: string | null,
+    endedAt: string,
+    mimeType: string | undefined,
+    result: Awaited<ReturnType<typeof finalizeRecording>>,
+    details: string[],
+  ): void {
     this.db.transaction(() => {
       if (!result) {
         this.sessions.markEnded(sessionId, { status: 'failed', endedAt, durationMs: null, detail: [why, 'No media data was written before the recording ended'].filter(Boolean).join('. ') });
@@ -138,7 +180,7 @@ export class RecordingManager {
           sessionId,
           kind: 'recording',
           fileName: result.fileName,
-          mimeType: rec?.mimeType ?? 'video/webm',
+          mimeType: mimeType ?? 'video/webm',
           bytes: result.bytes,
           durationMs: result.durationMs,
           hasVideo: result.hasVideo,
@@ -154,8 +196,5 @@ export class RecordingManager {
         detail: { bytes: result?.bytes ?? 0, durationMs: result?.durationMs ?? null, reason: why },
       });
     })();
-    const session = this.sessions.get(sessionId);
-    this.events.sessionChanged(session);
-    return session;
   }
 }
