@@ -40,7 +40,7 @@ const clipName = z.string().trim().min(1, 'File name must not be empty').max(255
 export const MAX_IMPORT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 export const importOutcomeSchema = z.discriminatedUnion('ok', [
-  z.object({ fileName: z.string(), ok: z.literal(true), media: mediaFileSchema }),
+  z.object({ fileName: z.string(), ok: z.literal(true), media: mediaFileSchema, warning: z.string().optional() }),
   z.object({ fileName: z.string(), ok: z.literal(false), message: z.string() }),
 ]);
 export type ImportOutcomeView = z.infer<typeof importOutcomeSchema>;

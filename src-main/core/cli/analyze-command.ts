@@ -8,7 +8,7 @@ import type { AnalysisProgress } from '../../../src-shared/analysis.js';
 import { participantCodeSchema } from '../../../src-shared/domain.js';
 import type { AppCore } from '../app-core.js';
 import { exportSession } from '../export/session-export.js';
-import { importMediaFiles } from '../media/import-media.js';
+import { checkImportable, importMediaFiles } from '../media/import-media.js';
 import { EXIT } from './exit-codes.js';
 
 export interface AnalyzeOptions {
@@ -52,6 +52,15 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
     for (const clip of o.clips) {
       if (interrupted.requested) break;
       const abs = path.resolve(clip);
+      // A clip that cannot be imported leaves nothing behind: it is checked before its session exists.
+      const checked = await checkImportable(abs);
+      if (!checked.ok) {
+        failures++;
+        io.err(`affect: ${checked.message}`);
+        io.out(['failed', clip, '', '', '', '', checked.message].join('\t'));
+        continue;
+      }
+      if (checked.warning) io.err(`affect: warning: ${checked.warning}`);
       const session = sessions.create({ participantId: pid, protocol: 'import', operator: 'affect-cli', note: `Imported from ${path.basename(abs)}` });
       const [imported] = await importMediaFiles({ db, dataDir, sessions }, session.id, [abs], { actor: 'affect-cli' });
       if (!imported.ok) {

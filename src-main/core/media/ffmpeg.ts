@@ -168,6 +168,26 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
   return { formatName: json.format?.format_name ?? '', durationMs: Number.isFinite(d) ? d * 1000 : null, streams };
 }
 
+/**
+ * How far a file's audio and video actually go, in ms: every packet is read (no decoding: `-c copy` into the
+ * null muxer, so it runs at disk speed) and ffmpeg's own progress report (key=value lines, no file text)
+ * gives the end. A truncated file's container may still claim its full length; this does not.
+ */
+export async function measureMediaExtentMs(file: string, timeoutMs = 10 * 60_000): Promise<number | null> {
+  try {
+    const { stdout } = await run(
+      ffmpegPath(),
+      ['-hide_banner', '-nostdin', '-loglevel', 'error', ...untrustedInput(file), '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'null', '-progress', 'pipe:1', '-nostats', '-'],
+      { maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' },
+    );
+    const last = stdout.split('\n').filter((l) => l.startsWith('out_time_us=')).pop();
+    const us = last ? Number(last.slice('out_time_us='.length)) : NaN;
+    return Number.isFinite(us) && us >= 0 ? us / 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs ffmpeg to completion; rejects with its last stderr line. */
 export async function runFfmpeg(args: string[]): Promise<void> {
   try {

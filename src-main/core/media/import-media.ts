@@ -12,7 +12,7 @@ import { writeAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { sessionFolder } from '../recording/session-folder.js';
-import { probeMedia } from './ffmpeg.js';
+import { measureMediaExtentMs, probeMedia } from './ffmpeg.js';
 
 export const IMPORT_TYPES: Readonly<Record<string, string>> = {
   '.mp4': 'video/mp4',
@@ -28,7 +28,7 @@ export const IMPORT_EXTENSIONS = Object.keys(IMPORT_TYPES);
 /** Far above any session recording, far below filling a disk by mistake. */
 export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
 
-export type ImportOutcome = { fileName: string; ok: true; media: MediaFile } | { fileName: string; ok: false; message: string };
+export type ImportOutcome = { fileName: string; ok: true; media: MediaFile; warning?: string } | { fileName: string; ok: false; message: string };
 
 /** Letters, digits, dot, dash, underscore; at most 100 characters; keeps the extension. */
 export function safeFileName(name: string): string {
@@ -58,8 +58,25 @@ export interface ImportDeps {
 }
 
 /** Checks one file without touching the session; returns what it holds or a message for the user. */
+/** A container whose stated length is off by more than this from what its packets cover gets a warning. */
+const DURATION_TOLERANCE_MS = 500;
+
+/**
+ * The duration a clip really has: how far its packets go. When the container says otherwise (a truncated or
+ * damaged file still claims its full length), the measured one is used and a warning says so.
+ */
+async function decodableDuration(file: string, displayName: string, stated: number | null): Promise<{ durationMs: number | null; warning?: string }> {
+  const measured = await measureMediaExtentMs(file);
+  if (measured === null) return { durationMs: stated };
+  if (stated !== null && Math.abs(stated - measured) > Math.max(DURATION_TOLERANCE_MS, stated * 0.02)) {
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    return { durationMs: measured, warning: `${displayName}: the file says it lasts ${s(stated)} but only ${s(measured)} can be read (truncated or damaged); ${s(measured)} is used` };
+  }
+  return { durationMs: stated ?? measured };
+}
+
 export async function checkImportable(file: string, displayName = path.basename(file)): Promise<
-  { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string } | { ok: false; message: string }
+  { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string; warning?: string } | { ok: false; message: string }
 > {
   const ext = path.extname(displayName).toLowerCase();
   const mimeType = IMPORT_TYPES[ext];
@@ -79,7 +96,9 @@ export async function checkImportable(file: string, displayName = path.basename(
     const hasVideo = probe.streams.some((s) => s.type === 'video');
     const hasAudio = probe.streams.some((s) => s.type === 'audio');
     if (!hasVideo && !hasAudio) return { ok: false, message: `${displayName}: no video or audio stream in the file` };
-    return { ok: true, durationMs: probe.durationMs, hasVideo, hasAudio, bytes, mimeType };
+    const { durationMs, warning } = await decodableDuration(file, displayName, probe.durationMs);
+    if (durationMs !== null && durationMs <= 0) return { ok: false, message: `${displayName}: nothing in the file can be read` };
+    return { ok: true, durationMs, hasVideo, hasAudio, bytes, mimeType, ...(warning ? { warning } : {}) };
   } catch (e) {
     return { ok: false, message: `${displayName}: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -132,11 +151,11 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
       writeAudit(deps.db, { actor: opts.actor ?? 'operator', action: 'media.import', entity: 'session', entityId: sessionId, detail: { fileName: name, originalName: displayName } });
       // A session made from imported clips is complete as soon as it has media: its duration is the clip's.
       if (deps.sessions.get(sessionId).status === 'created') {
-        deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: `Imported clip ${displayName}` });
+        deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: [`Imported clip ${displayName}`, checked.warning].filter(Boolean).join('. ') });
       }
       return m;
     })();
-    out.push({ fileName: displayName, ok: true, media });
+    out.push({ fileName: displayName, ok: true, media, ...(checked.warning ? { warning: checked.warning } : {}) });
   }
   return out;
 }
