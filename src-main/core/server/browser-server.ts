@@ -26,8 +26,11 @@ export interface BrowserServerOptions {
   onLaunchCodeUsed?: () => void;
 }
 
-/** The largest WebSocket message: a 16 MiB chunk (the contract's limit) plus its frame header. */
-export const MAX_WS_PAYLOAD = 17 * 1024 * 1024;
+/**
+ * The largest WebSocket message ws accepts before it drops the client: above the contract's largest bodies
+ * (16 MiB recording/import chunks; four live frames of at most 480 × 4096 px) plus the frame header.
+ */
+export const MAX_WS_PAYLOAD = 32 * 1024 * 1024;
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
