@@ -69,7 +69,12 @@ if (!app.requestSingleInstanceLock()) {
       const m = /^\/(\d+)\/([^/]+)$/.exec(new URL(req.url).pathname);
       if (!m) return new Response('Not found', { status: 404 });
       const sessionId = Number(m[1]);
-      const fileName = decodeURIComponent(m[2]);
+      let fileName: string;
+      try {
+        fileName = decodeURIComponent(m[2]);
+      } catch {
+        return new Response('Bad media address', { status: 400 });
+      }
       const file = sessionMediaPath(c.services.sessions, c.services.dataDir, sessionId, fileName);
       return file ? fileResponse(file, req.headers.get('range')) : new Response('Not found', { status: 404 });
     });
