@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FaceAnalyzer } from '../../src-main/core/inference/face/face-analyzer.js';
+import { FaceAnalyzer } from '../../src-main/core/analysis/face/face-analyzer.js';
 import type { PixelFrame } from '../../src-main/core/inference/face/frame.js';
 import { InferenceService } from '../../src-main/core/inference/inference-service.js';
 import { runFfmpeg } from '../../src-main/core/media/ffmpeg.js';

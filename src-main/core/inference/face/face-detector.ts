@@ -2,12 +2,18 @@
  * Runs the manifest's face detector on a batch of frames (one model call) and returns faces in frame pixels.
  */
 import type { InferenceService } from '../inference-service.js';
-import type { FaceLandmarks } from './align-crop.js';
 import type { ModelEntry } from '../manifest.js';
 import { type BlazeFaceDecoderSpec, decodeCandidates, ssdAnchors, weightedNms } from './blazeface-decode.js';
 import type { PixelFrame } from './frame.js';
 import { letterboxFor, toFramePx, writeLetterboxed } from './letterbox.js';
 import { inputNormalisation } from './model-io.js';
+
+export interface FaceLandmarks {
+  /** The subject's right eye (image left for an unmirrored upright face). */
+  rightEye: [number, number];
+  leftEye: [number, number];
+  mouth: [number, number];
+}
 
 export interface DetectedFace {
   score: number;
