@@ -165,7 +165,7 @@ export class AnalysisRunner {
     const ctl = new AbortController();
     this.active.set(runId, ctl);
     try {
-      const job = await this.prepare(runId);
+      const job = await this.openJob(runId);
       if (!job) return;
       await this.runStages(runId, job, ctl.signal);
       if (ctl.signal.aborted) throw ctl.signal.reason;
@@ -178,7 +178,7 @@ export class AnalysisRunner {
   }
 
   /** Finds and probes the run's media file and starts its stages; null when the run failed here (settled). */
-  private async prepare(runId: number): Promise<Job | null> {
+  private async openJob(runId: number): Promise<Job | null> {
     const run = this.d.recorder.runs.get(runId);
     const session = this.d.sessions.get(run.sessionId);
     const media = session.media.find((m) => m.id === run.mediaFileId);

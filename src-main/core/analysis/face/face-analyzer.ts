@@ -213,7 +213,7 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
       opts.onProgress?.({ doneMs: summary.lastFrameMs ?? 0, totalMs: probe.durationMs, frames: summary.frames });
     };
     const submit = async (frames: PixelFrame[]) => {
-      const input = this.detector.prepare(frames);
+      const input = this.detector.toInput(frames);
       const next = { frames, dets: this.detector.detectPrepared(frames, input) };
       // Keep the promise from counting as unhandled while the previous batch completes.
       next.dets.catch(() => undefined);
