@@ -1,7 +1,7 @@
 import type { FaceQuality, FrameFaces } from '../../../src-shared/contract/face.js';
 import type { FaceSample } from '../analysis/fusion.js';
 import type { Db } from './database.js';
-import { P_COLUMNS } from './prob-columns.js';
+import { P_COLUMNS, type ProbColumn } from './prob-columns.js';
 
 /** One stored face observation, as read back. Box in fractions of the analysed frame. */
 export interface FaceObsRecord {
@@ -20,7 +20,7 @@ export interface FaceObsRecord {
   probs: number[];
 }
 
-interface ObsRow {
+interface ObsRow extends Record<ProbColumn, number> {
   run_id: number;
   t_ms: number;
   track_id: number;
@@ -35,7 +35,6 @@ interface ObsRow {
   sharpness: number;
   reliable: number;
   unreliable_reasons: string;
-  [p: `p_${string}`]: number;
 }
 
 const PROB_COLUMNS = P_COLUMNS;
