@@ -91,9 +91,16 @@ export const TIMELINE_SELECT: readonly string[] = [...CONTEXT_SQL, ...TIMELINE.f
 export function timelineCells(session: { sessionId: number; runId: number; hasVideo: boolean }): (row: readonly Raw[]) => Array<Cell | Text> {
   let next = CONTEXT_SQL.length;
   const at = TIMELINE.map((c) => (c.sql ? next++ : -1));
+  const n = TIMELINE.length;
+  // One context object, refilled per row: an export writes tens of thousands of rows.
+  const r: RowContext = { ...session, faceState: 0, face: false, faceWeight: 0, voiceWeight: 0 };
   return (row) => {
-    const faceState = row[1] as number;
-    const r: RowContext = { ...session, faceState, face: session.hasVideo && faceState > 0, faceWeight: row[2] as number, voiceWeight: row[3] as number };
-    return TIMELINE.map((c, i) => c.cell(at[i] < 0 ? null : row[at[i]], r));
+    r.faceState = row[1] as number;
+    r.face = session.hasVideo && r.faceState > 0;
+    r.faceWeight = row[2] as number;
+    r.voiceWeight = row[3] as number;
+    const cells = new Array<Cell | Text>(n);
+    for (let i = 0; i < n; i++) cells[i] = TIMELINE[i].cell(at[i] < 0 ? null : row[at[i]], r);
+    return cells;
   };
 }
