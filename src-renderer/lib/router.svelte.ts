@@ -1,4 +1,4 @@
-export type View = 'sessions' | 'capture' | 'review' | 'report' | 'participant' | 'settings';
+export type View = 'sessions' | 'capture' | 'review' | 'report' | 'participant' | 'audit' | 'settings';
 
 /** Views about one session (the id in the hash is a session id). */
 const SESSION_VIEWS: readonly View[] = ['capture', 'review', 'report'];
@@ -18,7 +18,7 @@ class Router {
   }
 
   private readHash(): void {
-    const m = /^#\/(sessions|capture|review|report|participant|settings)(?:\/(\d+))?$/.exec(window.location.hash);
+    const m = /^#\/(sessions|capture|review|report|participant|audit|settings)(?:\/(\d+))?$/.exec(window.location.hash);
     if (!m) return;
     this.view = m[1] as View;
     const id = m[2] ? Number(m[2]) : null;

@@ -12,6 +12,7 @@ import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
 import { reportMethods } from './report.js';
 import { trendsMethods } from './trends.js';
+import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -33,6 +34,10 @@ export const contract = {
   ...inferenceMethods,
   ...reportMethods,
   ...trendsMethods,
+  ...operatorMethods,
+  ...consentMethods,
+  ...deletionMethods,
+  ...auditMethods,
 } as const;
 
 export type Contract = typeof contract;

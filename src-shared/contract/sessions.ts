@@ -8,12 +8,13 @@ const text = (label: string, max: number) => z.string().trim().max(max, enText('
 export const sessionMethods = {
   'sessions.list': method(z.object({ participantId: idSchema.optional() }).strict(), z.array(sessionSchema)),
   'sessions.get': method(z.object({ id: idSchema }).strict(), sessionSchema),
+  /** sessions.get for showing the session to the operator (Review): audited as a view. */
+  'sessions.open': method(z.object({ id: idSchema }).strict(), sessionSchema),
   'sessions.create': method(
     z
       .object({
         participantId: idSchema,
         protocol: text('Protocol', 200).min(1, enText('errors.protocolEmpty')),
-        operator: text('Operator', 200).min(1, enText('errors.operatorEmpty')),
         note: text('Note', 10_000).default(''),
       })
       .strict(),

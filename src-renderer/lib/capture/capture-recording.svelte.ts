@@ -4,6 +4,8 @@
  * once, whether from the button, a write failure or leaving the view.
  */
 import type { Session } from '../../../src-shared/domain.js';
+import type { KeepMedia } from '../../../src-shared/governance.js';
+import { mimeTypeFor } from '../governance/keep-media.js';
 import { api } from '../api/client.js';
 import { errorMessage } from '../ui/errors.js';
 import { ChunkedRecorder, chooseMimeType } from './chunked-recorder.js';
@@ -19,6 +21,9 @@ export class CaptureRecording {
   bytesWritten = $state(0);
   chunksWritten = $state(0);
   error = $state<string | null>(null);
+  /** What this capture keeps, and why the participant's consent does not allow it (null when it does). */
+  keep = $state<KeepMedia>({ video: true, audio: true });
+  consentBlock = $state<string | null>(null);
 
   /** Recording, or on its way in or out: leaving the view or changing devices would cut it short. */
   readonly busy = $derived(this.phase === 'recording' || this.phase === 'starting' || this.phase === 'stopping');
@@ -39,7 +44,7 @@ export class CaptureRecording {
   ) {}
 
   canRecord(stream: MediaStream | null): boolean {
-    return this.session?.status === 'created' && stream !== null && this.phase === 'idle';
+    return this.session?.status === 'created' && stream !== null && this.phase === 'idle' && this.consentBlock === null;
   }
 
   async load(): Promise<void> {
@@ -70,9 +75,11 @@ export class CaptureRecording {
   async start(stream: MediaStream | null): Promise<void> {
     if (!stream || !this.canRecord(stream)) return;
     this.error = null;
-    const mimeType = chooseMimeType();
-    if (!mimeType) {
-      this.error = t('capture.cannotRecordWebm');
+    const keep = this.keep;
+    const keeps = keep.video || keep.audio;
+    const mimeType = mimeTypeFor(keep, chooseMimeType(), (type) => MediaRecorder.isTypeSupported(type));
+    if (keeps && !mimeType) {
+      this.error = keep.video ? t('capture.cannotRecordWebm') : t('capture.cannotRecordWebmAudio');
       return;
     }
     const sessionId = this.sessionId;
@@ -81,10 +88,15 @@ export class CaptureRecording {
     this.chunksWritten = 0;
     let sinkOpen = false;
     try {
-      this.session = await api.call('recording.start', { sessionId, mimeType });
+      this.session = await api.call('recording.start', { sessionId, keep, ...(mimeType ? { mimeType } : {}) });
       sinkOpen = true;
+      if (!keeps || !mimeType) {
+        // Results only: nothing is recorded; the live analysis is stored on this clock.
+        this.running(performance.now());
+        return;
+      }
       const r = new ChunkedRecorder({
-        stream,
+        stream: keep.video ? stream : new MediaStream(stream.getAudioTracks()),
         mimeType,
         send: async (seq, data) => {
           const res = await api.call('recording.chunk', { sessionId, seq, data });
@@ -98,12 +110,7 @@ export class CaptureRecording {
       });
       this.recorder = r;
       await r.start();
-      const startedAt = performance.now();
-      this.startedAt = startedAt;
-      this.hooks.started?.(startedAt);
-      this.elapsedMs = 0;
-      this.phase = 'recording';
-      this.clock = setInterval(() => (this.elapsedMs = performance.now() - startedAt), 200);
+      this.running(performance.now());
     } catch (e) {
       this.error = t('capture.couldNotStart', { error: errorMessage(e) });
       this.recorder = null;
@@ -121,6 +128,15 @@ export class CaptureRecording {
     }
   }
 
+  /** Recording (or, results only, the analysis clock) runs from `startedAt` on the performance.now() clock. */
+  private running(startedAt: number): void {
+    this.startedAt = startedAt;
+    this.hooks.started?.(startedAt);
+    this.elapsedMs = 0;
+    this.phase = 'recording';
+    this.clock = setInterval(() => (this.elapsedMs = performance.now() - startedAt), 200);
+  }
+
   /** Stops recording once: waits for the last chunk on disk, then lets the core finalize the file. */
   finish(): Promise<void> {
     this.finishing ??= (async () => {
@@ -135,7 +151,7 @@ export class CaptureRecording {
       this.clock = null;
       if (this.startedAt) this.elapsedMs = performance.now() - this.startedAt;
       try {
-        this.session = await api.call('recording.stop', { sessionId: this.sessionId });
+        this.session = await api.call('recording.stop', { sessionId: this.sessionId, ...(this.startedAt ? { elapsedMs: Math.max(0, this.elapsedMs) } : {}) });
       } catch (e) {
         const msg = errorMessage(e);
         // not-ui: the earlier message with this one in brackets
