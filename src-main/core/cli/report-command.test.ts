@@ -20,8 +20,11 @@ function capture() {
 let dataDir: string;
 let sessionId: number;
 let runId: number;
+/** Every command acts as an operator profile. */
+const op = ['--operator', 'Report Tester'];
 beforeAll(async () => {
   dataDir = tempDir();
+  expect(await runCli(['operators', 'add', 'Report Tester', '--role', 'clinician', '--data-dir', dataDir], capture().io)).toBe(0);
   const db = openDatabase(path.join(dataDir, 'affect-studio.sqlite'));
   try {
     const s = await seedReviewSession(db, dataDir, { durationMs: 30_000, video: false, participantCode: 'P-0077' });
@@ -37,7 +40,7 @@ describe('affect report', () => {
     if (poppler) return ctx.skip(poppler);
     const outDir = tempDir();
     const c = capture();
-    expect(await runCli(['report', String(sessionId), '--out', outDir, '--lang', 'zh-CN', '--data-dir', dataDir], c.io), c.err.join('\n')).toBe(0);
+    expect(await runCli(['report', String(sessionId), '--out', outDir, '--lang', 'zh-CN', '--data-dir', dataDir, ...op], c.io), c.err.join('\n')).toBe(0);
     const file = path.join(outDir, `session-${sessionId}_P-0077_report.pdf`);
     expect(c.out).toEqual([['ok', sessionId, runId, file].join('\t')]);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -52,7 +55,7 @@ describe('affect report', () => {
   it('reports a session it cannot report as failed (exit 1) and refuses bad arguments (exit 2)', async () => {
     const outDir = tempDir();
     const c = capture();
-    expect(await runCli(['report', '999', '--out', outDir, '--data-dir', dataDir], c.io)).toBe(1);
+    expect(await runCli(['report', '999', '--out', outDir, '--data-dir', dataDir, ...op], c.io)).toBe(1);
     expect(c.out[0]).toMatch(/^failed\t999\t\t\t/);
     for (const args of [['report', '1', '--out', outDir, '--lang', 'fr'], ['report', '--out', outDir], ['report', '1'], ['report', '1', '2', '--run', '3', '--out', outDir]]) {
       const u = capture();

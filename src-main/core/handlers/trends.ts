@@ -1,15 +1,20 @@
 import type { CoreServices } from '../core-services.js';
+import { requireConsent } from '../governance/consent-check.js';
 import { participantTrends, trendsCsv, trendsCsvFileName, type TrendsDeps } from '../report/trends.js';
-import { actorOf, type Handlers } from '../rpc/dispatch.js';
-import { writeAudit } from '../store/audit-log.js';
+import type { Handlers } from '../rpc/dispatch.js';
 
 export function trendsHandlers(s: CoreServices): Pick<Handlers, 'participants.trends' | 'participants.trendsCsv'> {
   const deps: TrendsDeps = { participants: s.participants, sessions: s.sessions, runs: s.analysis.runs, fused: s.analysis.fused, episodes: s.analysis.episodes };
   return {
-    'participants.trends': ({ participantId }) => participantTrends(deps, participantId),
+    'participants.trends': ({ participantId }) => {
+      requireConsent(s.participants, participantId, ['analysis'], 'show the analysis trends');
+      return participantTrends(deps, participantId);
+    },
     'participants.trendsCsv': ({ participantId, bom }, ctx) => {
+      // A CSV of the figures leaves the app like any export: analysis and research use, as export.sessions asks.
+      requireConsent(s.participants, participantId, ['analysis', 'research'], 'export the analysis trends');
       const tr = participantTrends(deps, participantId);
-      writeAudit(s.db, { actor: actorOf(ctx), action: 'trends.export', entity: 'participant', entityId: participantId, detail: { sessions: tr.sessions.length } });
+      s.audit.write(ctx, { action: 'trends.export', participantId, object: 'participant', objectId: participantId, detail: { sessions: tr.sessions.length } });
       return { fileName: trendsCsvFileName(tr.participant.code), csv: trendsCsv(tr, { bom }) };
     },
   };

@@ -167,6 +167,8 @@ function labelsSummary(d: ReportDeps, session: Session, run: AnalysisRun, gridMs
       const k = computeAgreement(
         {
           vocabulary: () => d.labels.vocabulary(),
+          // Labels can mean no later than the session's end (or the last label, when the duration is unknown).
+          limitMs: () => Math.max(session.durationMs ?? 0, ...tier.segments.map((x) => x.endMs)) + 1000,
           participantCode: () => session.participantCode,
           tier: () => tier.segments.map((s) => ({ id: s.id, startMs: s.startMs, endMs: s.endMs, label: s.label, note: s.note })),
           model: () => model,

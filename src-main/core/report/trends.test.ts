@@ -17,7 +17,7 @@ describe('participant trends', () => {
       const later = await seedReviewSession(s.db, dir, { durationMs: 20_000, video: false, participantCode: 'P-0100', startedAt: '2026-03-02T10:00:00.000Z', protocol: '=visit 2' });
       const earlier = await seedReviewSession(s.db, dir, { durationMs: 10_000, video: false, participantCode: 'P-0100', startedAt: '2026-02-01T10:00:00.000Z' });
       const pid = s.participants.list().find((p) => p.code === 'P-0100')!.id;
-      const unanalysed = s.sessions.create({ participantId: pid, protocol: 'not yet', operator: 'x', note: '' });
+      const unanalysed = s.sessions.create({ participantId: pid, protocol: 'not yet', operatorId: null, note: '' });
       await seedReviewSession(s.db, dir, { durationMs: 10_000, video: false, participantCode: 'P-OTHER' });
 
       const tr = participantTrends({ participants: s.participants, sessions: s.sessions, runs: s.analysis.runs, fused: s.analysis.fused, episodes: s.analysis.episodes }, pid);
