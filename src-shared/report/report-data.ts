@@ -9,6 +9,7 @@ import { seriesSchema, spanSchema } from '../contract/review.js';
 import { idSchema, sessionStatusSchema } from '../domain.js';
 import { EMOTIONS } from '../emotions.js';
 import { KAPPA_BANDS } from '../labels/kappa.js';
+import { OPERATOR_ROLES } from '../governance.js';
 
 /** When a report warns that its figures rest on little data. Shares of the analysed time. */
 export const REPORT_THRESHOLDS = {
@@ -36,6 +37,8 @@ export const reportDataSchema = z.object({
     participantCode: z.string(),
     protocol: z.string(),
     operator: z.string(),
+    /** The operator profile's role (clinician, researcher, admin); null for sessions without a profile. */
+    operatorRole: z.enum(OPERATOR_ROLES).nullable(),
     status: sessionStatusSchema,
     /** When recording started, else when the session was created. */
     date: z.string(),

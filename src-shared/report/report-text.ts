@@ -66,7 +66,7 @@ export function reportText(r: ReportData, locale: Locale): ReportText {
     { label: t('report.facts.protocol'), value: r.session.protocol },
     { label: t('report.facts.date'), value: formatDateTime(locale, r.session.date) },
     { label: t('report.facts.duration'), value: `${formatClockTime(r.session.durationMs)} (${formatDurationWords(locale, r.session.durationMs)})` },
-    { label: t('report.facts.operator'), value: r.session.operator },
+    { label: t('report.facts.operator'), value: r.session.operatorRole ? t('report.facts.operatorValue', { name: r.session.operator || '—', role: t(`gov.role.${r.session.operatorRole}`) }) : r.session.operator || '—' },
     { label: t('report.facts.session'), value: t('report.facts.sessionValue', { id: r.session.id, status: t(`status.${r.session.status}`) }) },
     {
       label: t('report.facts.run'),

@@ -18,6 +18,7 @@ import type { FusedRepo } from '../store/fused-repo.js';
 import type { LabelsRepo } from '../store/labels-repo.js';
 import type { ReportQueries, Bucket } from '../store/report-queries.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
+import type { OperatorsRepo } from '../store/operators-repo.js';
 import type { Series, Span } from '../../../src-shared/contract/review.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { frameGaps } from './frame-gaps.js';
@@ -32,6 +33,7 @@ export interface ReportDeps {
   labels: LabelsRepo;
   timeline: TimelineSource;
   queries: ReportQueries;
+  operators: OperatorsRepo;
 }
 
 /** Points per chart series: about one per 0.7 pt across an A4 text column, enough for vector curves. */
@@ -98,6 +100,7 @@ export function buildReportData(d: ReportDeps, sessionId: number, runId?: number
       participantCode: session.participantCode,
       protocol: session.protocol,
       operator: session.operator,
+      operatorRole: session.operatorId === null ? null : (d.operators.list().find((o) => o.id === session.operatorId)?.role ?? null),
       status: session.status,
       date: session.startedAt ?? session.createdAt,
       durationMs: durationMs ?? null,

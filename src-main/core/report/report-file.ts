@@ -18,6 +18,7 @@ export function reportDeps(s: CoreServices): ReportDeps {
     labels: s.labels,
     timeline: s.timeline,
     queries: new ReportQueries(s.db),
+    operators: s.operators,
   };
 }
 
