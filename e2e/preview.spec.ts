@@ -66,7 +66,7 @@ async function checkStates(page: Page): Promise<Record<string, string>> {
 
 async function openCapture(page: Page, code: string): Promise<number> {
   await addParticipant(page, code);
-  const id = await createSession(page, { participant: code, protocol: 'Framing', operator: 'RA-1' });
+  const id = await createSession(page, { participant: code, protocol: 'Framing' });
   await waitForPreview(page);
   // The preview detector (tasks-vision WASM and model) is loading until its first frame is counted.
   await expect.poll(async () => (await previewStats(page)).frames, { timeout: 60_000 }).toBeGreaterThan(0);
@@ -216,7 +216,7 @@ test('Settings say where the preview detector runs and why; switched off, Captur
 
   await page.goto(page.url().replace(/#.*$/, ''));
   await addParticipant(page, 'P-OFF');
-  await createSession(page, { participant: 'P-OFF', protocol: 'Framing', operator: 'RA-1' });
+  await createSession(page, { participant: 'P-OFF', protocol: 'Framing' });
   await waitForPreview(page);
   await expect(page.getByText('Framing guidance is switched off in Settings.')).toBeVisible();
   await expect(page.getByTestId('preview-stats')).toHaveCount(0);

@@ -15,7 +15,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { FrameFaces } from '../src-shared/contract/face.js';
-import { FaceAnalyzer } from '../src-main/core/inference/face/face-analyzer.js';
+import { FaceAnalyzer } from '../src-main/core/analysis/face/face-analyzer.js';
 import { InferenceService } from '../src-main/core/inference/inference-service.js';
 import { ffmpegPath } from '../src-main/core/media/ffmpeg.js';
 import { faceSpeechClip } from '../src-main/core/test-support/face-speech-clip.js';

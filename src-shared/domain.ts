@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { LANGUAGE_PREFERENCES } from './i18n/i18n.js';
+import { enText } from './i18n/errors.js';
+import { consentStateSchema, keepMediaSchema } from './governance.js';
 
 /**
  * Pseudonymous participant code. Letters, digits and . _ - only, so that a real name with a space
@@ -7,9 +10,9 @@ import { z } from 'zod';
 export const participantCodeSchema = z
   .string()
   .trim()
-  .min(1, 'Participant code must not be empty')
-  .max(40, 'Participant code must be at most 40 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dot, dash or underscore only (a pseudonymous code, never a name)');
+  .min(1, enText('errors.participantCode.empty'))
+  .max(40, enText('errors.participantCode.tooLong'))
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, enText('errors.participantCode.format'));
 
 export const idSchema = z.number().int().positive();
 
@@ -18,6 +21,8 @@ export const participantSchema = z.object({
   code: z.string(),
   createdAt: z.string(),
   sessionCount: z.number().int().nonnegative(),
+  /** What the participant's latest consent record covers; "not_recorded" for participants from before consent. */
+  consent: consentStateSchema,
 });
 export type Participant = z.infer<typeof participantSchema>;
 
@@ -45,6 +50,9 @@ export const sessionSchema = z.object({
   participantId: idSchema,
   participantCode: z.string(),
   protocol: z.string(),
+  /** The operator profile that created the session (null for sessions from before profiles without a name). */
+  operatorId: idSchema.nullable(),
+  /** That operator's display name, or '' when unknown. */
   operator: z.string(),
   note: z.string(),
   status: sessionStatusSchema,
@@ -55,6 +63,8 @@ export const sessionSchema = z.object({
   endedAt: z.string().nullable(),
   durationMs: z.number().nonnegative().nullable(),
   media: z.array(mediaFileSchema),
+  /** What the capture kept: null until recording starts (and for imported or older sessions). */
+  keep: keepMediaSchema.nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 
@@ -64,6 +74,8 @@ export const settingsSchema = z.object({
   pendingDataDir: z.string().nullable(),
   cameraId: z.string().nullable(),
   microphoneId: z.string().nullable(),
+  /** Interface (and report) language: the system's, or a chosen catalogue. */
+  language: z.enum(LANGUAGE_PREFERENCES),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -22,10 +22,12 @@ import { chromiumPath, FFMPEG, RENDERER_DIR, REPO_ROOT } from '../../e2e/fixture
 import { frameContinuity, videoFrameTimes } from '../../e2e/fixtures/probe.js';
 import { createCore } from '../../src-main/core/app-core.js';
 import { faceSpeechClip } from '../../src-main/core/test-support/face-speech-clip.js';
+import { consentedParticipant, operatorCtx } from '../../src-main/core/test-support/governance.js';
 import { tempDir } from '../../src-main/core/test-support/make-media.js';
 
 const argv = process.argv.slice(2);
 const phaseSeconds = argv.includes('--phase-seconds') ? Number(argv[argv.indexOf('--phase-seconds') + 1]) : 12;
+const BENCH_OPERATOR = 'Bench Operator';
 /** Clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICK = 100;
 
@@ -89,6 +91,17 @@ async function sample(page: Page, serverPid: number, profile: string): Promise<S
   return { t: performance.now(), mainCpu: cpuSeconds(serverPid) ?? NaN, browserCpu: chromiumCpuSeconds(profile), ...read };
 }
 
+/** Passes the start screen ("Who is using Affect Studio?") as the bench's operator profile, made in setup. */
+async function chooseOperator(page: Page): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const gate = page.getByRole('radio', { name: new RegExp(`^${BENCH_OPERATOR}`) });
+  await gate.or(nav).first().waitFor({ timeout: 30_000 });
+  if (await nav.isVisible()) return;
+  await gate.check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await nav.waitFor();
+}
+
 async function main(): Promise<void> {
   if (!existsSync('/proc/self/stat')) {
     console.log('skipped: CPU shares are read from /proc (Linux only)');
@@ -106,14 +119,15 @@ async function main(): Promise<void> {
   const wav = path.join(work, 'mic.wav');
   execFileSync(FFMPEG, ['-v', 'error', '-y', '-i', clip.file, '-vn', '-ac', '1', '-ar', '48000', wav]);
 
-  // A participant and an unrecorded session, made before the server starts on the same folder.
+  // A consented participant and unrecorded sessions, made before the server starts on the same folder.
   const dataDir = path.join(work, 'data');
   const setup = await createCore({ dataDir });
-  const part = await setup.handle('participants.create', { code: 'BENCH' }, { clientId: 'bench' });
-  const pid = (part as { ok: true; value: { id: number } }).value.id;
+  const ctx = operatorCtx(setup, BENCH_OPERATOR);
+  const pid = consentedParticipant(setup, 'BENCH');
   const newSession = async () => {
-    const sess = await setup.handle('sessions.create', { participantId: pid, protocol: 'bench', operator: 'bench' }, { clientId: 'bench' });
-    return (sess as { ok: true; value: { id: number } }).value.id;
+    const sess = await setup.handle('sessions.create', { participantId: pid, protocol: 'bench' }, ctx);
+    if (!sess.ok) throw new Error(sess.error.message);
+    return (sess.value as { id: number }).id;
   };
   const sessionId = await newSession();
   /** Unrecorded sessions for the recordings at the end. */
@@ -146,6 +160,7 @@ async function main(): Promise<void> {
       await page.goto(ready.url);
       await page.evaluate(`localStorage.setItem('affect.previewDetection', '${preview ? 'on' : 'off'}')`);
       await page.goto(`${ready.url.split('#')[0]}#/capture/${session}`);
+      await chooseOperator(page);
       // Polled from here: the app's CSP forbids the string evaluation waitForFunction would use.
       const deadline = Date.now() + 90_000;
       for (;;) {

@@ -7,49 +7,40 @@ import { parseArgs } from 'node:util';
 import { type AppCore, createCore } from './app-core.js';
 import { analyzeClips, type Io } from './cli/analyze-command.js';
 import { EXIT, UsageError } from './cli/exit-codes.js';
+import { cliOperator } from './cli/cli-operator.js';
+import type { ContractClient } from '../../src-shared/client/contract-client.js';
 import { exportCommand } from './cli/export-command.js';
+import { ct, systemLocale } from './cli/cli-language.js';
+import { reportCommand } from './cli/report-command.js';
+import { isLocale, LOCALES, type Locale } from '../../src-shared/i18n/i18n.js';
+import {
+  addOperator,
+  addParticipant,
+  auditExport,
+  auditVerify,
+  deleteParticipant,
+  deleteSessions,
+  listOperators,
+  listParticipants,
+  parseCode,
+  parseDate,
+  parseRole,
+  parseScopes,
+  retention,
+  withdrawConsent,
+} from './cli/governance-commands.js';
 import { resolveDataDir } from './config/app-config.js';
 import { DataFolderBusyError } from './config/data-lock.js';
 import type { ProviderPreference } from './inference/providers.js';
+import { hardenProcess } from './security/process-hardening.js';
 import { directClient } from './rpc/direct-client.js';
 import { APP_VERSION } from './version.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
-const USAGE = `Usage: affect <command> [options]
+/** The usage text, in the system's language (src-shared/i18n/locales: cli.usage). */
+const usageText = (): string => ct('cli.usage');
 
-Commands:
-  sessions [--data-dir DIR]     list sessions (id, participant, protocol, status, duration)
-  analyze <clip…> [--out DIR] [--provider P] [--participant CODE] [--bom] [--data-dir DIR]
-                                import each clip (mp4, mov, webm, mkv, avi) as a new session of
-                                participant CODE (default "imports"), analyse face and voice, and
-                                write <session>_timeline.csv and <session>_summary.csv to DIR
-                                (default: the current folder)
-  export <session-id…|--all> --out DIR [--run RUN-ID] [--bom] [--data-dir DIR]
-                                write the CSVs of the sessions' newest complete analysis runs (or of
-                                run RUN-ID for a single session); with several sessions or --all also
-                                sessions_summary.csv (one row per session)
-  version                       print the version
-
-Options:
-  --data-dir DIR                data folder (default: the application's; it must not be open in the app)
-  --provider P                  auto (default), cpu, cuda, dml, coreml or webgpu
-  --bom                         start CSV files with a UTF-8 byte-order mark (Excel)
-
-Output: one tab-separated line per item on stdout, messages and progress on stderr.
-  analyze: ok|failed <TAB> clip <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv <TAB> message
-  export:  ok|failed <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv [<TAB> message]
-           summary <TAB> <TAB> <TAB> sessions_summary.csv
-
-Exit codes:
-  0    everything asked for was done
-  1    at least one clip or session failed (the others were done; see stderr), or nothing to export
-  2    usage error
-  3    the data folder is in use by another Affect Studio, or cannot be opened
-  130  interrupted (Ctrl-C): the running analysis was marked incomplete and can be resumed in the app`;
-
-/** The CLI's requests name it as the caller, and its audit entries as the actor. */
-const CLI_CALLER = { clientId: 'affect-cli', actor: 'affect-cli' };
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
@@ -57,7 +48,7 @@ async function openCore(io: Io, dataDir: string | undefined, provider?: Provider
   try {
     return await createCore({ dataDir: dataDir ?? resolveDataDir(), provider });
   } catch (e) {
-    const why = e instanceof DataFolderBusyError ? `${e.message} (close it, or use --data-dir)` : `cannot open the data folder: ${e instanceof Error ? e.message : String(e)}`;
+    const why = e instanceof DataFolderBusyError ? ct('cli.folderBusy', { message: e.message }) : ct('cli.cannotOpen', { error: e instanceof Error ? e.message : String(e) });
     io.err(`affect: ${why}`);
     return EXIT.dataFolder;
   }
@@ -72,46 +63,64 @@ function usage<T>(parse: () => T): T {
   }
 }
 
+const COMMON = { 'data-dir': { type: 'string' }, operator: { type: 'string' } } as const;
+
+/**
+ * Opens the core, resolves the operator profile (unless the command needs none) and runs `fn` with a client
+ * that carries it; closes the core however `fn` ends.
+ */
+async function withClient(io: Io, values: { 'data-dir'?: string; operator?: string }, fn: (c: ContractClient) => Promise<number>, opts: { operator?: boolean; provider?: ProviderPreference } = {}): Promise<number> {
+  const core = await openCore(io, values['data-dir'], opts.provider);
+  if (typeof core === 'number') return core;
+  try {
+    let operatorId: number | undefined;
+    if (opts.operator !== false) {
+      const op = cliOperator(core, values.operator);
+      if ('error' in op) throw new UsageError(op.error);
+      operatorId = op.id;
+    }
+    // The in-process client: the same contract, handlers and audit entries as a click in the app, under the profile.
+    return await fn(directClient(core, { clientId: 'affect-cli', operatorId }));
+  } finally {
+    await core.close();
+  }
+}
+
 async function analyze(args: string[], io: Io): Promise<number> {
   const { values, positionals } = usage(() =>
     parseArgs({
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
     }),
   );
-  if (!positionals.length) throw new UsageError('analyze needs at least one clip');
+  if (!positionals.length) throw new UsageError(ct('cli.analyzeNeedsClip'));
+  if (!values.participant) throw new UsageError(ct('cli.analyzeNeedsParticipant'));
+  const participant = parseCode(values.participant);
   const provider = values.provider ?? 'auto';
-  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
-  const core = await openCore(io, values['data-dir'], provider as ProviderPreference);
-  if (typeof core === 'number') return core;
-  const interrupted: { requested: boolean; onRequest?: () => void } = { requested: false };
-  const onSignal = (): void => {
-    interrupted.requested = true;
-    io.err('affect: interrupted; stopping the running analysis (it stays resumable)');
-    interrupted.onRequest?.();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await analyzeClips(
-      directClient(core, CLI_CALLER),
-      {
-        clips: positionals,
-        outDir: path.resolve(values.out ?? '.'),
-        participant: values.participant ?? 'imports',
-        bom: values.bom === true,
-        progress: true,
-      },
-      io,
-      interrupted,
-    );
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await core.close();
-  }
+  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(ct('cli.providerOneOf', { list: PROVIDERS.join(', ') }));
+  return withClient(
+    io,
+    values,
+    async (c) => {
+      const interrupted: { requested: boolean; onRequest?: () => void } = { requested: false };
+      const onSignal = (): void => {
+        interrupted.requested = true;
+        io.err(`affect: ${ct('cli.interrupted')}`);
+        interrupted.onRequest?.();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, bom: values.bom === true, overwrite: values.overwrite === true, progress: true }, io, interrupted);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    },
+    { provider: provider as ProviderPreference },
+  );
 }
 
 async function exportCsv(args: string[], io: Io): Promise<number> {
@@ -120,34 +129,152 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, all: { type: 'boolean' }, run: { type: 'string' }, bom: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+      options: {
+        out: { type: 'string' },
+        all: { type: 'boolean' },
+        run: { type: 'string' },
+        bom: { type: 'boolean' },
+        overwrite: { type: 'boolean' },
+        deidentify: { type: 'boolean' },
+        'key-file': { type: 'string' },
+        'shift-dates': { type: 'boolean' },
+        ...COMMON,
+      },
     }),
   );
-  if (!values.out) throw new UsageError('export needs --out DIR');
-  if (values.all && positionals.length) throw new UsageError('give session ids or --all, not both');
-  if (!values.all && !positionals.length) throw new UsageError('export needs session ids or --all');
-  const ids = positionals.map((p) => {
-    if (!/^[1-9][0-9]*$/.test(p)) throw new UsageError(`"${p}" is not a session id`);
-    return Number(p);
-  });
-  let runId: number | undefined;
-  if (values.run !== undefined) {
-    if (!/^[1-9][0-9]*$/.test(values.run)) throw new UsageError('--run needs a run id');
-    if (ids.length !== 1) throw new UsageError('--run can only be used with one session id');
-    runId = Number(values.run);
-  }
-  const core = await openCore(io, values['data-dir']);
-  if (typeof core === 'number') return core;
-  try {
-    return await exportCommand(directClient(core, CLI_CALLER), { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out), runId, bom: values.bom === true }, io);
-  } finally {
-    await core.close();
-  }
+  if (!values.out) throw new UsageError(ct('cli.exportNeedsOut'));
+  if (values.all && positionals.length) throw new UsageError(ct('cli.idsOrAll'));
+  if (!values.all && !positionals.length) throw new UsageError(ct('cli.exportNeedsIds'));
+  if (!values.deidentify && (values['key-file'] !== undefined || values['shift-dates'])) throw new UsageError(ct('cli.deidentifyOptions'));
+  const ids = positionals.map(sessionId);
+  const runId = runOption(values.run, ids);
+  const deidentify = values.deidentify
+    ? { dates: values['shift-dates'] ? ('shift' as const) : ('drop' as const), keyFile: values['key-file'] === undefined ? undefined : path.resolve(values['key-file']) }
+    : undefined;
+  return withClient(io, values, (c) =>
+    exportCommand(c, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out!), runId, bom: values.bom === true, overwrite: values.overwrite === true, deidentify }, io),
+  );
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
+function sessionId(p: string): number {
+  if (!/^[1-9][0-9]*$/.test(p)) throw new UsageError(ct('cli.notSessionId', { value: p }));
+  return Number(p);
+}
+
+/** --run RUN-ID, only with a single session. */
+function runOption(run: string | undefined, ids: number[]): number | undefined {
+  if (run === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(run)) throw new UsageError(ct('cli.runNeedsId'));
+  if (ids.length !== 1) throw new UsageError(ct('cli.runOneSession'));
+  return Number(run);
+}
+
+async function report(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = usage(() =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, lang: { type: 'string' }, run: { type: 'string' }, ...COMMON } }),
+  );
+  if (!values.out) throw new UsageError(ct('cli.reportNeedsOut'));
+  if (!positionals.length) throw new UsageError(ct('cli.reportNeedsIds'));
+  const ids = positionals.map(sessionId);
+  const runId = runOption(values.run, ids);
+  let locale: Locale = systemLocale();
+  if (values.lang !== undefined) {
+    if (!isLocale(values.lang)) throw new UsageError(ct('cli.langOneOf', { list: LOCALES.join(', ') }));
+    locale = values.lang;
+  }
+  const outDir = path.resolve(values.out);
+  return withClient(io, values, (c) => reportCommand(c, { sessionIds: ids, outDir, locale, runId }, io));
+}
+
+async function operatorsCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { role: { type: 'string' }, ...COMMON } }));
+  const [sub, name, ...rest] = positionals;
+  if (sub === undefined) return withClient(io, values, (c) => listOperators(c, io), { operator: false });
+  if (sub !== 'add' || !name || rest.length) throw new UsageError('use: affect operators [add NAME --role ROLE]');
+  const role = parseRole(values.role);
+  return withClient(io, values, (c) => addOperator(c, io, name, role), { operator: values.operator !== undefined });
+}
+
+async function participantsCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = usage(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        consent: { type: 'string' },
+        'retain-until': { type: 'string' },
+        form: { type: 'string' },
+        'consent-date': { type: 'string' },
+        date: { type: 'string' },
+        yes: { type: 'boolean' },
+        ...COMMON,
+      },
+    }),
+  );
+  const [sub, code, ...rest] = positionals;
+  if (sub === undefined) return withClient(io, values, (c) => listParticipants(c, io), { operator: false });
+  if (!code || rest.length) throw new UsageError(`use: affect participants ${sub ?? ''} CODE`);
+  const pcode = parseCode(code);
+  if (sub === 'add') {
+    if (values.consent === undefined) throw new UsageError('participants add needs --consent with what was agreed (video,audio,analysis,research)');
+    const a = {
+      code: pcode,
+      scopes: parseScopes(values.consent),
+      retainUntil: values['retain-until'] === undefined ? undefined : parseDate(values['retain-until'], '--retain-until'),
+      takenOn: values['consent-date'] === undefined ? undefined : parseDate(values['consent-date'], '--consent-date'),
+      formRef: values.form,
+    };
+    return withClient(io, values, (c) => addParticipant(c, io, a));
+  }
+  if (sub === 'withdraw') {
+    const date = values.date === undefined ? undefined : parseDate(values.date, '--date');
+    return withClient(io, values, (c) => withdrawConsent(c, io, pcode, date));
+  }
+  if (sub === 'delete') return withClient(io, values, (c) => deleteParticipant(c, io, pcode, values.yes === true));
+  throw new UsageError(`unknown participants command "${sub}"`);
+}
+
+async function sessionsCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { yes: { type: 'boolean' }, ...COMMON } }));
+  const [sub, ...ids] = positionals;
+  if (sub === undefined) {
+    return withClient(
+      io,
+      values,
+      async (c) => {
+        for (const s of await c.call('sessions.list', {})) {
+          const dur = s.durationMs === null ? '-' : (s.durationMs / 1000).toFixed(1) + 's';
+          io.out([s.id, s.participantCode, s.protocol, s.status, dur].join('\t'));
+        }
+        return EXIT.ok;
+      },
+      { operator: false },
+    );
+  }
+  if (sub !== 'delete' || !ids.length) throw new UsageError('use: affect sessions [delete ID… --yes]');
+  const list = ids.map(sessionId);
+  return withClient(io, values, (c) => deleteSessions(c, io, list, values.yes === true));
+}
+
+async function retentionCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { yes: { type: 'boolean' }, ...COMMON } }));
+  const [sub, ...rest] = positionals;
+  if ((sub !== undefined && sub !== 'purge') || rest.length) throw new UsageError('use: affect retention [purge --yes]');
+  return withClient(io, values, (c) => retention(c, io, sub === 'purge', values.yes === true), { operator: sub === 'purge' || values.operator !== undefined });
+}
+
+async function auditCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, ...COMMON } }));
+  const [sub, ...rest] = positionals;
+  if (rest.length) throw new UsageError('use: affect audit verify | affect audit export --out DIR');
+  if (sub === 'verify') return withClient(io, values, (c) => auditVerify(c, io));
+  if (sub === 'export') {
+    if (!values.out) throw new UsageError('audit export needs --out DIR');
+    const out = path.resolve(values.out);
+    return withClient(io, values, (c) => auditExport(c, io, out));
+  }
+  throw new UsageError('use: affect audit verify | affect audit export --out DIR');
 }
 
 /** Runs one command; `io` receives stdout and stderr lines (tests capture them). */
@@ -156,43 +283,42 @@ export async function runCli(args: string[], io: Io = stdio): Promise<number> {
     return await runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`affect: ${e.message}\n\n${USAGE}`);
+      io.err(`affect: ${e.message}\n\n${usageText()}`);
       return EXIT.usage;
     }
     throw e;
   }
 }
 
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  analyze,
+  export: exportCsv,
+  report,
+  operators: operatorsCommand,
+  participants: participantsCommand,
+  sessions: sessionsCommand,
+  retention: retentionCommand,
+  audit: auditCommand,
+};
+
 async function runCommand(args: string[], io: Io): Promise<number> {
   const [command] = args;
-  if (command === 'analyze') return analyze(args.slice(1), io);
-  if (command === 'export') return exportCsv(args.slice(1), io);
+  if (command && Object.prototype.hasOwnProperty.call(COMMANDS, command)) return COMMANDS[command](args.slice(1), io);
   if (!command || command === '--help' || command === '-h') {
-    console.log(USAGE);
+    console.log(usageText());
     return command ? 0 : 2;
   }
   if (command === 'version' || command === '--version') {
     console.log(APP_VERSION);
     return 0;
   }
-  if (command === 'sessions') {
-    const core = await createCore({ dataDir: option(args, 'data-dir') ?? resolveDataDir() });
-    try {
-      for (const s of await directClient(core, CLI_CALLER).call('sessions.list', {})) {
-        const dur = s.durationMs === null ? '-' : (s.durationMs / 1000).toFixed(1) + 's';
-        console.log([s.id, s.participantCode, s.protocol, s.status, dur].join('\t'));
-      }
-      return 0;
-    } finally {
-      await core.close();
-    }
-  }
-  console.error(`Unknown command "${command}".\n\n${USAGE}`);
+  console.error(`${ct('cli.unknownCommand', { command })}\n\n${usageText()}`);
   return 2;
 }
 
 const invokedDirectly = process.argv[1] && /cli\.(js|ts)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  hardenProcess();
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {

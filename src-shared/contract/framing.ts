@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../domain.js';
 import { method } from './spec.js';
+import { enText } from '../i18n/errors.js';
 
 /** The camera preview's framing checks (src-renderer/lib/vision/framing.ts, thresholds in docs/framing.md). */
 export const FRAMING_CHECKS = ['present', 'size', 'centring', 'brightness', 'contrast', 'sharpness'] as const;
@@ -20,7 +21,7 @@ export const framingTotalsSchema = z
   .strict()
   .superRefine((t, ctx) => {
     for (const c of FRAMING_CHECKS) {
-      if (t.failedMs[c] > t.totalMs + 1e-6) ctx.addIssue({ code: 'custom', path: ['failedMs', c], message: 'A check cannot fail for longer than the total time' });
+      if (t.failedMs[c] > t.totalMs + 1e-6) ctx.addIssue({ code: 'custom', path: ['failedMs', c], message: enText('errors.framingTooLong') });
     }
   });
 export type FramingTotals = z.infer<typeof framingTotalsSchema>;

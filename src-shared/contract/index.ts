@@ -11,6 +11,9 @@ import { sessionSearchMethods } from './session-search.js';
 import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
+import { reportMethods } from './report.js';
+import { trendsMethods } from './trends.js';
+import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -31,6 +34,12 @@ export const contract = {
   ...framingMethods,
   ...voiceMethods,
   ...inferenceMethods,
+  ...reportMethods,
+  ...trendsMethods,
+  ...operatorMethods,
+  ...consentMethods,
+  ...deletionMethods,
+  ...auditMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -8,7 +8,8 @@ import { startBrowserServer } from '../../../src-main/core/server/browser-server
 const [dataDir, rendererDir] = process.argv.slice(2);
 const core = await createCore({ dataDir });
 const server = await startBrowserServer({ core, rendererDir, log: (m) => console.error(m) });
-console.log(JSON.stringify({ url: server.url, pid: process.pid }));
+// One launch address for the whole bench: opening it again in the signed-in browser just opens the app.
+console.log(JSON.stringify({ url: server.newLaunchUrl(60 * 60_000), pid: process.pid }));
 process.on('SIGTERM', () => {
   void server
     .close()

@@ -37,7 +37,7 @@ let det = null;
 window.openDetector = async (modelSha256, prefer) => {
   det = await PreviewDetector.create({ wasmLoaderUrl: new URL('vision/vision_wasm_internal.js', location.href).href,
     wasmBinaryUrl: new URL('vision/vision_wasm_internal.wasm', location.href).href, modelUrl: 'vision/model.tflite', modelSha256 }, prefer);
-  return { delegate: det.delegate, reason: det.delegateReason };
+  return { delegate: det.delegate, reason: JSON.stringify(det.delegateReason) };
 };
 window.detectFrames = async (from, to) => {
   const out = [];
@@ -102,9 +102,9 @@ export class ChromiumPreviewDetector {
       const self = new ChromiumPreviewDetector(browser, page, server, origin, opts.frames);
       page.on('request', (r) => self.requests.push(r.url()));
       await page.goto(`${origin}/`);
-      await page.waitForFunction(() => 'openDetector' in window);
+      await page.waitForFunction(() => 'openDetector' in globalThis);
       const info = await page.evaluate(
-        ([sha, prefer]) => (window as unknown as { openDetector: (s: string, p: string) => Promise<{ delegate: string; reason: string }> }).openDetector(sha, prefer),
+        ([sha, prefer]) => (globalThis as unknown as { openDetector: (s: string, p: string) => Promise<{ delegate: string; reason: string }> }).openDetector(sha, prefer),
         [opts.modelSha256, opts.prefer ?? 'auto'] as const,
       );
       return Object.assign(self, info);
@@ -118,7 +118,7 @@ export class ChromiumPreviewDetector {
   /** Detections for frames [from, to), with the time each detect() call took in the page. */
   async detect(from = 0, to = this.frames.length): Promise<Array<{ faces: PageFace[]; ms: number }>> {
     return this.page.evaluate(
-      ([a, b]) => (window as unknown as { detectFrames: (a: number, b: number) => Promise<Array<{ faces: PageFace[]; ms: number }>> }).detectFrames(a, b),
+      ([a, b]) => (globalThis as unknown as { detectFrames: (a: number, b: number) => Promise<Array<{ faces: PageFace[]; ms: number }>> }).detectFrames(a, b),
       [from, to] as const,
     );
   }

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppCore, createCore } from '../app-core.js';
 import { LabelsRepo } from '../store/labels-repo.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 import { seedReviewSession } from '../test-support/seed-review.js';
 
@@ -27,7 +28,7 @@ describe('session export', () => {
       ],
     });
     const out = tempDir();
-    const r = await core.handle('export.sessions', { sessionIds: [seeded.sessionId], outDir: out }, { clientId: 't' });
+    const r = await core.handle('export.sessions', { sessionIds: [seeded.sessionId], outDir: out }, operatorCtx(core));
     expect(r.ok).toBe(true);
     const files = readdirSync(out).sort();
     expect(files.some((f) => f.endsWith('_timeline.csv'))).toBe(true);
@@ -49,7 +50,7 @@ describe('session export', () => {
     const totals = { totalMs: 8000, failedMs: { present: 0, size: 2000, centring: 0, brightness: 4000, contrast: 0, sharpness: 800 } };
     expect((await core.handle('framing.report', { sessionId: framed.sessionId, totals }, { clientId: 't' })).ok).toBe(true);
     const out = tempDir();
-    expect((await core.handle('export.sessions', { sessionIds: [framed.sessionId, plain.sessionId], outDir: out }, { clientId: 't' })).ok).toBe(true);
+    expect((await core.handle('export.sessions', { sessionIds: [framed.sessionId, plain.sessionId], outDir: out }, operatorCtx(core))).ok).toBe(true);
     const read = (f: string) => parse(readFileSync(path.join(out, f), 'utf8'), { columns: true }) as Record<string, string>[];
     const summary = read(readdirSync(out).find((f) => f.includes('P-FRAMED') && f.endsWith('_summary.csv'))!);
     expect(summary).toHaveLength(7);

@@ -3,13 +3,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 
 let core: AppCore;
 let dataDir: string;
 
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await core.handle(method, input, { clientId: 'test' });
+  const r = await core.handle(method, input, operatorCtx(core));
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.value as MethodOutput<M>;
 }
@@ -33,8 +34,7 @@ afterEach(async () => {
 });
 
 async function recordedSession(): Promise<number> {
-  const p = await call('participants.create', { code: 'P01' });
-  const s = await call('sessions.create', { participantId: p.id, protocol: 'Interview', operator: 'op' });
+  const s = await call('sessions.create', { participantId: consentedParticipant(core, 'P01'), protocol: 'Interview' });
   await call('recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp8,opus' });
   return s.id;
 }
@@ -57,8 +57,7 @@ describe('framing shares of a session', () => {
   });
 
   it('refuses reports for a session never recorded, and totals that do not add up, keeping what was stored', async () => {
-    const p = await call('participants.create', { code: 'P02' });
-    const fresh = await call('sessions.create', { participantId: p.id, protocol: 'Interview', operator: 'op' });
+    const fresh = await call('sessions.create', { participantId: consentedParticipant(core, 'P02'), protocol: 'Interview' });
     await expect(call('framing.report', { sessionId: fresh.id, totals: { totalMs: 1000, failedMs: failed() } })).rejects.toMatchObject({ code: 'invalid_input' });
     const id = await recordedSession();
     await call('framing.report', { sessionId: id, totals: { totalMs: 1000, failedMs: failed({ sharpness: 500 }) } });

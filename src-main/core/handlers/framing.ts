@@ -1,4 +1,4 @@
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { Handlers } from '../rpc/dispatch.js';
 import type { CoreServices } from '../core-services.js';
 import { FramingRepo } from '../store/framing-repo.js';
@@ -10,7 +10,7 @@ export function framingHandlers(s: CoreServices): Pick<Handlers, 'framing.report
     'framing.report': ({ sessionId, totals }) => {
       const session = s.sessions.get(sessionId);
       // Framing is reported for the recording only: a session that never started recording has none.
-      if (!session.startedAt) throw new ApiError('invalid_input', `Session ${sessionId} has not been recorded; framing is stored for recordings only`);
+      if (!session.startedAt) throw apiError('invalid_input', 'errors.framingNotRecorded', { id: sessionId });
       repo.put(sessionId, totals, nowIso());
       return repo.get(sessionId)!;
     },

@@ -8,7 +8,7 @@ interface Row {
   [failed: `${string}_failed_ms`]: number;
 }
 
-/** session_framing: the share of recorded time each framing check failed (migration 008). */
+/** session_framing: the share of recorded time each framing check failed (migration 014). */
 export class FramingRepo {
   constructor(private readonly db: Db) {}
 

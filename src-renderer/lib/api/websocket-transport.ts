@@ -1,14 +1,15 @@
 import type { Result } from '../../../src-shared/errors.js';
 import { decodeFrame, encodeFrame, type ServerMessage } from '../../../src-shared/wire.js';
 import type { Transport } from './transport.js';
+import { t } from '../i18n/i18n.js';
 
 /**
- * Browser mode: one WebSocket to the loopback server carrying the same contract. The token rides in the
- * HttpOnly cookie set when the page was opened with ?token=, and is also passed explicitly when known.
+ * Browser mode: one WebSocket to the loopback server carrying the same contract. It is admitted by the
+ * HttpOnly session cookie the server set when this browser opened its one-time launch address; the page
+ * never sees a credential.
  */
 export function websocketTransport(location: Location): Transport {
-  const token = new URLSearchParams(location.search).get('token');
-  const wsUrl = `ws://${location.host}/rpc${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const wsUrl = `ws://${location.host}/rpc`;
   const listeners = new Set<(name: string, payload: unknown) => void>();
   const pending = new Map<number, (r: Result<unknown>) => void>();
   let nextId = 1;
@@ -20,10 +21,10 @@ export function websocketTransport(location: Location): Transport {
       const ws = new WebSocket(wsUrl);
       ws.binaryType = 'arraybuffer';
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new Error('Cannot reach the Affect Studio server. Is it still running?'));
+      ws.onerror = () => reject(new Error(t('connection.unreachable')));
       ws.onclose = () => {
         socket = null;
-        for (const done of pending.values()) done({ ok: false, error: { code: 'unavailable', message: 'Connection to the Affect Studio server was lost' } });
+        for (const done of pending.values()) done({ ok: false, error: { code: 'unavailable', message: t('connection.lost') } });
         pending.clear();
       };
       ws.onmessage = (ev) => {

@@ -38,7 +38,7 @@ import { LabelAttacher, PreviewTracks } from './label-attach.js';
 import { grabFrame, type PreviewDetectorClient } from './preview-detector-client.js';
 import type { PreviewFace } from './preview-detector.js';
 import { previewDetector } from './preview-detector-state.svelte.js';
-import { TEXT } from './vision-text.js';
+import { t } from '../i18n/i18n.js';
 
 /** Pixel measures (brightness, contrast, sharpness) need fewer frames than the boxes. */
 const PIXEL_CHECK_HZ = 10;
@@ -248,7 +248,7 @@ export class CameraPreview {
         await api.call('framing.report', { sessionId: this.opts.sessionId, totals });
         this.reportError = null;
       } catch (e) {
-        this.reportError = TEXT.reportFailed(errorMessage(e));
+        this.reportError = t('framing.reportFailed', { error: errorMessage(e) });
       }
     });
   }

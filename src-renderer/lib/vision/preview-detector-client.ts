@@ -3,8 +3,14 @@
  * a time. Nothing of tasks-vision runs on the main thread (see preview-worker-protocol.ts for why).
  */
 import type { FacePixels } from './framing.js';
-import type { Delegate, PreviewFace, VisionAssets } from './preview-detector.js';
-import type { FramePixels, FromWorker, ToWorker } from './preview-worker-protocol.js';
+import { t } from '../i18n/i18n.js';
+import type { Delegate, DelegateReason, PreviewFace, VisionAssets } from './preview-detector.js';
+import type { FramePixels, FromWorker, ToWorker, WorkerFailure } from './preview-worker-protocol.js';
+
+/** A worker's failure in the interface's language. */
+function failureError(f: WorkerFailure): Error {
+  return new Error('key' in f ? t(f.key, f.vars) : f.message);
+}
 
 export interface DetectResult {
   /** In the frame's pixels. */
@@ -21,7 +27,7 @@ export class PreviewDetectorClient {
   private constructor(
     private readonly worker: Worker,
     readonly delegate: Delegate,
-    readonly delegateReason: string,
+    readonly delegateReason: DelegateReason,
   ) {
     worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       const msg = ev.data;
@@ -29,10 +35,10 @@ export class PreviewDetectorClient {
       const p = this.pending.get(msg.id);
       this.pending.delete(msg.id);
       if (!p) return;
-      if (msg.error) p.reject(new Error(msg.error));
+      if (msg.error) p.reject(failureError(msg.error));
       else p.resolve({ faces: msg.faces, pixels: msg.pixels, detectMs: msg.detectMs });
     };
-    worker.onerror = (ev) => this.fail(new Error(ev.message || 'The preview detector stopped'));
+    worker.onerror = (ev) => this.fail(new Error(t('previewDetector.stopped', { error: ev.message || t('previewDetector.unknownError') })));
   }
 
   /** Starts the worker and loads tasks-vision and the model in it; rejects with the reason it could not. */
@@ -47,9 +53,9 @@ export class PreviewDetectorClient {
       worker.onmessage = (ev: MessageEvent<FromWorker>) => {
         const msg = ev.data;
         if (msg.type === 'ready') resolve(new PreviewDetectorClient(worker, msg.delegate, msg.reason));
-        else if (msg.type === 'failed') fail(new Error(msg.error));
+        else if (msg.type === 'failed') fail(failureError(msg.error));
       };
-      worker.onerror = (ev) => fail(new Error(ev.message || 'The preview detector could not start'));
+      worker.onerror = (ev) => fail(new Error(t('previewDetector.couldNotStart', { error: ev.message || t('previewDetector.unknownError') })));
       worker.postMessage({ type: 'init', assets, prefer } satisfies ToWorker);
     });
   }
@@ -75,7 +81,7 @@ export class PreviewDetectorClient {
   }
 
   close(): void {
-    this.fail(new Error('The preview detector was closed'));
+    this.fail(new Error(t('previewDetector.closed')));
     this.worker.terminate();
   }
 }

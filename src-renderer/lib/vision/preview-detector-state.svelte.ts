@@ -6,7 +6,7 @@
  */
 import { errorMessage } from '../ui/errors.js';
 import { PreviewDetectorClient } from './preview-detector-client.js';
-import type { Delegate, VisionAssets } from './preview-detector.js';
+import type { Delegate, DelegateReason, VisionAssets } from './preview-detector.js';
 
 /** Set to "off" (Settings) to skip detection on camera frames: the preview then shows the main process's boxes. */
 const ENABLED_KEY = 'affect.previewDetection';
@@ -24,7 +24,7 @@ export function visionAssets(base: string = document.baseURI): VisionAssets {
 class PreviewDetectorState {
   status = $state<'idle' | 'loading' | 'ready' | 'failed' | 'off'>('idle');
   delegate = $state<Delegate | null>(null);
-  reason = $state<string | null>(null);
+  reason = $state<DelegateReason | null>(null);
   error = $state<string | null>(null);
   /** Milliseconds from the first request to a ready detector. */
   loadMs = $state<number | null>(null);

@@ -7,7 +7,7 @@
  * model into `vision/`), and the model's bytes are checked against models/manifest.json before use.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
-import { TEXT } from './vision-text.js';
+import type { MessageKey } from '../../../src-shared/i18n/i18n.js';
 
 export type Delegate = 'GPU' | 'CPU';
 
@@ -28,10 +28,31 @@ export interface PreviewFace {
   keypoints: Array<[number, number]>;
 }
 
+/** Why this delegate, for Settings (worded there, in the interface's language: this may run in a worker). */
+export type DelegateReason =
+  | { kind: 'noWebgl' }
+  | { kind: 'software'; renderer: string }
+  | { kind: 'gpu'; renderer: string }
+  | { kind: 'gpuFailed'; error: string }
+  | { kind: 'requested'; delegate: Delegate };
+
 export interface DelegateChoice {
   delegate: Delegate;
-  /** Plain words for Settings: why this one. */
-  reason: string;
+  reason: DelegateReason;
+}
+
+/**
+ * A failure worded by the catalogues: the worker has no say over the window's language, so it sends the
+ * catalogue entry and the window words it (preview-detector-client.ts).
+ */
+export class PreviewError extends Error {
+  constructor(
+    readonly key: MessageKey,
+    readonly vars: Record<string, string> = {},
+  ) {
+    super(key);
+    this.name = 'PreviewError';
+  }
 }
 
 /** What WebGL reports as its renderer, or null when this window has no WebGL 2. */
@@ -54,9 +75,9 @@ const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render driver/
 
 /** GPU when WebGL 2 runs on graphics hardware, otherwise CPU; the reason is shown in Settings. */
 export function chooseDelegate(renderer: string | null = webglRenderer()): DelegateChoice {
-  if (renderer === null) return { delegate: 'CPU', reason: TEXT.delegateNoWebgl };
-  if (SOFTWARE_GL.test(renderer)) return { delegate: 'CPU', reason: TEXT.delegateSoftware(renderer) };
-  return { delegate: 'GPU', reason: TEXT.delegateGpu(renderer) };
+  if (renderer === null) return { delegate: 'CPU', reason: { kind: 'noWebgl' } };
+  if (SOFTWARE_GL.test(renderer)) return { delegate: 'CPU', reason: { kind: 'software', renderer } };
+  return { delegate: 'GPU', reason: { kind: 'gpu', renderer } };
 }
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
@@ -66,10 +87,10 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 
 export async function loadModelBytes(url: string, sha256: string): Promise<Uint8Array<ArrayBuffer>> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(TEXT.modelLoadFailed(`${res.status} ${res.statusText}`));
+  if (!res.ok) throw new PreviewError('previewDetector.modelLoadFailed', { status: `${res.status} ${res.statusText}` });
   const bytes = new Uint8Array(await res.arrayBuffer());
   const actual = await sha256Hex(bytes);
-  if (actual !== sha256) throw new Error(TEXT.modelMismatch(actual.slice(0, 12)));
+  if (actual !== sha256) throw new PreviewError('previewDetector.modelMismatch', { sha: actual.slice(0, 12) });
   return bytes;
 }
 
@@ -80,14 +101,14 @@ export class PreviewDetector {
     private readonly detector: FaceDetector,
     readonly delegate: Delegate,
     /** Why this delegate (and, after a GPU failure, why not the GPU). */
-    readonly delegateReason: string,
+    readonly delegateReason: DelegateReason,
   ) {}
 
   /** Loads tasks-vision and the model; `prefer` 'auto' picks with chooseDelegate() and falls back to CPU. */
   static async create(assets: VisionAssets, prefer: 'auto' | Delegate = 'auto'): Promise<PreviewDetector> {
     const model = await loadModelBytes(assets.modelUrl, assets.modelSha256);
     const fileset = { wasmLoaderPath: assets.wasmLoaderUrl, wasmBinaryPath: assets.wasmBinaryUrl };
-    const choice: DelegateChoice = prefer === 'auto' ? chooseDelegate() : { delegate: prefer, reason: `${prefer} requested` };
+    const choice: DelegateChoice = prefer === 'auto' ? chooseDelegate() : { delegate: prefer, reason: { kind: 'requested', delegate: prefer } };
     const make = (delegate: Delegate) =>
       FaceDetector.createFromOptions(fileset, {
         // tasks-vision may keep the buffer: each attempt gets its own copy.
@@ -102,7 +123,7 @@ export class PreviewDetector {
         return new PreviewDetector(await make('GPU'), 'GPU', choice.reason);
       } catch (e) {
         const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-        return new PreviewDetector(await make('CPU'), 'CPU', TEXT.delegateGpuFailed(why));
+        return new PreviewDetector(await make('CPU'), 'CPU', { kind: 'gpuFailed', error: why });
       }
     }
     return new PreviewDetector(await make('CPU'), 'CPU', choice.reason);

@@ -9,7 +9,11 @@
  * is released at once) and draws the results; loading, detection and pixel read-back all happen here.
  */
 import type { FacePixels } from './framing.js';
-import type { Delegate, PreviewFace, VisionAssets } from './preview-detector.js';
+import type { MessageKey } from '../../../src-shared/i18n/i18n.js';
+import type { Delegate, DelegateReason, PreviewFace, VisionAssets } from './preview-detector.js';
+
+/** A failure in the worker: a catalogue entry (worded by the window, in its language), or a library's own message. */
+export type WorkerFailure = { key: MessageKey; vars: Record<string, string> } | { message: string };
 
 /** A camera frame's pixels copied out of its VideoFrame, to rebuild it on the other side. */
 export interface FramePixels {
@@ -36,8 +40,8 @@ export type ToWorker =
     };
 
 export type FromWorker =
-  | { type: 'ready'; delegate: Delegate; reason: string }
-  | { type: 'failed'; error: string }
+  | { type: 'ready'; delegate: Delegate; reason: DelegateReason }
+  | { type: 'failed'; error: WorkerFailure }
   | {
       type: 'result';
       id: number;
@@ -47,5 +51,5 @@ export type FromWorker =
       pixels: FacePixels | null;
       /** Time spent in tasks-vision's detectForVideo. */
       detectMs: number;
-      error?: string;
+      error?: WorkerFailure;
     };

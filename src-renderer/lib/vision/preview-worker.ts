@@ -4,8 +4,8 @@
  * for why). A classic worker, because tasks-vision loads its WASM loader with importScripts.
  */
 import { facePixels, participantBox, type Box, type FacePixels } from './framing.js';
-import { PreviewDetector } from './preview-detector.js';
-import type { FramePixels, FromWorker, ToWorker } from './preview-worker-protocol.js';
+import { PreviewDetector, PreviewError } from './preview-detector.js';
+import type { FramePixels, FromWorker, ToWorker, WorkerFailure } from './preview-worker-protocol.js';
 
 const scope = self as unknown as {
   onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
@@ -15,7 +15,8 @@ const scope = self as unknown as {
 let detector: PreviewDetector | null = null;
 let pixelCanvas: OffscreenCanvas | null = null;
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const failure = (e: unknown): WorkerFailure =>
+  e instanceof PreviewError ? { key: e.key, vars: e.vars } : { message: e instanceof Error ? e.message : String(e) };
 
 /**
  * Mean, contrast and sharpness of the face at analysis scale `s` (what the thresholds were calibrated on);
@@ -52,14 +53,14 @@ scope.onmessage = (ev) => {
         detector = d;
         scope.postMessage({ type: 'ready', delegate: d.delegate, reason: d.delegateReason });
       },
-      (e: unknown) => scope.postMessage({ type: 'failed', error: message(e) }),
+      (e: unknown) => scope.postMessage({ type: 'failed', error: failure(e) }),
     );
     return;
   }
   const { id } = msg;
   let frame: VideoFrame | ImageBitmap | null = null;
   try {
-    if (!detector) throw new Error('The preview detector is not loaded');
+    if (!detector) throw new PreviewError('previewDetector.notLoaded');
     frame = msg.frame instanceof ImageBitmap ? msg.frame : toVideoFrame(msg.frame);
     const width = frame instanceof ImageBitmap ? frame.width : frame.codedWidth;
     const height = frame instanceof ImageBitmap ? frame.height : frame.codedHeight;
@@ -70,7 +71,7 @@ scope.onmessage = (ev) => {
     const pixels = face ? measureFace(frame, width, height, face.box, msg.scale) : null;
     scope.postMessage({ type: 'result', id, faces, pixels, detectMs });
   } catch (e) {
-    scope.postMessage({ type: 'result', id, faces: [], pixels: null, detectMs: 0, error: message(e) });
+    scope.postMessage({ type: 'result', id, faces: [], pixels: null, detectMs: 0, error: failure(e) });
   } finally {
     if (frame) frame.close();
     else if (msg.frame instanceof ImageBitmap) msg.frame.close();
