@@ -180,9 +180,9 @@ test.describe('camera preview with tasks-vision and framing guidance', () => {
       await page.goto(page.url().replace(/#.*$/, `#/review/${sessionId}`));
       const summary = page.getByTestId('framing-summary');
       await expect(summary).toHaveAttribute('data-measured', 'yes');
-      await expect(summary.getByTestId('framing-verdict')).toHaveText(/^Judged by the camera preview for \d+\.\d s of the recording\. No check failed for more than 10 % of that time\.$/);
+      await expect(summary.getByTestId('framing-verdict')).toHaveText(/^Judged by the camera preview for \d+\.\d s of the recording\. No check failed for more than 10% of that time\.$/);
       await expect(summary.locator('li[data-check]')).toHaveCount(6);
-      await expect(summary.locator('li[data-check="size"]')).toHaveText('Face size: failed 0 %');
+      await expect(summary.locator('li[data-check="size"]')).toHaveText('Face size: failed 0%');
       expect(foreign).toEqual([]);
     });
   });
