@@ -29,6 +29,8 @@ const PACKAGES: Readonly<Record<string, 'node' | 'browser' | 'any' | 'electron'>
   // The PDF report, written under Node (the CLI and the app's core alike).
   pdfkit: 'node',
   fontkit: 'node',
+  // The camera preview's face detector (WASM + WebGL), in a worker of the window.
+  '@mediapipe/tasks-vision': 'browser',
   // Loads the inference worker from .ts sources in tests and development.
   tsx: 'node',
   electron: 'electron',

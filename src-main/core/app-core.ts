@@ -10,6 +10,7 @@ import { sessionHandlers } from './handlers/sessions.js';
 import { settingsHandlers } from './handlers/settings.js';
 import { analysisHandlers } from './handlers/analysis.js';
 import { liveHandlers } from './handlers/live.js';
+import { framingHandlers } from './handlers/framing.js';
 import { LiveAnalysis } from './analysis/live-analysis.js';
 import { createAnalysisServices } from './analysis/analysis-services.js';
 import { labelHandlers } from './handlers/labels.js';
@@ -135,6 +136,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...reportHandlers(services),
     ...trendsHandlers(services),
     ...governanceHandlers(services),
+    ...framingHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { participantMethods } from './participants.js';
 import { faceMethods } from './face.js';
+import { framingMethods } from './framing.js';
 import { inferenceMethods } from './inference.js';
 import { voiceMethods } from './voice.js';
 import { analysisMethods, exportMethods, mediaImportMethods } from './analysis.js';
@@ -30,6 +31,7 @@ export const contract = {
   ...reviewMethods,
   ...sessionSearchMethods,
   ...faceMethods,
+  ...framingMethods,
   ...voiceMethods,
   ...inferenceMethods,
   ...reportMethods,

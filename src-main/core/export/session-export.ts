@@ -22,6 +22,8 @@ import { writeLabelsCsvFile } from '../labels/labels-csv.js';
 import { type ExportSegment, LabelsRepo } from '../store/labels-repo.js';
 import type { DeidMap } from './deidentify.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
+import { FRAMING_CHECKS, type SessionFraming } from '../../../src-shared/contract/framing.js';
+import { FramingRepo } from '../store/framing-repo.js';
 
 export interface ExportDeps {
   db: Db;
@@ -71,7 +73,10 @@ const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'soft
 const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
 const EMOTION_FIGURES = ['dominant_share', 'mean_probability', 'episode_count', 'episodes_per_hour', 'episode_total_s', 'episode_longest_s'];
 
-export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES];
+/** The camera preview's framing checks while recording (session_framing): added after the first release's columns. */
+const FRAMING_COLUMNS = ['framing_judged_s', ...FRAMING_CHECKS.map((c) => `framing_failed_${c}`)];
+
+export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES, ...FRAMING_COLUMNS];
 export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   'session_id',
   'participant',
@@ -79,6 +84,7 @@ export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   ...RUN_COLUMNS,
   ...COVERAGE_COLUMNS,
   ...EMOTIONS.flatMap((e) => EMOTION_FIGURES.map((f) => `${e}_${f}`)),
+  ...FRAMING_COLUMNS,
 ];
 
 export const COMBINED_SUMMARY_FILE = 'sessions_summary.csv';
@@ -147,6 +153,11 @@ function emotionCells(e: RunSummary['emotions'][number]): Cell[] {
   return [e.dominantShare, e.meanProbability, e.episodeCount, e.episodesPerHour, e.episodeTotalMs / 1000, e.episodeLongestMs / 1000];
 }
 
+/** Empty when the recording has no framing (an imported clip, or the preview's detector was off). */
+function framingCells(f: SessionFraming | null): Cell[] {
+  return f ? [f.totalMs / 1000, ...FRAMING_CHECKS.map((c) => f.failedShare[c])] : FRAMING_COLUMNS.map(() => null);
+}
+
 export function summaryOf(d: ExportDeps, session: Session, run: AnalysisRun): RunSummary {
   const media = mediaOf(session, run);
   return runSummary(d, run.id, { hasVideo: media ? media.hasVideo : true, hasAudio: media ? media.hasAudio : true });
@@ -161,8 +172,9 @@ export async function writeSummaryCsv(d: ExportDeps, session: Session, run: Anal
     ...runCells(run, mediaOf(session, run), session, opts),
     ...coverageCells(summary),
   ];
+  const framing = framingCells(new FramingRepo(d.db).get(session.id));
   return writeAtomically(file, SUMMARY_COLUMNS, opts, async (w) => {
-    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e)]);
+    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e), ...framing]);
   });
 }
 
@@ -233,6 +245,7 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
           ...runCells(x.run, mediaOf(x.session, x.run), x.session, opts),
           ...coverageCells(x.summaryData),
           ...x.summaryData.emotions.flatMap(emotionCells),
+          ...framingCells(new FramingRepo(d.db).get(x.session.id)),
         ]);
       }
     });

@@ -38,6 +38,8 @@ export class CaptureRecording {
     private readonly hooks: {
       /** Recording runs; `startedAt` is the MediaRecorder's start on the performance.now() clock. */
       started?: (startedAt: number) => void;
+      /** Stop was pressed (or the recording failed): awaited before the core finalizes the session. */
+      stopping?: () => Promise<void> | void;
       /** The recording is finalized (or failed to be): the devices can be released. */
       done?: () => void;
     } = {},
@@ -142,6 +144,7 @@ export class CaptureRecording {
     this.finishing ??= (async () => {
       this.phase = 'stopping';
       const r = this.recorder;
+      const stopping = this.hooks.stopping?.();
       try {
         await r?.stop();
       } catch {
@@ -150,6 +153,7 @@ export class CaptureRecording {
       if (this.clock) clearInterval(this.clock);
       this.clock = null;
       if (this.startedAt) this.elapsedMs = performance.now() - this.startedAt;
+      await stopping;
       try {
         this.session = await api.call('recording.stop', { sessionId: this.sessionId, ...(this.startedAt ? { elapsedMs: Math.max(0, this.elapsedMs) } : {}) });
       } catch (e) {
