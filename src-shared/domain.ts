@@ -40,6 +40,14 @@ export const mediaFileSchema = z.object({
   hasVideo: z.boolean(),
   hasAudio: z.boolean(),
   createdAt: z.string(),
+  /** Whether the app can play the file: false for a clip that needs a playable copy; null when never checked. */
+  playable: z.boolean().nullable(),
+  /** For a playable copy: the media file it was made from (null once that original is not kept). */
+  derivedFrom: idSchema.nullable(),
+  /** SHA-256 of the file's content (imports and playable copies). */
+  sha256: z.string().nullable(),
+  /** For a playable copy: SHA-256 of the original it was made from, kept even when the original is not. */
+  sourceSha256: z.string().nullable(),
 });
 export type MediaFile = z.infer<typeof mediaFileSchema>;
 
@@ -72,6 +80,8 @@ export const settingsSchema = z.object({
   pendingDataDir: z.string().nullable(),
   cameraId: z.string().nullable(),
   microphoneId: z.string().nullable(),
+  /** Keep an imported clip beside the playable copy made of it (its SHA-256 is recorded either way). */
+  keepImportOriginals: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

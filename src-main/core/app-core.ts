@@ -36,6 +36,9 @@ import { Deletion } from './governance/deletion.js';
 import { importConsent } from './governance/consent-check.js';
 import { renameLegacyImports } from './governance/legacy-media-names.js';
 import { governanceHandlers } from './handlers/governance.js';
+import { createMediaServices } from './media/media-services.js';
+import { removeUnfinishedMediaFiles } from './media/session-media-file.js';
+import { mediaHandlers } from './handlers/media.js';
 
 export interface AppCore {
   readonly services: CoreServices;
@@ -105,13 +108,14 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     inference: startInference,
   });
   const timeline = new SqliteTimelineSource(db);
+  const settings = new SettingsRepo(db);
   const services: CoreServices = {
     version: APP_VERSION,
     dataDir,
     db,
     participants,
     sessions,
-    settings: new SettingsRepo(db),
+    settings,
     recordings,
     events,
     analysis,
@@ -125,7 +129,9 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     operatorSessions,
     audit: new Auditor(db, operatorSessions),
     deletion: new Deletion({ db, dataDir, sessions, participants, runs: analysis.runs, runner: analysis.runner, recordings }),
+    media: createMediaServices({ db, dataDir, sessions, settings, events }),
   };
+  removeUnfinishedMediaFiles(dataDir);
   // Finish what an interrupted deletion left (its rows are gone, its folders not yet) and rename clips imported
   // before original file names stopped being kept.
   services.deletion.removePendingFiles();
@@ -141,6 +147,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
     ...governanceHandlers(services),
+    ...mediaHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();

@@ -41,7 +41,15 @@ const clipName = z.string().trim().min(1, 'File name must not be empty').max(255
 export const MAX_IMPORT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 export const importOutcomeSchema = z.discriminatedUnion('ok', [
-  z.object({ fileName: z.string(), ok: z.literal(true), media: mediaFileSchema, warning: z.string().optional() }),
+  z.object({
+    fileName: z.string(),
+    ok: z.literal(true),
+    /** The clip as listed in the session (its playable copy instead when the original is not kept). */
+    media: mediaFileSchema,
+    warning: z.string().optional(),
+    /** The playable copy made at import of a clip the app cannot play as it is, and why it was needed. */
+    playableCopy: z.object({ media: mediaFileSchema, reason: z.string() }).optional(),
+  }),
   z.object({ fileName: z.string(), ok: z.literal(false), message: z.string() }),
 ]);
 export type ImportOutcomeView = z.infer<typeof importOutcomeSchema>;

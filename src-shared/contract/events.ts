@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema, sessionSchema } from '../domain.js';
 import { analysisEvents } from './analysis.js';
 import { voiceEvents } from './voice.js';
+import { mediaEvents } from './media.js';
 
 /** Events main pushes to every connected renderer. */
 export const events = {
@@ -12,6 +13,7 @@ export const events = {
   'sessions.deleted': z.object({ sessionIds: z.array(idSchema), participantId: idSchema.nullable() }),
   ...analysisEvents,
   ...voiceEvents,
+  ...mediaEvents,
 } as const;
 
 export type Events = typeof events;

@@ -11,6 +11,7 @@ import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
 import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
+import { mediaMethods } from './media.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -23,6 +24,7 @@ export const contract = {
   ...settingsMethods,
   ...analysisMethods,
   ...mediaImportMethods,
+  ...mediaMethods,
   ...exportMethods,
   ...labelMethods,
   ...reviewMethods,

@@ -10,6 +10,7 @@ import { analysisParamsSchema, type AnalysisParams, type AnalysisProgress, type 
 import { ApiError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../event-bus.js';
 import { probeMedia } from '../media/ffmpeg.js';
+import { analysisMedia } from '../media/media-roles.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
@@ -92,7 +93,7 @@ export class AnalysisRunner {
   start(input: { sessionId: number; mediaFileId?: number; params?: unknown }): AnalysisRun {
     if (this.closed) throw new ApiError('unavailable', 'The application is closing');
     const session = this.d.sessions.get(input.sessionId);
-    const media = input.mediaFileId === undefined ? session.media[session.media.length - 1] : session.media.find((m) => m.id === input.mediaFileId);
+    const media = input.mediaFileId === undefined ? analysisMedia(session.media) : session.media.find((m) => m.id === input.mediaFileId);
     if (!media) {
       throw new ApiError(
         input.mediaFileId === undefined ? 'conflict' : 'not_found',

@@ -9,6 +9,7 @@ import { DeidMap } from '../export/deidentify.js';
 import { exportFolderName, exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
 import { requireConsent } from '../governance/consent-check.js';
 import type { Handlers } from '../rpc/dispatch.js';
+import { withPlayableCopy } from './media.js';
 
 type AnalysisMethods =
   | 'analysis.start'
@@ -89,9 +90,10 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     },
     'media.importChunk': ({ uploadId, seq, data }) => a.uploads.chunk(uploadId, seq, data),
     'media.importFinish': async ({ uploadId }, ctx) => {
-      const outcome = await a.uploads.finish(uploadId, (media) =>
+      const imported = await a.uploads.finish(uploadId, (media) =>
         s.audit.write(ctx, { action: 'media.import', sessionId: media.sessionId, object: 'media_file', objectId: media.id, detail: { bytes: media.bytes, hasVideo: media.hasVideo, hasAudio: media.hasAudio } }),
       );
+      const outcome = await withPlayableCopy(s, ctx, imported);
       if (outcome.ok) s.events.emit('session.changed', s.sessions.get(outcome.media.sessionId));
       return outcome;
     },

@@ -16,6 +16,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
       pendingDataDir: configured && path.resolve(configured) !== path.resolve(s.dataDir) ? configured : null,
       cameraId: s.settings.get('cameraId'),
       microphoneId: s.settings.get('microphoneId'),
+      keepImportOriginals: s.media.keepOriginals(),
     };
   };
   return {
@@ -29,7 +30,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
     }),
     'settings.get': () => current(),
     'settings.update': (input, ctx) => {
-      s.audit.write(ctx, { action: 'settings.update', detail: { dataDir: input.dataDir !== undefined, camera: input.cameraId !== undefined, microphone: input.microphoneId !== undefined } });
+      s.audit.write(ctx, { action: 'settings.update', detail: { dataDir: input.dataDir !== undefined, camera: input.cameraId !== undefined, microphone: input.microphoneId !== undefined, keepImportOriginals: input.keepImportOriginals ?? null } });
       if (input.dataDir !== undefined) {
         const problem = dataDirProblem(input.dataDir);
         if (problem) throw new ApiError('invalid_input', problem);
@@ -37,6 +38,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
       }
       if (input.cameraId !== undefined) s.settings.set('cameraId', input.cameraId);
       if (input.microphoneId !== undefined) s.settings.set('microphoneId', input.microphoneId);
+      if (input.keepImportOriginals !== undefined) s.media.setKeepOriginals(input.keepImportOriginals);
       return current();
     },
   };

@@ -6,7 +6,7 @@
  * extension. Files are independent: one unreadable clip gets its own message and the others go in.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, constants, copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
 import { nowIso } from '../store/time.js';
@@ -14,17 +14,11 @@ import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { measureMediaExtentMs, probeMedia } from './ffmpeg.js';
+import { readFileChunks, writeSessionMediaFile } from './session-media-file.js';
 
-export const IMPORT_TYPES: Readonly<Record<string, string>> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.webm': 'video/webm',
-  '.mkv': 'video/x-matroska',
-  '.avi': 'video/x-msvideo',
-};
+export { IMPORT_TYPES, IMPORT_EXTENSIONS } from '../../../src-shared/media-types.js';
+import { IMPORT_TYPES, IMPORT_EXTENSIONS } from '../../../src-shared/media-types.js';
 
-export const IMPORT_EXTENSIONS = Object.keys(IMPORT_TYPES);
 
 /** Far above any session recording, far below filling a disk by mistake. */
 export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
@@ -99,7 +93,9 @@ export async function checkImportable(file: string, displayName = path.basename(
     if (!hasVideo && !hasAudio) return { ok: false, message: `${displayName}: no video or audio stream in the file` };
     const { durationMs, warning } = await decodableDuration(file, displayName, probe.durationMs);
     if (durationMs !== null && durationMs <= 0) return { ok: false, message: `${displayName}: nothing in the file can be read` };
-    return { ok: true, durationMs, hasVideo, hasAudio, bytes, mimeType, ...(warning ? { warning } : {}) };
+    // A container that can hold video but holds only sound is listed as audio (Review shows a waveform).
+    const mime = !hasVideo && mimeType.startsWith('video/') ? mimeType.replace('video/', 'audio/') : mimeType;
+    return { ok: true, durationMs, hasVideo, hasAudio, bytes, mimeType: mime, ...(warning ? { warning } : {}) };
   } catch (e) {
     return { ok: false, message: `${displayName}: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -133,16 +129,21 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
       out.push({ fileName: displayName, ok: false, message: `${displayName}: ${refused}` });
       continue;
     }
-    const part = path.join(folder, `.import-${randomUUID()}.part`);
+    const part = path.join(folder, `.media-${randomUUID()}.part`); // cleared at start if a crash leaves it
     let name: string;
     let sha256: string;
     try {
-      if (opts.move) renameSync(file, part);
-      // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
-      else copyFileSync(file, part, constants.COPYFILE_FICLONE);
-      // A copy takes its source's mode; the session's copy is this user's alone.
-      if (process.platform !== 'win32') chmodSync(part, 0o600);
-      sha256 = await sha256OfFile(part);
+      if (opts.move) {
+        renameSync(file, part);
+        if (process.platform !== 'win32') chmodSync(part, 0o600);
+        sha256 = await sha256OfFile(part);
+      } else {
+        // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
+        // Written through the session media writer (private to this user), hashed as it goes.
+        const hash = createHash('sha256');
+        await writeSessionMediaFile(part, readFileChunks(file), (c) => hash.update(c));
+        sha256 = hash.digest('hex');
+      }
       name = uniqueName(folder, contentFileName(sha256, displayName), taken);
       renameSync(part, path.join(folder, name));
     } catch (e) {

@@ -1,0 +1,39 @@
+import type { ImportOutcomeView } from '../../../src-shared/contract/analysis.js';
+import type { CoreServices } from '../core-services.js';
+import type { ImportOutcome } from '../media/import-media.js';
+import type { CallContext, Handlers } from '../rpc/dispatch.js';
+
+/** Audits a playable copy by ids only: which file it was made from, and whether the original was kept. */
+function auditCopy(s: CoreServices, ctx: CallContext) {
+  return (copy: { id: number; sessionId: number }, original: { id: number }) =>
+    s.audit.write(ctx, { action: 'media.convert', sessionId: copy.sessionId, object: 'media_file', objectId: copy.id, detail: { from: original.id, originalKept: s.media.keepOriginals() } });
+}
+
+/**
+ * A clip just imported, made playable: a clip the app cannot play gets its copy now (progress as events), so
+ * every way in (Review, the command line) leaves a session Review can play. A copy that cannot be made is a
+ * warning, not a failed import: the clip is stored and can still be analysed.
+ */
+export async function withPlayableCopy(s: CoreServices, ctx: CallContext, outcome: ImportOutcome): Promise<ImportOutcomeView> {
+  if (!outcome.ok) return outcome;
+  try {
+    const made = await s.media.makePlayable(outcome.media.sessionId, outcome.media.id, { onCopied: auditCopy(s, ctx) });
+    if (!made.copied) return outcome;
+    const copy = { media: made.media, reason: made.reason ?? '' };
+    return { ...outcome, media: made.originalRemoved ? made.media : outcome.media, playableCopy: copy };
+  } catch (e) {
+    const why = `no playable copy could be made (${e instanceof Error ? e.message : String(e)}); the clip is stored and can be analysed`;
+    return { ...outcome, warning: [outcome.warning, `${outcome.fileName}: ${why}`].filter(Boolean).join('. ') };
+  }
+}
+
+export function mediaHandlers(s: CoreServices): Pick<Handlers, 'media.makePlayable'> {
+  return {
+    'media.makePlayable': async ({ sessionId, mediaFileId }, ctx) => {
+      s.operatorSessions.require(ctx);
+      const made = await s.media.makePlayable(sessionId, mediaFileId, { onCopied: auditCopy(s, ctx) });
+      if (made.copied) s.events.emit('session.changed', s.sessions.get(sessionId));
+      return made;
+    },
+  };
+}
