@@ -39,6 +39,12 @@ import { governanceHandlers } from './handlers/governance.js';
 import { createMediaServices } from './media/media-services.js';
 import { removeUnfinishedMediaFiles } from './media/session-media-file.js';
 import { mediaHandlers } from './handlers/media.js';
+import { batchHandlers } from './handlers/batch.js';
+import { BatchQueue } from './batch/batch-queue.js';
+import { BatchInbox } from './batch/batch-inbox.js';
+import { registerExecutors } from './batch/executors.js';
+import { BatchRepo } from './store/batch-repo.js';
+import { batchExporter } from './export/batch-exporter.js';
 
 export interface AppCore {
   readonly services: CoreServices;
@@ -136,6 +142,22 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
   // before original file names stopped being kept.
   services.deletion.removePendingFiles();
   await renameLegacyImports(db, dataDir);
+  // The Sessions view's work queue: picks up where it stopped (after the runner marked interrupted runs).
+  const queue = new BatchQueue({
+    db,
+    dataDir,
+    sessions,
+    participants,
+    repo: new BatchRepo(db),
+    inbox: new BatchInbox(dataDir),
+    media: services.media,
+    executors: registerExecutors(services),
+    exporter: batchExporter({ db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }, dataDir),
+    events,
+  });
+  events.subscribe((name) => {
+    if (name === 'sessions.deleted') queue.forgetDeleted();
+  });
   const handlers: Handlers = {
     ...participantHandlers(services),
     ...sessionHandlers(services),
@@ -148,6 +170,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...liveHandlers(services),
     ...governanceHandlers(services),
     ...mediaHandlers(services),
+    ...batchHandlers(services, queue),
   };
 
   const recovered = await recordings.recoverInterrupted();
@@ -168,6 +191,8 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
       closed = true;
       // Recordings first: finalizing them closes and fuses their live runs.
       await recordings.stopAll('The application was closed while recording; everything written before that was kept');
+      // The queue's item in progress stops where it is (resumed at the next start) before its analysis is cancelled.
+      await queue.close();
       live.close();
       await services.analysis.close();
       if (inference) await inference.then((svc) => svc.close(), () => undefined);

@@ -12,6 +12,7 @@ import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
 import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
 import { mediaMethods } from './media.js';
+import { batchMethods } from './batch.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -25,6 +26,7 @@ export const contract = {
   ...analysisMethods,
   ...mediaImportMethods,
   ...mediaMethods,
+  ...batchMethods,
   ...exportMethods,
   ...labelMethods,
   ...reviewMethods,

@@ -97,8 +97,46 @@ export async function checkImportable(file: string, displayName = path.basename(
     const mime = !hasVideo && mimeType.startsWith('video/') ? mimeType.replace('video/', 'audio/') : mimeType;
     return { ok: true, durationMs, hasVideo, hasAudio, bytes, mimeType: mime, ...(warning ? { warning } : {}) };
   } catch (e) {
-    return { ok: false, message: `${displayName}: ${e instanceof Error ? e.message : String(e)}` };
+    // ffprobe names the file it read: a temporary name means nothing to the user, so theirs is said instead.
+    return { ok: false, message: `${displayName}: ${(e instanceof Error ? e.message : String(e)).split(file).join(displayName)}` };
   }
+}
+
+export type CheckedClip = Extract<Awaited<ReturnType<typeof checkImportable>>, { ok: true }>;
+
+/**
+ * Lists a clip already in the session folder (under `name`) as the session's media, in one transaction with
+ * `alsoInTransaction` (the queue records its progress there) and `onImported` (the request layer's audit). A
+ * session made from imported clips is complete as soon as it has media: its duration is the clip's.
+ */
+export function listImportedClip(
+  deps: Pick<ImportDeps, 'db' | 'sessions'>,
+  sessionId: number,
+  name: string,
+  sha256: string,
+  checked: CheckedClip,
+  alsoInTransaction: (media: MediaFile) => void = () => undefined,
+  onImported: (media: MediaFile) => void = () => undefined,
+): MediaFile {
+  return deps.db.transaction(() => {
+    const m = deps.sessions.addMedia({
+      sessionId,
+      kind: 'import',
+      fileName: name,
+      mimeType: checked.mimeType,
+      bytes: checked.bytes,
+      durationMs: checked.durationMs,
+      hasVideo: checked.hasVideo,
+      hasAudio: checked.hasAudio,
+      sha256,
+    });
+    onImported(m);
+    alsoInTransaction(m);
+    if (deps.sessions.get(sessionId).status === 'created') {
+      deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: ['Imported clip', checked.warning].filter(Boolean).join('. ') });
+    }
+    return m;
+  })();
 }
 
 export interface ImportOptions {
@@ -152,25 +190,7 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
       continue;
     }
     taken.add(name.toLowerCase());
-    const media = deps.db.transaction(() => {
-      const m = deps.sessions.addMedia({
-        sessionId,
-        kind: 'import',
-        fileName: name,
-        mimeType: checked.mimeType,
-        bytes: checked.bytes,
-        durationMs: checked.durationMs,
-        hasVideo: checked.hasVideo,
-        hasAudio: checked.hasAudio,
-        sha256,
-      });
-      opts.onImported?.(m, displayName);
-      // A session made from imported clips is complete as soon as it has media: its duration is the clip's.
-      if (deps.sessions.get(sessionId).status === 'created') {
-        deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: ['Imported clip', checked.warning].filter(Boolean).join('. ') });
-      }
-      return m;
-    })();
+    const media = listImportedClip(deps, sessionId, name, sha256, checked, () => undefined, (m) => opts.onImported?.(m, displayName));
     out.push({ fileName: displayName, ok: true, media, ...(checked.warning ? { warning: checked.warning } : {}) });
   }
   return out;

@@ -120,21 +120,21 @@ export async function* readFileChunks(file: string, signal?: AbortSignal): Async
   }
 }
 
-/** Unfinished session media files a crash left behind (startup): nothing can resume them. */
+/** Unfinished session media files a crash left behind in session folders and the import inbox (startup). */
 export function removeUnfinishedMediaFiles(dataDir: string): number {
   const sessions = path.join(dataDir, 'sessions');
-  if (!existsSync(sessions)) return 0;
+  const folders = [path.join(dataDir, 'imports'), ...(existsSync(sessions) ? readdirSync(sessions).map((id) => path.join(sessions, id)) : [])];
   let removed = 0;
-  for (const id of readdirSync(sessions)) {
+  for (const folder of folders) {
     let names: string[];
     try {
-      names = readdirSync(path.join(sessions, id));
+      names = readdirSync(folder);
     } catch {
       continue;
     }
     for (const n of names) {
       if (PART.test(n)) {
-        rmSync(path.join(sessions, id, n), { force: true });
+        rmSync(path.join(folder, n), { force: true });
         removed++;
       }
     }
