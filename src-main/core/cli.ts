@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AppCore, createCore } from './app-core.js';
+import { modelChoiceProblem } from './analysis/model-choice.js';
 import { analyzeClips, type Io } from './cli/analyze-command.js';
 import { EXIT, UsageError } from './cli/exit-codes.js';
 import { cliOperator } from './cli/cli-operator.js';
@@ -53,11 +54,15 @@ Commands:
                                 labels for good
   sessions                      list sessions (id, participant, protocol, status, duration)
   sessions delete ID… --yes     delete sessions (media, analyses, labels) for good
-  analyze <clip…> --participant CODE [--out DIR] [--provider P] [--bom] [--overwrite]
-                                import each clip (mp4, mov, webm, mkv, avi) as a new session of the
-                                existing participant CODE (whose consent must cover analysis and research
-                                use), analyse face and voice, and write <session>_timeline.csv and
-                                <session>_summary.csv to DIR (default: the current folder)
+  analyze <clip…> --participant CODE [--out DIR] [--provider P] [--model ID…] [--bom] [--overwrite]
+                                import each clip (video: mp4, mov, webm, mkv, avi, flv, mpg, ts …; audio:
+                                wav, flac, mp3, m4a, ogg, opus) as a new session of the existing
+                                participant CODE (whose consent must cover analysis and research use),
+                                make a playable copy where the app cannot play the clip as it is, analyse
+                                face and voice (audio: voice alone), and write <session>_timeline.csv and
+                                <session>_summary.csv to DIR (default: the current folder). --model ID uses
+                                that model (models/manifest.json) instead of its task's default, e.g.
+                                --model face-emotion-minixception
   export <session-id…|--all> --out DIR [--run RUN-ID] [--bom] [--overwrite] [--deidentify [--key-file FILE] [--shift-dates]]
                                 write the CSVs of the sessions' newest complete analysis runs (or of
                                 run RUN-ID for a single session); with several sessions or --all also
@@ -143,7 +148,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
+      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, model: { type: 'string', multiple: true }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
     }),
   );
   if (!positionals.length) throw new UsageError('analyze needs at least one clip');
@@ -151,6 +156,9 @@ async function analyze(args: string[], io: Io): Promise<number> {
   const participant = parseCode(values.participant);
   const provider = values.provider ?? 'auto';
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+  const models = values.model ?? [];
+  const modelProblem = models.length ? modelChoiceProblem(models) : null;
+  if (modelProblem) throw new UsageError(`--model: ${modelProblem}`);
   return withClient(
     io,
     values,
@@ -164,7 +172,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, bom: values.bom === true, overwrite: values.overwrite === true, progress: true }, io, interrupted);
+        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, models, bom: values.bom === true, overwrite: values.overwrite === true, progress: true }, io, interrupted);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

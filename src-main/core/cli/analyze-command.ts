@@ -25,6 +25,8 @@ export interface AnalyzeOptions {
   overwrite?: boolean;
   /** Write progress lines to stderr. */
   progress: boolean;
+  /** Models (manifest ids) instead of their task's default (--model). */
+  models?: string[];
 }
 
 export interface Io {
@@ -44,12 +46,16 @@ async function participantFor(api: ContractClient, code: string): Promise<{ id: 
 }
 
 /** Imports one clip file into a session through the upload requests; the outcome's message says why not. */
-async function importClip(api: ContractClient, sessionId: number, file: string): Promise<{ ok: true; mediaFileId: number } | { ok: false; message: string }> {
+async function importClip(
+  api: ContractClient,
+  sessionId: number,
+  file: string,
+): Promise<{ ok: true; mediaFileId: number; copy?: { media: { fileName: string }; reason: string }; warning?: string } | { ok: false; message: string }> {
   const opened = await openClipFile(file);
   if (!('source' in opened)) return { ok: false, message: opened.message };
   try {
     const outcome = await uploadClipSource(api.call.bind(api), sessionId, opened.source);
-    return outcome.ok ? { ok: true, mediaFileId: outcome.media.id } : { ok: false, message: outcome.message };
+    return outcome.ok ? { ok: true, mediaFileId: outcome.media.id, copy: outcome.playableCopy, warning: outcome.warning } : { ok: false, message: outcome.message };
   } catch (e) {
     if (e instanceof ApiError) return { ok: false, message: e.message };
     throw e;
@@ -107,8 +113,10 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
         io.out(['failed', clip, session.id, '', '', '', imported.message].join('\t'));
         continue;
       }
+      if (imported.copy) io.err(`${clip}: ${imported.copy.reason}; made a playable copy (${imported.copy.media.fileName})`);
+      if (imported.warning && imported.warning !== checked.warning) io.err(`affect: warning: ${imported.warning}`);
       io.err(`${clip}: session ${session.id}, analysing…`);
-      const run = await api.call('analysis.start', { sessionId: session.id, mediaFileId: imported.mediaFileId });
+      const run = await api.call('analysis.start', { sessionId: session.id, mediaFileId: imported.mediaFileId, ...(o.models?.length ? { params: { models: o.models } } : {}) });
       interrupted.onRequest = () => void api.call('analysis.cancel', { runId: run.id }).catch(() => undefined);
       await runEnded(run.id);
       interrupted.onRequest = undefined;
