@@ -144,6 +144,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     executors: registerExecutors(services),
     exporter: batchExporter({ db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }, dataDir),
     events,
+    audit: (operatorId, e) => void services.audit.onBehalfOf(operatorId, e),
   });
   events.subscribe((name) => {
     if (name === 'sessions.deleted') queue.forgetDeleted();

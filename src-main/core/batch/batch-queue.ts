@@ -30,7 +30,7 @@ import { requireConsent } from '../governance/consent-check.js';
 import { checkImportable, contentFileName, listImportedClip, sha256OfFile } from '../media/import-media.js';
 import type { MediaServices } from '../media/media-services.js';
 import { sessionFolder } from '../recording/session-folder.js';
-import { type AuditEvent, writeAudit } from '../store/audit-log.js';
+import type { AuditEvent } from '../handlers/audit-writer.js';
 import type { BatchRepo, BatchRow, ItemRow, ItemUpdate } from '../store/batch-repo.js';
 import type { Db } from '../store/database.js';
 import type { ParticipantsRepo } from '../store/participants-repo.js';
@@ -56,6 +56,8 @@ export interface BatchQueueDeps {
   executors: ReadonlyMap<string, BatchExecutor>;
   exporter: BatchExporter;
   events: EventBus;
+  /** Writes an audit entry under the operator who queued the batch (the request layer's Auditor). */
+  audit(operatorId: number | null, e: AuditEvent): void;
 }
 
 class Cancelled extends Error {}
@@ -457,7 +459,7 @@ export class BatchQueue {
   }
 
   private audit(b: BatchRow, e: AuditEvent): void {
-    writeAudit(this.d.db, b.operatorId, e);
+    this.d.audit(b.operatorId, e);
   }
 
   private itemView(it: ItemRow): BatchItemView {
