@@ -119,4 +119,6 @@ export const exportMethods = {
 
 export const analysisEvents = {
   'analysis.progress': analysisProgressSchema,
+  /** A run was deleted with its results. */
+  'analysis.deleted': z.object({ sessionId: idSchema, runId: idSchema }),
 } as const;

@@ -21,6 +21,14 @@ export const mediaMethods = {
    * Progress arrives as `media.progress` events.
    */
   'media.makePlayable': method(z.object({ sessionId: idSchema, mediaFileId: idSchema }).strict(), madePlayableSchema),
+  /**
+   * The waveform Review draws for a session without video: the lowest and highest sample (−1..1) in each of
+   * `buckets` equal slices of the file it plays.
+   */
+  'media.waveform': method(
+    z.object({ sessionId: idSchema, buckets: z.number().int().min(10).max(8000) }).strict(),
+    z.object({ durationMs: z.number(), min: z.array(z.number()), max: z.array(z.number()) }).nullable(),
+  ),
 } as const;
 
 export const mediaEvents = {

@@ -57,11 +57,14 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     'analysis.get': ({ runId }) => a.runs.get(runId),
     'analysis.delete': ({ runId }, ctx) => {
       if (a.runner.isBusy(runId)) throw new ApiError('conflict', `Run ${runId} is running; cancel it first`);
-      s.db.transaction(() => {
-        const sessionId = a.runs.get(runId).sessionId;
-        s.audit.write(ctx, { action: 'analysis.delete', sessionId, object: 'analysis_run', objectId: runId });
+      const sessionId = s.db.transaction(() => {
+        const id = a.runs.get(runId).sessionId;
+        s.audit.write(ctx, { action: 'analysis.delete', sessionId: id, object: 'analysis_run', objectId: runId });
         a.runs.delete(runId);
+        return id;
       })();
+      // Review drops the run's curves and overlay and shows the run it would pick now.
+      s.events.emit('analysis.deleted', { sessionId, runId });
       return { deleted: true as const };
     },
     'analysis.fuse': ({ runId }) => {

@@ -1,7 +1,11 @@
+import path from 'node:path';
 import type { ImportOutcomeView } from '../../../src-shared/contract/analysis.js';
 import type { CoreServices } from '../core-services.js';
 import type { ImportOutcome } from '../media/import-media.js';
 import type { CallContext, Handlers } from '../rpc/dispatch.js';
+import { playbackMedia } from '../media/media-roles.js';
+import { waveform } from '../media/waveform.js';
+import { sessionFolder } from '../recording/session-folder.js';
 
 /** Audits a playable copy by ids only: which file it was made from, and whether the original was kept. */
 function auditCopy(s: CoreServices, ctx: CallContext) {
@@ -27,13 +31,18 @@ export async function withPlayableCopy(s: CoreServices, ctx: CallContext, outcom
   }
 }
 
-export function mediaHandlers(s: CoreServices): Pick<Handlers, 'media.makePlayable'> {
+export function mediaHandlers(s: CoreServices): Pick<Handlers, 'media.makePlayable' | 'media.waveform'> {
   return {
     'media.makePlayable': async ({ sessionId, mediaFileId }, ctx) => {
       s.operatorSessions.require(ctx);
       const made = await s.media.makePlayable(sessionId, mediaFileId, { onCopied: auditCopy(s, ctx) });
       if (made.copied) s.events.emit('session.changed', s.sessions.get(sessionId));
       return made;
+    },
+    'media.waveform': async ({ sessionId, buckets }) => {
+      const media = playbackMedia(s.sessions.get(sessionId).media);
+      if (!media?.hasAudio) return null;
+      return waveform(path.join(sessionFolder(s.dataDir, sessionId), media.fileName), buckets);
     },
   };
 }
