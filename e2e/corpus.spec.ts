@@ -21,8 +21,8 @@ const tone = (seconds: number) => ['-f', 'lavfi', '-i', `sine=frequency=300:samp
 /** Fills in the import panel (participant, protocol, analysis off unless asked). */
 async function importInto(page: Page, code: string, protocol: string, analyse = false): Promise<void> {
   const panel = page.getByTestId('import-panel');
-  await panel.getByLabel('Participant').selectOption({ label: code });
-  await panel.getByLabel('Protocol').fill(protocol);
+  await panel.getByLabel('Participant of the clips').selectOption({ label: code });
+  await panel.getByLabel('Protocol of the clips').fill(protocol);
   await panel.getByLabel('Analyse each clip once it is imported').setChecked(analyse);
 }
 

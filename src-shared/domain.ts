@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { consentStateSchema, keepMediaSchema } from './governance.js';
+import { recordingStatsSchema } from './recording-stats.js';
 
 /**
  * Pseudonymous participant code. Letters, digits and . _ - only, so that a real name with a space
@@ -71,6 +72,8 @@ export const sessionSchema = z.object({
   media: z.array(mediaFileSchema),
   /** What the capture kept: null until recording starts (and for imported or older sessions). */
   keep: keepMediaSchema.nullable(),
+  /** What the camera delivered while recording (recording-stats.ts); null for imports and older sessions. */
+  recordingStats: recordingStatsSchema.nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

@@ -1,6 +1,7 @@
 import type { MediaFile, Session, SessionStatus } from '../../../src-shared/domain.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { Db } from './database.js';
+import { type RecordingStats, recordingStatsSchema } from '../../../src-shared/recording-stats.js';
 import { nowIso } from './time.js';
 
 interface SessionRow {
@@ -15,6 +16,7 @@ interface SessionRow {
   status: SessionStatus;
   keep_video: number | null;
   keep_audio: number | null;
+  recording_stats: string | null;
   status_detail: string | null;
   created_at: string;
   started_at: string | null;
@@ -37,6 +39,12 @@ interface MediaRow {
   derived_from: number | null;
   sha256: string | null;
   source_sha256: string | null;
+}
+
+function parseStats(json: string | null): RecordingStats | null {
+  if (json === null) return null;
+  const r = recordingStatsSchema.safeParse(JSON.parse(json));
+  return r.success ? r.data : null;
 }
 
 const SELECT = `SELECT s.*, p.code AS participant_code, o.display_name AS operator_name
@@ -120,6 +128,7 @@ export class SessionsRepo {
       durationMs: r.duration_ms,
       media: media.get(r.id) ?? [],
       keep: r.keep_video === null || r.keep_audio === null ? null : { video: r.keep_video === 1, audio: r.keep_audio === 1 },
+      recordingStats: parseStats(r.recording_stats),
     }));
   }
 
@@ -183,6 +192,11 @@ export class SessionsRepo {
       );
     const row = this.db.prepare('SELECT * FROM media_file WHERE session_id = ? AND file_name = ?').get(m.sessionId, m.fileName) as MediaRow;
     return toMedia(row);
+  }
+
+  /** Keeps what the camera delivered while the session was recorded (numbers only). */
+  setRecordingStats(id: number, stats: RecordingStats): void {
+    this.db.prepare('UPDATE session SET recording_stats = ? WHERE id = ?').run(JSON.stringify(recordingStatsSchema.parse(stats)), id);
   }
 
   /** Forgets one media file of a session (its file is the caller's to remove). */
