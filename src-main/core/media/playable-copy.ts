@@ -119,7 +119,7 @@ export interface PlayableCopyOptions {
   /** Fraction 0..1 of the original converted so far. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
-  /** Encoder threads (default: all cores but one, at least 1). */
+  /** Encoder threads (default: every core). */
   threads?: number;
 }
 
@@ -138,7 +138,8 @@ export class PlayableCopyError extends Error {}
  * no file; the error says why in ffmpeg's last words.
  */
 export async function makePlayableCopy(input: string, dest: string, plan: Extract<PlayablePlan, { playable: false }>, opts: PlayableCopyOptions): Promise<PlayableCopy> {
-  const threads = opts.threads ?? Math.max(1, availableParallelism() - 1);
+  // All cores: the queue makes one copy at a time, never beside an analysis.
+  const threads = opts.threads ?? Math.max(1, availableParallelism());
   if (opts.signal?.aborted) throw opts.signal.reason ?? new PlayableCopyError('Cancelled');
   const proc = spawn(ffmpegPath(), playableCopyArgs(input, plan, threads), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   let stderr = '';
