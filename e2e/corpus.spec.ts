@@ -181,3 +181,34 @@ test('an audio-only clip shows a waveform in Review instead of a picture', async
   await page.keyboard.press('Space');
   await expect.poll(() => page.getByTestId('review-video').evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.3);
 });
+
+test('Review follows analysis without a reload: a finished run replaces "not analysed yet", a deleted one goes', async ({ openApp, tmpDir }) => {
+  const avi = path.join(tmpDir, 'short.avi');
+  ffmpeg([...pattern(2), ...tone(2), '-c:v', 'mjpeg', '-q:v', '4', '-c:a', 'pcm_s16le', '-shortest', avi]);
+  const page = await openApp();
+  await addParticipant(page, 'C-04');
+  await importInto(page, 'C-04', 'refresh');
+  await page.getByTestId('import-files').setInputFiles([avi]);
+  await page.getByRole('button', { name: 'Import 1 clip' }).click();
+  await expect(batch(page).getByTestId('batch-summary')).toContainText('1 of 1 done', { timeout: 60_000 });
+  await itemRow(page, 'short.avi').getByRole('button', { name: 'Review short.avi' }).click();
+  const notAnalysed = page.getByText('This session has not been analysed yet');
+  await expect(notAnalysed).toBeVisible();
+  await expect(page.getByText('Not analysed yet.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Analyse recording' }).click();
+  // No reload: the run's results arrive in the timeline and the runs table when it completes.
+  await expect(notAnalysed).toBeHidden({ timeout: 90_000 });
+  const runRow = page.getByRole('table', { name: 'Analysis runs' }).locator('tbody tr');
+  await expect(runRow).toHaveCount(1);
+  await expect(runRow).toContainText('complete');
+  const runId = await runRow.getAttribute('data-run-id');
+  await expect(page.getByTestId('timeline-plot')).toHaveAttribute('data-run-id', runId!);
+
+  // Deleting it takes its curves away at once.
+  page.once('dialog', (d) => void d.accept());
+  await runRow.getByRole('button', { name: /^Delete run/ }).click();
+  await expect(notAnalysed).toBeVisible();
+  await expect(page.getByTestId('timeline-plot')).toHaveAttribute('data-run-id', '');
+  await expect(page.getByText('Not analysed yet.')).toBeVisible();
+});
