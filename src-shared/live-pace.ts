@@ -15,11 +15,13 @@ export interface LivePace {
   faceResults: number;
 }
 
-/** Why live analysis is behind, in words for the user, or null when it keeps up. */
-export function behindReason(p: LivePace): string | null {
-  const why: string[] = [];
-  if (p.faceResults >= 5 && p.faceHz < MIN_RESULT_HZ) why.push(`face results ${p.faceHz.toFixed(1)} a second (under ${MIN_RESULT_HZ})`);
-  if (p.faceLatencyMs !== null && p.faceLatencyMs > MAX_LATENCY_MS) why.push(`face results ${Math.round(p.faceLatencyMs)} ms late`);
-  if (p.voiceLatencyMs !== null && p.voiceLatencyMs > MAX_LATENCY_MS) why.push(`voice results ${Math.round(p.voiceLatencyMs)} ms late`);
-  return why.length ? `Live analysis is falling behind (${why.join(', ')}): the read-out shows the past, not this moment. The recording itself is not affected; analyse it afterwards for complete results.` : null;
+export type BehindReason = { kind: 'rate'; hz: number } | { kind: 'faceLate'; ms: number } | { kind: 'voiceLate'; ms: number };
+
+/** Why live analysis is behind (each reason with its figure); empty when it keeps up. */
+export function behindReasons(p: LivePace): BehindReason[] {
+  const why: BehindReason[] = [];
+  if (p.faceResults >= 5 && p.faceHz < MIN_RESULT_HZ) why.push({ kind: 'rate', hz: p.faceHz });
+  if (p.faceLatencyMs !== null && p.faceLatencyMs > MAX_LATENCY_MS) why.push({ kind: 'faceLate', ms: Math.round(p.faceLatencyMs) });
+  if (p.voiceLatencyMs !== null && p.voiceLatencyMs > MAX_LATENCY_MS) why.push({ kind: 'voiceLate', ms: Math.round(p.voiceLatencyMs) });
+  return why;
 }
