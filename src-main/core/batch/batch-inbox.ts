@@ -4,9 +4,9 @@
  * uploads, in Electron and in browser mode alike). The name is the item's id: a picked file's own name is
  * never a path here. A file the queue is done with is removed; so is one whose item no longer exists.
  */
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../../src-shared/errors.js';
 import { createSessionMediaFile, type SessionMediaWriter } from '../media/session-media-file.js';
 
 interface Open {
@@ -50,19 +50,19 @@ export class BatchInbox {
       u = undefined;
     }
     if (!u) {
-      if (seq !== 0) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk 0`);
+      if (seq !== 0) throw apiError('invalid_input', 'errors.batch.chunkOrder', { seq, expected: 0 });
       this.sweep();
-      if (this.open.size >= MAX_OPEN_INBOX) throw new ApiError('conflict', `${MAX_OPEN_INBOX} files are already being received; wait for one to finish`);
+      if (this.open.size >= MAX_OPEN_INBOX) throw apiError('conflict', 'errors.batch.tooManyUploads', { count: MAX_OPEN_INBOX });
       rmSync(this.file(itemId), { force: true });
       u = { writer: await createSessionMediaFile(this.file(itemId)), nextSeq: 0, received: 0, size, lastActive: Date.now() };
       this.open.set(itemId, u);
     }
     u.lastActive = Date.now();
     if (seq < u.nextSeq) return u.received;
-    if (seq > u.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${u.nextSeq}`);
+    if (seq > u.nextSeq) throw apiError('invalid_input', 'errors.batch.chunkOrder', { seq, expected: u.nextSeq });
     if (u.received + data.byteLength > u.size) {
       await this.abort(itemId);
-      throw new ApiError('invalid_input', 'More bytes than announced; the file has to be sent again');
+      throw apiError('invalid_input', 'errors.batch.tooManyBytes');
     }
     await u.writer.write(data);
     u.received += data.byteLength;
@@ -75,9 +75,9 @@ export class BatchInbox {
     const u = this.open.get(itemId);
     if (!u) {
       if (this.has(itemId)) return;
-      throw new ApiError('conflict', 'No bytes of this file have arrived');
+      throw apiError('conflict', 'errors.batch.nothingArrived');
     }
-    if (u.received !== u.size) throw new ApiError('invalid_input', `Only ${u.received} of ${u.size} bytes have arrived`);
+    if (u.received !== u.size) throw apiError('invalid_input', 'errors.batch.incomplete', { received: u.received, size: u.size });
     this.open.delete(itemId);
     await u.writer.close();
   }

@@ -12,6 +12,7 @@
  *
  * Background work has no request context: audit entries name the operator who queued the batch.
  */
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -104,9 +105,9 @@ export class BatchQueue {
     const b = batchCreateSchema.parse(input);
     if (b.kind !== 'export') {
       const ex = this.d.executors.get(b.executor);
-      if (!ex) throw new ApiError('invalid_input', `No executor "${b.executor}"; choose one of ${[...this.d.executors.keys()].join(', ')}`);
+      if (!ex) throw apiError('invalid_input', 'errors.batch.noExecutor', { executor: b.executor, list: [...this.d.executors.keys()].join(', ') });
       const why = ex.unavailable();
-      if (why) throw new ApiError('conflict', `${ex.label} cannot take work now: ${why}`);
+      if (why) throw apiError('conflict', 'errors.batch.executorBusy', { executor: ex.label, why });
     }
     let row: BatchRow;
     if (b.kind === 'import') {
@@ -125,7 +126,7 @@ export class BatchQueue {
     } else {
       for (const id of b.sessionIds) this.d.sessions.get(id);
       const options = b.kind === 'export' ? { outDir: b.outDir ?? this.d.exporter.defaultFolder(), bom: b.bom } : {};
-      if (b.kind === 'export' && !path.isAbsolute(options.outDir!)) throw new ApiError('invalid_input', 'The export folder must be an absolute path');
+      if (b.kind === 'export' && !path.isAbsolute(options.outDir!)) throw apiError('invalid_input', 'errors.batch.folderAbsolute');
       row = this.d.repo.create({
         kind: b.kind,
         executor: b.kind === 'analyse' ? b.executor : 'local',
@@ -150,7 +151,7 @@ export class BatchQueue {
 
   async uploadChunk(itemId: number, seq: number, data: Uint8Array): Promise<number> {
     const it = this.d.repo.item(itemId);
-    if (it.state !== 'waiting' || it.bytes === null) throw new ApiError('conflict', `Item ${itemId} is not waiting for its file`);
+    if (it.state !== 'waiting' || it.bytes === null) throw apiError('conflict', 'errors.batch.notWaiting', { id: itemId });
     const received = await this.d.inbox.chunk(itemId, it.bytes, seq, data);
     this.emitItem(it, false);
     return received;
@@ -158,7 +159,7 @@ export class BatchQueue {
 
   async uploadDone(itemId: number): Promise<BatchItemView> {
     const it = this.d.repo.item(itemId);
-    if (it.state !== 'waiting') throw new ApiError('conflict', `Item ${itemId} is not waiting for its file`);
+    if (it.state !== 'waiting') throw apiError('conflict', 'errors.batch.notWaiting', { id: itemId });
     await this.d.inbox.done(itemId);
     const next = this.update(it, { state: 'queued', fraction: 0, message: null });
     this.kick();
@@ -171,7 +172,7 @@ export class BatchQueue {
     const ids = itemId === undefined ? this.d.repo.cancelUnfinished(batchId, why) : [itemId];
     for (const id of ids) {
       const it = this.d.repo.item(id);
-      if (it.batchId !== batchId) throw new ApiError('not_found', `Item ${id} is not part of batch ${batchId}`);
+      if (it.batchId !== batchId) throw apiError('not_found', 'errors.batch.notInBatch', { id, batch: batchId });
       if (this.current?.itemId === id) this.current.ctl.abort(new Cancelled(why));
       else if (!FINISHED_STATES.includes(it.state)) this.update(it, { state: 'cancelled', message: this.keptNote(it, why) });
       if (it.state === 'waiting' || it.state === 'queued') this.d.inbox.remove(id);
@@ -186,7 +187,7 @@ export class BatchQueue {
 
   retry(itemId: number): BatchItemView {
     const it = this.d.repo.item(itemId);
-    if (it.state !== 'failed' && it.state !== 'cancelled') throw new ApiError('conflict', `Item ${itemId} has not failed or been cancelled`);
+    if (it.state !== 'failed' && it.state !== 'cancelled') throw apiError('conflict', 'errors.batch.notRetryable', { id: itemId });
     const b = this.d.repo.get(it.batchId);
     // Back to the step it stopped in: what it finished before stays done.
     let state: ItemState = 'queued';
@@ -203,7 +204,7 @@ export class BatchQueue {
     const b = this.d.repo.get(batchId);
     const items = this.d.repo.items(batchId);
     if (items.some((i) => !FINISHED_STATES.includes(i.state) && i.state !== 'waiting')) {
-      throw new ApiError('conflict', 'This batch still has work to do; cancel it first');
+      throw apiError('conflict', 'errors.batch.stillWorking');
     }
     for (const i of items) this.d.inbox.remove(i.id);
     this.d.db.transaction(() => {

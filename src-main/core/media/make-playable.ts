@@ -5,10 +5,10 @@
  * which file it came from. Review plays the copy; analysis reads the original while it is kept (same frame
  * times, full quality), else the copy.
  */
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
-import { ApiError } from '../../../src-shared/errors.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
@@ -60,7 +60,7 @@ export function playableCopyName(original: Pick<MediaFile, 'sha256' | 'fileName'
 export async function makePlayable(d: MakePlayableDeps, sessionId: number, mediaFileId: number, opts: MakePlayableOptions = {}): Promise<MadePlayable> {
   const session = d.sessions.get(sessionId);
   const media = session.media.find((m) => m.id === mediaFileId);
-  if (!media) throw new ApiError('not_found', `Media file ${mediaFileId} is not part of session ${sessionId}`);
+  if (!media) throw apiError('not_found', 'errors.media.notInSession', { media: mediaFileId, session: sessionId });
   const existing = copyOf(session, media.id);
   if (existing) return { media: existing, copied: false };
   if (media.playable === true || media.derivedFrom !== null) return { media, copied: false };

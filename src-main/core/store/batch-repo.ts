@@ -1,6 +1,6 @@
 /** The work queue's rows (migration 010): batches and their items. */
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { BatchKind, ItemState } from '../../../src-shared/contract/batch.js';
-import { ApiError } from '../../../src-shared/errors.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
 
@@ -145,7 +145,7 @@ export class BatchRepo {
 
   get(id: number): BatchRow {
     const r = this.db.prepare(`${BATCH} WHERE b.id = ?`).get(id) as RawBatch | undefined;
-    if (!r) throw new ApiError('not_found', `Batch ${id} does not exist`);
+    if (!r) throw apiError('not_found', 'errors.batch.notFound', { id });
     return toBatch(r);
   }
 
@@ -159,7 +159,7 @@ export class BatchRepo {
 
   item(id: number): ItemRow {
     const r = this.db.prepare('SELECT * FROM batch_item WHERE id = ?').get(id) as RawItem | undefined;
-    if (!r) throw new ApiError('not_found', `Queue item ${id} does not exist`);
+    if (!r) throw apiError('not_found', 'errors.batch.itemNotFound', { id });
     return toItem(r);
   }
 
