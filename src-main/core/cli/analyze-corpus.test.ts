@@ -1,4 +1,4 @@
-// `affect analyze` on the clip types a corpus holds: an FLV (Flash video + MP3) gets a playable copy and is
+// `affect analyze` on the clip types a corpus holds: an FLV (VP6 video + MP3) gets a playable copy and is
 // analysed, a WAV is analysed by voice alone and plays as it is; --model picks a model other than the default.
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 import { runFfmpeg } from '../media/ffmpeg.js';
 import { tempDir } from '../test-support/make-media.js';
+import { makeVp6Flv } from '../test-support/vp6-flv.js';
 
 function capture() {
   const out: string[] = [];
@@ -25,7 +26,8 @@ const at = ['--data-dir', dataDir, '--operator', 'RA'];
 beforeAll(async () => {
   const speech = path.join(src, 'speech.wav');
   execFileSync('espeak-ng', ['-w', speech, '-s', '150', 'This recording is from an old study. It was stored as Flash video.']);
-  await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=3', '-i', speech, '-map', '0:v', '-map', '1:a', '-c:v', 'flv1', '-q:v', '4', '-c:a', 'libmp3lame', '-ar', '44100', '-shortest', flv]);
+  // Flash video as old corpora hold it: On2 VP6 with MP3 sound (ffmpeg decodes VP6 but cannot encode it).
+  await makeVp6Flv(flv, { seconds: 3, fps: 25, width: 320, height: 240, audio: speech });
   await runFfmpeg(['-y', '-i', speech, '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', wav]);
   const c = capture();
   expect(await runCli(['operators', 'add', 'RA', '--role', 'researcher', '--data-dir', dataDir], c.io)).toBe(0);
@@ -42,7 +44,7 @@ describe('affect analyze on a corpus', () => {
       ['ok', flv],
       ['ok', wav],
     ]);
-    expect(c.err.join('\n')).toMatch(/flv with flv1 video and mp3 audio does not play in the app; made a playable copy \(clip-[0-9a-f]{16}\.playable\.webm\)/);
+    expect(c.err.join('\n')).toMatch(/flv with vp6f video and mp3 audio does not play in the app; made a playable copy \(clip-[0-9a-f]{16}\.playable\.webm\)/);
     const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
     const media = db.prepare('SELECT session_id AS s, file_name AS f, playable AS p, derived_from AS d FROM media_file ORDER BY id').all() as Array<{ s: number; f: string; p: number; d: number | null }>;
     db.close();

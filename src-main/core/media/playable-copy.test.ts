@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/make-media.js';
+import { makeVp6Flv } from '../test-support/vp6-flv.js';
 import { measureMediaExtentMs, probeMedia, runFfmpeg } from './ffmpeg.js';
 import { makePlayableCopy, type PlayablePlan, playablePlan } from './playable-copy.js';
 import { decodeVideoFrames } from './video-frames.js';
@@ -53,7 +54,7 @@ describe('which clips need a playable copy', () => {
     for (const f of files) expect({ f: path.basename(f), plan: playablePlan(await probeMedia(f)) }).toEqual({ f: path.basename(f), plan: { playable: true } });
   });
 
-  it('copies what a browser cannot play, saying why: AVI MJPEG + PCM, 10-bit H.264, MPEG-2 PS, FLV; the VP9 video of a Matroska clip with PCM audio is copied as it is', async () => {
+  it('copies what a browser cannot play, saying why: AVI MJPEG + PCM, 10-bit H.264, MPEG-2 PS, FLV (Sorenson and VP6), ProRes MOV, H.265 MKV; the VP9 video of a Matroska clip with PCM audio is copied as it is', async () => {
     const aviPlan = notPlayable(playablePlan(await probeMedia(avi)));
     expect(aviPlan).toMatchObject({ video: 'encode', audio: 'encode' });
     expect(aviPlan.reason).toBe('avi with mjpeg video and pcm_s16le audio does not play in the app');
@@ -63,6 +64,13 @@ describe('which clips need a playable copy', () => {
     expect(notPlayable(playablePlan(await probeMedia(mpg)))).toMatchObject({ video: 'encode', audio: 'encode' });
     const flv = await make('old.flv', [...pattern(1), ...tone(1), '-c:v', 'flv1', '-c:a', 'libmp3lame', '-ar', '44100', '-shortest']);
     expect(notPlayable(playablePlan(await probeMedia(flv)))).toMatchObject({ video: 'encode', audio: 'encode' });
+    // On2 VP6 in FLV (Flash-era corpora), ProRes in QuickTime (editing suites), H.265 in Matroska (newer cameras).
+    const vp6 = await makeVp6Flv(path.join(dir, 'vp6.flv'), { seconds: 1, audio: await make('tone.wav', [...tone(1), '-c:a', 'pcm_s16le']) });
+    expect(notPlayable(playablePlan(await probeMedia(vp6)))).toMatchObject({ video: 'encode', audio: 'encode', reason: 'flv with vp6f video and mp3 audio does not play in the app' });
+    const prores = await make('prores.mov', [...pattern(1), ...tone(1), '-c:v', 'prores_ks', '-profile:v', '0', '-c:a', 'pcm_s16le', '-shortest']);
+    expect(notPlayable(playablePlan(await probeMedia(prores)))).toMatchObject({ video: 'encode', audio: 'encode', reason: 'mov with prores video and pcm_s16le audio does not play in the app' });
+    const hevc = await make('hevc.mkv', [...pattern(1), ...tone(1), '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'libopus', '-shortest']);
+    expect(notPlayable(playablePlan(await probeMedia(hevc)))).toMatchObject({ video: 'encode', audio: 'copy', reason: 'matroska with hevc video does not play in the app' });
     const mkv = await make('vp9-pcm.mkv', [...pattern(1), ...tone(1), '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'pcm_s16le', '-shortest']);
     expect(notPlayable(playablePlan(await probeMedia(mkv)))).toMatchObject({ video: 'copy', audio: 'encode' });
   }, 120_000);
@@ -87,6 +95,17 @@ describe('making the playable copy', () => {
     for (const [i, t] of a.entries()) expect(Math.abs(b[i] - t)).toBeLessThanOrEqual(1);
     // Nothing but the finished file is left in the folder.
     expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
+  }, 120_000);
+
+  it('turns a VP6 FLV with MP3 into a WebM with every frame at its original time', async () => {
+    const flv = await makeVp6Flv(path.join(dir, 'vp6-copy.flv'), { seconds: 2, fps: 15, audio: await make('tone2.wav', [...tone(2), '-c:a', 'pcm_s16le']) });
+    const dest = path.join(out, 'vp6.webm');
+    await makePlayableCopy(flv, dest, notPlayable(playablePlan(await probeMedia(flv))), { durationMs: 2000 });
+    expect(playablePlan(await probeMedia(dest))).toEqual({ playable: true });
+    const [a, b] = await Promise.all([frameTimes(flv), frameTimes(dest)]);
+    expect(a.length).toBeGreaterThan(25);
+    expect(b.length).toBe(a.length);
+    for (const [i, t] of a.entries()) expect(Math.abs(b[i] - t)).toBeLessThanOrEqual(1);
   }, 120_000);
 
   it('keeps the gaps of a clip with dropped frames instead of filling them (no frame-rate conversion)', async () => {

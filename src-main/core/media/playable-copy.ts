@@ -96,6 +96,9 @@ export function playableCopyArgs(input: string, plan: Extract<PlayablePlan, { pl
         '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '1', '-threads', String(threads),
         '-crf', '32', '-b:v', '0',
         '-force_key_frames', `expr:gte(t,n_forced*${KEYFRAME_SECONDS})`,
+        // The encoder counts time in 1/frame-rate ticks by default, which moves frames that are not on that grid
+        // (an FLV's video 25 ms after its audio came out 40 ms after it): milliseconds, as WebM stores them.
+        '-enc_time_base:v', '1:1000',
       );
     }
   }
