@@ -103,7 +103,7 @@ test('imports an MJPEG AVI and an H.264 MP4 from Sessions; both play in Review (
   await expect(page.getByTestId('import-picked')).toContainText('2 clips');
   await page.getByRole('button', { name: 'Import 2 clips' }).click();
   await expect(batch(page).getByTestId('batch-summary')).toContainText('2 of 2 done', { timeout: 60_000 });
-  await expect(itemRow(page, 'Interview Jane Doe.avi').getByTestId('item-message')).toContainText('playable copy made (avi with mjpeg video and pcm_s16le audio');
+  await expect(itemRow(page, 'Interview Jane Doe.avi').getByTestId('item-message')).toContainText('avi with mjpeg video and pcm_s16le audio does not play in the app; a playable copy was made');
   await expect(itemRow(page, 'follow-up.mp4').getByTestId('item-message')).toHaveText('');
 
   await reviewPlays(page, 'Interview Jane Doe.avi');

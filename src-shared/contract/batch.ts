@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../domain.js';
+import { messageRefSchema } from './message-ref.js';
 import { method } from './spec.js';
 import { MAX_IMPORT_CHUNK_BYTES } from './analysis.js';
 
@@ -32,8 +33,10 @@ export const batchItemSchema = z.object({
   state: z.enum(ITEM_STATES),
   /** How far the current step is, 0..1. */
   fraction: z.number().min(0).max(1),
-  /** Why it failed or was cancelled, or a warning about a clip that went in. */
+  /** Why it failed or was cancelled, or a warning about a clip that went in (in English; null: nothing to say). */
   message: z.string().nullable(),
+  /** The same as catalogue entries, which the interface words in its language. */
+  notes: z.array(messageRefSchema),
   sessionId: idSchema.nullable(),
   runId: idSchema.nullable(),
   durationMs: z.number().nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, mediaFileSchema } from '../domain.js';
+import { messageRefSchema } from './message-ref.js';
 import { method } from './spec.js';
 
 export const madePlayableSchema = z.object({
@@ -9,6 +10,7 @@ export const madePlayableSchema = z.object({
   copied: z.boolean(),
   /** Why the clip could not be played as it was. */
   reason: z.string().optional(),
+  reasonNote: messageRefSchema.optional(),
   /** The original was not kept (Settings: keep imported originals). */
   originalRemoved: z.boolean().optional(),
 });

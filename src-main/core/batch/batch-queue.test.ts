@@ -8,6 +8,7 @@ import type { ContractClient } from '../../../src-shared/client/contract-client.
 import { uploadBatchFiles } from '../../../src-shared/client/upload-batch.js';
 import type { ClipSource } from '../../../src-shared/client/upload-clip.js';
 import type { BatchView } from '../../../src-shared/contract/batch.js';
+import { localizeNotes } from '../../../src-shared/i18n/notes.js';
 import { type AppCore, createCore } from '../app-core.js';
 import { openClipFile } from '../cli/clip-file.js';
 import { runFfmpeg } from '../media/ffmpeg.js';
@@ -99,6 +100,8 @@ describe('importing a folder through the queue', () => {
     const broken = done.items.find((i) => i.label === 'day 2/broken.mp4')!;
     expect(broken).toMatchObject({ state: 'failed', sessionId: null });
     expect(broken.message).toMatch(/^broken\.mp4: Cannot read media file/);
+    // The interface words the reason in its own language (ffprobe's words stay as they are).
+    expect(localizeNotes('zh-CN', broken.notes)).toMatch(/^broken\.mp4：无法读取（Cannot read media file/);
     const sessions = c.services.sessions.list();
     expect(sessions).toHaveLength(4);
     expect(new Set(sessions.map((s) => s.protocol))).toEqual(new Set(['corpus-2024']));
@@ -161,6 +164,7 @@ describe('cancelling and deleting', () => {
     const one = await api.call('batch.cancel', { batchId: batch.id, itemId: batch.items[0].id });
     expect(one.items.map((i) => i.state)).toEqual(['cancelled', 'waiting', 'waiting']);
     expect(one.items[0].message).toBe('Cancelled by the user');
+    expect(localizeNotes('zh-CN', one.items[0].notes)).toBe('已被用户取消');
     const all = await api.call('batch.cancel', { batchId: batch.id });
     expect(all.items.map((i) => i.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(all.summary.active).toBe(false);

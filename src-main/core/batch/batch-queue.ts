@@ -25,11 +25,13 @@ import {
   type ItemState,
 } from '../../../src-shared/contract/batch.js';
 import { ApiError } from '../../../src-shared/errors.js';
+import { type Note, note, NotedError, notesEnglish, noteOfError } from '../../../src-shared/i18n/notes.js';
 import type { ConsentScope } from '../../../src-shared/governance.js';
 import type { EventBus } from '../event-bus.js';
 import { requireConsent } from '../governance/consent-check.js';
 import { checkImportable, contentFileName, listImportedClip, sha256OfFile } from '../media/import-media.js';
 import type { MediaServices } from '../media/media-services.js';
+import { PlayableCopyError } from '../media/playable-copy.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import type { AuditEvent } from '../handlers/audit-writer.js';
 import type { BatchRepo, BatchRow, ItemRow, ItemUpdate } from '../store/batch-repo.js';
@@ -61,7 +63,13 @@ export interface BatchQueueDeps {
   audit(operatorId: number | null, e: AuditEvent): void;
 }
 
-class Cancelled extends Error {}
+class Cancelled extends NotedError {}
+
+/** A refusal (consent, a rule): its catalogue entry when it has one, else its English words as a value. */
+function refusalNote(e: unknown): Note {
+  if (e instanceof ApiError && e.i18n) return e.i18n;
+  return note('corpus.note.refused', { detail: e instanceof Error ? e.message : String(e) });
+}
 
 /** Where each state puts an import item's progress (0..1 of the item), with analysis after it or not. */
 function itemProgress(kind: BatchRow['kind'], analyse: boolean, it: Pick<ItemRow, 'state' | 'fraction'>): number {
@@ -161,20 +169,20 @@ export class BatchQueue {
     const it = this.d.repo.item(itemId);
     if (it.state !== 'waiting') throw apiError('conflict', 'errors.batch.notWaiting', { id: itemId });
     await this.d.inbox.done(itemId);
-    const next = this.update(it, { state: 'queued', fraction: 0, message: null });
+    const next = this.update(it, { state: 'queued', fraction: 0, notes: [] });
     this.kick();
     return this.itemView(next);
   }
 
   cancel(batchId: number, itemId?: number): BatchView {
     const b = this.d.repo.get(batchId);
-    const why = 'Cancelled by the user';
-    const ids = itemId === undefined ? this.d.repo.cancelUnfinished(batchId, why) : [itemId];
+    const why = note('corpus.note.cancelled');
+    const ids = itemId === undefined ? this.d.repo.cancelUnfinished(batchId, [why]) : [itemId];
     for (const id of ids) {
       const it = this.d.repo.item(id);
       if (it.batchId !== batchId) throw apiError('not_found', 'errors.batch.notInBatch', { id, batch: batchId });
       if (this.current?.itemId === id) this.current.ctl.abort(new Cancelled(why));
-      else if (!FINISHED_STATES.includes(it.state)) this.update(it, { state: 'cancelled', message: this.keptNote(it, why) });
+      else if (!FINISHED_STATES.includes(it.state)) this.update(it, { state: 'cancelled', notes: this.keptNotes(it, why) });
       if (it.state === 'waiting' || it.state === 'queued') this.d.inbox.remove(id);
       this.emitItem(this.d.repo.item(id), true);
     }
@@ -195,7 +203,7 @@ export class BatchQueue {
       if (it.mediaFileId !== null) state = 'converting';
       else if (!this.d.inbox.has(itemId) && it.sessionId === null) state = 'waiting';
     }
-    const next = this.update(it, { state, fraction: 0, message: null });
+    const next = this.update(it, { state, fraction: 0, notes: [] });
     this.kick();
     return this.itemView(next);
   }
@@ -217,7 +225,7 @@ export class BatchQueue {
 
   /** Sessions or a participant were deleted: their queue items went with them; so do their files here. */
   forgetDeleted(): void {
-    if (this.current && !this.d.repo.exists(this.current.itemId)) this.current.ctl.abort(new Cancelled('Its session was deleted'));
+    if (this.current && !this.d.repo.exists(this.current.itemId)) this.current.ctl.abort(new Cancelled(note('corpus.note.sessionDeleted')));
     this.d.inbox.prune((id) => this.d.repo.exists(id));
   }
 
@@ -281,8 +289,8 @@ export class BatchQueue {
       const reason: unknown = ctl.signal.aborted ? ctl.signal.reason : e;
       if (reason instanceof StopForNow) return; // stays in its step: resumed at the next start
       const cancelled = reason instanceof Cancelled || e instanceof ExecutorCancelled;
-      const message = reason instanceof Error ? reason.message : String(reason);
-      this.update(it, { state: cancelled ? 'cancelled' : 'failed', message: cancelled ? this.keptNote(it, message) : message });
+      const why = noteOfError(reason);
+      this.update(it, { state: cancelled ? 'cancelled' : 'failed', notes: cancelled ? this.keptNotes(it, why) : [why] });
     } finally {
       this.current = null;
       if (b.kind === 'import' && this.d.repo.exists(it.id) && FINISHED_STATES.includes(this.d.repo.item(it.id).state)) this.d.inbox.remove(it.id);
@@ -303,16 +311,16 @@ export class BatchQueue {
     }
     const moved = it.sessionId !== null && it.sha256 !== null ? path.join(sessionFolder(this.d.dataDir, it.sessionId), contentFileName(it.sha256, displayName)) : null;
     const source = moved && existsSync(moved) ? moved : file;
-    if (!existsSync(source)) return this.fail(it, `${displayName}: the file did not arrive completely; pick it again to continue`, 'waiting');
+    if (!existsSync(source)) return this.fail(it, note('corpus.note.notArrived', { name: displayName }), 'waiting');
     const checked = await checkImportable(source, displayName);
-    if (!checked.ok) return this.fail(it, checked.message);
+    if (!checked.ok) return this.fail(it, checked.note);
     const pid = b.participantId;
-    if (pid === null) return this.fail(it, 'The participant of this batch has been deleted');
+    if (pid === null) return this.fail(it, note('corpus.note.participantDeleted'));
     const scopes: ConsentScope[] = [...(checked.hasVideo ? (['video'] as const) : []), ...(checked.hasAudio ? (['audio'] as const) : [])];
     try {
       requireConsent(this.d.participants, pid, scopes, `import ${displayName}`);
     } catch (e) {
-      return this.fail(it, e instanceof Error ? e.message : String(e));
+      return this.fail(it, refusalNote(e));
     }
     it = this.update(it, { durationMs: checked.durationMs, fraction: 0.3 });
     if (it.sessionId === null) {
@@ -345,7 +353,7 @@ export class BatchQueue {
       name,
       sha256!,
       checked,
-      (m) => this.d.repo.update(it.id, { mediaFileId: m.id, state: 'converting', fraction: 0, message: checked.warning ?? null }),
+      (m) => this.d.repo.update(it.id, { mediaFileId: m.id, state: 'converting', fraction: 0, notes: checked.warningNote ? [checked.warningNote] : [] }),
       (m) => this.audit(b, { action: 'media.import', sessionId, object: 'media_file', objectId: m.id, detail: { bytes: m.bytes, hasVideo: m.hasVideo, hasAudio: m.hasAudio } }),
     );
     this.d.events.emit('session.changed', this.d.sessions.get(media.sessionId));
@@ -354,7 +362,7 @@ export class BatchQueue {
 
   private async convertStep(b: BatchRow, start: ItemRow, signal: AbortSignal): Promise<ItemRow> {
     let it = this.update(start, { state: 'converting', fraction: 0 });
-    if (it.sessionId === null || it.mediaFileId === null) return this.fail(it, 'The imported clip is no longer listed in its session');
+    if (it.sessionId === null || it.mediaFileId === null) return this.fail(it, note('corpus.note.notListed'));
     let made;
     try {
       made = await this.d.media.makePlayable(it.sessionId, it.mediaFileId, {
@@ -365,24 +373,25 @@ export class BatchQueue {
       });
     } catch (e) {
       if (signal.aborted) throw e;
-      return this.fail(it, `No playable copy could be made (${e instanceof Error ? e.message : String(e)}); the clip is stored in session ${it.sessionId}`);
+      const detail = e instanceof PlayableCopyError ? e.detail : e instanceof Error ? e.message : String(e);
+      return this.fail(it, note('corpus.note.copyFailed', { detail, session: it.sessionId }));
     }
     if (made.copied) this.d.events.emit('session.changed', this.d.sessions.get(it.sessionId));
-    const note = [it.message, made.copied ? `playable copy made (${made.reason})` : null].filter(Boolean).join('; ') || null;
-    return this.update(it, { mediaFileId: made.originalRemoved ? made.media.id : it.mediaFileId, state: b.options.analyse ? 'analysing' : 'done', fraction: b.options.analyse ? 0 : 1, message: note });
+    const notes = [...it.notes, ...(made.copied && made.reasonNote ? [made.reasonNote, note('corpus.note.copyMade')] : [])];
+    return this.update(it, { mediaFileId: made.originalRemoved ? made.media.id : it.mediaFileId, state: b.options.analyse ? 'analysing' : 'done', fraction: b.options.analyse ? 0 : 1, notes });
   }
 
   private async analyseStep(b: BatchRow, start: ItemRow, signal: AbortSignal): Promise<ItemRow> {
     let it = start;
-    if (it.sessionId === null) return this.fail(it, 'Its session has been deleted');
+    if (it.sessionId === null) return this.fail(it, note('corpus.note.sessionDeleted'));
     const ex = this.d.executors.get(b.executor);
-    if (!ex) return this.fail(it, `No executor "${b.executor}" in this version of the app`);
+    if (!ex) return this.fail(it, note('corpus.note.noExecutor', { executor: b.executor }));
     const why = ex.unavailable();
-    if (why) return this.fail(it, `${ex.label} cannot take work now: ${why}`);
+    if (why) return this.fail(it, note('corpus.note.executorUnavailable', { executor: ex.label, why }));
     try {
       requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis'], 'analyse this session');
     } catch (e) {
-      return this.fail(it, e instanceof Error ? e.message : String(e));
+      return this.fail(it, refusalNote(e));
     }
     const sessionId = it.sessionId;
     const run = await ex.analyse(
@@ -402,13 +411,13 @@ export class BatchQueue {
 
   private async exportStep(b: BatchRow, start: ItemRow): Promise<ItemRow> {
     const it = this.update(start, { state: 'exporting', fraction: 0 });
-    if (it.sessionId === null) return this.fail(it, 'Its session has been deleted');
+    if (it.sessionId === null) return this.fail(it, note('corpus.note.sessionDeleted'));
     try {
       requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis', 'research'], `export session ${it.sessionId}`);
       await this.d.exporter.exportOne(it.sessionId, b.options.outDir!, b.options.bom === true);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      const failed = this.fail(it, e.message);
+      const failed = this.fail(it, refusalNote(e));
       await this.finishExport(b);
       return failed;
     }
@@ -430,13 +439,13 @@ export class BatchQueue {
 
   // ---- bookkeeping ---------------------------------------------------------------------------------------
 
-  private fail(it: ItemRow, message: string, state: ItemState = 'failed'): ItemRow {
-    return this.update(it, { state, message, fraction: 0 });
+  private fail(it: ItemRow, why: Note, state: ItemState = 'failed'): ItemRow {
+    return this.update(it, { state, notes: [why], fraction: 0 });
   }
 
-  /** What a cancelled item leaves: its session, if it got that far. */
-  private keptNote(it: ItemRow, why: string): string {
-    return it.sessionId !== null && this.d.repo.get(it.batchId).kind === 'import' ? `${why}; the clip is in session ${it.sessionId}` : why;
+  /** Why an item was cancelled, and what it leaves: its session, if it got that far. */
+  private keptNotes(it: ItemRow, why: Note): Note[] {
+    return it.sessionId !== null && this.d.repo.get(it.batchId).kind === 'import' ? [why, note('corpus.note.clipKept', { session: it.sessionId })] : [why];
   }
 
   private update(it: ItemRow, u: ItemUpdate): ItemRow {
@@ -473,7 +482,8 @@ export class BatchQueue {
       received: it.state === 'waiting' ? this.d.inbox.received(it.id) : (it.bytes ?? 0),
       state: it.state,
       fraction: it.fraction,
-      message: it.message,
+      message: notesEnglish(it.notes),
+      notes: it.notes,
       sessionId: it.sessionId,
       runId: it.runId,
       durationMs: it.durationMs,

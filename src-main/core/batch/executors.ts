@@ -5,6 +5,7 @@
  * reports progress the same way, so the queue and its display do not change.
  */
 import type { AnalysisRun } from '../../../src-shared/analysis.js';
+import { note, NotedError } from '../../../src-shared/i18n/notes.js';
 import type { CoreServices } from '../core-services.js';
 
 export interface AnalysisJob {
@@ -33,7 +34,7 @@ export interface BatchExecutor {
   analyse(job: AnalysisJob, ctx: ExecutorContext): Promise<AnalysisRun>;
 }
 
-export class ExecutorCancelled extends Error {}
+export class ExecutorCancelled extends NotedError {}
 
 /**
  * The reason a job's signal aborts when the app is closing: the executor returns at once and leaves the work
@@ -72,8 +73,8 @@ export function localExecutor(s: Pick<CoreServices, 'analysis' | 'events'>): Bat
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       try {
         const done = await Promise.race([runner.whenDone(runId), stopped]);
-        if (ctx.signal.aborted) throw new ExecutorCancelled(`Analysis run ${runId} was cancelled; what it analysed is kept`);
-        if (done.status !== 'complete') throw new Error(`Analysis run ${runId} ${done.status}: ${done.error ?? 'no reason given'}`);
+        if (ctx.signal.aborted) throw new ExecutorCancelled(note('corpus.note.runCancelled', { run: runId }));
+        if (done.status !== 'complete') throw new NotedError(note('corpus.note.runFailed', { run: runId, status: done.status, detail: done.error ?? '—' }));
         return done;
       } finally {
         off();

@@ -4,7 +4,9 @@ import type { CoreServices } from '../core-services.js';
 import type { ImportOutcome } from '../media/import-media.js';
 import type { CallContext, Handlers } from '../rpc/dispatch.js';
 import { playbackMedia } from '../media/media-roles.js';
+import { PlayableCopyError } from '../media/playable-copy.js';
 import { waveform } from '../media/waveform.js';
+import { note, notesEnglish } from '../../../src-shared/i18n/notes.js';
 import { sessionFolder } from '../recording/session-folder.js';
 
 /** Audits a playable copy by ids only: which file it was made from, and whether the original was kept. */
@@ -23,11 +25,12 @@ export async function withPlayableCopy(s: CoreServices, ctx: CallContext, outcom
   try {
     const made = await s.media.makePlayable(outcome.media.sessionId, outcome.media.id, { onCopied: auditCopy(s, ctx) });
     if (!made.copied) return outcome;
-    const copy = { media: made.media, reason: made.reason ?? '' };
+    const copy = { media: made.media, reason: made.reason ?? '', ...(made.reasonNote ? { reasonNote: made.reasonNote } : {}) };
     return { ...outcome, media: made.originalRemoved ? made.media : outcome.media, playableCopy: copy };
   } catch (e) {
-    const why = `no playable copy could be made (${e instanceof Error ? e.message : String(e)}); the clip is stored and can be analysed`;
-    return { ...outcome, warning: [outcome.warning, `${outcome.fileName}: ${why}`].filter(Boolean).join('. ') };
+    const detail = e instanceof PlayableCopyError ? e.detail : e instanceof Error ? e.message : String(e);
+    const warningNotes = [...(outcome.warningNotes ?? []), note('corpus.check.copyFailed', { name: outcome.fileName, detail })];
+    return { ...outcome, warning: notesEnglish(warningNotes) ?? undefined, warningNotes };
   }
 }
 

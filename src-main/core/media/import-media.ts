@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
+import { type Note, note, noteEnglish } from '../../../src-shared/i18n/notes.js';
 import { nowIso } from '../store/time.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
@@ -23,7 +24,12 @@ import { IMPORT_TYPES, IMPORT_EXTENSIONS } from '../../../src-shared/media-types
 /** Far above any session recording, far below filling a disk by mistake. */
 export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
 
-export type ImportOutcome = { fileName: string; ok: true; media: MediaFile; warning?: string } | { fileName: string; ok: false; message: string };
+export type ImportOutcome =
+  | { fileName: string; ok: true; media: MediaFile; warning?: string; warningNotes?: Note[] }
+  | { fileName: string; ok: false; message: string; note?: Note };
+
+/** A refusal: its English text (logs, the command line) and its catalogue entry (the interface). */
+const refused = (n: Note) => ({ ok: false as const, message: noteEnglish(n), note: n });
 
 /** `clip-<first 16 hex digits of the content's SHA-256>.<ext>`: says nothing about where the file came from. */
 export function contentFileName(sha256: string, originalName: string): string {
@@ -60,45 +66,47 @@ const DURATION_TOLERANCE_MS = 500;
  * The duration a clip really has: how far its packets go. When the container says otherwise (a truncated or
  * damaged file still claims its full length), the measured one is used and a warning says so.
  */
-async function decodableDuration(file: string, displayName: string, stated: number | null): Promise<{ durationMs: number | null; warning?: string }> {
+async function decodableDuration(file: string, displayName: string, stated: number | null): Promise<{ durationMs: number | null; warning?: Note }> {
   const measured = await measureMediaExtentMs(file);
   if (measured === null) return { durationMs: stated };
   if (stated !== null && Math.abs(stated - measured) > Math.max(DURATION_TOLERANCE_MS, stated * 0.02)) {
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    return { durationMs: measured, warning: `${displayName}: the file says it lasts ${s(stated)} but only ${s(measured)} can be read (truncated or damaged); ${s(measured)} is used` };
+    return { durationMs: measured, warning: note('corpus.check.truncated', { name: displayName, stated: s(stated), measured: s(measured) }) };
   }
   return { durationMs: stated ?? measured };
 }
 
 export async function checkImportable(file: string, displayName = path.basename(file)): Promise<
-  { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string; warning?: string } | { ok: false; message: string }
+  | { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string; warning?: string; warningNote?: Note }
+  | { ok: false; message: string; note: Note }
 > {
+  const name = displayName;
   const ext = path.extname(displayName).toLowerCase();
   const mimeType = IMPORT_TYPES[ext];
-  if (!mimeType) return { ok: false, message: `${displayName}: not a supported clip type (use ${IMPORT_EXTENSIONS.join(', ')})` };
+  if (!mimeType) return refused(note('corpus.check.unsupported', { name, types: IMPORT_EXTENSIONS.join(', ') }));
   let bytes: number;
   try {
     const st = statSync(file);
-    if (!st.isFile()) return { ok: false, message: `${displayName}: not a file` };
+    if (!st.isFile()) return refused(note('corpus.check.notFile', { name }));
     bytes = st.size;
   } catch {
-    return { ok: false, message: `${displayName}: file not found` };
+    return refused(note('corpus.check.notFound', { name }));
   }
-  if (bytes === 0) return { ok: false, message: `${displayName}: the file is empty` };
-  if (bytes > MAX_IMPORT_BYTES) return { ok: false, message: `${displayName}: larger than ${MAX_IMPORT_BYTES / 1024 ** 3} GiB` };
+  if (bytes === 0) return refused(note('corpus.check.empty', { name }));
+  if (bytes > MAX_IMPORT_BYTES) return refused(note('corpus.check.tooLarge', { name, gib: MAX_IMPORT_BYTES / 1024 ** 3 }));
   try {
     const probe = await probeMedia(file);
     const hasVideo = probe.streams.some((s) => s.type === 'video');
     const hasAudio = probe.streams.some((s) => s.type === 'audio');
-    if (!hasVideo && !hasAudio) return { ok: false, message: `${displayName}: no video or audio stream in the file` };
+    if (!hasVideo && !hasAudio) return refused(note('corpus.check.noStreams', { name }));
     const { durationMs, warning } = await decodableDuration(file, displayName, probe.durationMs);
-    if (durationMs !== null && durationMs <= 0) return { ok: false, message: `${displayName}: nothing in the file can be read` };
+    if (durationMs !== null && durationMs <= 0) return refused(note('corpus.check.unreadable', { name }));
     // A container that can hold video but holds only sound is listed as audio (Review shows a waveform).
     const mime = !hasVideo && mimeType.startsWith('video/') ? mimeType.replace('video/', 'audio/') : mimeType;
-    return { ok: true, durationMs, hasVideo, hasAudio, bytes, mimeType: mime, ...(warning ? { warning } : {}) };
+    return { ok: true, durationMs, hasVideo, hasAudio, bytes, mimeType: mime, ...(warning ? { warning: noteEnglish(warning), warningNote: warning } : {}) };
   } catch (e) {
     // ffprobe names the file it read: a temporary name means nothing to the user, so theirs is said instead.
-    return { ok: false, message: `${displayName}: ${(e instanceof Error ? e.message : String(e)).split(file).join(displayName)}` };
+    return refused(note('corpus.check.probeFailed', { name, detail: (e instanceof Error ? e.message : String(e)).split(file).join(displayName) }));
   }
 }
 
@@ -159,12 +167,12 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
     const displayName = opts.names?.[i] ?? path.basename(file);
     const checked = await checkImportable(file, displayName);
     if (!checked.ok) {
-      out.push({ fileName: displayName, ok: false, message: checked.message });
+      out.push({ fileName: displayName, ...refused(checked.note) });
       continue;
     }
-    const refused = deps.consent?.(sessionId, { video: checked.hasVideo, audio: checked.hasAudio }) ?? null;
-    if (refused) {
-      out.push({ fileName: displayName, ok: false, message: `${displayName}: ${refused}` });
+    const noConsent = deps.consent?.(sessionId, { video: checked.hasVideo, audio: checked.hasAudio }) ?? null;
+    if (noConsent) {
+      out.push({ fileName: displayName, ...refused(note('corpus.check.consent', { name: displayName, detail: noConsent })) });
       continue;
     }
     const part = path.join(folder, `.media-${randomUUID()}.part`); // cleared at start if a crash leaves it
@@ -186,12 +194,12 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
       renameSync(part, path.join(folder, name));
     } catch (e) {
       rmSync(part, { force: true });
-      out.push({ fileName: displayName, ok: false, message: `${displayName}: could not copy into the session folder (${e instanceof Error ? e.message : String(e)})` });
+      out.push({ fileName: displayName, ...refused(note('corpus.check.notCopied', { name: displayName, detail: e instanceof Error ? e.message : String(e) })) });
       continue;
     }
     taken.add(name.toLowerCase());
     const media = listImportedClip(deps, sessionId, name, sha256, checked, () => undefined, (m) => opts.onImported?.(m, displayName));
-    out.push({ fileName: displayName, ok: true, media, ...(checked.warning ? { warning: checked.warning } : {}) });
+    out.push({ fileName: displayName, ok: true, media, ...(checked.warningNote ? { warning: checked.warning, warningNotes: [checked.warningNote] } : {}) });
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { apiError } from '../../../src-shared/i18n/errors.js';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
+import type { Note } from '../../../src-shared/i18n/notes.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
@@ -38,6 +39,8 @@ export interface MadePlayable {
   copied: boolean;
   /** Why the original could not be played as it was (when a copy was made). */
   reason?: string;
+  /** The same as a catalogue entry. */
+  reasonNote?: Note;
   /** The original was removed after the copy was made (setting). */
   originalRemoved?: boolean;
 }
@@ -109,5 +112,5 @@ export async function makePlayable(d: MakePlayableDeps, sessionId: number, media
     return c;
   })();
   if (!keep) rmSync(file, { force: true });
-  return { media: copy, copied: true, reason: plan.reason, originalRemoved: !keep };
+  return { media: copy, copied: true, reason: plan.reason, reasonNote: plan.reasonNote, originalRemoved: !keep };
 }

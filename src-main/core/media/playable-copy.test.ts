@@ -135,7 +135,7 @@ describe('making the playable copy', () => {
     // Header intact, the data garbage: probing succeeds, decoding produces nothing usable.
     writeFileSync(cut, Buffer.concat([bytes.subarray(0, 4096), Buffer.alloc(bytes.length - 4096, 0x5a)]));
     const dest = path.join(out, 'cut.webm');
-    await expect(makePlayableCopy(cut, dest, { playable: false, reason: 'test', video: 'encode', audio: null }, { durationMs: 2000 })).rejects.toThrow(/playable copy/);
+    await expect(makePlayableCopy(cut, dest, { playable: false, reason: 'test', reasonNote: { key: 'test' }, video: 'encode', audio: null }, { durationMs: 2000 })).rejects.toThrow(/playable copy/);
     expect(existsSync(dest)).toBe(false);
     expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
   }, 60_000);

@@ -14,6 +14,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { ffmpegPath, type ProbeResult, type ProbedStream, untrustedInput } from './ffmpeg.js';
+import { type Note, note, noteEnglish } from '../../../src-shared/i18n/notes.js';
 import { finishMatroska } from './matroska-finish.js';
 import { createSessionMediaFile } from './session-media-file.js';
 
@@ -23,8 +24,10 @@ export type PlayablePlan =
   | { playable: true }
   | {
       playable: false;
-      /** Why the browser cannot play the original, in words for the user. */
+      /** Why the browser cannot play the original, in English (logs, the command line). */
       reason: string;
+      /** The same as a catalogue entry, for the interface. */
+      reasonNote: Note;
       video: StreamAction;
       audio: StreamAction;
     };
@@ -63,12 +66,19 @@ export function playablePlan(probe: ProbeResult): PlayablePlan {
   const audioOk = !a || (audio !== null && audio.has(a.codec));
   if (videoOk && audioOk) return { playable: true };
   const container = probe.formatName.split(',')[0] || 'unknown';
-  const what = [!videoOk && v ? `${v.codec}${v.pixFmt && v.codec === 'h264' ? ` (${v.pixFmt})` : ''} video` : null, !audioOk && a ? `${a.codec} audio` : null]
-    .filter(Boolean)
-    .join(' and ');
+  // Codec names are the same in every language; the sentence around them comes from the catalogues.
+  const vName = !videoOk && v ? `${v.codec}${v.pixFmt && v.codec === 'h264' ? ` (${v.pixFmt})` : ''}` : null;
+  const aName = !audioOk && a ? a.codec : null;
+  const reasonNote =
+    vName && aName
+      ? note('corpus.reason.both', { container, video: vName, audio: aName })
+      : vName
+        ? note('corpus.reason.video', { container, video: vName })
+        : note('corpus.reason.audio', { container, audio: aName ?? '' });
   return {
     playable: false,
-    reason: `${container} with ${what} does not play in the app`,
+    reason: noteEnglish(reasonNote),
+    reasonNote,
     // Streams already in a WebM codec go into the copy as they are.
     video: v ? (WEBM_VIDEO.has(v.codec) ? 'copy' : 'encode') : null,
     audio: a ? (WEBM_AUDIO.has(a.codec) ? 'copy' : 'encode') : null,
@@ -134,7 +144,12 @@ export interface PlayableCopy {
   hasAudio: boolean;
 }
 
-export class PlayableCopyError extends Error {}
+/** A copy that could not be made; `detail` is ffmpeg's own last words (technical, not translated). */
+export class PlayableCopyError extends Error {
+  constructor(readonly detail: string) {
+    super(`ffmpeg could not make a playable copy: ${detail}`);
+  }
+}
 
 /**
  * Converts `input` into a new session media file `dest` (which must not exist). A failure or a cancel leaves
@@ -143,7 +158,7 @@ export class PlayableCopyError extends Error {}
 export async function makePlayableCopy(input: string, dest: string, plan: Extract<PlayablePlan, { playable: false }>, opts: PlayableCopyOptions): Promise<PlayableCopy> {
   // All cores: the queue makes one copy at a time, never beside an analysis.
   const threads = opts.threads ?? Math.max(1, availableParallelism());
-  if (opts.signal?.aborted) throw opts.signal.reason ?? new PlayableCopyError('Cancelled');
+  if (opts.signal?.aborted) throw opts.signal.reason ?? new PlayableCopyError('cancelled');
   const proc = spawn(ffmpegPath(), playableCopyArgs(input, plan, threads), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr!.setEncoding('utf8');
@@ -178,14 +193,14 @@ export async function makePlayableCopy(input: string, dest: string, plan: Extrac
       finished = await finishMatroska(proc.stdout as AsyncIterable<Buffer>, sink);
     } catch (e) {
       const code = await exited.catch(() => null);
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new PlayableCopyError('Cancelled');
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new PlayableCopyError('cancelled');
       const why = stderr.trim().split('\n').pop();
-      throw new PlayableCopyError(why ? `ffmpeg could not make a playable copy: ${why}` : `Could not make a playable copy (${code === null ? (e as Error).message : `ffmpeg exit ${code}`})`);
+      throw new PlayableCopyError(why || (code === null ? (e as Error).message : `exit ${code}`));
     }
     const code = await exited;
     if (code !== 0) {
       await rm(dest, { force: true });
-      throw new PlayableCopyError(`ffmpeg could not make a playable copy: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`);
+      throw new PlayableCopyError(stderr.trim().split('\n').pop() || `exit ${code}`);
     }
     opts.onProgress?.(1);
     return { bytes: finished.bytes, durationMs: finished.durationMs, hasVideo: plan.video !== null, hasAudio: plan.audio !== null };

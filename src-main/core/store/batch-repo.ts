@@ -1,6 +1,7 @@
 /** The work queue's rows (migration 010): batches and their items. */
 import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { BatchKind, ItemState } from '../../../src-shared/contract/batch.js';
+import type { Note } from '../../../src-shared/i18n/notes.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
 
@@ -30,7 +31,8 @@ export interface ItemRow {
   bytes: number | null;
   state: ItemState;
   fraction: number;
-  message: string | null;
+  /** What the queue says about the item (why it failed, a warning), as catalogue entries. */
+  notes: Note[];
   sessionId: number | null;
   mediaFileId: number | null;
   runId: number | null;
@@ -60,7 +62,7 @@ interface RawItem {
   bytes: number | null;
   state: ItemState;
   fraction: number;
-  message: string | null;
+  notes: string | null;
   session_id: number | null;
   media_file_id: number | null;
   run_id: number | null;
@@ -90,7 +92,7 @@ const toItem = (r: RawItem): ItemRow => ({
   bytes: r.bytes,
   state: r.state,
   fraction: r.fraction,
-  message: r.message,
+  notes: parseNotes(r.notes),
   sessionId: r.session_id,
   mediaFileId: r.media_file_id,
   runId: r.run_id,
@@ -99,6 +101,17 @@ const toItem = (r: RawItem): ItemRow => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
 });
+
+/** Notes as stored: a JSON list of {key, vars}; anything else (a damaged row) reads as none. */
+function parseNotes(text: string | null): Note[] {
+  if (!text) return [];
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((n): n is Note => typeof n === 'object' && n !== null && typeof (n as Note).key === 'string') : [];
+  } catch {
+    return [];
+  }
+}
 
 const BATCH = `SELECT b.*, p.code AS participant_code FROM batch b LEFT JOIN participant p ON p.id = b.participant_id`;
 
@@ -115,12 +128,12 @@ export interface NewBatch {
   items: Array<{ label?: string | null; bytes?: number | null; sessionId?: number | null; durationMs?: number | null; state: ItemState }>;
 }
 
-export type ItemUpdate = Partial<Pick<ItemRow, 'state' | 'fraction' | 'message' | 'sessionId' | 'mediaFileId' | 'runId' | 'sha256' | 'durationMs'>>;
+export type ItemUpdate = Partial<Pick<ItemRow, 'state' | 'fraction' | 'notes' | 'sessionId' | 'mediaFileId' | 'runId' | 'sha256' | 'durationMs'>>;
 
 const COLUMN: Record<keyof ItemUpdate, string> = {
   state: 'state',
   fraction: 'fraction',
-  message: 'message',
+  notes: 'notes',
   sessionId: 'session_id',
   mediaFileId: 'media_file_id',
   runId: 'run_id',
@@ -183,7 +196,7 @@ export class BatchRepo {
     const keys = Object.keys(u) as Array<keyof ItemUpdate>;
     if (keys.length) {
       const sets = keys.map((k) => `${COLUMN[k]} = ?`);
-      const values = keys.map((k) => u[k] ?? null);
+      const values = keys.map((k) => (k === 'notes' ? (u.notes?.length ? JSON.stringify(u.notes) : null) : (u[k] ?? null)) as string | number | null);
       if (u.state && ['done', 'failed', 'cancelled'].includes(u.state)) sets.push(`finished_at = '${nowIso()}'`);
       else if (u.state && u.state !== 'waiting' && u.state !== 'queued') sets.push(`started_at = COALESCE(started_at, '${nowIso()}')`);
       this.db.prepare(`UPDATE batch_item SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
@@ -192,13 +205,13 @@ export class BatchRepo {
   }
 
   /** Every unfinished item of a batch becomes cancelled; returns their ids. */
-  cancelUnfinished(batchId: number, message: string): number[] {
+  cancelUnfinished(batchId: number, notes: readonly Note[]): number[] {
     const ids = (
       this.db.prepare("SELECT id FROM batch_item WHERE batch_id = ? AND state NOT IN ('done','failed','cancelled')").all(batchId) as Array<{ id: number }>
     ).map((r) => r.id);
     this.db
-      .prepare(`UPDATE batch_item SET state = 'cancelled', message = ?, finished_at = ? WHERE batch_id = ? AND state NOT IN ('done','failed','cancelled')`)
-      .run(message, nowIso(), batchId);
+      .prepare(`UPDATE batch_item SET state = 'cancelled', notes = ?, finished_at = ? WHERE batch_id = ? AND state NOT IN ('done','failed','cancelled')`)
+      .run(JSON.stringify(notes), nowIso(), batchId);
     return ids;
   }
 

@@ -12,7 +12,8 @@ import type { Migration } from './types.js';
  *
  * batch and batch_item: the persistent work queue of the Sessions view (importing clips, analysing and
  * exporting sessions in bulk). It survives a restart: an item remembers its state, session and run, and
- * resumes there. An import item keeps the clip's name as it was picked (`label`, a path inside the picked
+ * resumes there. What the queue says about an item (why it failed, a warning) is kept in `notes` as catalogue
+ * entries with their values (JSON), so the interface words them in the language it shows. An import item keeps the clip's name as it was picked (`label`, a path inside the picked
  * folder) so the queue can say which clip failed; it is deleted with the queue entry (cleared by the user,
  * or with the session or participant it belongs to), and is never copied into a session, a file name or the
  * audit trail.
@@ -45,7 +46,7 @@ export const migration010: Migration = {
         bytes INTEGER,
         state TEXT NOT NULL CHECK (state IN ('waiting','queued','importing','converting','analysing','exporting','done','failed','cancelled')),
         fraction REAL NOT NULL DEFAULT 0,
-        message TEXT,
+        notes TEXT,
         session_id INTEGER REFERENCES session(id) ON DELETE CASCADE,
         media_file_id INTEGER REFERENCES media_file(id) ON DELETE SET NULL,
         run_id INTEGER REFERENCES analysis_run(id) ON DELETE SET NULL,
