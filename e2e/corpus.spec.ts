@@ -154,14 +154,23 @@ test('imports a folder of 5 clips (one broken): 4 done, 1 failed with its reason
   await expect(page.getByRole('table', { name: 'Sessions' }).locator('tbody tr')).toHaveCount(4);
 });
 
-test('an audio-only clip shows a waveform in Review instead of a picture', async ({ openApp, tmpDir }) => {
+test('an audio-only clip, picked and imported by keyboard, shows a waveform in Review instead of a picture', async ({ openApp, tmpDir }) => {
   const wav = path.join(tmpDir, 'voice memo.wav');
   ffmpeg([...tone(3), '-c:a', 'pcm_s16le', wav]);
   const page = await openApp();
   await addParticipant(page, 'C-03');
   await importInto(page, 'C-03', 'audio');
-  await page.getByTestId('import-files').setInputFiles([wav]);
-  await page.getByRole('button', { name: 'Import 1 clip' }).click();
+  // From the protocol field, Tab reaches "Choose clips…"; Enter opens the file chooser; Enter on the import button.
+  await page.getByTestId('import-panel').getByLabel('Protocol of the clips').focus();
+  const chooseClips = page.getByRole('button', { name: 'Choose clips…' });
+  for (let i = 0; i < 6 && !(await chooseClips.evaluate((b) => b === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(chooseClips).toBeFocused();
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Enter');
+  await (await chooser).setFiles([wav]);
+  await expect(page.getByTestId('import-picked')).toContainText('1 clip');
+  await page.getByRole('button', { name: 'Import 1 clip' }).focus();
+  await page.keyboard.press('Enter');
   await expect(batch(page).getByTestId('batch-summary')).toContainText('1 of 1 done', { timeout: 60_000 });
   await itemRow(page, 'voice memo.wav').getByRole('button', { name: 'Review voice memo.wav' }).click();
   const wave = page.getByTestId('review-waveform');
