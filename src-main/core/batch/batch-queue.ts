@@ -100,7 +100,7 @@ export class BatchQueue {
 
   constructor(private readonly d: BatchQueueDeps) {
     d.inbox.prune((id) => d.repo.exists(id));
-    this.loop = this.run();
+    this.loop = this.run().catch((e: unknown) => console.error('work queue stopped:', e));
   }
 
   executors(): Array<{ id: string; label: string; unavailable: string | null }> {
@@ -251,6 +251,8 @@ export class BatchQueue {
     await new Promise((r) => setImmediate(r));
     const skip = new Set<number>();
     while (!this.closed) {
+      // The database closed under the queue (the process going down without close()): nothing more to do.
+      if (!this.d.db.open) return;
       const it = this.d.repo.next(skip);
       if (!it) {
         await new Promise<void>((r) => (this.wakeUp = r));
