@@ -1,10 +1,29 @@
 import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { FFPROBE } from './fixtures/paths.js';
 import path from 'node:path';
 import { addParticipant, createSession, expect, loadedDuration, playheadMs, test, waitForPreview } from './fixtures/app.js';
 import { frameContinuity, MAX_FRAME_GAP_S, MIN_FPS_SHARE, probe, videoFrameTimes } from './fixtures/probe.js';
 import { TONE_DBFS } from './fixtures/test-media.js';
 
 const RECORD_MS = 5000;
+
+/** The recording statistics stored with the session at Stop (what Capture counted of the camera's frames). */
+function storedStats(dataDir: string, sessionId: number): { framesReceived: number; framesExpected: number; nominalFps: number; durationMs: number } | null {
+  const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const r = db.prepare('SELECT recording_stats AS s FROM session WHERE id = ?').get(sessionId) as { s: string | null };
+    return r.s === null ? null : JSON.parse(r.s);
+  } finally {
+    db.close();
+  }
+}
+
+/** Video frames in a file, counted by ffprobe from its packets. */
+function videoFrames(file: string): number {
+  const out = execFileSync(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return Number(out.trim());
+}
 
 /** Seconds between the session's recording start and end as the core recorded them. */
 function sinkOpenSeconds(dataDir: string, sessionId: number): number {
@@ -46,10 +65,20 @@ test('records 5 s from the camera and microphone into one WebM with one video an
   // Chunks were streamed to disk while recording, not held until the end.
   await expect(page.getByTestId('bytes-written')).not.toHaveText('0 B');
   await expect(elapsed).toHaveText(/^00:(0[5-9]|[1-5]\d)$/, { timeout: 30_000 });
+  // The camera's frames are counted live, against the rate it promised.
+  const live = page.getByTestId('recording-stats');
+  await expect(live).toBeVisible();
+  expect(Number(await live.getAttribute('data-frames'))).toBeGreaterThan(10);
   // How far the preview detector got (it loads in the background; e2e/preview.spec.ts checks it while recording).
   const previewFrames = await page.evaluate(() => document.querySelector('[data-testid="preview-stats"]')?.getAttribute('data-frames') ?? 'not started yet');
   await stop.click();
   await expect(page.getByText(/Recording saved: /)).toBeVisible({ timeout: 30_000 });
+  // …and kept with the session: the frames counted are the frames the recording holds (within a few at each end).
+  const stats = storedStats(server.dataDir, sessionId)!;
+  expect(stats.durationMs).toBeGreaterThan(RECORD_MS - 500);
+  const inFile = videoFrames(path.join(server.sessionDir(sessionId), 'recording.webm'));
+  console.log(`camera: ${stats.framesReceived} frames counted of ${stats.framesExpected} expected at ${stats.nominalFps} fps; ${inFile} in the file`);
+  expect(Math.abs(stats.framesReceived - inFile)).toBeLessThanOrEqual(Math.max(5, inFile * 0.1));
 
   const file = path.join(server.sessionDir(sessionId), 'recording.webm');
   const probed = await probe(file);

@@ -45,6 +45,11 @@ export const analysisParamsSchema = z
   .object({
     fusion: fusionParamsSchema.default(fusionParamsSchema.parse({})),
     episodes: episodeRulesSchema.default(episodeRulesSchema.parse({})),
+    /**
+     * Models (manifest ids) to use instead of their task's default, e.g. `face-emotion-minixception` for the
+     * face emotion model; at most one per task. Stored with the run, so resuming it uses the same ones.
+     */
+    models: z.array(z.string().min(1).max(100).regex(/^[a-z0-9][a-z0-9.-]*$/, 'Not a model id')).max(8).default([]),
   })
   .strict();
 export type AnalysisParams = z.infer<typeof analysisParamsSchema>;

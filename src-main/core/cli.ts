@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AppCore, createCore } from './app-core.js';
+import { modelChoiceProblem } from './analysis/model-choice.js';
 import { analyzeClips, type Io } from './cli/analyze-command.js';
 import { EXIT, UsageError } from './cli/exit-codes.js';
 import { cliOperator } from './cli/cli-operator.js';
@@ -92,7 +93,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
+      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, model: { type: 'string', multiple: true }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
     }),
   );
   if (!positionals.length) throw new UsageError(ct('cli.analyzeNeedsClip'));
@@ -100,6 +101,9 @@ async function analyze(args: string[], io: Io): Promise<number> {
   const participant = parseCode(values.participant);
   const provider = values.provider ?? 'auto';
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(ct('cli.providerOneOf', { list: PROVIDERS.join(', ') }));
+  const models = values.model ?? [];
+  const modelProblem = models.length ? modelChoiceProblem(models) : null;
+  if (modelProblem) throw new UsageError(ct('cli.modelProblem', { problem: modelProblem }));
   return withClient(
     io,
     values,
@@ -113,7 +117,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, bom: values.bom === true, overwrite: values.overwrite === true, progress: true }, io, interrupted);
+        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, models, bom: values.bom === true, overwrite: values.overwrite === true, progress: true }, io, interrupted);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -8,6 +8,7 @@ import {
 } from '../analysis.js';
 import { idSchema, mediaFileSchema } from '../domain.js';
 import { deidentifySchema } from '../governance.js';
+import { messageRefSchema } from './message-ref.js';
 import { method } from './spec.js';
 
 const runId = z.object({ runId: idSchema }).strict();
@@ -41,8 +42,18 @@ const clipName = z.string().trim().min(1, 'File name must not be empty').max(255
 export const MAX_IMPORT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 export const importOutcomeSchema = z.discriminatedUnion('ok', [
-  z.object({ fileName: z.string(), ok: z.literal(true), media: mediaFileSchema, warning: z.string().optional() }),
-  z.object({ fileName: z.string(), ok: z.literal(false), message: z.string() }),
+  z.object({
+    fileName: z.string(),
+    ok: z.literal(true),
+    /** The clip as listed in the session (its playable copy instead when the original is not kept). */
+    media: mediaFileSchema,
+    warning: z.string().optional(),
+    /** The warnings as catalogue entries (the interface words them; `warning` is their English). */
+    warningNotes: z.array(messageRefSchema).optional(),
+    /** The playable copy made at import of a clip the app cannot play as it is, and why it was needed. */
+    playableCopy: z.object({ media: mediaFileSchema, reason: z.string(), reasonNote: messageRefSchema.optional() }).optional(),
+  }),
+  z.object({ fileName: z.string(), ok: z.literal(false), message: z.string(), note: messageRefSchema.optional() }),
 ]);
 export type ImportOutcomeView = z.infer<typeof importOutcomeSchema>;
 
@@ -111,4 +122,6 @@ export const exportMethods = {
 
 export const analysisEvents = {
   'analysis.progress': analysisProgressSchema,
+  /** A run was deleted with its results. */
+  'analysis.deleted': z.object({ sessionId: idSchema, runId: idSchema }),
 } as const;

@@ -14,6 +14,8 @@ import { settingsMethods } from './settings.js';
 import { reportMethods } from './report.js';
 import { trendsMethods } from './trends.js';
 import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
+import { mediaMethods } from './media.js';
+import { batchMethods } from './batch.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -26,6 +28,8 @@ export const contract = {
   ...settingsMethods,
   ...analysisMethods,
   ...mediaImportMethods,
+  ...mediaMethods,
+  ...batchMethods,
   ...exportMethods,
   ...labelMethods,
   ...reviewMethods,

@@ -40,9 +40,9 @@ export interface AnalysisServicesDeps {
 
 /** The registered modalities' stages for a file's streams, storing through their own writers. */
 function registeredStages(db: Db, stages: Stages, inference: () => Promise<InferenceService>): StageFactory {
-  return async (sources) => {
+  return async (sources, models) => {
     const svc = await inference();
-    const available = await stages.available(sources);
+    const available = await stages.available(sources, models);
     return {
       stages: available.stages.map((stage) => {
         const m = modality(stage.modality);

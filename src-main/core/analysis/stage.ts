@@ -67,12 +67,18 @@ export interface Stage<S extends MediaSource = MediaSource, R extends Timed = Ti
   process(file: string, run: ProcessRun<R>): Promise<void>;
 }
 
+/** The manifest id chosen for a model task, or undefined for the task's default. */
+export type ModelChoice = (task: string) => string | undefined;
+
 /** A modality as the app registers it: how to make its stage and where its results are stored. */
 export interface ModalityDefinition<S extends MediaSource = MediaSource, R extends Timed = Timed> {
   readonly name: string;
   readonly source: S;
-  /** Loads the stage's models on the process's inference service. */
-  create(svc: InferenceService): Promise<Stage<S, R>>;
+  /**
+   * Loads the stage's models on the process's inference service: for each of its tasks the model `choose`
+   * names (an analysis's chosen models), else the task's default.
+   */
+  create(svc: InferenceService, choose: ModelChoice): Promise<Stage<S, R>>;
   /** Stores a batch of results of a run in one transaction. */
   writer(db: Db): (runId: number, batch: readonly R[]) => void;
   /**

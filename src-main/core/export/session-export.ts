@@ -234,21 +234,28 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
       skipped.push({ sessionId: id, message: e.message });
     }
   }
-  let combinedSummary: string | null = null;
-  if (done.length) {
-    combinedSummary = await writeAtomically(path.join(outDir, COMBINED_SUMMARY_FILE), COMBINED_SUMMARY_COLUMNS, opts, async (w) => {
-      for (const x of done) {
-        await w.write([
-          sessionCell(x.session, opts),
-          participantCell(x.session, opts),
-          new Text(x.session.protocol),
-          ...runCells(x.run, mediaOf(x.session, x.run), x.session, opts),
-          ...coverageCells(x.summaryData),
-          ...x.summaryData.emotions.flatMap(emotionCells),
-          ...framingCells(new FramingRepo(d.db).get(x.session.id)),
-        ]);
-      }
-    });
-  }
+  const combinedSummary = done.length ? await writeCombinedSummary(d, done, outDir, opts) : null;
   return { folder: outDir, sessions: done.map(({ sessionId, runId, timeline, summary, labels }) => ({ sessionId, runId, timeline, summary, labels })), combinedSummary, skipped };
+}
+
+/** `sessions_summary.csv`: one row per exported session, its run's coverage and emotion figures. */
+export async function writeCombinedSummary(
+  d: ExportDeps,
+  done: ReadonlyArray<{ session: Session; run: AnalysisRun; summaryData: RunSummary }>,
+  outDir: string,
+  opts: ExportOptions = {},
+): Promise<string> {
+  return writeAtomically(path.join(outDir, COMBINED_SUMMARY_FILE), COMBINED_SUMMARY_COLUMNS, opts, async (w) => {
+    for (const x of done) {
+      await w.write([
+        sessionCell(x.session, opts),
+        participantCell(x.session, opts),
+        new Text(x.session.protocol),
+        ...runCells(x.run, mediaOf(x.session, x.run), x.session, opts),
+        ...coverageCells(x.summaryData),
+        ...x.summaryData.emotions.flatMap(emotionCells),
+        ...framingCells(new FramingRepo(d.db).get(x.session.id)),
+      ]);
+    }
+  });
 }

@@ -59,8 +59,9 @@ export const TIMELINE: readonly TimelineColumn[] = [
   fromRow('run_id', (r) => r.runId),
   value('t_ms', 'f.t_ms'),
   { name: 't_s', sql: 'f.t_ms', cell: (v) => (v as number) / 1000 },
-  fromRow('face_present', (r) => (r.hasVideo ? r.face : null)),
-  fromRow('face_reliable', (r) => (r.hasVideo ? r.faceState === 2 : null)),
+  // Audio-only media: no face is present at any step (0), and every other face column stays empty.
+  fromRow('face_present', (r) => r.face),
+  fromRow('face_reliable', (r) => r.hasVideo && r.faceState === 2),
   faceValue('face_track_id', 'fo.track_id'),
   faceValue('face_box_x', 'fo.box_x'),
   faceValue('face_box_y', 'fo.box_y'),

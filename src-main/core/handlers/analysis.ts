@@ -6,6 +6,7 @@ import { DeidMap } from '../export/deidentify.js';
 import { exportFolderName, exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
 import { requireConsent } from '../governance/consent-check.js';
 import type { Handlers } from '../rpc/dispatch.js';
+import { withPlayableCopy } from './media.js';
 
 type AnalysisMethods =
   | 'analysis.start'
@@ -56,11 +57,14 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     'analysis.get': ({ runId }) => a.runs.get(runId),
     'analysis.delete': ({ runId }, ctx) => {
       if (a.runner.isBusy(runId)) throw new ApiError('conflict', `Run ${runId} is running; cancel it first`);
-      s.db.transaction(() => {
-        const sessionId = a.runs.get(runId).sessionId;
-        s.audit.write(ctx, { action: 'analysis.delete', sessionId, object: 'analysis_run', objectId: runId });
+      const sessionId = s.db.transaction(() => {
+        const id = a.runs.get(runId).sessionId;
+        s.audit.write(ctx, { action: 'analysis.delete', sessionId: id, object: 'analysis_run', objectId: runId });
         a.runs.delete(runId);
+        return id;
       })();
+      // Review drops the run's curves and overlay and shows the run it would pick now.
+      s.events.emit('analysis.deleted', { sessionId, runId });
       return { deleted: true as const };
     },
     'analysis.fuse': ({ runId }) => {
@@ -82,9 +86,10 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     },
     'media.importChunk': ({ uploadId, seq, data }) => a.uploads.chunk(uploadId, seq, data),
     'media.importFinish': async ({ uploadId }, ctx) => {
-      const outcome = await a.uploads.finish(uploadId, (media) =>
+      const imported = await a.uploads.finish(uploadId, (media) =>
         s.audit.write(ctx, { action: 'media.import', sessionId: media.sessionId, object: 'media_file', objectId: media.id, detail: { bytes: media.bytes, hasVideo: media.hasVideo, hasAudio: media.hasAudio } }),
       );
+      const outcome = await withPlayableCopy(s, ctx, imported);
       if (outcome.ok) s.events.emit('session.changed', s.sessions.get(outcome.media.sessionId));
       return outcome;
     },

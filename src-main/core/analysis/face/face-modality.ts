@@ -11,7 +11,7 @@ export const faceModality: ModalityDefinition<'video', FrameFaces> = {
   name: 'face',
   source: 'video',
   storeEvery: 240,
-  create: (svc) => FaceAnalyzer.create(svc),
+  create: (svc, choose) => FaceAnalyzer.create(svc, { detectorId: choose('face-detector'), emotionId: choose('face-emotion') }),
   writer: (db) => {
     const repo = new FaceObsRepo(db);
     return (runId, batch) => void repo.insertFrames(runId, batch);
