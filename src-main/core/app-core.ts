@@ -36,6 +36,9 @@ import { Deletion } from './governance/deletion.js';
 import { importConsent } from './governance/consent-check.js';
 import { renameLegacyImports } from './governance/legacy-media-names.js';
 import { governanceHandlers } from './handlers/governance.js';
+import { queueHandlers } from './handlers/queue.js';
+import { LabQueue } from './queue/lab-queue.js';
+import { QueueJobsRepo } from './store/queue-jobs-repo.js';
 
 export interface AppCore {
   readonly services: CoreServices;
@@ -105,13 +108,14 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     inference: startInference,
   });
   const timeline = new SqliteTimelineSource(db);
+  const settings = new SettingsRepo(db);
   const services: CoreServices = {
     version: APP_VERSION,
     dataDir,
     db,
     participants,
     sessions,
-    settings: new SettingsRepo(db),
+    settings,
     recordings,
     events,
     analysis,
@@ -125,6 +129,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     operatorSessions,
     audit: new Auditor(db, operatorSessions),
     deletion: new Deletion({ db, dataDir, sessions, participants, runs: analysis.runs, runner: analysis.runner, recordings }),
+    queue: new LabQueue({ db, dataDir, version: APP_VERSION, sessions, settings, jobs: new QueueJobsRepo(db), runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }),
   };
   // Finish what an interrupted deletion left (its rows are gone, its folders not yet) and rename clips imported
   // before original file names stopped being kept.
@@ -141,6 +146,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
     ...governanceHandlers(services),
+    ...queueHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();
@@ -162,6 +168,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
       // Recordings first: finalizing them closes and fuses their live runs.
       await recordings.stopAll('The application was closed while recording; everything written before that was kept');
       live.close();
+      await services.queue.close();
       await services.analysis.close();
       if (inference) await inference.then((svc) => svc.close(), () => undefined);
       db.close();

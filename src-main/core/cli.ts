@@ -32,6 +32,9 @@ import type { ProviderPreference } from './inference/providers.js';
 import { hardenProcess } from './security/process-hardening.js';
 import { directClient } from './rpc/direct-client.js';
 import { APP_VERSION } from './version.js';
+import { workerCommand } from './cli/worker-command.js';
+import { batchRetry, batchStatus, batchSubmit, type ConnectOptions, connectInput, expandClips, jobIds } from './cli/batch-command.js';
+import { QUEUE_OPTIONS } from './cli/queue-options.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
@@ -65,6 +68,20 @@ Commands:
                                 instead of codes and ids, no notes, names or file names, dates dropped
                                 (or shifted with --shift-dates); --key-file keeps the mapping in FILE
   retention [purge --yes]       list sessions past their participant's retention date; purge deletes them
+  worker --redis URL [--concurrency N] [--provider P] [--share NAME=FOLDER]… [--name NAME]
+                                analyse jobs from the lab queue (BullMQ on Redis) until stopped; Ctrl-C puts
+                                the jobs in progress back in the queue. --share: a file-server folder every
+                                machine mounts, by a name all agree on (the path mapping)
+  batch submit <clip…|DIR> --redis URL --participant CODE [--protocol P] [--share NAME=FOLDER]… [--no-wait]
+                                import each clip (DIR: every clip under it) as a session of participant CODE
+                                (whose consent must cover analysis), send one job per clip to the lab queue
+                                and store the results as they come back. Clips on a share are read there by
+                                the workers; others travel in the job (up to --inline-max-mb, default 32)
+  batch status --redis URL [--no-collect]
+                                store results that came back, then list jobs (waiting, active, done, failed)
+                                and workers
+  batch retry <JOB…|--failed> --redis URL
+                                send failed jobs again
   audit verify                  check the audit trail's hash chain (exit 1 naming the first bad entry)
   audit export --out DIR        write the audit trail to DIR/audit_log.csv
   version                       print the version
@@ -77,9 +94,14 @@ Options:
   --bom                         start CSV files with a UTF-8 byte-order mark (Excel)
   --overwrite                   replace CSV files of the same name in DIR (default: keep them and
                                 write the new file as NAME-2.csv, NAME-3.csv, …)
+  --redis URL                   the lab's Redis (redis://HOST:PORT[/DB], rediss:// for TLS; or AFFECT_REDIS_URL).
+                                Its password: AFFECT_REDIS_PASSWORD or --redis-password-file FILE (never in the
+                                URL on a shared machine); --redis-ca FILE: a private CA for TLS; --queue NAME
+                                (default affect-analysis); --attempts N (3) and --backoff-ms MS (10000) per job
 
 Output: one tab-separated line per item on stdout, messages and progress on stderr.
   analyze: ok|failed <TAB> clip <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv <TAB> message
+  batch submit: ok|failed|queued <TAB> clip <TAB> session-id <TAB> run-id|job <TAB> worker|message
   export:  ok|failed <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv [<TAB> message]
            summary <TAB> <TAB> <TAB> sessions_summary.csv
            key <TAB> <TAB> <TAB> key-file
@@ -321,8 +343,72 @@ export async function runCli(args: string[], io: Io = stdio): Promise<number> {
   }
 }
 
+async function worker(args: string[], io: Io): Promise<number> {
+  return workerCommand(args, io, PROVIDERS, usage);
+}
+
+async function batch(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = usage(() =>
+    parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...QUEUE_OPTIONS,
+        ...COMMON,
+        participant: { type: 'string' },
+        protocol: { type: 'string' },
+        'no-wait': { type: 'boolean' },
+        'no-collect': { type: 'boolean' },
+        failed: { type: 'boolean' },
+        'inline-max-mb': { type: 'string' },
+        attempts: { type: 'string' },
+        'backoff-ms': { type: 'string' },
+      },
+    }),
+  );
+  const connectWith = connectInput(values as ConnectOptions, io);
+  if (sub === 'submit') {
+    if (!positionals.length) throw new UsageError('batch submit needs clips or a folder of clips');
+    if (!values.participant) throw new UsageError('batch submit needs --participant CODE (an existing participant whose consent covers analysis)');
+    const participant = parseCode(values.participant);
+    const protocol = (values.protocol ?? 'import').trim();
+    if (!protocol || protocol.length > 200) throw new UsageError('--protocol takes 1 to 200 characters');
+    const clips = expandClips(positionals);
+    if (!clips.length) throw new UsageError('no clips found in the folders given');
+    return withClient(io, values, async (c) => {
+      const interrupted = { requested: false };
+      const onSignal = (): void => {
+        interrupted.requested = true;
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        return await batchSubmit(c, connectWith, { clips, participant, protocol, wait: values['no-wait'] !== true }, io, interrupted);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+  }
+  if (sub === 'status') {
+    if (positionals.length) throw new UsageError('batch status takes no arguments');
+    const collect = values['no-collect'] !== true;
+    return withClient(io, values, (c) => batchStatus(c, connectWith, collect, io), { operator: collect || values.operator !== undefined });
+  }
+  if (sub === 'retry') {
+    if (values.failed === (positionals.length > 0)) throw new UsageError('batch retry takes job numbers or --failed');
+    const ids = values.failed ? ('failed' as const) : jobIds(positionals);
+    return withClient(io, values, (c) => batchRetry(c, connectWith, ids, io));
+  }
+  throw new UsageError('use: affect batch submit|status|retry …');
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   analyze,
+  worker,
+  batch,
   export: exportCsv,
   operators: operatorsCommand,
   participants: participantsCommand,

@@ -11,6 +11,7 @@ import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
 import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
+import { queueMethods } from './queue.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -34,6 +35,7 @@ export const contract = {
   ...consentMethods,
   ...deletionMethods,
   ...auditMethods,
+  ...queueMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -44,7 +44,7 @@ async function participantFor(api: ContractClient, code: string): Promise<{ id: 
 }
 
 /** Imports one clip file into a session through the upload requests; the outcome's message says why not. */
-async function importClip(api: ContractClient, sessionId: number, file: string): Promise<{ ok: true; mediaFileId: number } | { ok: false; message: string }> {
+export async function importClip(api: ContractClient, sessionId: number, file: string): Promise<{ ok: true; mediaFileId: number } | { ok: false; message: string }> {
   const opened = await openClipFile(file);
   if (!('source' in opened)) return { ok: false, message: opened.message };
   try {

@@ -1,0 +1,89 @@
+/**
+ * A real redis-server for tests (Debian's `redis-server`; .ci/run installs it): started on a free loopback port
+ * with a password, no persistence and a private working folder, stopped by the test. Returns a skip reason when
+ * the binary is missing, so a workstation without Redis skips instead of failing.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import net from 'node:net';
+import { tempDir } from './make-media.js';
+
+export interface TestRedis {
+  host: string;
+  port: number;
+  password: string;
+  /** redis://127.0.0.1:PORT (no password: it goes in separately, as the commands take it). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A port nothing listens on now (the kernel's choice); the server binds it a moment later. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function redisServerMissing(): string | null {
+  const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? null : 'redis-server is not installed (Debian: apt-get install redis-server)';
+}
+
+/** Starts redis-server; `extra` are more config directives, one per line (e.g. TLS settings). */
+export async function startRedis(opts: { password?: string; extra?: string[] } = {}): Promise<TestRedis> {
+  const password = opts.password ?? `test-${Math.random().toString(36).slice(2)}`;
+  const dir = tempDir('affect-redis-');
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const config = ['bind 127.0.0.1', `port ${port}`, 'save ""', 'appendonly no', `dir ${dir}`, `requirepass ${password}`, ...(opts.extra ?? [])];
+    // The configuration (with the password) goes in on stdin, as a file would: never on the command line.
+    const child = spawn('redis-server', ['-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin?.end(config.join('\n') + '\n');
+    const ready = await waitReady(child);
+    if (ready === true) {
+      const stop = async (): Promise<void> => {
+        if (child.exitCode === null && child.signalCode === null) {
+          const gone = new Promise((r) => child.once('exit', r));
+          child.kill('SIGTERM');
+          await gone;
+        }
+        rmSync(dir, { recursive: true, force: true });
+      };
+      return { host: '127.0.0.1', port, password, url: `redis://127.0.0.1:${port}`, stop };
+    }
+    // Another process took the port between choosing and binding: try another one.
+    if (attempt >= 3 || !/Address already in use/i.test(ready)) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`redis-server did not start: ${ready}`);
+    }
+  }
+}
+
+function waitReady(child: ChildProcess): Promise<true | string> {
+  return new Promise((resolve) => {
+    let log = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(`no "Ready to accept connections" within 15 s:\n${log}`);
+    }, 15_000);
+    const onData = (b: Buffer): void => {
+      log += b.toString();
+      if (/Ready to accept connections/.test(log)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(`exited with ${code}:\n${log}`);
+    });
+  });
+}
