@@ -16,7 +16,7 @@ import { labelHandlers } from './handlers/labels.js';
 import { reviewHandlers } from './handlers/review.js';
 import { sessionSearchHandlers } from './handlers/session-search.js';
 import { LabelsRepo } from './store/labels-repo.js';
-import { SqliteTimelineSource } from './review/sqlite-timeline-source.js';
+import { ReviewTimelineRepo } from './store/review-timeline-repo.js';
 import { TimelineQuery } from './review/timeline-query.js';
 import { InferenceService } from './inference/inference-service.js';
 import type { ProviderPreference } from './inference/providers.js';
@@ -96,18 +96,8 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     return inference;
   };
   const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions) });
-  const live = new LiveAnalysis({
-    db,
-    version: APP_VERSION,
-    sessions,
-    recordings,
-    runs: analysis.runs,
-    fused: analysis.fused,
-    episodes: analysis.episodes,
-    events,
-    inference: startInference,
-  });
-  const timeline = new SqliteTimelineSource(db);
+  const live = new LiveAnalysis({ db, sessions, recordings, recorder: analysis.recorder, stages: analysis.stages, events, inference: startInference });
+  const timeline = new ReviewTimelineRepo(db);
   const settings = new SettingsRepo(db);
   const services: CoreServices = {
     version: APP_VERSION,
@@ -129,7 +119,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     operatorSessions,
     audit: new Auditor(db, operatorSessions),
     deletion: new Deletion({ db, dataDir, sessions, participants, runs: analysis.runs, runner: analysis.runner, recordings }),
-    queue: new LabQueue({ db, dataDir, version: APP_VERSION, sessions, settings, jobs: new QueueJobsRepo(db), runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }),
+    queue: new LabQueue({ db, dataDir, version: APP_VERSION, sessions, settings, jobs: new QueueJobsRepo(db), recorder: analysis.recorder }),
   };
   // Finish what an interrupted deletion left (its rows are gone, its folders not yet) and rename clips imported
   // before original file names stopped being kept.

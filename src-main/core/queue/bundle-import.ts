@@ -5,12 +5,8 @@
  * transaction that also marks the job done, so a result is stored exactly once or not at all.
  */
 import type { AnalysisRun, RunModel } from '../../../src-shared/analysis.js';
-import { fuseRun } from '../analysis/fuse-run.js';
-import { lastObservationMs } from '../analysis/observation-source.js';
-import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
+import type { RunRecorder } from '../analysis/run-recorder.js';
 import type { Db } from '../store/database.js';
-import type { EpisodesRepo } from '../store/episodes-repo.js';
-import type { FusedRepo } from '../store/fused-repo.js';
 import { writeRunRows } from '../store/run-rows-repo.js';
 import type { ResultBundle } from './bundle.js';
 import type { JobModel } from './job.js';
@@ -18,9 +14,7 @@ import type { JobModel } from './job.js';
 export interface BundleStoreDeps {
   db: Db;
   version: string;
-  runs: AnalysisRunsRepo;
-  fused: FusedRepo;
-  episodes: EpisodesRepo;
+  recorder: RunRecorder;
 }
 
 /** Why a bundle does not belong to the job it came back for, or null. */
@@ -34,19 +28,14 @@ export function bundleMismatch(b: ResultBundle, job: { jobId: string; folder: st
   return null;
 }
 
+/** Opens the run through the run recorder (as every run is), stores the rows, fuses them here and closes it complete. */
 export function storeBundle(d: BundleStoreDeps, b: ResultBundle): AnalysisRun {
-  const run = d.runs.create({
-    sessionId: b.sessionId,
-    mediaFileId: b.mediaFileId,
-    mode: 'offline',
-    params: b.run.params,
-    softwareVersion: d.version,
-    mediaDurationMs: b.run.mediaDurationMs,
-  });
-  d.runs.setModels(run.id, { models: b.run.models, provider: b.run.provider, providerDetail: b.run.providerDetail });
+  const { recorder } = d;
+  const run = recorder.open({ sessionId: b.sessionId, mediaFileId: b.mediaFileId, mode: 'offline', params: b.run.params, mediaDurationMs: b.run.mediaDurationMs });
+  recorder.recordModels(run.id, { models: b.run.models, provider: b.run.provider, providerDetail: b.run.providerDetail });
   writeRunRows(d.db, run.id, b.tables);
-  const extent = b.run.mediaDurationMs ?? lastObservationMs(d.db, run.id) ?? 0;
-  fuseRun(d, run.id, extent, b.run.params);
-  d.runs.setProgress(run.id, { progressMs: extent });
-  return d.runs.finish(run.id, 'complete', null);
+  for (const [name, doneMs] of Object.entries(b.run.modalityProgress)) if (doneMs !== null) recorder.runs.setProgress(run.id, { modality: { name, doneMs } });
+  const fused = recorder.fuse(run.id, b.run.mediaDurationMs);
+  recorder.runs.setProgress(run.id, { progressMs: fused?.extentMs ?? 0 });
+  return recorder.close(run.id, 'complete', null);
 }

@@ -48,6 +48,8 @@ export const bundleRunSchema = z
     providerDetail: z.string().max(10_000).nullable(),
     softwareVersion: z.string().max(100),
     mediaDurationMs: z.number().nonnegative().nullable(),
+    /** How far each modality's stage got (ms of media), as the worker's run recorded it. */
+    modalityProgress: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.number().nonnegative().nullable()),
     startedAt: z.string().max(40),
     endedAt: z.string().max(40),
     /** Wall time of the analysis on the worker. */

@@ -144,6 +144,7 @@ export class LabWorker {
           providerDetail: r.run.providerDetail,
           softwareVersion: r.run.softwareVersion,
           mediaDurationMs: r.run.mediaDurationMs,
+          modalityProgress: r.modalityProgress,
           startedAt,
           endedAt: new Date().toISOString(),
           analysisMs: r.analysisMs,

@@ -28,6 +28,8 @@ export type ClipBytes = { file: string } | { data: Buffer };
 
 export interface ScratchResult {
   run: AnalysisRun;
+  /** Media ms each modality's stage analysed. */
+  modalityProgress: Record<string, number | null>;
   tables: Record<string, RunTable>;
   schemaVersion: number;
   /** sha256 of the bytes analysed. */
@@ -191,7 +193,8 @@ export class ScratchAnalysis {
       if (done.status !== 'complete') throw new Error(`analysis ${done.status}: ${done.error ?? 'no reason given'}`);
       const analysisMs = performance.now() - started;
       const db = this.core.services.db;
-      return { run: done, tables: readRunRows(db, run.id), schemaVersion: schemaVersion(db), sha256, analysisMs };
+      const modalityProgress = this.core.services.analysis.recorder.runs.progress(run.id).modalities;
+      return { run: done, modalityProgress, tables: readRunRows(db, run.id), schemaVersion: schemaVersion(db), sha256, analysisMs };
     } finally {
       off();
       opts.signal?.removeEventListener('abort', cancel);

@@ -129,3 +129,13 @@ export function writeRunRows(db: Db, runId: number, tables: Readonly<Record<stri
   }
   return n;
 }
+
+/** A run's derived rows (fused timeline, episodes) as tables, in time order: for comparing runs. */
+export function readDerivedRows(db: Db, runId: number): Record<string, RunTable> {
+  const out: Record<string, RunTable> = {};
+  for (const [name, order] of [['fused', 't_ms'], ['episode', 'start_ms, emotion']] as const) {
+    const stmt = db.prepare(`SELECT * FROM ${name} WHERE run_id = ? ORDER BY ${order}`);
+    out[name] = { columns: stmt.columns().map((c) => c.name), rows: stmt.raw().all(runId) as Cell[][] };
+  }
+  return out;
+}

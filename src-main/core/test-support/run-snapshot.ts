@@ -3,7 +3,7 @@
  * the same clip analysed in different places: observations, fused timeline and episodes.
  */
 import type { Db } from '../store/database.js';
-import { readRunRows } from '../store/run-rows-repo.js';
+import { readDerivedRows, readRunRows } from '../store/run-rows-repo.js';
 
 type Value = number | string | null;
 export type RunSnapshot = Record<string, Array<Record<string, Value>>>;
@@ -16,14 +16,7 @@ function strip(columns: string[], rows: unknown[][]): Array<Record<string, Value
 
 export function runSnapshot(db: Db, runId: number): RunSnapshot {
   const out: RunSnapshot = {};
-  for (const [name, t] of Object.entries(readRunRows(db, runId))) out[name] = strip(t.columns, t.rows);
-  for (const [name, order] of [['fused', 't_ms'], ['episode', 'start_ms, emotion']] as const) {
-    const stmt = db.prepare(`SELECT * FROM ${name} WHERE run_id = ? ORDER BY ${order}`);
-    out[name] = strip(
-      stmt.columns().map((c) => c.name),
-      stmt.raw().all(runId) as unknown[][],
-    );
-  }
+  for (const [name, t] of Object.entries({ ...readRunRows(db, runId), ...readDerivedRows(db, runId) })) out[name] = strip(t.columns, t.rows);
   return out;
 }
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { cacheRoot } from '../../../scripts/models/fetch-package.js';
+import { cacheRoot } from './fetch-package.js';
 import { runFfmpeg } from '../media/ffmpeg.js';
 import { faceSpeechClip } from './face-speech-clip.js';
 
