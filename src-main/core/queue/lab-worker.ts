@@ -152,7 +152,14 @@ export class LabWorker {
         schemaVersion: r.schemaVersion,
         tables: r.tables,
       };
-      return await encodeBundle(bundle);
+      const t = performance.now();
+      const wire = await encodeBundle(bundle);
+      const s = (ms: number) => (ms / 1000).toFixed(2);
+      this.o.log(
+        `job ${id}: analysed in ${s(r.analysisMs)} s; clip in ${s(r.timings.importMs)} s, rows out ${s(r.timings.readMs)} s, clean-up ${s(r.timings.cleanupMs)} s, ` +
+          `bundle ${s(performance.now() - t)} s (${(wire.data.length / 1024).toFixed(0)} KiB)`,
+      );
+      return wire;
     } catch (e) {
       if (this.stopping && ctl.signal.aborted) {
         // Stopping: the job goes straight back to the queue for another worker (not counted as a failed attempt).

@@ -35,6 +35,8 @@ export interface ScratchResult {
   /** sha256 of the bytes analysed. */
   sha256: string;
   analysisMs: number;
+  /** Where a job's time goes besides the analysis (ms): the clip into the scratch folder, reading the rows, removing the session. */
+  timings: { importMs: number; readMs: number; cleanupMs: number };
 }
 
 /** Raised when the clip's bytes are not those the job names: the file on the share changed or the mapping is wrong. */
@@ -124,6 +126,10 @@ export class ScratchAnalysis {
       const today = new Date().toISOString().slice(0, 10);
       // Consent is checked where the participant is known (the submitter, before the job is sent); here a placeholder.
       const p = await api.call('participants.create', { code: 'queue-job', consent: { scopes: Object.fromEntries(CONSENT_SCOPES.map((k) => [k, true])) as ConsentScopes, takenOn: today, formRef: '', retainUntil: null } });
+      // Models are loaded now, not with the first job: a worker that says it is ready is ready, and one without
+      // its models says so at start.
+      const loaded = await core.services.analysis.stages.available(new Set(['video', 'audio'] as const));
+      if (!loaded.stages.length) throw new Error(`no analysis models could be loaded: ${loaded.notes.join('; ')}`);
       return new ScratchAnalysis(dir, core, api, p.id);
     } catch (e) {
       await core?.close();
@@ -164,6 +170,8 @@ export class ScratchAnalysis {
       if (runId !== null) void this.api.call('analysis.cancel', { runId }).catch(() => undefined);
     };
     opts.signal?.addEventListener('abort', cancel);
+    const t0 = performance.now();
+    let result: Omit<ScratchResult, 'timings'> & { timings: Omit<ScratchResult['timings'], 'cleanupMs'> };
     try {
       const session = await this.api.call('sessions.create', { participantId: this.participantId, protocol: 'queue' });
       sessionId = session.id;
@@ -185,6 +193,7 @@ export class ScratchAnalysis {
       if (!outcome.ok) throw new Error(outcome.message);
       if (opts.signal?.aborted) throw opts.signal.reason;
       const started = performance.now();
+      const importMs = started - t0;
       const run = await this.api.call('analysis.start', { sessionId: session.id, mediaFileId: outcome.media.id, params: job.params });
       runId = run.id;
       if (!ended.has(run.id)) await new Promise<void>((resolve) => waiters.set(run.id, resolve));
@@ -194,13 +203,16 @@ export class ScratchAnalysis {
       const analysisMs = performance.now() - started;
       const db = this.core.services.db;
       const modalityProgress = this.core.services.analysis.recorder.runs.progress(run.id).modalities;
-      return { run: done, modalityProgress, tables: readRunRows(db, run.id), schemaVersion: schemaVersion(db), sha256, analysisMs };
+      const tables = readRunRows(db, run.id);
+      result = { run: done, modalityProgress, tables, schemaVersion: schemaVersion(db), sha256, analysisMs, timings: { importMs, readMs: performance.now() - started - analysisMs } };
     } finally {
       off();
       opts.signal?.removeEventListener('abort', cancel);
       if (sessionId !== null) await this.api.call('sessions.delete', { sessionIds: [sessionId] }).catch(() => undefined);
       this.busy = false;
     }
+    const cleanupMs = performance.now() - t0 - result.timings.importMs - result.analysisMs - result.timings.readMs;
+    return { ...result, timings: { ...result.timings, cleanupMs } };
   }
 
   async close(): Promise<void> {
