@@ -103,12 +103,12 @@ export async function encodeBundle(b: ResultBundle): Promise<WireBundle> {
   return { format: WIRE_FORMAT, data: gz.toString('base64') };
 }
 
-export async function decodeBundle(wire: unknown): Promise<ResultBundle> {
+export async function decodeBundle(wire: unknown, opts: { maxJsonBytes?: number } = {}): Promise<ResultBundle> {
   const w = wireSchema.safeParse(wire);
   if (!w.success) throw new BundleError('the job returned something that is not an Affect Studio result bundle');
   let json: string;
   try {
-    json = (await promisify(gunzip)(Buffer.from(w.data.data, 'base64'), { maxOutputLength: MAX_BUNDLE_JSON_BYTES })).toString('utf8');
+    json = (await promisify(gunzip)(Buffer.from(w.data.data, 'base64'), { maxOutputLength: opts.maxJsonBytes ?? MAX_BUNDLE_JSON_BYTES })).toString('utf8');
   } catch (e) {
     throw new BundleError(`the result bundle cannot be unpacked: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -9,7 +9,8 @@ import { importClip } from '../cli/analyze-command.js';
 import { directClient } from '../rpc/direct-client.js';
 import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
-import { redisServerMissing, startRedis, type TestRedis } from '../test-support/redis-server.js';
+import { redisServerMissing, startRedis, testCertificates, type TestRedis } from '../test-support/redis-server.js';
+import { probeRedis } from './redis-connection.js';
 import { runSnapshot, snapshotDiff, snapshotSizes } from '../test-support/run-snapshot.js';
 import { shortClips } from '../test-support/short-clips.js';
 import { decodeBundle } from './bundle.js';
@@ -198,6 +199,25 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
       expect((await api.call('queue.submit', { items: [{ sessionId: 1 }] }).catch((e: unknown) => e)) as ApiError).toMatchObject({ code: 'conflict' });
     } finally {
       await core.close();
+    }
+  });
+
+  it('connects over TLS with a lab CA and a password, and refuses a server whose certificate it cannot check', async () => {
+    const certs = testCertificates();
+    const tls = await startRedis({ tls: certs });
+    const { core, api } = await submitter();
+    try {
+      expect(tls.url).toMatch(/^rediss:/);
+      const st = await api.call('queue.connect', { url: tls.url, password: tls.password, caFile: certs.ca });
+      expect(st).toMatchObject({ error: null, connection: { url: tls.url, queue: 'affect-analysis' } });
+      await expect(probeRedis({ url: tls.url, password: tls.password, caFile: certs.ca })).resolves.toBeUndefined();
+      const untrusted = await api.call('queue.connect', { url: tls.url, password: tls.password }).catch((e: unknown) => e);
+      expect((untrusted as ApiError).message).toMatch(/Cannot reach the lab queue.*(self[- ]signed|unable to (get|verify))/i);
+      const plain = await api.call('queue.connect', { url: tls.url.replace('rediss:', 'redis:'), password: tls.password }).catch((e: unknown) => e);
+      expect(plain).toBeInstanceOf(ApiError);
+    } finally {
+      await core.close();
+      await tls.stop();
     }
   });
 });

@@ -5,6 +5,7 @@
  * its password.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { RedisOptions } from 'bullmq';
 
 export interface RedisTarget {
@@ -83,7 +84,7 @@ export function redisOptions(t: RedisTarget): RedisOptions {
     username: u.username ? decodeURIComponent(u.username) : undefined,
     password: t.password ?? (u.password ? decodeURIComponent(u.password) : undefined),
     // The server's certificate is always checked (against the system's CAs, or the lab's CA given).
-    tls: tls ? { servername: host, ...(ca ? { ca } : {}) } : undefined,
+    tls: tls ? { ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca } : {}) } : undefined,
     maxRetriesPerRequest: null,
     // Reconnect with growing pauses, at most 5 s apart: a worker waits out a Redis restart.
     retryStrategy: (times: number) => Math.min(5000, 200 * times),

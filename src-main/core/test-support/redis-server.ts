@@ -4,15 +4,16 @@
  * the binary is missing, so a workstation without Redis skips instead of failing.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { tempDir } from './make-media.js';
 
 export interface TestRedis {
   host: string;
   port: number;
   password: string;
-  /** redis://127.0.0.1:PORT (no password: it goes in separately, as the commands take it). */
+  /** redis://127.0.0.1:PORT, rediss:// with TLS (no password: it goes in separately, as the commands take it). */
   url: string;
   stop(): Promise<void>;
 }
@@ -35,13 +36,32 @@ export function redisServerMissing(): string | null {
   return r.status === 0 ? null : 'redis-server is not installed (Debian: apt-get install redis-server)';
 }
 
-/** Starts redis-server; `extra` are more config directives, one per line (e.g. TLS settings). */
-export async function startRedis(opts: { password?: string; extra?: string[] } = {}): Promise<TestRedis> {
+/**
+ * A throw-away CA and a server certificate for 127.0.0.1 signed by it (openssl), for a TLS test: the files' paths.
+ */
+export function testCertificates(): { ca: string; cert: string; key: string } {
+  const dir = tempDir('affect-tls-');
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=Affect Studio test CA']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'ext.cnf']);
+  return { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key') };
+}
+
+/** Starts redis-server (with `tls`: TLS only, on the port); `extra` are more config directives, one per line. */
+export async function startRedis(opts: { password?: string; extra?: string[]; tls?: { ca: string; cert: string; key: string } } = {}): Promise<TestRedis> {
   const password = opts.password ?? `test-${Math.random().toString(36).slice(2)}`;
   const dir = tempDir('affect-redis-');
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const config = ['bind 127.0.0.1', `port ${port}`, 'save ""', 'appendonly no', `dir ${dir}`, `requirepass ${password}`, ...(opts.extra ?? [])];
+    const listen = opts.tls
+      ? ['port 0', `tls-port ${port}`, `tls-cert-file ${opts.tls.cert}`, `tls-key-file ${opts.tls.key}`, `tls-ca-cert-file ${opts.tls.ca}`, 'tls-auth-clients no']
+      : [`port ${port}`];
+    const config = ['bind 127.0.0.1', ...listen, 'save ""', 'appendonly no', `dir ${dir}`, `requirepass ${password}`, ...(opts.extra ?? [])];
     // The configuration (with the password) goes in on stdin, as a file would: never on the command line.
     const child = spawn('redis-server', ['-'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin?.end(config.join('\n') + '\n');
@@ -55,7 +75,7 @@ export async function startRedis(opts: { password?: string; extra?: string[] } =
         }
         rmSync(dir, { recursive: true, force: true });
       };
-      return { host: '127.0.0.1', port, password, url: `redis://127.0.0.1:${port}`, stop };
+      return { host: '127.0.0.1', port, password, url: `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`, stop };
     }
     // Another process took the port between choosing and binding: try another one.
     if (attempt >= 3 || !/Address already in use/i.test(ready)) {
