@@ -4,12 +4,15 @@
  * and where a job's time goes besides the analysis (the queue's overhead per job), the figures docs/scale-out.md
  * projects N machines from.
  *
- *   npx tsx scripts/bench/queue.ts [--clips N] [--seconds S] [--workers 1,2,4]
+ *   npx tsx scripts/bench/queue.ts [--clips N] [--seconds S] [--workers 1,2,4] [--long S]
  *
  * Per job, from BullMQ's own timestamps and the bundles: `analysis` is analysis.start to complete inside the
  * worker; `on worker` is the job's active time (processedOn → finishedOn) minus that (clip into the scratch
  * folder, rows out, clean-up, bundle, Redis); `pick-up` is the gap between a worker finishing a job and starting
  * the next; `store` is the submitter's time to store one bundle (decode, rows, fusion). Medians over the jobs.
+ * `--long S` (default 60; 0 skips) then sends one S-second 640×480 clip through one worker and breaks its job
+ * down (clip into the scratch folder, analysis, rows out, clean-up, bundle and its size, store), the figures
+ * that grow with a clip's length.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +21,7 @@ import path from 'node:path';
 import { Job, Queue } from 'bullmq';
 import { runCli } from '../../src-main/core/cli.js';
 import { decodeBundle } from '../../src-main/core/queue/bundle.js';
+import { faceSpeechClip } from '../../src-main/core/test-support/face-speech-clip.js';
 import { tempDir } from '../../src-main/core/test-support/make-media.js';
 import { redisServerMissing, startRedis } from '../../src-main/core/test-support/redis-server.js';
 import { shortClips } from '../../src-main/core/test-support/short-clips.js';
@@ -27,6 +31,7 @@ const arg = (name: string, def: string) => (argv.includes(name) ? argv[argv.inde
 const nClips = Number(arg('--clips', '8'));
 const seconds = Number(arg('--seconds', '3'));
 const workerCounts = arg('--workers', '1,2,4').split(',').map(Number);
+const longSeconds = Number(arg('--long', '60'));
 const root = path.resolve(import.meta.dirname, '../..');
 
 const median = (xs: number[]) => {
@@ -43,11 +48,15 @@ async function setupFolder(): Promise<string[]> {
   return ['--data-dir', dataDir, '--operator', 'Bench'];
 }
 
+/** The worker's own account of a job's time (its log line "job …: analysed in …"). */
+const workerLines: string[] = [];
+
 function startWorker(name: string, redisUrl: string, passwordFile: string, queue: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/core/cli.ts', 'worker', '--redis', redisUrl, '--redis-password-file', passwordFile, '--provider', 'cpu', '--name', name, '--queue', queue], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => workerLines.push(...d.split('\n').filter((l) => l.includes('analysed in'))));
   return new Promise((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => d.includes('ready\t') && resolve(child));
     child.once('exit', (code) => reject(new Error(`worker ${name} exited with ${code}`)));
@@ -122,8 +131,43 @@ async function main(): Promise<void> {
         await Promise.all(workers.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
       }
     }
+    if (longSeconds > 0) await longClip(redis.url, passwordFile, connection);
   } finally {
     await redis.stop();
+  }
+}
+
+async function longClip(redisUrl: string, passwordFile: string, connection: { host: string; port: number; password: string }): Promise<void> {
+  const clip = await faceSpeechClip(longSeconds);
+  if ('skip' in clip) return;
+  workerLines.length = 0;
+  const queueName = 'bench-long';
+  const [worker] = await Promise.all([startWorker('long', redisUrl, passwordFile, queueName)]);
+  const at = await setupFolder();
+  const q = new Queue(queueName, { connection });
+  try {
+    await runCli(['batch', 'submit', clip.file, '--participant', 'P-bench', '--redis', redisUrl, '--redis-password-file', passwordFile, '--queue', queueName, '--no-wait', ...at], quiet);
+    for (;;) {
+      const c = await q.getJobCounts('completed', 'failed');
+      if (c.completed + c.failed >= 1) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const [job] = (await q.getJobs(['completed'])) as Job[];
+    const t0 = performance.now();
+    await runCli(['batch', 'status', '--redis', redisUrl, '--redis-password-file', passwordFile, '--queue', queueName, ...at], quiet);
+    const store = performance.now() - t0;
+    const line = workerLines.at(-1) ?? '';
+    const m = /analysed in ([\d.]+) s; clip in ([\d.]+) s, rows out ([\d.]+) s, clean-up ([\d.]+) s, bundle ([\d.]+) s \((\d+) KiB\)/.exec(line);
+    const active = job.finishedOn! - job.processedOn!;
+    console.log(
+      `one ${longSeconds} s clip (640×480, 30 fps), 1 worker: active ${sec(active)}` +
+        (m ? `: analysis ${m[1]} s (${(longSeconds / Number(m[1])).toFixed(1)}× real time), clip in ${m[2]} s, rows out ${m[3]} s, clean-up ${m[4]} s, bundle ${m[5]} s (${m[6]} KiB)` : '') +
+        `; store ${sec(store)} on the submitter`,
+    );
+  } finally {
+    await q.close();
+    worker.kill('SIGTERM');
+    await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once('exit', r)));
   }
 }
 

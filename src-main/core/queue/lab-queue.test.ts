@@ -97,6 +97,20 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
       expect(snapshotDiff(sa, sb)).toEqual([]);
       const actions = core.services.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'queue.%' OR action = 'analysis.import'").all();
       expect(actions).toEqual([{ action: 'queue.submit' }, { action: 'analysis.import' }]);
+
+      // A participant who withdraws consent while their clip is with a worker: the result is not stored.
+      const withdrawn = consentedParticipant(core, 'P-withdraws');
+      const s2 = await api.call('sessions.create', { participantId: withdrawn, protocol: 'import' });
+      const clip2 = await importClip(api, s2.id, clips.files[0]);
+      if (!clip2.ok) throw new Error(clip2.message);
+      const sent2 = await api.call('queue.submit', { items: [{ sessionId: s2.id }] });
+      await until('the second job to finish', async () => (await q.getJobState(sent2.jobs[0].jobId)) === 'completed');
+      await api.call('consent.withdraw', { participantId: withdrawn, takenOn: new Date().toISOString().slice(0, 10) });
+      const c2 = await api.call('queue.collect', {});
+      expect(c2.stored).toEqual([]);
+      expect(c2.failed).toEqual([{ id: sent2.jobs[0].id, sessionId: s2.id, error: expect.stringMatching(/^The result was not stored: .*P-withdraws.*withdrawn/) }]);
+      expect(await api.call('analysis.runs', { sessionId: s2.id })).toEqual([]);
+      expect(await Job.fromId(q, sent2.jobs[0].jobId)).toBeUndefined();
       await q.close();
     } finally {
       await w.stop();
@@ -183,6 +197,34 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
     } finally {
       await noShare.stop();
       await withShare?.stop();
+      await core.close();
+    }
+  }, 300_000);
+
+  it('a worker that is stopped mid-job hands the job back to the queue, and another worker does it', async (ctx) => {
+    if ('skip' in clips) return ctx.skip(clips.skip);
+    const { core, api, participantId } = await submitter();
+    const first = await worker({ queue: 'q-handback', name: 'leaving' });
+    let second: LabWorker | null = null;
+    const q = new Queue('q-handback', { connection: { host: redis.host, port: redis.port, password: redis.password } });
+    try {
+      await api.call('queue.connect', { url: redis.url, password: redis.password, queue: 'q-handback' });
+      const session = await api.call('sessions.create', { participantId, protocol: 'import' });
+      const imported = await importClip(api, session.id, clips.files[1]);
+      if (!imported.ok) throw new Error(imported.message);
+      const sent = await api.call('queue.submit', { items: [{ sessionId: session.id }] });
+      const jobId = sent.jobs[0].jobId;
+      await until('the job to be active', async () => (await q.getJobState(jobId)) === 'active');
+      await first.stop();
+      expect(await q.getJobState(jobId)).toBe('waiting');
+      expect((await Job.fromId(q, jobId))!.attemptsMade).toBe(0); // handed back, not a failed attempt
+      second = await worker({ queue: 'q-handback', name: 'staying' });
+      const stored = await until('the job to be stored', async () => (await api.call('queue.collect', {})).stored[0]);
+      expect(stored).toMatchObject({ sessionId: session.id, worker: 'staying' });
+    } finally {
+      await q.close();
+      await first.stop();
+      await second?.stop();
       await core.close();
     }
   }, 300_000);
