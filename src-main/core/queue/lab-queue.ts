@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Job, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { analysisParamsSchema, type AnalysisRun } from '../../../src-shared/analysis.js';
 import type { QueueJobState, QueueJobView, QueueStatus, QueueWorkerView } from '../../../src-shared/contract/queue.js';
 import { ApiError } from '../../../src-shared/errors.js';
@@ -71,7 +71,8 @@ async function sha256Of(file: string): Promise<string> {
 }
 
 export class LabQueue {
-  private conn: { c: QueueConnection; queue: Queue; redis: Redis; label: string } | null = null;
+  /** BullMQ and ioredis are loaded on connecting (they take a second to load; most runs never connect). */
+  private conn: { c: QueueConnection; queue: Queue; redis: Redis; label: string; bull: typeof import('bullmq') } | null = null;
 
   constructor(private readonly d: LabQueueDeps) {}
 
@@ -104,11 +105,12 @@ export class LabQueue {
       throw new ApiError('unavailable', `Cannot reach the lab queue: ${e instanceof Error ? e.message.replace(/^cannot reach Redis /, 'Redis ') : String(e)}`);
     }
     await this.disconnect();
-    const queue = new Queue(c.queue, { connection: { ...opts, maxRetriesPerRequest: 2 } });
+    const [bull, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
+    const queue = new bull.Queue(c.queue, { connection: { ...opts, maxRetriesPerRequest: 2 } });
     queue.on('error', () => undefined); // reported by status() when it cannot read the queue
     const redis = new Redis({ ...opts, maxRetriesPerRequest: 2 });
     redis.on('error', () => undefined);
-    this.conn = { c, queue, redis, label };
+    this.conn = { c, queue, redis, label, bull };
     this.d.settings.set('queue.url', label);
     this.d.settings.set('queue.name', c.queue);
     this.d.settings.set('queue.shares', JSON.stringify(c.shares.map((s) => ({ name: s.name, folder: s.root }))));
@@ -133,7 +135,7 @@ export class LabQueue {
     return true;
   }
 
-  private need(): { c: QueueConnection; queue: Queue; redis: Redis; label: string } {
+  private need(): NonNullable<LabQueue['conn']> {
     if (!this.conn) throw new ApiError('conflict', 'Not connected to a lab queue; connect first (Redis address and password)');
     return this.conn;
   }
@@ -211,7 +213,7 @@ export class LabQueue {
 
   /** Puts failed jobs back into the queue (the same job, with its clip as sent). */
   async retry(ids: readonly number[]): Promise<{ jobs: Array<{ id: number; sessionId: number }>; refused: Array<{ id: number; message: string }> }> {
-    const { queue } = this.need();
+    const { queue, bull } = this.need();
     const folder = this.folderId();
     const jobs: Array<{ id: number; sessionId: number }> = [];
     const refused: Array<{ id: number; message: string }> = [];
@@ -221,7 +223,7 @@ export class LabQueue {
         refused.push({ id, message: `Job ${id} has not failed` });
         continue;
       }
-      const job = await Job.fromId(queue, jobIdOf(folder, id));
+      const job = await bull.Job.fromId(queue, jobIdOf(folder, id));
       if (!job || (await job.getState()) !== 'failed') {
         refused.push({ id, message: `Job ${id} is no longer in the lab queue; submit session ${row.sessionId} again` });
         continue;
@@ -381,7 +383,7 @@ export class LabQueue {
    * removes from Redis what is settled: stored results and jobs of sessions deleted here.
    */
   async collect(hooks: CollectHooks): Promise<{ stored: Array<{ row: QueueJobRow; run: AnalysisRun; worker: string }>; failed: Array<{ row: QueueJobRow; error: string }> }> {
-    const { queue, redis } = this.need();
+    const { queue, redis, bull } = this.need();
     const folder = this.folderId();
     const states = await this.redisStates(queue);
     const stored: Array<{ row: QueueJobRow; run: AnalysisRun; worker: string }> = [];
@@ -399,7 +401,7 @@ export class LabQueue {
           await queue.remove(jobId).catch(() => undefined); // a second delivery of a result already stored
           continue;
         }
-        const job = await Job.fromId(queue, jobId);
+        const job = await bull.Job.fromId(queue, jobId);
         if (!job) continue;
         const r = await this.importResult(row, jobId, job.returnvalue, job.processedBy ?? null, hooks);
         if ('run' in r) stored.push({ row, run: r.run, worker: r.worker });

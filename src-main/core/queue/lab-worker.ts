@@ -10,7 +10,7 @@
  * A clip this worker cannot reach (no such share here, file server away) fails the attempt and is retried.
  */
 import os from 'node:os';
-import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { AnalysisProgress } from '../../../src-shared/analysis.js';
 import { loadManifest } from '../inference/manifest.js';
 import type { ProviderPreference } from '../inference/providers.js';
@@ -51,6 +51,8 @@ export class LabWorker {
   private stopping = false;
 
   private constructor(
+    /** BullMQ, loaded when a worker starts (it takes a second to load; other commands never need it). */
+    private readonly bull: typeof import('bullmq'),
     private readonly o: LabWorkerOptions,
     private readonly info: WorkerInfo,
     private readonly slots: ScratchAnalysis[],
@@ -75,8 +77,9 @@ export class LabWorker {
     const name = o.name ?? `${os.hostname()}:${process.pid}`;
     const info: WorkerInfo = { name, host: os.hostname(), pid: process.pid, platform: `${process.platform}-${process.arch}`, softwareVersion: APP_VERSION };
     const lockMs = o.lockMs ?? 30_000;
+    const bull = await import('bullmq');
     let self: LabWorker | null = null;
-    const worker = new Worker(o.queue ?? QUEUE_NAME, (job, token) => self!.process(job, token, ownModels), {
+    const worker = new bull.Worker(o.queue ?? QUEUE_NAME, (job, token) => self!.process(job, token, ownModels), {
       connection: redisOptions(o.redis),
       concurrency: o.concurrency,
       name,
@@ -86,10 +89,10 @@ export class LabWorker {
       maxStalledCount: 2,
       autorun: false,
     });
-    self = new LabWorker(o, info, slots, worker);
+    self = new LabWorker(bull, o, info, slots, worker);
     worker.on('error', (e) => o.log(`queue: ${e.message}`));
     worker.on('failed', (job, e) => {
-      if (job && !(e instanceof WaitingError)) o.log(`job ${job.id}: attempt ${job.attemptsMade} failed: ${e.message}`);
+      if (job && !(e instanceof bull.WaitingError)) o.log(`job ${job.id}: attempt ${job.attemptsMade} failed: ${e.message}`);
     });
     worker.on('completed', (job) => o.log(`job ${job.id}: done`));
     void worker.run().catch((e: unknown) => o.log(`queue: ${e instanceof Error ? e.message : String(e)}`));
@@ -105,7 +108,7 @@ export class LabWorker {
         clip = { file: resolveShareRef(this.o.shares, data.clip.ref) };
       } catch (e) {
         // Another worker may have the share, or the file server may be back by the next attempt.
-        if (e instanceof ShareError && /outside the share|invalid path/.test(e.message)) throw new UnrecoverableError(e.message);
+        if (e instanceof ShareError && /outside the share|invalid path/.test(e.message)) throw new this.bull.UnrecoverableError(e.message);
         throw e;
       }
     } else {
@@ -164,9 +167,9 @@ export class LabWorker {
       if (this.stopping && ctl.signal.aborted) {
         // Stopping: the job goes straight back to the queue for another worker (not counted as a failed attempt).
         await job.moveToWait(token);
-        throw new WaitingError();
+        throw new this.bull.WaitingError();
       }
-      if (e instanceof ClipMismatchError) throw new UnrecoverableError(e.message);
+      if (e instanceof ClipMismatchError) throw new this.bull.UnrecoverableError(e.message);
       throw e;
     } finally {
       this.controllers.delete(id);
@@ -176,14 +179,14 @@ export class LabWorker {
   /** The job's data, or an UnrecoverableError saying why this worker refuses it. */
   private checkJob(job: Job, ownModels: ReturnType<typeof pipelineModels>): AnalysisJob {
     const raw = job.data as { format?: unknown; version?: unknown; softwareVersion?: unknown } | null;
-    if (raw?.format !== JOB_FORMAT) throw new UnrecoverableError(`refused by ${this.info.name}: not an Affect Studio analysis job`);
-    if (raw.version !== JOB_VERSION) throw new UnrecoverableError(`refused by ${this.info.name}: job format version ${String(raw.version)}, this worker reads ${JOB_VERSION}`);
+    if (raw?.format !== JOB_FORMAT) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: not an Affect Studio analysis job`);
+    if (raw.version !== JOB_VERSION) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: job format version ${String(raw.version)}, this worker reads ${JOB_VERSION}`);
     const parsed = analysisJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`refused by ${this.info.name}: malformed job (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+    if (!parsed.success) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: malformed job (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
     const d = parsed.data;
-    if (d.softwareVersion !== APP_VERSION) throw new UnrecoverableError(`refused by ${this.info.name}: submitted by Affect Studio ${d.softwareVersion}, this worker runs ${APP_VERSION}; results would not be comparable`);
+    if (d.softwareVersion !== APP_VERSION) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: submitted by Affect Studio ${d.softwareVersion}, this worker runs ${APP_VERSION}; results would not be comparable`);
     const why = modelMismatch(d.models, ownModels);
-    if (why) throw new UnrecoverableError(`refused by ${this.info.name}: model hashes differ from the submitter's (${why})`);
+    if (why) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: model hashes differ from the submitter's (${why})`);
     return d;
   }
 
