@@ -34,7 +34,7 @@ test('sends a session to a lab worker and shows the job and the worker until the
     await expect(panel.getByRole('alert')).toContainText(/Cannot reach the lab queue/);
     await panel.getByLabel('Redis password').fill(redis.password);
     await panel.getByRole('button', { name: 'Connect' }).click();
-    await expect(panel.getByTestId('queue-url')).toHaveText(redis.url);
+    await expect(panel.getByTestId('queue-connection')).toHaveText(`Connected to ${redis.url}, queue affect-analysis`);
     await expect(panel.getByText('No worker is connected to this queue.')).toBeVisible();
 
     worker = spawn(process.execPath, [path.join(REPO_ROOT, 'out', 'main', 'cli.js'), 'worker', '--redis', redis.url, '--provider', 'cpu', '--name', 'lab-pc-7'], {

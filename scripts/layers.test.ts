@@ -27,6 +27,11 @@ const PACKAGES: Readonly<Record<string, 'node' | 'browser' | 'any' | 'electron'>
   // The lab queue (issue 23).
   bullmq: 'node',
   ioredis: 'node',
+  // Message catalogues and plurals, the same in the renderer, the report and the CLI.
+  i18next: 'any',
+  // The PDF report, written under Node (the CLI and the app's core alike).
+  pdfkit: 'node',
+  fontkit: 'node',
   // Loads the inference worker from .ts sources in tests and development.
   tsx: 'node',
   electron: 'electron',

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { Io } from './analyze-command.js';
+import { ct } from './cli-language.js';
 import { UsageError } from './exit-codes.js';
 import { type RedisTarget, readPasswordFile, RedisConfigError, redisOptions, urlHasPassword } from '../queue/redis-connection.js';
 import { parseShares, type Share, ShareError } from '../queue/shares.js';
@@ -27,9 +28,9 @@ export interface QueueOptionValues {
 
 export function redisTarget(v: QueueOptionValues, io: Io, env: NodeJS.ProcessEnv = process.env): RedisTarget {
   const url = v.redis ?? env.AFFECT_REDIS_URL;
-  if (!url) throw new UsageError('needs --redis URL (redis://HOST:PORT, or rediss://HOST:PORT for TLS), or AFFECT_REDIS_URL');
+  if (!url) throw new UsageError(ct('cli.needsRedis'));
   if (v.redis !== undefined && urlHasPassword(v.redis)) {
-    io.err('affect: warning: the password in --redis can be read by other users of this machine (process list); use AFFECT_REDIS_PASSWORD or --redis-password-file');
+    io.err(`affect: ${ct('cli.warning', { message: ct('cli.passwordInUrl') })}`);
   }
   let password: string | undefined;
   try {

@@ -11,6 +11,7 @@ import { LabWorker } from '../queue/lab-worker.js';
 import { probeRedis, RedisConfigError, redactUrl } from '../queue/redis-connection.js';
 import { QUEUE_NAME } from '../queue/job.js';
 import type { Io } from './analyze-command.js';
+import { ct } from './cli-language.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { intOption, QUEUE_OPTIONS, queueName, redisTarget, shareOptions } from './queue-options.js';
 
@@ -23,13 +24,13 @@ export async function workerCommand(args: string[], io: Io, providers: readonly 
       options: { ...QUEUE_OPTIONS, concurrency: { type: 'string' }, provider: { type: 'string' }, name: { type: 'string' }, scratch: { type: 'string' }, 'lock-ms': { type: 'string' } },
     }),
   );
-  if (positionals.length) throw new UsageError(`worker takes no arguments (got ${positionals.join(' ')})`);
+  if (positionals.length) throw new UsageError(ct('cli.workerNoArgs', { args: positionals.join(' ') }));
   const target = redisTarget(values, io);
   const concurrency = intOption(values.concurrency, '--concurrency', 1, 1, 64);
   const provider = values.provider ?? 'auto';
-  if (!providers.includes(provider)) throw new UsageError(`--provider must be one of ${providers.join(', ')}`);
+  if (!providers.includes(provider)) throw new UsageError(ct('cli.providerOneOf', { list: providers.join(', ') }));
   const lockMs = intOption(values['lock-ms'], '--lock-ms', 30_000, 1000, 3_600_000);
-  if (values.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}$/.test(values.name)) throw new UsageError('--name: letters, digits and . _ : @ - only');
+  if (values.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}$/.test(values.name)) throw new UsageError(ct('cli.workerName'));
   const shares = shareOptions(values);
   const queue = queueName(values) ?? QUEUE_NAME;
   const scratchRoot = path.resolve(values.scratch ?? os.tmpdir());

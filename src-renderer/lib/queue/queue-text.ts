@@ -1,28 +1,21 @@
 import type { QueueJobState, QueueJobView, QueueStatus } from '../../../src-shared/contract/queue.js';
+import { t } from '../i18n/i18n.js';
 
-/** Each job state in the words the queue panel uses. */
-export const JOB_STATE_WORDS: Readonly<Record<QueueJobState, string>> = {
-  waiting: 'Waiting',
-  retrying: 'Waiting to retry',
-  active: 'Analysing',
-  finished: 'Done, storing…',
-  done: 'Done',
-  failed: 'Failed',
-  lost: 'Lost by the queue',
-};
+/** A job state in the interface's words. */
+export function jobStateWord(s: QueueJobState): string {
+  return t(`labQueue.state.${s}`);
+}
 
 /** "3 waiting · 2 active · 10 done · 1 failed" (lost jobs only when there are some). */
 export function countsLine(c: QueueStatus['counts']): string {
-  const parts = [`${c.waiting} waiting`, `${c.active} active`, `${c.done} done`, `${c.failed} failed`];
-  if (c.lost) parts.push(`${c.lost} lost`);
-  return parts.join(' · ');
+  return c.lost ? t('labQueue.countsLost', c) : t('labQueue.counts', c);
 }
 
 /** What a job row says beside its state: the worker and progress, or the reason it failed. */
 export function jobDetail(j: QueueJobView): string {
   if (j.state === 'failed' || j.state === 'retrying') return j.error ?? '';
-  if (j.state === 'lost') return 'Redis no longer knows this job; send the session again';
-  if (j.state === 'active') return `${j.worker ?? 'a worker'}, ${j.percent ?? 0}%`;
+  if (j.state === 'lost') return t('labQueue.lostDetail');
+  if (j.state === 'active') return t('labQueue.activeDetail', { worker: j.worker ?? t('labQueue.aWorker'), percent: j.percent ?? 0 });
   if (j.state === 'done' || j.state === 'finished') return j.worker ?? '';
   return '';
 }
@@ -35,7 +28,7 @@ export function parseSharesText(text: string): { shares: Array<{ name: string; f
     const line = raw.trim();
     if (!line) continue;
     const eq = line.indexOf('=');
-    if (eq <= 0 || eq === line.length - 1) return { error: `Line ${i + 1}: write NAME=FOLDER, e.g. corpus=/mnt/lab/corpus` };
+    if (eq <= 0 || eq === line.length - 1) return { error: t('labQueue.sharesLine', { line: i + 1 }) };
     shares.push({ name: line.slice(0, eq).trim(), folder: line.slice(eq + 1).trim() });
   }
   return { shares };
