@@ -8,8 +8,8 @@ import type { Migration } from './types.js';
  * AUTOINCREMENT keeps ids from being reused after rows are deleted, so a late result never lands on another job. Deleting the session deletes its jobs' rows; a result that arrives for a
  * row that is gone is dropped.
  */
-export const migration010: Migration = {
-  version: 10,
+export const migration011: Migration = {
+  version: 11,
   name: 'queue jobs',
   up(db) {
     db.exec(`
