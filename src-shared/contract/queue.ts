@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { idSchema } from '../domain.js';
 import { method } from './spec.js';
 
+/** A refusal's catalogue entry (src-shared/i18n), so the interface words it in its own language. */
+const messageRefSchema = z.object({ key: z.string().max(200), vars: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
+
 /**
  * A job's state as the queue panel shows it. waiting: in the queue; retrying: an attempt failed, the next one
  * waits out its backoff; active: a worker analyses it; finished: the worker's result waits to be stored here;
@@ -117,7 +120,7 @@ export const queueMethods = {
     z.object({ items: z.array(queueSubmitItemSchema).min(1).max(10_000) }).strict(),
     z.object({
       jobs: z.array(z.object({ id: idSchema, jobId: z.string(), sessionId: idSchema, via: z.enum(['share', 'inline']) })),
-      refused: z.array(z.object({ sessionId: idSchema, message: z.string() })),
+      refused: z.array(z.object({ sessionId: idSchema, message: z.string(), i18n: messageRefSchema.optional() })),
     }),
   ),
   'queue.status': method(z.object({}).strict(), queueStatusSchema),
@@ -130,5 +133,5 @@ export const queueMethods = {
     }),
   ),
   /** Submits failed jobs again (new jobs for the same sessions). */
-  'queue.retry': method(z.object({ ids: z.array(idSchema).min(1).max(10_000) }).strict(), z.object({ jobs: z.array(z.object({ id: idSchema, sessionId: idSchema })), refused: z.array(z.object({ id: idSchema, message: z.string() })) })),
+  'queue.retry': method(z.object({ ids: z.array(idSchema).min(1).max(10_000) }).strict(), z.object({ jobs: z.array(z.object({ id: idSchema, sessionId: idSchema })), refused: z.array(z.object({ id: idSchema, message: z.string(), i18n: messageRefSchema.optional() })) })),
 } as const;

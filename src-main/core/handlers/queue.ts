@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { CoreServices } from '../core-services.js';
 import { requireConsent } from '../governance/consent-check.js';
 import { DEFAULT_QUEUE } from '../queue/lab-queue.js';
@@ -31,7 +32,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
         if (e instanceof ShareError) throw new ApiError('invalid_input', e.message);
         throw e;
       }
-      if (input.caFile !== undefined && !path.isAbsolute(input.caFile)) throw new ApiError('invalid_input', 'The CA certificate path must be absolute');
+      if (input.caFile !== undefined && !path.isAbsolute(input.caFile)) throw apiError('invalid_input', 'errors.queue.caAbsolute');
       try {
         await q.connect({
           target: { url: input.url, password: input.password, caFile: input.caFile },
@@ -50,7 +51,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
     'queue.settings': () => ({ ...q.remembered(), connected: q.connected }),
     'queue.submit': async ({ items }, ctx) => {
       const op = s.operatorSessions.require(ctx);
-      if (!q.connected) throw new ApiError('conflict', 'Not connected to a lab queue; connect first (Redis address and password)');
+      if (!q.connected) throw apiError('conflict', 'errors.queue.notConnected');
       const jobs = [];
       const refused = [];
       for (const item of items) {
@@ -65,7 +66,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
           jobs.push({ id: row.id, jobId, sessionId: row.sessionId, via: row.via });
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
-          refused.push({ sessionId: item.sessionId, message: e.message });
+          refused.push({ sessionId: item.sessionId, message: e.message, ...(e.i18n ? { i18n: e.i18n } : {}) });
         }
       }
       return { jobs, refused };
@@ -86,7 +87,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
     },
     'queue.retry': async ({ ids }, ctx) => {
       s.operatorSessions.require(ctx);
-      const r = await q.retry(ids);
+      const r = await q.retry(ids, refusal);
       for (const j of r.jobs) s.audit.write(ctx, { action: 'queue.retry', sessionId: j.sessionId, object: 'queue_job', objectId: j.id });
       return r;
     },

@@ -20,11 +20,14 @@ const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
 /** The clip's container, for the analysis' import step (which decides by extension). */
 const extSchema = z.string().regex(/^\.[a-z0-9]{2,5}$/);
 
+/** The most a clip sent inside a job may hold (the submitter's --inline-max-mb cannot go higher); a worker refuses more. */
+export const MAX_INLINE_BYTES = 512 * 1024 * 1024;
+
 export const clipSourceSchema = z.discriminatedUnion('via', [
   /** On a file server every machine mounts (the path mapping). */
   z.object({ via: z.literal('share'), ref: shareRefSchema }).strict(),
   /** Small clips travel in the job itself (base64). */
-  z.object({ via: z.literal('inline'), data: z.string().max(2 ** 31).regex(/^[A-Za-z0-9+/]*={0,2}$/) }).strict(),
+  z.object({ via: z.literal('inline'), data: z.string().max(Math.ceil(MAX_INLINE_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/) }).strict(),
 ]);
 export type ClipSource = z.infer<typeof clipSourceSchema>;
 

@@ -4,6 +4,7 @@ import { Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import { ApiError } from '../../../src-shared/errors.js';
+import { localizeMessage } from '../../../src-shared/i18n/errors.js';
 import { type AppCore, createCore } from '../app-core.js';
 import { importClip } from '../cli/analyze-command.js';
 import { directClient } from '../rpc/direct-client.js';
@@ -225,6 +226,50 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
       await q.close();
       await first.stop();
       await second?.stop();
+      await core.close();
+    }
+  }, 300_000);
+
+  it('takes a waiting job out of the queue when its participant withdraws consent, and will not retry it', async (ctx) => {
+    if ('skip' in clips) return ctx.skip(clips.skip);
+    const { core, api, participantId } = await submitter();
+    const q = new Queue('q-withdraw', { connection: { host: redis.host, port: redis.port, password: redis.password } });
+    try {
+      // No worker on this queue: both jobs wait.
+      await api.call('queue.connect', { url: redis.url, password: redis.password, queue: 'q-withdraw' });
+      const withdrawn = consentedParticipant(core, 'P-leaves');
+      const sessions = [await api.call('sessions.create', { participantId, protocol: 'import' }), await api.call('sessions.create', { participantId: withdrawn, protocol: 'import' })];
+      for (const s of sessions) {
+        const imported = await importClip(api, s.id, clips.files[2]);
+        if (!imported.ok) throw new Error(imported.message);
+      }
+      // A session with nothing to analyse is refused in words the interface can show in its own language.
+      const empty = await api.call('sessions.create', { participantId, protocol: 'import' });
+      const sent = await api.call('queue.submit', { items: [...sessions, empty].map((s) => ({ sessionId: s.id })) });
+      expect(sent.refused).toEqual([{ sessionId: empty.id, message: `Session ${empty.id} has no recording or clip to analyse`, i18n: { key: 'errors.queue.noMedia', vars: { id: empty.id } } }]);
+      expect(localizeMessage('zh-CN', sent.refused[0].message, sent.refused[0].i18n)).toBe(`会话 ${empty.id} 没有可分析的录制或片段`);
+      expect(sent.jobs).toHaveLength(2);
+      const [stays, leaves] = sent.jobs;
+      expect(await q.getJobState(leaves.jobId)).toBe('waiting');
+      await api.call('consent.withdraw', { participantId: withdrawn, takenOn: new Date().toISOString().slice(0, 10) });
+
+      const c = await api.call('queue.collect', {});
+      expect(c.failed).toEqual([{ id: leaves.id, sessionId: sessions[1].id, error: expect.stringMatching(/^Not analysed: .*P-leaves.*withdrawn/) }]);
+      // The clip (sent inline) is gone from Redis before any worker saw it; the other participant's job still waits.
+      expect(await Job.fromId(q, leaves.jobId)).toBeUndefined();
+      expect(await q.getJobState(stays.jobId)).toBe('waiting');
+      const status = await api.call('queue.status', {});
+      expect(status.jobs.find((j) => j.id === leaves.id)).toMatchObject({ state: 'failed', error: expect.stringMatching(/^Not analysed/) });
+      expect(status.jobs.find((j) => j.id === stays.id)?.state).toBe('waiting');
+      // Retrying it is refused for the same reason.
+      const r = await api.call('queue.retry', { ids: [leaves.id] });
+      expect(r.jobs).toEqual([]);
+      expect(r.refused).toEqual([{ id: leaves.id, message: expect.stringMatching(/P-leaves.*withdrawn/) }]);
+      const actions = core.services.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'queue.%' ORDER BY id").all();
+      expect(actions).toEqual([{ action: 'queue.submit' }, { action: 'queue.submit' }, { action: 'queue.failed' }]);
+    } finally {
+      await q.obliterate({ force: true }).catch(() => undefined);
+      await q.close();
       await core.close();
     }
   }, 300_000);

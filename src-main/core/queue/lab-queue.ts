@@ -14,7 +14,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { analysisParamsSchema, type AnalysisRun } from '../../../src-shared/analysis.js';
 import type { QueueJobState, QueueJobView, QueueStatus, QueueWorkerView } from '../../../src-shared/contract/queue.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import type { ApiError, MessageRef } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import { loadManifest } from '../inference/manifest.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { schemaVersion } from '../store/database.js';
@@ -102,7 +103,7 @@ export class LabQueue {
     try {
       await probeRedis(c.target);
     } catch (e) {
-      throw new ApiError('unavailable', `Cannot reach the lab queue: ${e instanceof Error ? e.message.replace(/^cannot reach Redis /, 'Redis ') : String(e)}`);
+      throw apiError('unavailable', 'errors.queue.unreachable', { reason: e instanceof Error ? e.message.replace(/^cannot reach Redis /, 'Redis ') : String(e) });
     }
     await this.disconnect();
     const [bull, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
@@ -136,7 +137,7 @@ export class LabQueue {
   }
 
   private need(): NonNullable<LabQueue['conn']> {
-    if (!this.conn) throw new ApiError('conflict', 'Not connected to a lab queue; connect first (Redis address and password)');
+    if (!this.conn) throw apiError('conflict', 'errors.queue.notConnected');
     return this.conn;
   }
 
@@ -148,31 +149,28 @@ export class LabQueue {
     const { c, queue, label } = this.need();
     const session = this.d.sessions.get(sessionId);
     const media = mediaFileId === undefined ? session.media[session.media.length - 1] : session.media.find((m) => m.id === mediaFileId);
-    if (!media) throw new ApiError(mediaFileId === undefined ? 'conflict' : 'not_found', mediaFileId === undefined ? `Session ${sessionId} has no recording or clip to analyse` : `Media file ${mediaFileId} is not part of session ${sessionId}`);
-    if (session.status === 'recording' && media.kind === 'recording') throw new ApiError('conflict', `Session ${sessionId} is still recording`);
+    if (!media) throw mediaFileId === undefined ? apiError('conflict', 'errors.queue.noMedia', { id: sessionId }) : apiError('not_found', 'errors.queue.mediaNotInSession', { mediaId: mediaFileId, id: sessionId });
+    if (session.status === 'recording' && media.kind === 'recording') throw apiError('conflict', 'errors.queue.stillRecording', { id: sessionId });
     const copy = path.join(sessionFolder(this.d.dataDir, sessionId), media.fileName);
     const file = sourcePath ?? copy;
-    if (!path.isAbsolute(file)) throw new ApiError('invalid_input', 'The clip path must be absolute');
+    if (!path.isAbsolute(file)) throw apiError('invalid_input', 'errors.queue.clipPathAbsolute');
     let size: number;
     try {
       const st = statSync(file);
       if (!st.isFile()) throw new Error('not a file');
       size = st.size;
     } catch {
-      throw new ApiError('not_found', sourcePath ? `The clip for session ${sessionId} cannot be read` : `The media file of session ${sessionId} is missing from the data folder`);
+      throw apiError('not_found', sourcePath ? 'errors.queue.clipUnreadable' : 'errors.queue.mediaMissing', { id: sessionId });
     }
     const sha256 = await sha256Of(file);
     if (sourcePath !== undefined) {
       // Only the clip that was imported may be sent: a path given here cannot make the app read and send another file.
       const hashed = /^clip-([0-9a-f]{16})\./.exec(media.fileName);
-      if (!hashed || !sha256.startsWith(hashed[1])) throw new ApiError('invalid_input', `That clip is not the one imported into session ${sessionId}`);
+      if (!hashed || !sha256.startsWith(hashed[1])) throw apiError('invalid_input', 'errors.queue.notImportedClip', { id: sessionId });
     }
     const ref = toShareRef(c.shares, file);
     if (!ref && size > c.inlineMaxBytes) {
-      throw new ApiError(
-        'invalid_input',
-        `The clip of session ${sessionId} is ${(size / 1024 ** 2).toFixed(1)} MiB and on no share: clips over ${(c.inlineMaxBytes / 1024 ** 2).toFixed(0)} MiB must be on a folder every worker mounts (a share)`,
-      );
+      throw apiError('invalid_input', 'errors.queue.inlineTooLarge', { id: sessionId, size: (size / 1024 ** 2).toFixed(1), max: (c.inlineMaxBytes / 1024 ** 2).toFixed(0) });
     }
     const models: JobModel[] = pipelineModels(loadManifest());
     const row = this.d.jobs.create({ sessionId, mediaFileId: media.id, queue: `${label} ${c.queue}`, clipSha256: sha256, models: JSON.stringify(models), via: ref ? 'share' : 'inline', submittedBy });
@@ -206,26 +204,32 @@ export class LabQueue {
       );
     } catch (e) {
       this.d.jobs.delete(row.id);
-      throw new ApiError('unavailable', `Could not send session ${sessionId} to the lab queue: ${e instanceof Error ? e.message : String(e)}`);
+      throw apiError('unavailable', 'errors.queue.sendFailed', { id: sessionId, reason: e instanceof Error ? e.message : String(e) });
     }
     return { row, jobId };
   }
 
-  /** Puts failed jobs back into the queue (the same job, with its clip as sent). */
-  async retry(ids: readonly number[]): Promise<{ jobs: Array<{ id: number; sessionId: number }>; refused: Array<{ id: number; message: string }> }> {
+  /** Puts failed jobs back into the queue (the same job, with its clip as sent), if consent still allows it. */
+  async retry(ids: readonly number[], refusal: (sessionId: number) => string | null): Promise<{ jobs: Array<{ id: number; sessionId: number }>; refused: Array<{ id: number; message: string; i18n?: MessageRef }> }> {
     const { queue, bull } = this.need();
     const folder = this.folderId();
     const jobs: Array<{ id: number; sessionId: number }> = [];
-    const refused: Array<{ id: number; message: string }> = [];
+    const refused: Array<{ id: number; message: string; i18n?: MessageRef }> = [];
+    const refuse = (id: number, e: ApiError): void => void refused.push({ id, message: e.message, ...(e.i18n ? { i18n: e.i18n } : {}) });
     for (const id of ids) {
       const row = this.d.jobs.find(id);
       if (!row || row.state !== 'failed') {
-        refused.push({ id, message: `Job ${id} has not failed` });
+        refuse(id, apiError('conflict', 'errors.queue.notFailed', { id }));
+        continue;
+      }
+      const consent = refusal(row.sessionId);
+      if (consent) {
+        refused.push({ id, message: consent });
         continue;
       }
       const job = await bull.Job.fromId(queue, jobIdOf(folder, id));
       if (!job || (await job.getState()) !== 'failed') {
-        refused.push({ id, message: `Job ${id} is no longer in the lab queue; submit session ${row.sessionId} again` });
+        refuse(id, apiError('not_found', 'errors.queue.goneFromQueue', { id, session: row.sessionId }));
         continue;
       }
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
@@ -407,6 +411,18 @@ export class LabQueue {
         if ('run' in r) stored.push({ row, run: r.run, worker: r.worker });
         else if ('error' in r) failed.push({ row, error: r.error });
         await queue.remove(jobId).catch(() => undefined);
+      } else if ((state === 'waiting' || state === 'prioritized' || state === 'delayed') && row.state === 'queued') {
+        // Consent withdrawn while the job waits: it is taken out of the queue before any worker analyses the clip
+        // (an inline job holds the clip itself). A job a worker has already taken is refused when it comes back.
+        const consent = hooks.refusal(row.sessionId);
+        if (!consent) continue;
+        const removed = await queue.remove(jobId).catch(() => 0);
+        if (!removed) continue;
+        const error = `Not analysed: ${consent}`;
+        this.d.db.transaction(() => {
+          if (this.d.jobs.markFailed(row.id, error, null)) hooks.failed(row, error);
+        })();
+        failed.push({ row, error });
       } else if (state === 'failed' && row.state === 'queued') {
         const f = (await this.jobFields(redis, queue, [jobId])).get(jobId);
         const error = f?.error ?? 'failed without a reason';

@@ -112,7 +112,9 @@ export class LabWorker {
         throw e;
       }
     } else {
-      clip = { data: Buffer.from(data.clip.data, 'base64') };
+      const bytes = Buffer.from(data.clip.data, 'base64');
+      if (bytes.length !== data.bytes) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: the clip in the job is ${bytes.length} bytes, the job says ${data.bytes}`);
+      clip = { data: bytes };
     }
     const slot = this.slots.find((s) => !s.inUse);
     if (!slot) throw new Error('no free analysis slot (more jobs than --concurrency)');
