@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { addParticipant, createSession, expect, test } from './fixtures/app.js';
 import { FFMPEG, REPO_ROOT } from './fixtures/paths.js';
 import { redisServerMissing, startRedis } from '../src-main/core/test-support/redis-server.js';
+import { spawnTied, stopChild } from '../src-main/core/test-support/tied-process.js';
 
 /**
  * Lab workers from the app (browser mode): connect the Sessions view to a real redis-server, send a session with
@@ -37,7 +38,7 @@ test('sends a session to a lab worker and shows the job and the worker until the
     await expect(panel.getByTestId('queue-connection')).toHaveText(`Connected to ${redis.url}, queue affect-analysis`);
     await expect(panel.getByText('No worker is connected to this queue.')).toBeVisible();
 
-    worker = spawn(process.execPath, [path.join(REPO_ROOT, 'out', 'main', 'cli.js'), 'worker', '--redis', redis.url, '--provider', 'cpu', '--name', 'lab-pc-7'], {
+    worker = spawnTied(process.execPath, [path.join(REPO_ROOT, 'out', 'main', 'cli.js'), 'worker', '--redis', redis.url, '--provider', 'cpu', '--name', 'lab-pc-7'], {
       env: { ...process.env, AFFECT_REDIS_PASSWORD: redis.password },
       stdio: 'ignore',
     });
@@ -58,7 +59,7 @@ test('sends a session to a lab worker and shows the job and the worker until the
     await expect(page.getByRole('button', { name: /^Export run \d+ as CSV$/ })).toBeEnabled();
     await expect(page.getByRole('cell', { name: 'complete', exact: true })).toBeVisible();
   } finally {
-    worker?.kill('SIGTERM');
+    if (worker) await stopChild(worker);
     await redis.stop();
   }
 });

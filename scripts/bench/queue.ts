@@ -14,7 +14,7 @@
  * down (clip into the scratch folder, analysis, rows out, clean-up, bundle and its size, store), the figures
  * that grow with a clip's length.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import { decodeBundle } from '../../src-main/core/queue/bundle.js';
 import { faceSpeechClip } from '../../src-main/core/test-support/face-speech-clip.js';
 import { tempDir } from '../../src-main/core/test-support/make-media.js';
 import { redisServerMissing, startRedis } from '../../src-main/core/test-support/redis-server.js';
+import { spawnTied, stopChild } from '../../src-main/core/test-support/tied-process.js';
 import { shortClips } from '../../src-main/core/test-support/short-clips.js';
 
 const argv = process.argv.slice(2);
@@ -52,7 +53,7 @@ async function setupFolder(): Promise<string[]> {
 const workerLines: string[] = [];
 
 function startWorker(name: string, redisUrl: string, passwordFile: string, queue: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/core/cli.ts', 'worker', '--redis', redisUrl, '--redis-password-file', passwordFile, '--provider', 'cpu', '--name', name, '--queue', queue], {
+  const child = spawnTied(process.execPath, ['--import', 'tsx', 'src-main/core/cli.ts', 'worker', '--redis', redisUrl, '--redis-password-file', passwordFile, '--provider', 'cpu', '--name', name, '--queue', queue], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -127,8 +128,7 @@ async function main(): Promise<void> {
         );
       } finally {
         await q.close();
-        for (const c of workers) c.kill('SIGTERM');
-        await Promise.all(workers.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+        await Promise.all(workers.map((c) => stopChild(c)));
       }
     }
     if (longSeconds > 0) await longClip(redis.url, passwordFile, connection);
@@ -166,8 +166,7 @@ async function longClip(redisUrl: string, passwordFile: string, connection: { ho
     );
   } finally {
     await q.close();
-    worker.kill('SIGTERM');
-    await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once('exit', r)));
+    await stopChild(worker);
   }
 }
 

@@ -5,7 +5,7 @@
  * eight sessions, each analysed exactly once, with results equal to `affect analyze` of the same clips on one
  * machine.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,6 +15,7 @@ import { tempDir } from '../test-support/make-media.js';
 import { redisServerMissing, startRedis, type TestRedis } from '../test-support/redis-server.js';
 import { runSnapshot, snapshotDiff, snapshotSizes } from '../test-support/run-snapshot.js';
 import { shortClips } from '../test-support/short-clips.js';
+import { spawnTied, stopChild } from '../test-support/tied-process.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const missing = redisServerMissing();
@@ -25,7 +26,7 @@ beforeAll(async () => {
   if (!missing) redis = await startRedis();
 }, 60_000);
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await Promise.all(children.map((c) => stopChild(c, 10_000)));
   await redis?.stop();
 });
 
@@ -44,7 +45,7 @@ interface WorkerProc {
 }
 
 function startWorker(name: string, passwordFile: string, scratch: string): Promise<WorkerProc> {
-  const child = spawn(
+  const child = spawnTied(
     process.execPath,
     ['--import', 'tsx', 'src-main/core/cli.ts', 'worker', '--redis', redis!.url, '--redis-password-file', passwordFile, '--provider', 'cpu', '--name', name, '--lock-ms', '5000', '--scratch', scratch],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },

@@ -1,13 +1,15 @@
 /**
  * A real redis-server for tests (Debian's `redis-server`; .ci/run installs it): started on a free loopback port
- * with a password, no persistence and a private working folder, stopped by the test. Returns a skip reason when
- * the binary is missing, so a workstation without Redis skips instead of failing.
+ * with a password, no persistence and a private working folder, stopped by the test (and killed by the kernel
+ * if the test's process dies first). Returns a skip reason when the binary is missing, so a workstation without
+ * Redis skips instead of failing; CI (AFFECT_REQUIRE_REDIS=1, set by .ci/run) fails instead of skipping.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { tempDir } from './make-media.js';
+import { spawnTied, stopChild } from './tied-process.js';
 
 export interface TestRedis {
   host: string;
@@ -33,7 +35,10 @@ export function freePort(): Promise<number> {
 
 export function redisServerMissing(): string | null {
   const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? null : 'redis-server is not installed (Debian: apt-get install redis-server)';
+  if (r.status === 0) return null;
+  const why = 'redis-server is not installed (Debian: apt-get install redis-server)';
+  if (process.env.AFFECT_REQUIRE_REDIS === '1') throw new Error(`${why}; the lab-worker tests need it (AFFECT_REQUIRE_REDIS=1)`);
+  return why;
 }
 
 /**
@@ -63,16 +68,12 @@ export async function startRedis(opts: { password?: string; extra?: string[]; tl
       : [`port ${port}`];
     const config = ['bind 127.0.0.1', ...listen, 'save ""', 'appendonly no', `dir ${dir}`, `requirepass ${password}`, ...(opts.extra ?? [])];
     // The configuration (with the password) goes in on stdin, as a file would: never on the command line.
-    const child = spawn('redis-server', ['-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnTied('redis-server', ['-'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin?.end(config.join('\n') + '\n');
     const ready = await waitReady(child);
     if (ready === true) {
       const stop = async (): Promise<void> => {
-        if (child.exitCode === null && child.signalCode === null) {
-          const gone = new Promise((r) => child.once('exit', r));
-          child.kill('SIGTERM');
-          await gone;
-        }
+        await stopChild(child, 10_000);
         rmSync(dir, { recursive: true, force: true });
       };
       return { host: '127.0.0.1', port, password, url: `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`, stop };
