@@ -1,5 +1,5 @@
 /** The lab queue's parts that need no Redis: path mapping, bundles, run rows, connection options, model lists. */
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import { jobIdOf, parseJobId } from './job.js';
 import { modelMismatch } from './model-set.js';
 import { readPasswordFile, redactUrl, redisOptions } from './redis-connection.js';
 import { parseShare, resolveShareRef, toShareRef } from './shares.js';
+import { removeStaleScratch } from './scratch-analysis.js';
+import { acquireDataLock } from '../config/data-lock.js';
 
 describe('shares (the path mapping)', () => {
   const root = tempDir();
@@ -180,5 +182,27 @@ describe('connection options', () => {
     expect(modelMismatch([m('vad', 'silero', 'a'), m('face-emotion', 'fer', 'b')], [m('vad', 'silero', 'c'), m('face-emotion', 'mini', 'b'), m('voice-emotion', 'v', 'd')])).toBe(
       'vad: silero differs (submitter sha256 aaaaaaaaaaaa…, worker cccccccccccc…); face-emotion: the submitter runs fer, the worker mini; voice-emotion: the worker runs v, the submitter has none',
     );
+  });
+});
+
+describe('scratch folders left by workers', () => {
+  it('are removed at start, but not one a running worker holds nor one another worker has just made', () => {
+    const root = tempDir();
+    const dirs = ['affect-worker-dead', 'affect-worker-running', 'affect-worker-just-made'].map((n) => path.join(root, n));
+    for (const d of dirs) mkdirSync(d);
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(dirs[0], hourAgo, hourAgo);
+    utimesSync(dirs[1], hourAgo, hourAgo);
+    const release = acquireDataLock(dirs[1]);
+    utimesSync(dirs[1], hourAgo, hourAgo); // the lock's files touched it
+    try {
+      expect(removeStaleScratch(root)).toBe(1);
+      expect(dirs.map((d) => existsSync(d))).toEqual([false, true, true]);
+      // Once it is older than its set-up time and nobody holds it, the young one goes too.
+      expect(removeStaleScratch(root, Date.now() + 3600_000)).toBe(1);
+      expect(dirs.map((d) => existsSync(d))).toEqual([false, true, false]);
+    } finally {
+      release();
+    }
   });
 });

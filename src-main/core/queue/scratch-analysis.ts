@@ -7,7 +7,7 @@
  * next worker that starts on the machine).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { AnalysisParams, AnalysisProgress, AnalysisRun } from '../../../src-shared/analysis.js';
@@ -42,8 +42,14 @@ export interface ScratchResult {
 /** Raised when the clip's bytes are not those the job names: the file on the share changed or the mapping is wrong. */
 export class ClipMismatchError extends Error {}
 
-/** Scratch folders left by workers that died (their data-folder lock is free): removed. */
-export function removeStaleScratch(root: string): number {
+/**
+ * A folder this young may be one another worker has just made and not yet locked (workers on one machine
+ * starting together share the scratch root): it is left alone, and removed by a later start if it was left over.
+ */
+const SCRATCH_SETUP_MS = 2 * 60_000;
+
+/** Scratch folders left by workers that died (their data-folder lock is free and they are not new): removed. */
+export function removeStaleScratch(root: string, now = Date.now()): number {
   let n = 0;
   let names: string[];
   try {
@@ -53,6 +59,11 @@ export function removeStaleScratch(root: string): number {
   }
   for (const name of names) {
     const dir = path.join(root, name);
+    try {
+      if (now - statSync(dir).mtimeMs < SCRATCH_SETUP_MS) continue;
+    } catch {
+      continue; // gone already
+    }
     let release: (() => void) | null = null;
     try {
       release = acquireDataLock(dir);
