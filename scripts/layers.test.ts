@@ -24,6 +24,9 @@ const PACKAGES: Readonly<Record<string, 'node' | 'browser' | 'any' | 'electron'>
   'onnxruntime-node': 'node',
   '@ffmpeg-installer/ffmpeg': 'node',
   '@ffprobe-installer/ffprobe': 'node',
+  // The lab queue (issue 23).
+  bullmq: 'node',
+  ioredis: 'node',
   // Message catalogues and plurals, the same in the renderer, the report and the CLI.
   i18next: 'any',
   // The PDF report, written under Node (the CLI and the app's core alike).

@@ -48,6 +48,9 @@ import { BatchInbox } from './batch/batch-inbox.js';
 import { registerExecutors } from './batch/executors.js';
 import { BatchRepo } from './store/batch-repo.js';
 import { batchExporter } from './export/batch-exporter.js';
+import { queueHandlers } from './handlers/queue.js';
+import { LabQueue } from './queue/lab-queue.js';
+import { QueueJobsRepo } from './store/queue-jobs-repo.js';
 
 export interface AppCore {
   readonly services: CoreServices;
@@ -129,6 +132,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     audit: new Auditor(db, operatorSessions),
     deletion: new Deletion({ db, dataDir, sessions, participants, runs: analysis.runs, runner: analysis.runner, recordings }),
     media: createMediaServices({ db, dataDir, sessions, settings, events }),
+    queue: new LabQueue({ db, dataDir, version: APP_VERSION, sessions, settings, jobs: new QueueJobsRepo(db), recorder: analysis.recorder }),
   };
   removeUnfinishedMediaFiles(dataDir);
   // Finish what an interrupted deletion left (its rows are gone, its folders not yet) and rename clips imported
@@ -168,6 +172,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...framingHandlers(services),
     ...mediaHandlers(services),
     ...batchHandlers(services, queue),
+    ...queueHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();
@@ -191,6 +196,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
       // The queue's item in progress stops where it is (resumed at the next start) before its analysis is cancelled.
       await queue.close();
       live.close();
+      await services.queue.close();
       await services.analysis.close();
       if (inference) await inference.then((svc) => svc.close(), () => undefined);
       db.close();

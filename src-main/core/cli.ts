@@ -36,6 +36,9 @@ import type { ProviderPreference } from './inference/providers.js';
 import { hardenProcess } from './security/process-hardening.js';
 import { directClient } from './rpc/direct-client.js';
 import { APP_VERSION } from './version.js';
+import { workerCommand } from './cli/worker-command.js';
+import { batchRetry, batchStatus, batchSubmit, type ConnectOptions, connectInput, expandClips, jobIds } from './cli/batch-command.js';
+import { QUEUE_OPTIONS } from './cli/queue-options.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
@@ -294,7 +297,69 @@ export async function runCli(args: string[], io: Io = stdio): Promise<number> {
   }
 }
 
+async function worker(args: string[], io: Io): Promise<number> {
+  return workerCommand(args, io, PROVIDERS, usage);
+}
+
+async function batch(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = usage(() =>
+    parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...QUEUE_OPTIONS,
+        ...COMMON,
+        participant: { type: 'string' },
+        protocol: { type: 'string' },
+        'no-wait': { type: 'boolean' },
+        'no-collect': { type: 'boolean' },
+        failed: { type: 'boolean' },
+        'inline-max-mb': { type: 'string' },
+        attempts: { type: 'string' },
+        'backoff-ms': { type: 'string' },
+      },
+    }),
+  );
+  if (sub !== 'submit' && sub !== 'status' && sub !== 'retry') throw new UsageError(ct('cli.batchUse'));
+  const connectWith = connectInput(values as ConnectOptions, io);
+  if (sub === 'submit') {
+    if (!positionals.length) throw new UsageError(ct('cli.batchNeedsClips'));
+    if (!values.participant) throw new UsageError(ct('cli.batchNeedsParticipant'));
+    const participant = parseCode(values.participant);
+    const protocol = (values.protocol ?? 'import').trim();
+    if (!protocol || protocol.length > 200) throw new UsageError(ct('cli.protocolLength'));
+    const clips = expandClips(positionals);
+    if (!clips.length) throw new UsageError(ct('cli.noClipsFound'));
+    return withClient(io, values, async (c) => {
+      const interrupted = { requested: false };
+      const onSignal = (): void => {
+        interrupted.requested = true;
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        return await batchSubmit(c, connectWith, { clips, participant, protocol, wait: values['no-wait'] !== true }, io, interrupted);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+  }
+  if (sub === 'status') {
+    if (positionals.length) throw new UsageError(ct('cli.batchStatusNoArgs'));
+    const collect = values['no-collect'] !== true;
+    return withClient(io, values, (c) => batchStatus(c, connectWith, collect, io), { operator: collect || values.operator !== undefined });
+  }
+  if (values.failed === (positionals.length > 0)) throw new UsageError(ct('cli.batchRetryArgs'));
+  const ids = values.failed ? ('failed' as const) : jobIds(positionals);
+  return withClient(io, values, (c) => batchRetry(c, connectWith, ids, io));
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  worker,
+  batch,
   analyze,
   export: exportCsv,
   report,

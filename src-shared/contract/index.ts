@@ -16,6 +16,7 @@ import { trendsMethods } from './trends.js';
 import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
 import { mediaMethods } from './media.js';
 import { batchMethods } from './batch.js';
+import { queueMethods } from './queue.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -44,6 +45,7 @@ export const contract = {
   ...consentMethods,
   ...deletionMethods,
   ...auditMethods,
+  ...queueMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -51,7 +51,7 @@ async function participantFor(api: ContractClient, code: string): Promise<{ id: 
 }
 
 /** Imports one clip file into a session through the upload requests; the outcome's message says why not. */
-async function importClip(
+export async function importClip(
   api: ContractClient,
   sessionId: number,
   file: string,
