@@ -1,0 +1,110 @@
+/**
+ * Runs the face mesh on the tracked faces of a batch of frames and reads their geometry. As MediaPipe's face
+ * tracking does, a face seen in the previous frame gets its mesh region from that frame's mesh (tighter and
+ * better turned than the detector's box) and a new face gets it from the detection; a still image runs the mesh
+ * twice to the same effect (`stillPasses`).
+ */
+import type { PixelFrame } from '../../inference/face/frame.js';
+import type { InferenceService } from '../../inference/inference-service.js';
+import { defaultModelFor, getModel, type ModelEntry } from '../../inference/manifest.js';
+import { FaceLandmarker, type FaceMesh } from './face-landmarker.js';
+import { type FaceGeometry, geometryFromMesh } from './face-geometry.js';
+import { type MeshRoi, roiFromDetection, roiFromMesh } from './mesh-roi.js';
+
+export interface GeometryFace {
+  /** Frame index within the batch. */
+  frame: number;
+  trackId: number | null;
+  box: { x: number; y: number; w: number; h: number };
+  rightEye: [number, number];
+  leftEye: [number, number];
+}
+
+export interface GeometryResult {
+  mesh: FaceMesh;
+  geometry: FaceGeometry | null;
+}
+
+export interface GeometryStageOptions {
+  landmarkId?: string;
+  /** A region from the previous mesh is used only within this time (ms) of it. */
+  maxGapMs?: number;
+  /** …and while the detection's centre is within this fraction of the region's side from the region's centre. */
+  maxShift?: number;
+}
+
+export class GeometryStage {
+  private readonly last = new Map<number, { tMs: number; roi: MeshRoi }>();
+
+  private constructor(
+    readonly landmarker: FaceLandmarker,
+    private readonly maxGapMs: number,
+    private readonly maxShift: number,
+  ) {}
+
+  static async create(svc: InferenceService, opts: GeometryStageOptions = {}): Promise<GeometryStage> {
+    const entry: ModelEntry = opts.landmarkId ? getModel(svc.manifest, opts.landmarkId) : defaultModelFor(svc.manifest, 'face-landmarks');
+    await svc.load(entry.id);
+    return new GeometryStage(new FaceLandmarker(svc, entry), opts.maxGapMs ?? 250, opts.maxShift ?? 0.25);
+  }
+
+  get entry(): ModelEntry {
+    return this.landmarker.entry;
+  }
+
+  /** Forget tracked regions (a new stream). */
+  reset(): void {
+    this.last.clear();
+  }
+
+  /** Faces of frames in time order; tracked faces reuse their previous mesh's region. */
+  async process(frames: PixelFrame[], faces: GeometryFace[]): Promise<GeometryResult[]> {
+    const results: GeometryResult[] = new Array(faces.length);
+    // Faces of later frames may depend on earlier frames' meshes (same track), so a batch runs in rounds:
+    // every face whose region is known now goes into one model call.
+    let pending = faces.map((_, i) => i);
+    while (pending.length) {
+      const now: number[] = [];
+      const later: number[] = [];
+      const seen = new Set<number>();
+      for (const i of pending) {
+        const id = faces[i].trackId;
+        if (id !== null && seen.has(id)) later.push(i);
+        else {
+          now.push(i);
+          if (id !== null) seen.add(id);
+        }
+      }
+      const rois = now.map((i) => this.regionFor(frames[faces[i].frame], faces[i]));
+      const meshes = await this.landmarker.landmarks(frames, rois, now.map((i) => faces[i].frame));
+      now.forEach((i, k) => {
+        const f = faces[i];
+        results[i] = { mesh: meshes[k], geometry: geometryFromMesh(meshes[k].points) };
+        if (f.trackId !== null) this.last.set(f.trackId, { tMs: frames[f.frame].tMs, roi: roiFromMesh(meshes[k].points, this.landmarker.roiScale) });
+      });
+      pending = later;
+    }
+    return results;
+  }
+
+  /** Still images (one face each, `frame` indexes `frames`): the detection's region, then again from the mesh found there. */
+  async stills(frames: PixelFrame[], faces: Array<Omit<GeometryFace, 'trackId'>>, passes = 2): Promise<GeometryResult[]> {
+    let rois = faces.map((f) => roiFromDetection(f.box, f.rightEye, f.leftEye, this.landmarker.roiScale));
+    let meshes: FaceMesh[] = [];
+    for (let p = 0; p < passes; p++) {
+      meshes = await this.landmarker.landmarks(frames, rois, faces.map((f) => f.frame));
+      rois = meshes.map((m) => roiFromMesh(m.points, this.landmarker.roiScale));
+    }
+    return meshes.map((mesh) => ({ mesh, geometry: geometryFromMesh(mesh.points) }));
+  }
+
+  private regionFor(frame: PixelFrame, f: GeometryFace): MeshRoi {
+    const det = roiFromDetection(f.box, f.rightEye, f.leftEye, this.landmarker.roiScale);
+    const prev = f.trackId === null ? undefined : this.last.get(f.trackId);
+    if (prev && frame.tMs - prev.tMs >= 0 && frame.tMs - prev.tMs <= this.maxGapMs) {
+      const shift = Math.hypot(prev.roi.cx - det.cx, prev.roi.cy - det.cy) / prev.roi.side;
+      if (shift <= this.maxShift) return prev.roi;
+    }
+    return det;
+  }
+}
