@@ -9,6 +9,7 @@ import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
 import { analysisParamsSchema } from '../../../src-shared/analysis.js';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { AU_NAMES, MESH_POINTS } from '../../../src-shared/face-geometry.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import { runSummary } from '../analysis/run-summary.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
@@ -31,6 +32,8 @@ export interface ExportDeps {
 export interface ExportOptions {
   /** UTF-8 byte-order mark for Excel (default off: R and pandas read plain UTF-8 best). */
   bom?: boolean;
+  /** Add the face mesh's 468 × 3 landmark columns to the timeline (runs that kept them; heavy: 1,404 columns). */
+  landmarks?: boolean;
 }
 
 const FACE_P = EMOTIONS.map((e) => `face_p_${e}`);
@@ -45,6 +48,17 @@ const VOICE_FEATURES: ReadonlyArray<[string, string]> = [
   ['voice_hnr_db', 'hnr_db'],
   ['voice_alpha_ratio_db', 'alpha_ratio_db'],
   ['voice_voiced_ratio', 'voiced_ratio'],
+];
+
+/** Face geometry columns of the timeline (docs/csv.md, "Face geometry"), from the face observation of the row. */
+const GEOMETRY_COLUMNS: ReadonlyArray<[string, string]> = [
+  ['head_yaw_deg', 'head_yaw_deg'],
+  ['head_pitch_deg', 'head_pitch_deg'],
+  ['head_roll_deg', 'head_roll_deg'],
+  ['eye_open_left', 'eye_open_left'],
+  ['eye_open_right', 'eye_open_right'],
+  ['blink', 'blink'],
+  ...AU_NAMES.map((a): [string, string] => [a, a]),
 ];
 
 /** Timeline columns, in order. Stable: docs/csv.md documents each; add at the end, never rename. */
@@ -75,7 +89,11 @@ export const TIMELINE_COLUMNS: readonly string[] = [
   'modalities',
   'face_weight',
   'voice_weight',
+  ...GEOMETRY_COLUMNS.map(([c]) => c),
 ];
+
+/** Landmark columns (ExportOptions.landmarks): lm_x_000, lm_y_000, lm_z_000, … lm_z_467, fractions of the frame. */
+export const LANDMARK_COLUMNS: readonly string[] = Array.from({ length: MESH_POINTS }, (_, i) => ['x', 'y', 'z'].map((a) => `lm_${a}_${String(i).padStart(3, '0')}`)).flat();
 
 const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'software_version', 'provider', 'provider_detail', 'models', 'media_file', 'grid_step_ms', 'smoothing_half_life_ms', 'episode_min_duration_s'];
 const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
@@ -133,19 +151,22 @@ export async function writeTimelineCsv(d: ExportDeps, session: Session, run: Ana
   const stmt = d.db
     .prepare(
       `SELECT f.t_ms, f.face_state, fo.track_id, fo.box_x, fo.box_y, fo.box_w, fo.box_h, fo.det_score, fo.unreliable_reasons, ${faceP.join(', ')},
-              f.speech, ${voiceCols.join(', ')}, ${fusedP.join(', ')}, f.dominant, f.valence, f.arousal, f.face_weight, f.voice_weight
+              f.speech, ${voiceCols.join(', ')}, ${fusedP.join(', ')}, f.dominant, f.valence, f.arousal, f.face_weight, f.voice_weight,
+              ${GEOMETRY_COLUMNS.map(([, c]) => `fg.${c}`).join(', ')}${opts.landmarks ? ', fg.landmarks' : ''}
        FROM fused f LEFT JOIN face_obs fo ON fo.id = f.face_obs_id
+       LEFT JOIN face_geometry fg ON fg.obs_id = f.face_obs_id
        LEFT JOIN voice_obs vo ON vo.run_id = f.run_id AND vo.t_ms = f.voice_t_ms
        WHERE f.run_id = ? AND f.t_ms > ? ORDER BY f.t_ms LIMIT ?`,
     )
     .raw();
-  return writeAtomically(file, TIMELINE_COLUMNS, opts, async (w) => {
+  const header = opts.landmarks ? [...TIMELINE_COLUMNS, ...LANDMARK_COLUMNS] : TIMELINE_COLUMNS;
+  return writeAtomically(file, header, opts, async (w) => {
     let after = -1;
     for (;;) {
-      const rows = stmt.all(run.id, after, PAGE) as Array<Array<number | string | null>>;
+      const rows = stmt.all(run.id, after, PAGE) as Array<Array<number | string | Buffer | null>>;
       for (const r of rows) {
         let i = 0;
-        const next = (): number | string | null => r[i++];
+        const next = (): number | string | null => r[i++] as number | string | null;
         const tMs = next() as number;
         const faceState = next() as number;
         const face = hasVideo && faceState > 0;
@@ -165,6 +186,9 @@ export async function writeTimelineCsv(d: ExportDeps, session: Session, run: Ana
         const arousal = next();
         const fw = next() as number;
         const vw = next() as number;
+        const geometry = GEOMETRY_COLUMNS.map(() => next());
+        const blinkAt = GEOMETRY_COLUMNS.findIndex(([c]) => c === 'blink');
+        const lm = opts.landmarks ? (r[i++] as Buffer | null) : null;
         const cells: Array<Cell | Text> = [
           session.id,
           run.id,
@@ -189,7 +213,13 @@ export async function writeTimelineCsv(d: ExportDeps, session: Session, run: Ana
           new Text([fw > 0 ? 'face' : '', vw > 0 ? 'voice' : ''].filter(Boolean).join('+') || 'none'),
           fw,
           vw,
+          // A face row without geometry (mesh off, or a run made before it) leaves these empty.
+          ...geometry.map((v, k) => (face && v !== null ? (k === blinkAt ? v === 1 : v) : null)),
         ] as Array<Cell | Text>;
+        if (opts.landmarks) {
+          const xyz = face && lm ? new Float32Array(lm.buffer.slice(lm.byteOffset, lm.byteOffset + lm.byteLength)) : null;
+          for (let k = 0; k < LANDMARK_COLUMNS.length; k++) cells.push(xyz ? xyz[k] : null);
+        }
         await w.write(cells);
       }
       if (rows.length < PAGE) return;

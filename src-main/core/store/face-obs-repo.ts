@@ -1,5 +1,6 @@
 import type { FaceQuality, FrameFaces } from '../../../src-shared/contract/face.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { AU_NAMES } from '../../../src-shared/face-geometry.js';
 import type { Db } from './database.js';
 
 /** One stored face observation, as read back. Box in fractions of the analysed frame. */
@@ -65,7 +66,8 @@ export interface FaceCoverage {
 export class FaceObsRepo {
   private readonly insertFrame;
   private readonly insertObs;
-  private readonly insertBatch: (runId: number, results: FrameFaces[]) => number;
+  private readonly insertGeometry;
+  private readonly insertBatch: (runId: number, results: FrameFaces[], landmarks: boolean) => number;
 
   constructor(private readonly db: Db) {
     this.insertFrame = db.prepare('INSERT OR REPLACE INTO face_frame (run_id, t_ms, frame_w, frame_h, face_count) VALUES (?, ?, ?, ?, ?)');
@@ -74,19 +76,37 @@ export class FaceObsRepo {
          reliable, unreliable_reasons, ${PROB_COLUMNS.join(', ')})
        VALUES (${new Array(14 + PROB_COLUMNS.length).fill('?').join(', ')})`,
     );
-    this.insertBatch = db.transaction((runId: number, results: FrameFaces[]) => {
+    this.insertGeometry = db.prepare(
+      `INSERT INTO face_geometry (obs_id, run_id, t_ms, head_yaw_deg, head_pitch_deg, head_roll_deg, eye_open_left, eye_open_right, blink,
+         ${AU_NAMES.join(', ')}, landmarks)
+       VALUES (${new Array(10 + AU_NAMES.length).fill('?').join(', ')})`,
+    );
+    this.insertBatch = db.transaction((runId: number, results: FrameFaces[], landmarks: boolean) => {
       let n = 0;
       for (const r of results) {
         this.insertFrame.run(runId, r.tMs, r.width, r.height, r.faces.length);
         for (const f of r.faces) {
           const q = f.quality;
           if (f.probs.length !== PROB_COLUMNS.length) throw new Error(`Observation has ${f.probs.length} probabilities, expected ${PROB_COLUMNS.length}`);
-          this.insertObs.run(
+          const obs = this.insertObs.run(
             runId, r.tMs, f.trackId, f.participant ? 1 : 0,
             f.box.x / r.width, f.box.y / r.height, f.box.w / r.width, f.box.h / r.height,
             q.detScore, q.sizePx, q.rollDeg, q.sharpness, q.reliable ? 1 : 0, q.reasons.join(','),
             ...f.probs,
           );
+          const g = f.geometry;
+          if (g) {
+            let blob: Buffer | null = null;
+            if (landmarks && g.landmarks) {
+              // Fractions of the frame like the box: x and z of its width, y of its height.
+              const xyz = Float32Array.from(g.landmarks, (v, i) => v / (i % 3 === 1 ? r.height : r.width));
+              blob = Buffer.from(xyz.buffer);
+            }
+            this.insertGeometry.run(
+              obs.lastInsertRowid, runId, r.tMs, g.yawDeg, g.pitchDeg, g.rollDeg, g.eyeOpenLeft, g.eyeOpenRight, g.blink ? 1 : 0,
+              ...AU_NAMES.map((a) => g.au[a]), blob,
+            );
+          }
           n++;
         }
       }
@@ -94,9 +114,12 @@ export class FaceObsRepo {
     });
   }
 
-  /** Stores a batch of analysed frames (with and without faces) atomically; returns the observations written. */
-  insertFrames(runId: number, results: FrameFaces[]): number {
-    return results.length ? this.insertBatch(runId, results) : 0;
+  /**
+   * Stores a batch of analysed frames (with and without faces) atomically, with each face's geometry when it has
+   * one; the mesh points only with `landmarks` (an export option: they are heavy). Returns the observations written.
+   */
+  insertFrames(runId: number, results: FrameFaces[], opts: { landmarks?: boolean } = {}): number {
+    return results.length ? this.insertBatch(runId, results, opts.landmarks ?? false) : 0;
   }
 
   list(runId: number, opts: { fromMs?: number; toMs?: number; participantOnly?: boolean } = {}): FaceObsRecord[] {

@@ -7,8 +7,9 @@
 import { AU_CALIBRATION } from './au-calibration.js';
 import { MESH } from './mesh-points.js';
 
-export const AU_NAMES = ['au01_02', 'au04', 'au06_12', 'au15', 'au20', 'au25', 'au26', 'au43'] as const;
-export type AuName = (typeof AU_NAMES)[number];
+import { AU_NAMES, type AuName } from '../../../../src-shared/face-geometry.js';
+
+export { AU_NAMES, type AuName };
 export type AuIntensities = Record<AuName, number>;
 
 /** The raw distances (canonical cm; eye aspect ratios are unitless) the estimates are made from. */
@@ -80,7 +81,8 @@ export const MOVEMENTS = ['browRaise', 'innerBrowDown', 'browsTogether', 'corner
 export type MovementName = (typeof MOVEMENTS)[number];
 export type AuCalibration = Record<MovementName, Movement>;
 
-const clamp01 = (v: number) => (Number.isFinite(v) ? (v < 0 ? 0 : v > 1 ? 1 : v) : 0);
+/** NaN (a degenerate mesh) and anything at or below neutral give 0. */
+const clamp01 = (v: number) => (v > 0 ? (v < 1 ? v : 1) : 0);
 
 function measureValue(m: FaceMeasures, k: Movement['measure']): number {
   return k === 'eyeAspect' ? (m.eyeAspectRight + m.eyeAspectLeft) / 2 : m[k];

@@ -7,6 +7,7 @@
 import type { PixelFrame } from '../../inference/face/frame.js';
 import type { InferenceService } from '../../inference/inference-service.js';
 import { defaultModelFor, getModel, type ModelEntry } from '../../inference/manifest.js';
+import { BlinkDetector } from './blinks.js';
 import { FaceLandmarker, type FaceMesh } from './face-landmarker.js';
 import { type FaceGeometry, geometryFromMesh } from './face-geometry.js';
 import { type MeshRoi, roiFromDetection, roiFromMesh } from './mesh-roi.js';
@@ -23,6 +24,25 @@ export interface GeometryFace {
 export interface GeometryResult {
   mesh: FaceMesh;
   geometry: FaceGeometry | null;
+  /** A blink of this track ended on this frame (video only). */
+  blink: boolean;
+}
+
+/** What one stream of frames (a live session, a media file) carries from frame to frame, per track. */
+export class GeometryStream {
+  readonly regions = new Map<number, { tMs: number; roi: MeshRoi }>();
+  readonly blinks = new Map<number, BlinkDetector>();
+
+  blinkDetector(trackId: number): BlinkDetector {
+    let d = this.blinks.get(trackId);
+    if (!d) this.blinks.set(trackId, (d = new BlinkDetector()));
+    return d;
+  }
+
+  reset(): void {
+    this.regions.clear();
+    this.blinks.clear();
+  }
 }
 
 export interface GeometryStageOptions {
@@ -34,8 +54,6 @@ export interface GeometryStageOptions {
 }
 
 export class GeometryStage {
-  private readonly last = new Map<number, { tMs: number; roi: MeshRoi }>();
-
   private constructor(
     readonly landmarker: FaceLandmarker,
     private readonly maxGapMs: number,
@@ -52,13 +70,8 @@ export class GeometryStage {
     return this.landmarker.entry;
   }
 
-  /** Forget tracked regions (a new stream). */
-  reset(): void {
-    this.last.clear();
-  }
-
-  /** Faces of frames in time order; tracked faces reuse their previous mesh's region. */
-  async process(frames: PixelFrame[], faces: GeometryFace[]): Promise<GeometryResult[]> {
+  /** Faces of frames in time order; tracked faces reuse their previous mesh's region and feed their blink detector. */
+  async process(frames: PixelFrame[], faces: GeometryFace[], stream: GeometryStream): Promise<GeometryResult[]> {
     const results: GeometryResult[] = new Array(faces.length);
     // Faces of later frames may depend on earlier frames' meshes (same track), so a batch runs in rounds:
     // every face whose region is known now goes into one model call.
@@ -75,12 +88,18 @@ export class GeometryStage {
           if (id !== null) seen.add(id);
         }
       }
-      const rois = now.map((i) => this.regionFor(frames[faces[i].frame], faces[i]));
+      const rois = now.map((i) => this.regionFor(frames[faces[i].frame], faces[i], stream));
       const meshes = await this.landmarker.landmarks(frames, rois, now.map((i) => faces[i].frame));
       now.forEach((i, k) => {
         const f = faces[i];
-        results[i] = { mesh: meshes[k], geometry: geometryFromMesh(meshes[k].points) };
-        if (f.trackId !== null) this.last.set(f.trackId, { tMs: frames[f.frame].tMs, roi: roiFromMesh(meshes[k].points, this.landmarker.roiScale) });
+        const geometry = geometryFromMesh(meshes[k].points);
+        const tMs = frames[f.frame].tMs;
+        let blink = false;
+        if (f.trackId !== null) {
+          stream.regions.set(f.trackId, { tMs, roi: roiFromMesh(meshes[k].points, this.landmarker.roiScale) });
+          if (geometry) blink = stream.blinkDetector(f.trackId).push(tMs, (geometry.eyeOpenLeft + geometry.eyeOpenRight) / 2).blink;
+        }
+        results[i] = { mesh: meshes[k], geometry, blink };
       });
       pending = later;
     }
@@ -95,12 +114,12 @@ export class GeometryStage {
       meshes = await this.landmarker.landmarks(frames, rois, faces.map((f) => f.frame));
       rois = meshes.map((m) => roiFromMesh(m.points, this.landmarker.roiScale));
     }
-    return meshes.map((mesh) => ({ mesh, geometry: geometryFromMesh(mesh.points) }));
+    return meshes.map((mesh) => ({ mesh, geometry: geometryFromMesh(mesh.points), blink: false }));
   }
 
-  private regionFor(frame: PixelFrame, f: GeometryFace): MeshRoi {
+  private regionFor(frame: PixelFrame, f: GeometryFace, stream: GeometryStream): MeshRoi {
     const det = roiFromDetection(f.box, f.rightEye, f.leftEye, this.landmarker.roiScale);
-    const prev = f.trackId === null ? undefined : this.last.get(f.trackId);
+    const prev = f.trackId === null ? undefined : stream.regions.get(f.trackId);
     if (prev && frame.tMs - prev.tMs >= 0 && frame.tMs - prev.tMs <= this.maxGapMs) {
       const shift = Math.hypot(prev.roi.cx - det.cx, prev.roi.cy - det.cy) / prev.roi.side;
       if (shift <= this.maxShift) return prev.roi;

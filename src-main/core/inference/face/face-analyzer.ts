@@ -5,11 +5,13 @@
  */
 import { EMOTIONS, type Emotion } from '../../../../src-shared/emotions.js';
 import type { FaceObservation, FrameFaces } from '../../../../src-shared/contract/face.js';
+import type { FaceGeometryView } from '../../../../src-shared/face-geometry.js';
+import { type GeometryFace, type GeometryResult, GeometryStage, GeometryStream } from '../../analysis/geometry/geometry-stage.js';
 import { probeMedia } from '../../media/ffmpeg.js';
 import { decodeVideoFrames } from '../../media/video-frames.js';
 import type { InferenceService } from '../inference-service.js';
 import { defaultModelFor, getModel, type ModelEntry } from '../manifest.js';
-import { type CropParams, cropGeometry, cropGray, laplacianVariance } from './align-crop.js';
+import { type CropParams, cropGeometry, cropGray, type FaceLandmarks, laplacianVariance } from './align-crop.js';
 import { EmotionClassifier } from './emotion-classifier.js';
 import { type DetectedFace, FaceDetector } from './face-detector.js';
 import { DEFAULT_TRACKER, FaceTracker, type TrackerOptions } from './face-tracker.js';
@@ -22,7 +24,20 @@ export interface FaceAnalyzerOptions {
   emotionId?: string;
   quality?: QualityThresholds;
   tracker?: TrackerOptions;
+  /**
+   * Face mesh, head pose, eyes and AU estimates on every tracked face (default on when the manifest has a
+   * face-landmarks model); false switches them off.
+   */
+  mesh?: boolean;
+  landmarkId?: string;
+  /** Put the mesh's 2-D points in each observation (live overlay, landmark export). */
+  landmarks?: boolean;
+  /** Eye line of the emotion crop: the detector's eye keypoints or the mesh's eye centres (models/MODEL_CARD.md). */
+  alignFrom?: 'detector' | 'mesh';
 }
+
+/** Where the emotion crop's eye line comes from when not chosen: measured with eval:faces --through-detector. */
+export const DEFAULT_ALIGN: 'detector' | 'mesh' = 'detector';
 
 export interface MediaAnalysisOptions {
   /** Analysis rate in Hz; omitted: every frame. */
@@ -63,8 +78,34 @@ function dominant(probs: number[]): Emotion {
   return EMOTIONS[best];
 }
 
+/** The mesh's eye centres (mean of each eye's two corners), in the detector's landmark form. */
+function meshEyes(points: Float32Array, mouthFrom: FaceLandmarks): FaceLandmarks {
+  const mid = (a: number, b: number): [number, number] => [(points[3 * a] + points[3 * b]) / 2, (points[3 * a + 1] + points[3 * b + 1]) / 2];
+  return { rightEye: mid(33, 133), leftEye: mid(362, 263), mouth: mouthFrom.mouth };
+}
+
+function geometryView(r: GeometryResult, withLandmarks: boolean): FaceGeometryView | undefined {
+  const g = r.geometry;
+  if (!g) return undefined;
+  const view: FaceGeometryView = {
+    yawDeg: g.yawDeg,
+    pitchDeg: g.pitchDeg,
+    rollDeg: g.rollDeg,
+    eyeOpenLeft: g.eyeOpenLeft,
+    eyeOpenRight: g.eyeOpenRight,
+    blink: r.blink,
+    au: { ...g.au },
+  };
+  if (withLandmarks) {
+    view.landmarks = Array.from(r.mesh.points, (v) => Math.round(v * 10) / 10);
+  }
+  return view;
+}
+
 export class FaceAnalyzer {
   private readonly liveTracker: FaceTracker;
+  /** Per stream of frames (one tracker each): mesh regions and blink detectors per track. */
+  private readonly streams = new WeakMap<FaceTracker, GeometryStream>();
 
   private constructor(
     readonly detector: FaceDetector,
@@ -72,9 +113,18 @@ export class FaceAnalyzer {
     readonly crop: CropParams,
     private readonly quality: QualityThresholds,
     private readonly trackerOpts: TrackerOptions,
-    readonly modelRefs: { detector: ModelRef; emotion: ModelRef },
+    readonly modelRefs: { detector: ModelRef; emotion: ModelRef; landmarks: ModelRef | null },
+    readonly geometry: GeometryStage | null,
+    readonly alignFrom: 'detector' | 'mesh',
+    private readonly withLandmarks: boolean,
   ) {
     this.liveTracker = new FaceTracker(trackerOpts);
+  }
+
+  private streamOf(tracker: FaceTracker): GeometryStream {
+    let s = this.streams.get(tracker);
+    if (!s) this.streams.set(tracker, (s = new GeometryStream()));
+    return s;
   }
 
   static async create(svc: InferenceService, opts: FaceAnalyzerOptions = {}): Promise<FaceAnalyzer> {
@@ -82,6 +132,9 @@ export class FaceAnalyzer {
     const det: ModelEntry = opts.detectorId ? getModel(m, opts.detectorId) : defaultModelFor(m, 'face-detector');
     const emo: ModelEntry = opts.emotionId ? getModel(m, opts.emotionId) : defaultModelFor(m, 'face-emotion');
     const [detInfo, emoInfo] = [await svc.load(det.id), await svc.load(emo.id)];
+    const wantMesh = opts.mesh ?? m.models.some((x) => x.task === 'face-landmarks');
+    const geometry = wantMesh ? await GeometryStage.create(svc, { landmarkId: opts.landmarkId }) : null;
+    const lmInfo = geometry ? await svc.load(geometry.entry.id) : null;
     const crop = { ...DEFAULT_CROP, ...((emo as { crop?: Partial<CropParams> }).crop ?? {}) };
     const ref = (e: ModelEntry, i: { provider: string; fallbackReason: string | null }): ModelRef => ({
       id: e.id,
@@ -95,7 +148,10 @@ export class FaceAnalyzer {
       crop,
       opts.quality ?? DEFAULT_QUALITY,
       opts.tracker ?? DEFAULT_TRACKER,
-      { detector: ref(det, detInfo), emotion: ref(emo, emoInfo) },
+      { detector: ref(det, detInfo), emotion: ref(emo, emoInfo), landmarks: geometry && lmInfo ? ref(geometry.entry, lmInfo) : null },
+      geometry,
+      geometry ? (opts.alignFrom ?? DEFAULT_ALIGN) : 'detector',
+      opts.landmarks ?? false,
     );
   }
 
@@ -116,6 +172,7 @@ export class FaceAnalyzer {
 
   resetTracks(): void {
     this.liveTracker.reset();
+    this.streams.get(this.liveTracker)?.reset();
   }
 
   /**
@@ -132,17 +189,29 @@ export class FaceAnalyzer {
     const crops = new Float32Array(total * S * S);
     const pending: Array<Omit<FaceObservation, 'probs' | 'dominant'>> = [];
     const perFrame: number[] = [];
+    const ids = frames.map((frame, i) =>
+      tracker.update(
+        frame.tMs,
+        detections[i].map((d) => d.box),
+        frame.width,
+        frame.height,
+      ),
+    );
+    // The mesh of every face of the batch in one model call (per round of a track; see GeometryStage).
+    let geo: GeometryResult[] = [];
+    if (this.geometry && total) {
+      const faces: GeometryFace[] = detections.flatMap((dets, i) =>
+        dets.map((d, j) => ({ frame: i, trackId: ids[i][j].trackId, box: d.box, rightEye: d.landmarks.rightEye, leftEye: d.landmarks.leftEye })),
+      );
+      geo = await this.geometry.process(frames, faces, this.streamOf(tracker));
+    }
     let k = 0;
     frames.forEach((frame, i) => {
       const dets = detections[i];
-      const ids = tracker.update(
-        frame.tMs,
-        dets.map((d) => d.box),
-        frame.width,
-        frame.height,
-      );
       dets.forEach((d, j) => {
-        const geom = cropGeometry(d.box, d.landmarks, this.crop);
+        const g = geo[k];
+        const eyes = this.alignFrom === 'mesh' && g?.geometry ? meshEyes(g.mesh.points, d.landmarks) : d.landmarks;
+        const geom = cropGeometry(d.box, eyes, this.crop);
         let sharpness: number;
         if (qualityCrop) {
           cropGray(frame, geom, QUALITY_CROP, this.classifier.norm.grayWeights, qualityCrop, 0);
@@ -156,7 +225,8 @@ export class FaceAnalyzer {
           { detScore: d.score, sizePx: Math.max(d.box.w, d.box.h), rollDeg: (geom.angle * 180) / Math.PI, sharpness },
           this.quality,
         );
-        pending.push({ trackId: ids[j].trackId, participant: ids[j].participant, box: { ...d.box }, quality });
+        const geometry = g ? geometryView(g, this.withLandmarks) : undefined;
+        pending.push({ trackId: ids[i][j].trackId, participant: ids[i][j].participant, box: { ...d.box }, quality, ...(geometry ? { geometry } : {}) });
         k++;
       });
       perFrame.push(dets.length);

@@ -1,0 +1,41 @@
+/**
+ * Face geometry as every layer sees it: head pose, eye openness, blinks and action-unit estimates per face
+ * observation. The AUs are geometric estimates from the face mesh, not FACS-coded action units
+ * (models/MODEL_CARD.md, "Face geometry"; docs/csv.md).
+ */
+import { z } from 'zod';
+
+/** Column and key names, in CSV order. */
+export const AU_NAMES = ['au01_02', 'au04', 'au06_12', 'au15', 'au20', 'au25', 'au26', 'au43'] as const;
+export type AuName = (typeof AU_NAMES)[number];
+
+/** Plain-language names for the UI and the docs. */
+export const AU_TITLES: Record<AuName, string> = {
+  au01_02: 'AU1+2 brow raise',
+  au04: 'AU4 brow lowerer',
+  au06_12: 'AU6/12 cheek raise / lip-corner pull',
+  au15: 'AU15 lip-corner depressor',
+  au20: 'AU20 lip stretch',
+  au25: 'AU25 lips part',
+  au26: 'AU26 jaw drop',
+  au43: 'AU43 eye closure',
+};
+
+/** Face-mesh points per face (x, y, z each, frame pixels rounded to 0.1 px; z: depth, larger = farther). */
+export const MESH_POINTS = 468;
+
+export const faceGeometrySchema = z.object({
+  /** Degrees, as seen in the analysed frame: yaw > 0 the face turns to the image's right, pitch > 0 up, roll > 0 clockwise. */
+  yawDeg: z.number(),
+  pitchDeg: z.number(),
+  rollDeg: z.number(),
+  /** Eye aspect ratio of the subject's left / right eye (about 0.25–0.35 open, under 0.15 closed). */
+  eyeOpenLeft: z.number(),
+  eyeOpenRight: z.number(),
+  /** True on the frame at which a blink ended (one per blink). */
+  blink: z.boolean(),
+  au: z.object(Object.fromEntries(AU_NAMES.map((a) => [a, z.number().min(0).max(1)])) as Record<AuName, z.ZodNumber>),
+  /** The mesh's 468 points as x0, y0, z0, x1, … in frame pixels, when asked for (live overlay, landmark export). */
+  landmarks: z.array(z.number()).length(3 * MESH_POINTS).optional(),
+});
+export type FaceGeometryView = z.infer<typeof faceGeometrySchema>;
