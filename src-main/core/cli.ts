@@ -19,12 +19,12 @@ const USAGE = `Usage: affect <command> [options]
 
 Commands:
   sessions [--data-dir DIR]     list sessions (id, participant, protocol, status, duration)
-  analyze <clip…> [--out DIR] [--provider P] [--participant CODE] [--bom] [--data-dir DIR]
+  analyze <clip…> [--out DIR] [--provider P] [--participant CODE] [--no-mesh] [--landmarks] [--bom] [--data-dir DIR]
                                 import each clip (mp4, mov, webm, mkv, avi) as a new session of
                                 participant CODE (default "imports"), analyse face and voice, and
                                 write <session>_timeline.csv and <session>_summary.csv to DIR
                                 (default: the current folder)
-  export <session-id…|--all> --out DIR [--run RUN-ID] [--bom] [--data-dir DIR]
+  export <session-id…|--all> --out DIR [--run RUN-ID] [--landmarks] [--bom] [--data-dir DIR]
                                 write the CSVs of the sessions' newest complete analysis runs (or of
                                 run RUN-ID for a single session); with several sessions or --all also
                                 sessions_summary.csv (one row per session)
@@ -34,6 +34,9 @@ Options:
   --data-dir DIR                data folder (default: the application's; it must not be open in the app)
   --provider P                  auto (default), cpu, cuda, dml, coreml or webgpu
   --bom                         start CSV files with a UTF-8 byte-order mark (Excel)
+  --no-mesh                     analyze without the face mesh (no head pose, blinks or AU columns; faster)
+  --landmarks                   analyze: keep the mesh's 468 points; export/analyze: add their 1,404
+                                columns (lm_x_000 …) to the timeline CSV (runs that kept them)
 
 Output: one tab-separated line per item on stdout, messages and progress on stderr.
   analyze: ok|failed <TAB> clip <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv <TAB> message
@@ -74,10 +77,19 @@ async function analyze(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+      options: {
+        out: { type: 'string' },
+        provider: { type: 'string' },
+        participant: { type: 'string' },
+        bom: { type: 'boolean' },
+        'no-mesh': { type: 'boolean' },
+        landmarks: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+      },
     }),
   );
   if (!positionals.length) throw new UsageError('analyze needs at least one clip');
+  if (values['no-mesh'] === true && values.landmarks === true) throw new UsageError('--landmarks needs the mesh: leave out --no-mesh');
   const provider = values.provider ?? 'auto';
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
   const core = await openCore(io, values['data-dir'], provider as ProviderPreference);
@@ -98,6 +110,8 @@ async function analyze(args: string[], io: Io): Promise<number> {
         outDir: path.resolve(values.out ?? '.'),
         participant: values.participant ?? 'imports',
         bom: values.bom === true,
+        mesh: values['no-mesh'] !== true,
+        landmarks: values.landmarks === true,
         progress: true,
       },
       io,
@@ -116,7 +130,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, all: { type: 'boolean' }, run: { type: 'string' }, bom: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+      options: { out: { type: 'string' }, all: { type: 'boolean' }, run: { type: 'string' }, bom: { type: 'boolean' }, landmarks: { type: 'boolean' }, 'data-dir': { type: 'string' } },
     }),
   );
   if (!values.out) throw new UsageError('export needs --out DIR');
@@ -135,7 +149,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
   const core = await openCore(io, values['data-dir']);
   if (typeof core === 'number') return core;
   try {
-    return await exportCommand(core, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out), runId, bom: values.bom === true }, io);
+    return await exportCommand(core, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out), runId, bom: values.bom === true, landmarks: values.landmarks === true }, io);
   } finally {
     await core.close();
   }

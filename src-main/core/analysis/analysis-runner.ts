@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { analysisParamsSchema, type AnalysisParams, type AnalysisProgress, type AnalysisRun, type RunModel } from '../../../src-shared/analysis.js';
+import { analysisParamsSchema, type AnalysisParams, type AnalysisProgress, type AnalysisRun, type GeometryParams, type RunModel } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../event-bus.js';
 import { probeMedia } from '../media/ffmpeg.js';
@@ -56,7 +56,7 @@ export interface AnalyzerSet {
 }
 
 /** Makes the analyzers a file needs (video: face; audio: voice). */
-export type AnalyzerFactory = (need: { video: boolean; audio: boolean }) => Promise<AnalyzerSet>;
+export type AnalyzerFactory = (need: { video: boolean; audio: boolean; geometry?: GeometryParams }) => Promise<AnalyzerSet>;
 
 export interface RunnerDeps {
   db: Db;
@@ -213,7 +213,11 @@ export class AnalysisRunner {
       }
       const durationMs = probe.durationMs ?? media.durationMs;
       if (durationMs !== null && durationMs !== run.mediaDurationMs) this.d.db.prepare('UPDATE analysis_run SET media_duration_ms = ? WHERE id = ?').run(durationMs, runId);
-      const need = { video: probe.streams.some((s) => s.type === 'video'), audio: probe.streams.some((s) => s.type === 'audio') };
+      const need = {
+        video: probe.streams.some((s) => s.type === 'video'),
+        audio: probe.streams.some((s) => s.type === 'audio'),
+        geometry: analysisParamsSchema.parse(run.params ?? {}).geometry,
+      };
 
       let analyzers: AnalyzerSet;
       try {

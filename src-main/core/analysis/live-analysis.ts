@@ -72,7 +72,8 @@ export class LiveAnalysis {
   }
 
   private faceAnalyzer(): Promise<FaceAnalyzer> {
-    this.face ??= this.d.inference().then((svc) => FaceAnalyzer.create(svc));
+    // Live results carry the mesh points for the overlay; they are not stored (the run keeps no landmarks).
+    this.face ??= this.d.inference().then((svc) => FaceAnalyzer.create(svc, { landmarks: true }));
     this.face.catch(() => (this.face = null));
     return this.face;
   }
@@ -101,7 +102,7 @@ export class LiveAnalysis {
     const notes: string[] = [];
     try {
       const fa = await this.faceAnalyzer();
-      ids.push(fa.modelRefs.detector.id, fa.modelRefs.emotion.id);
+      ids.push(fa.modelRefs.detector.id, fa.modelRefs.emotion.id, ...(fa.modelRefs.landmarks ? [fa.modelRefs.landmarks.id] : []));
     } catch (e) {
       notes.push(`face analysis unavailable: ${e instanceof Error ? e.message : String(e)}`);
     }

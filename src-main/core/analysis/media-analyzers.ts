@@ -52,11 +52,11 @@ class Committer<T extends { tMs: number }> {
   }
 }
 
-function faceStage(analyzer: FaceAnalyzer, repo: FaceObsRepo): ModalityStage {
+function faceStage(analyzer: FaceAnalyzer, repo: FaceObsRepo, keepLandmarks: boolean): ModalityStage {
   return {
     modality: 'face',
     async run(file, ctx) {
-      const c = new Committer<FrameFaces>(ctx, (b) => repo.insertFrames(ctx.runId, b), 240);
+      const c = new Committer<FrameFaces>(ctx, (b) => repo.insertFrames(ctx.runId, b, { landmarks: keepLandmarks }), 240);
       await analyzer.analyzeMediaFile(file, {
         signal: ctx.signal,
         onResults: (results) => c.add(results),
@@ -89,20 +89,25 @@ function voiceStage(analyzer: VoiceAnalyzer, repo: VoiceObsRepo): ModalityStage 
  * (its observations are then simply absent, and fusion runs on the other one); `notes` says why.
  */
 export function mediaAnalyzers(db: Db, inference: () => Promise<InferenceService>): AnalyzerFactory {
-  let face: Promise<FaceAnalyzer> | null = null;
+  // One analyzer per mesh setting (with the mesh, and whether observations carry its points).
+  const faces = new Map<string, Promise<FaceAnalyzer>>();
   return async (need) => {
     const svc = await inference();
     const models: RunModel[] = [];
     const notes: string[] = [];
     const set: AnalyzerSet = { face: null, voice: null, models, provider: null, providerDetail: null };
     if (need.video) {
+      const mesh = need.geometry?.mesh ?? true;
+      const keep = mesh && (need.geometry?.keepLandmarks ?? false);
+      const key = `${mesh}:${keep}`;
       try {
-        face ??= FaceAnalyzer.create(svc);
-        const fa = await face;
+        if (!faces.has(key)) faces.set(key, FaceAnalyzer.create(svc, { mesh: mesh ? undefined : false, landmarks: keep }));
+        const fa = await faces.get(key)!;
         models.push(runModel(svc.manifest, fa.modelRefs.detector.id), runModel(svc.manifest, fa.modelRefs.emotion.id));
-        set.face = faceStage(fa, new FaceObsRepo(db));
+        if (fa.modelRefs.landmarks) models.push(runModel(svc.manifest, fa.modelRefs.landmarks.id));
+        set.face = faceStage(fa, new FaceObsRepo(db), keep);
       } catch (e) {
-        face = null;
+        faces.delete(key);
         notes.push(`face analysis unavailable: ${e instanceof Error ? e.message : String(e)}`);
       }
     }

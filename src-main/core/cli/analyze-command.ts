@@ -16,6 +16,10 @@ export interface AnalyzeOptions {
   outDir: string;
   participant: string;
   bom: boolean;
+  /** Face mesh, head pose, blinks and AUs (default on). */
+  mesh?: boolean;
+  /** Keep the mesh points and export them as timeline columns. */
+  landmarks?: boolean;
   /** Write progress lines to stderr. */
   progress: boolean;
 }
@@ -59,7 +63,8 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
         continue;
       }
       io.err(`${clip}: session ${session.id}, analysing…`);
-      const run = analysis.runner.start({ sessionId: session.id, mediaFileId: imported.media.id });
+      const geometry = { mesh: o.mesh ?? true, keepLandmarks: (o.mesh ?? true) && (o.landmarks ?? false) };
+      const run = analysis.runner.start({ sessionId: session.id, mediaFileId: imported.media.id, params: { geometry } });
       interrupted.onRequest = () => analysis.runner.cancel(run.id);
       const done = await analysis.runner.whenDone(run.id);
       interrupted.onRequest = undefined;
@@ -70,7 +75,7 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }
-      const exp = await exportSession({ db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }, session.id, o.outDir, { runId: run.id, bom: o.bom });
+      const exp = await exportSession({ db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }, session.id, o.outDir, { runId: run.id, bom: o.bom, landmarks: geometry.keepLandmarks });
       io.out(['ok', clip, session.id, run.id, exp.timeline, exp.summary, ''].join('\t'));
     }
   } finally {

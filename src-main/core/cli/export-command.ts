@@ -9,6 +9,8 @@ export interface ExportCommandOptions {
   outDir: string;
   runId?: number;
   bom: boolean;
+  /** Add the mesh's landmark columns to the timeline (runs that kept them). */
+  landmarks?: boolean;
 }
 
 export async function exportCommand(core: AppCore, o: ExportCommandOptions, io: Io): Promise<number> {
@@ -16,13 +18,13 @@ export async function exportCommand(core: AppCore, o: ExportCommandOptions, io: 
   const deps = { db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes };
   if (o.runId !== undefined) {
     const [id] = o.sessionIds as number[];
-    const r = await exportSession(deps, id, o.outDir, { runId: o.runId, bom: o.bom });
+    const r = await exportSession(deps, id, o.outDir, { runId: o.runId, bom: o.bom, landmarks: o.landmarks });
     io.out(['ok', r.sessionId, r.runId, r.timeline, r.summary].join('\t'));
     return EXIT.ok;
   }
   const all = o.sessionIds === 'all';
   const ids = all ? sessions.list().map((s) => s.id).sort((a, b) => a - b) : (o.sessionIds as number[]);
-  const r = await exportSessions(deps, ids, o.outDir, { bom: o.bom });
+  const r = await exportSessions(deps, ids, o.outDir, { bom: o.bom, landmarks: o.landmarks });
   for (const s of r.sessions) io.out(['ok', s.sessionId, s.runId, s.timeline, s.summary].join('\t'));
   for (const s of r.skipped) {
     io.err(`affect: session ${s.sessionId}: ${s.message}`);

@@ -11,7 +11,9 @@ import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { AU_NAMES, MESH_POINTS } from '../../../src-shared/face-geometry.js';
 import { ApiError } from '../../../src-shared/errors.js';
+import { type GeometrySummary, summariseGeometry } from '../analysis/geometry/geometry-summary.js';
 import { runSummary } from '../analysis/run-summary.js';
+import { FaceGeometryRepo } from '../store/face-geometry-repo.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
 import type { EpisodesRepo } from '../store/episodes-repo.js';
@@ -99,7 +101,21 @@ const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'soft
 const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
 const EMOTION_FIGURES = ['dominant_share', 'mean_probability', 'episode_count', 'episodes_per_hour', 'episode_total_s', 'episode_longest_s'];
 
-export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES];
+/** Session-level face geometry (docs/csv.md, "Face geometry"); empty cells for runs without the mesh. */
+const GEOMETRY_SUMMARY_COLUMNS = [
+  'face_geometry_s',
+  'blink_count',
+  'blink_rate_per_min',
+  'head_yaw_range_deg',
+  'head_pitch_range_deg',
+  'head_roll_range_deg',
+  ...AU_NAMES.map((a) => `mean_${a}`),
+  'low_mobility_episodes',
+  'low_mobility_total_s',
+  'low_mobility_longest_s',
+];
+
+export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES, ...GEOMETRY_SUMMARY_COLUMNS];
 export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   'session_id',
   'participant',
@@ -107,6 +123,7 @@ export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   ...RUN_COLUMNS,
   ...COVERAGE_COLUMNS,
   ...EMOTIONS.flatMap((e) => EMOTION_FIGURES.map((f) => `${e}_${f}`)),
+  ...GEOMETRY_SUMMARY_COLUMNS,
 ];
 
 export const COMBINED_SUMMARY_FILE = 'sessions_summary.csv';
@@ -255,16 +272,50 @@ function emotionCells(e: RunSummary['emotions'][number]): Cell[] {
   return [e.dominantShare, e.meanProbability, e.episodeCount, e.episodesPerHour, e.episodeTotalMs / 1000, e.episodeLongestMs / 1000];
 }
 
+/** The run's face geometry summary, or null when it has no geometry (mesh off, audio only, an older run). */
+export function geometrySummaryOf(d: ExportDeps, run: AnalysisRun): GeometrySummary | null {
+  const repo = new FaceGeometryRepo(d.db);
+  if (!repo.hasAny(run.id)) return null;
+  const params = analysisParamsSchema.parse(run.params ?? {});
+  return summariseGeometry(repo.participant(run.id), params.episodes.lowMobility);
+}
+
+function geometryCells(g: GeometrySummary | null): Cell[] {
+  if (!g) return GEOMETRY_SUMMARY_COLUMNS.map(() => null);
+  const spans = g.lowMobility;
+  return [
+    g.measuredMs / 1000,
+    g.blinkCount,
+    g.blinkRatePerMin,
+    g.yawRangeDeg,
+    g.pitchRangeDeg,
+    g.rollRangeDeg,
+    ...AU_NAMES.map((a) => g.meanAu[a]),
+    spans.length,
+    spans.reduce((t, x) => t + x.durationMs, 0) / 1000,
+    spans.length ? Math.max(...spans.map((x) => x.durationMs)) / 1000 : 0,
+  ];
+}
+
 export function summaryOf(d: ExportDeps, session: Session, run: AnalysisRun): RunSummary {
   const media = mediaOf(session, run);
   return runSummary(d, run.id, { hasVideo: media ? media.hasVideo : true, hasAudio: media ? media.hasAudio : true });
 }
 
 /** One row per emotion; session, run and coverage columns repeat on every row so the file stands alone (tidy). */
-export async function writeSummaryCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}, summary = summaryOf(d, session, run)): Promise<string> {
+export async function writeSummaryCsv(
+  d: ExportDeps,
+  session: Session,
+  run: AnalysisRun,
+  file: string,
+  opts: ExportOptions = {},
+  summary = summaryOf(d, session, run),
+  geometry = geometrySummaryOf(d, run),
+): Promise<string> {
   const head: Array<Cell | Text> = [session.id, new Text(session.participantCode), new Text(session.protocol), ...runCells(run, mediaOf(session, run)), ...coverageCells(summary)];
+  const tail = geometryCells(geometry);
   return writeAtomically(file, SUMMARY_COLUMNS, opts, async (w) => {
-    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e)]);
+    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e), ...tail]);
   });
 }
 
@@ -278,17 +329,23 @@ export interface SessionExport {
 }
 
 /** Writes both files of one session into `outDir`. */
-export async function exportSession(d: ExportDeps, sessionId: number, outDir: string, opts: ExportOptions & { runId?: number } = {}): Promise<SessionExport & { run: AnalysisRun; session: Session; summaryData: RunSummary }> {
+export async function exportSession(
+  d: ExportDeps,
+  sessionId: number,
+  outDir: string,
+  opts: ExportOptions & { runId?: number } = {},
+): Promise<SessionExport & { run: AnalysisRun; session: Session; summaryData: RunSummary; geometryData: GeometrySummary | null }> {
   const session = d.sessions.get(sessionId);
   const run = exportRunFor(d, session, opts.runId);
   ensureDir(outDir);
   const stem = sessionFileStem(session);
   const timeline = await writeTimelineCsv(d, session, run, path.join(outDir, `${stem}_timeline.csv`), opts);
   const summaryData = summaryOf(d, session, run);
-  const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData);
+  const geometryData = geometrySummaryOf(d, run);
+  const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData, geometryData);
   const segments = new LabelsRepo(d.db).exportRows([sessionId]);
   const labels = segments.length ? await writeLabelsCsvFile(segments, path.join(outDir, `${stem}_labels.csv`), { bom: opts.bom }) : null;
-  return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData };
+  return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData, geometryData };
 }
 
 export function ensureDir(dir: string): void {
@@ -330,6 +387,7 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
           ...runCells(x.run, mediaOf(x.session, x.run)),
           ...coverageCells(x.summaryData),
           ...x.summaryData.emotions.flatMap(emotionCells),
+          ...geometryCells(x.geometryData),
         ]);
       }
     });
