@@ -39,3 +39,26 @@ export const faceGeometrySchema = z.object({
   landmarks: z.array(z.number()).length(3 * MESH_POINTS).optional(),
 });
 export type FaceGeometryView = z.infer<typeof faceGeometrySchema>;
+
+/**
+ * Head rotation R = Rz(roll) · Ry(yaw) · Rx(pitch), row-major, canonical face → camera frame (x right, y up, z towards
+ * the camera), for angles in the signs above. Shared by the pose fit (core) and the overlay's axes (renderer).
+ */
+export function rotationFromEuler(yawDeg: number, pitchDeg: number, rollDeg: number): number[] {
+  const a = (-pitchDeg * Math.PI) / 180;
+  const b = (yawDeg * Math.PI) / 180;
+  const g = (-rollDeg * Math.PI) / 180;
+  const [ca, sa, cb, sb, cg, sg] = [Math.cos(a), Math.sin(a), Math.cos(b), Math.sin(b), Math.cos(g), Math.sin(g)];
+  return [
+    cg * cb, cg * sb * sa - sg * ca, cg * sb * ca + sg * sa,
+    sg * cb, sg * sb * sa + cg * ca, sg * sb * ca - cg * sa,
+    -sb, cb * sa, cb * ca,
+  ];
+}
+
+/** The head's three axes as image directions (x right, y down), unit length before projection: for drawing. */
+export function poseAxes(yawDeg: number, pitchDeg: number, rollDeg: number): { x: [number, number]; y: [number, number]; z: [number, number] } {
+  const r = rotationFromEuler(yawDeg, pitchDeg, rollDeg);
+  // Column k of R is where the head's axis k points; image y runs down.
+  return { x: [r[0], -r[3]], y: [r[1], -r[4]], z: [r[2], -r[5]] };
+}

@@ -13,6 +13,7 @@
  * Rotation order: R = Rz(roll) · Ry(yaw) · Rx(pitch) in a camera frame with x right, y up, z towards the camera.
  */
 import { CANONICAL_FACE_XYZ, PROCRUSTES_BASIS } from '../../../../src-shared/face-mesh/canonical-face-mesh.js';
+import { rotationFromEuler } from '../../../../src-shared/face-geometry.js';
 
 export interface HeadPose {
   yawDeg: number;
@@ -94,18 +95,8 @@ export function eulerFromRotation(r: number[]): { yawDeg: number; pitchDeg: numb
   return { yawDeg: beta * DEG, pitchDeg: -alpha * DEG, rollDeg: -gamma * DEG };
 }
 
-/** R = Rz(roll) · Ry(yaw) · Rx(pitch) for angles in the signs above (for tests and synthetic renders). */
-export function rotationFromEuler(yawDeg: number, pitchDeg: number, rollDeg: number): number[] {
-  const a = -pitchDeg / DEG;
-  const b = yawDeg / DEG;
-  const g = -rollDeg / DEG;
-  const [ca, sa, cb, sb, cg, sg] = [Math.cos(a), Math.sin(a), Math.cos(b), Math.sin(b), Math.cos(g), Math.sin(g)];
-  return [
-    cg * cb, cg * sb * sa - sg * ca, cg * sb * ca + sg * sa,
-    sg * cb, sg * sb * sa + cg * ca, sg * sb * ca - cg * sa,
-    -sb, cb * sa, cb * ca,
-  ];
-}
+/** R = Rz(roll) · Ry(yaw) · Rx(pitch) for angles in the signs above (shared with the renderer's overlay). */
+export { rotationFromEuler };
 
 export interface PoseModel {
   /** Canonical points, centimetres, camera-frame axes. */
