@@ -117,11 +117,23 @@ async function main(): Promise<void> {
 
   const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: e2eThreads });
   try {
-    const analyzer = await FaceAnalyzer.create(svc);
+    // With and without the face mesh (head pose, blinks, AUs), interleaved in one run so the machine's load
+    // falls on both alike: off, on, on, off for every frame, then each once at 10 Hz.
+    const plain = await FaceAnalyzer.create(svc, { mesh: false });
+    const meshed = await FaceAnalyzer.create(svc, { mesh: true });
     console.log(
-      `\nend-to-end offline, intra-op threads ${e2eThreads} (${path.basename(file)}: ffmpeg decode → detect → track → crop → classify${withFace ? '' : ', NO FACE in this clip'}):`,
+      `\nend-to-end offline, intra-op threads ${e2eThreads} (${path.basename(file)}: ffmpeg decode → detect → track → [mesh →] crop → classify${withFace ? '' : ', NO FACE in this clip'}):`,
     );
-    for (const rateHz of [undefined, 10]) {
+    const fpsOf: Record<string, number[]> = { 'without mesh': [], 'with mesh': [] };
+    const plan: Array<[string, FaceAnalyzer, number | undefined]> = [
+      ['without mesh', plain, undefined],
+      ['with mesh', meshed, undefined],
+      ['with mesh', meshed, undefined],
+      ['without mesh', plain, undefined],
+      ['without mesh', plain, 10],
+      ['with mesh', meshed, 10],
+    ];
+    for (const [name, analyzer, rateHz] of plan) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       const s = await analyzer.analyzeMediaFile(file, { batchFrames: 4, rateHz });
@@ -129,12 +141,18 @@ async function main(): Promise<void> {
       const c = process.cpuUsage(c0);
       const fps = s.frames / secs;
       const mediaSecs = (s.durationMs ?? clipSeconds * 1000) / 1000;
+      if (!rateHz) fpsOf[name].push(fps);
       console.log(
-        `  ${rateHz ? `analysis rate ${rateHz} Hz` : `every frame (${FPS} fps)`}: ${s.frames} frames in ${secs.toFixed(2)} s = ${fps.toFixed(1)} frames/s, ` +
+        `  ${name.padEnd(12)} ${rateHz ? `analysis rate ${rateHz} Hz` : `every frame (${FPS} fps)`}: ${s.frames} frames in ${secs.toFixed(2)} s = ${fps.toFixed(1)} frames/s, ` +
           `${(mediaSecs / secs).toFixed(1)}× real time; Node CPU ${((c.user + c.system) / 1000 / s.frames).toFixed(2)} ms per frame (ffmpeg not counted); ` +
           `faces in ${s.framesWithFace}/${s.frames} frames, ${s.reliableObservations} reliable`,
       );
     }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    console.log(
+      `  every frame, mean of two: ${mean(fpsOf['without mesh']).toFixed(1)} frames/s without the mesh, ${mean(fpsOf['with mesh']).toFixed(1)} with it ` +
+        `(${(mean(fpsOf['with mesh']) / FPS).toFixed(2)}× real time with the mesh)`,
+    );
   } finally {
     await svc.close();
   }

@@ -1,8 +1,8 @@
 /**
  * Runs the face mesh on the tracked faces of a batch of frames and reads their geometry. As MediaPipe's face
- * tracking does, a face seen in the previous frame gets its mesh region from that frame's mesh (tighter and
- * better turned than the detector's box) and a new face gets it from the detection; a still image runs the mesh
- * twice to the same effect (`stillPasses`).
+ * tracking does, a face seen in an earlier frame gets its mesh region from that frame's mesh (tighter and better
+ * turned than the detector's box) and a new face gets it from the detection; a still image runs the mesh twice to
+ * the same effect (`stills`).
  */
 import type { PixelFrame } from '../../inference/face/frame.js';
 import type { InferenceService } from '../../inference/inference-service.js';
@@ -70,40 +70,24 @@ export class GeometryStage {
     return this.landmarker.entry;
   }
 
-  /** Faces of frames in time order; tracked faces reuse their previous mesh's region and feed their blink detector. */
+  /**
+   * Faces of frames in time order, all in one model call: a tracked face takes its region from the last mesh of
+   * its track before this batch (a few frames back at most, and only while the detection has not moved away from
+   * it), else from its detection. Each face then feeds its track's blink detector, in time order.
+   */
   async process(frames: PixelFrame[], faces: GeometryFace[], stream: GeometryStream): Promise<GeometryResult[]> {
-    const results: GeometryResult[] = new Array(faces.length);
-    // Faces of later frames may depend on earlier frames' meshes (same track), so a batch runs in rounds:
-    // every face whose region is known now goes into one model call.
-    let pending = faces.map((_, i) => i);
-    while (pending.length) {
-      const now: number[] = [];
-      const later: number[] = [];
-      const seen = new Set<number>();
-      for (const i of pending) {
-        const id = faces[i].trackId;
-        if (id !== null && seen.has(id)) later.push(i);
-        else {
-          now.push(i);
-          if (id !== null) seen.add(id);
-        }
+    const rois = faces.map((f) => this.regionFor(frames[f.frame], f, stream));
+    const meshes = await this.landmarker.landmarks(frames, rois, faces.map((f) => f.frame));
+    return faces.map((f, k) => {
+      const geometry = geometryFromMesh(meshes[k].points);
+      const tMs = frames[f.frame].tMs;
+      let blink = false;
+      if (f.trackId !== null) {
+        stream.regions.set(f.trackId, { tMs, roi: roiFromMesh(meshes[k].points, this.landmarker.roiScale) });
+        if (geometry) blink = stream.blinkDetector(f.trackId).push(tMs, (geometry.eyeOpenLeft + geometry.eyeOpenRight) / 2).blink;
       }
-      const rois = now.map((i) => this.regionFor(frames[faces[i].frame], faces[i], stream));
-      const meshes = await this.landmarker.landmarks(frames, rois, now.map((i) => faces[i].frame));
-      now.forEach((i, k) => {
-        const f = faces[i];
-        const geometry = geometryFromMesh(meshes[k].points);
-        const tMs = frames[f.frame].tMs;
-        let blink = false;
-        if (f.trackId !== null) {
-          stream.regions.set(f.trackId, { tMs, roi: roiFromMesh(meshes[k].points, this.landmarker.roiScale) });
-          if (geometry) blink = stream.blinkDetector(f.trackId).push(tMs, (geometry.eyeOpenLeft + geometry.eyeOpenRight) / 2).blink;
-        }
-        results[i] = { mesh: meshes[k], geometry, blink };
-      });
-      pending = later;
-    }
-    return results;
+      return { mesh: meshes[k], geometry, blink };
+    });
   }
 
   /** Still images (one face each, `frame` indexes `frames`): the detection's region, then again from the mesh found there. */

@@ -197,13 +197,18 @@ export class FaceAnalyzer {
         frame.height,
       ),
     );
-    // The mesh of every face of the batch in one model call (per round of a track; see GeometryStage).
+    // The mesh of every face of the batch in one model call. With the detector's eye line for the emotion crop,
+    // the crops below are cut on this thread while the worker runs the mesh.
     let geo: GeometryResult[] = [];
+    let geoPending: Promise<GeometryResult[]> | null = null;
     if (this.geometry && total) {
       const faces: GeometryFace[] = detections.flatMap((dets, i) =>
         dets.map((d, j) => ({ frame: i, trackId: ids[i][j].trackId, box: d.box, rightEye: d.landmarks.rightEye, leftEye: d.landmarks.leftEye })),
       );
-      geo = await this.geometry.process(frames, faces, this.streamOf(tracker));
+      geoPending = this.geometry.process(frames, faces, this.streamOf(tracker));
+      // Keep a failure from counting as unhandled while the crops are cut; it is thrown below.
+      geoPending.catch(() => undefined);
+      if (this.alignFrom === 'mesh') geo = await geoPending;
     }
     let k = 0;
     frames.forEach((frame, i) => {
@@ -225,13 +230,19 @@ export class FaceAnalyzer {
           { detScore: d.score, sizePx: Math.max(d.box.w, d.box.h), rollDeg: (geom.angle * 180) / Math.PI, sharpness },
           this.quality,
         );
-        const geometry = g ? geometryView(g, this.withLandmarks) : undefined;
-        pending.push({ trackId: ids[i][j].trackId, participant: ids[i][j].participant, box: { ...d.box }, quality, ...(geometry ? { geometry } : {}) });
+        pending.push({ trackId: ids[i][j].trackId, participant: ids[i][j].participant, box: { ...d.box }, quality });
         k++;
       });
       perFrame.push(dets.length);
     });
     const probs = total ? await this.classifier.classify(crops, total) : [];
+    if (geoPending) {
+      geo = await geoPending;
+      geo.forEach((g, n) => {
+        const view = geometryView(g, this.withLandmarks);
+        if (view) pending[n].geometry = view;
+      });
+    }
     const out: FrameFaces[] = [];
     let o = 0;
     frames.forEach((frame, i) => {
