@@ -1,7 +1,8 @@
 /**
- * The face half of the analysis: frames in, per-face tracked boxes, quality and seven canonical emotion
- * probabilities out. One pipeline for live frames (analyzeFrames) and media files (analyzeMediaFile); all
- * faces of a call (several frames offline) go to the classifier in one model call.
+ * The face half of the analysis: frames in, per-face tracked boxes, quality, seven canonical emotion
+ * probabilities and (with the face mesh on) head pose, eyes, blinks and AU estimates out. One pipeline for live
+ * frames (analyzeFrames) and media files (analyzeMediaFile); all faces of a call (several frames offline) go to
+ * the mesh and to the classifier in one model call each.
  */
 import { EMOTIONS, type Emotion } from '../../../../src-shared/emotions.js';
 import type { FaceObservation, FrameFaces } from '../../../../src-shared/contract/face.js';
