@@ -165,11 +165,20 @@ export async function writeTimelineCsv(d: ExportDeps, session: Session, run: Ana
   const voiceP = [...EMOTIONS.map((e) => `vo.p_${e}`), 'vo.p_calm'];
   const fusedP = EMOTIONS.map((e) => `f.p_${e}`);
   const voiceCols = ['vo.speech_prob', ...VOICE_FEATURES.map(([, c]) => `vo.${c}`), ...voiceP];
+  const runParams = analysisParamsSchema.safeParse(run.params ?? {});
+  const step = runParams.success ? runParams.data.fusion.gridStepMs : 100;
   const stmt = d.db
     .prepare(
       `SELECT f.t_ms, f.face_state, fo.track_id, fo.box_x, fo.box_y, fo.box_w, fo.box_h, fo.det_score, fo.unreliable_reasons, ${faceP.join(', ')},
               f.speech, ${voiceCols.join(', ')}, ${fusedP.join(', ')}, f.dominant, f.valence, f.arousal, f.face_weight, f.voice_weight,
-              ${GEOMETRY_COLUMNS.map(([, c]) => `fg.${c}`).join(', ')}${opts.landmarks ? ', fg.landmarks' : ''}
+              ${GEOMETRY_COLUMNS.map(([, c]) =>
+                // A grid step shows one observation, but a blink may end on any frame: the step [t, t + step) counts
+                // every blink of the participant that ended in it, so the column sums to the blinks seen.
+                c === 'blink'
+                  ? `CASE WHEN fg.obs_id IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM face_geometry g2 JOIN face_obs o2 ON o2.id = g2.obs_id
+                       WHERE g2.run_id = f.run_id AND g2.blink = 1 AND o2.participant = 1 AND g2.t_ms >= f.t_ms AND g2.t_ms < f.t_ms + ${Number(step)}) END`
+                  : `fg.${c}`,
+              ).join(', ')}${opts.landmarks ? ', fg.landmarks' : ''}
        FROM fused f LEFT JOIN face_obs fo ON fo.id = f.face_obs_id
        LEFT JOIN face_geometry fg ON fg.obs_id = f.face_obs_id
        LEFT JOIN voice_obs vo ON vo.run_id = f.run_id AND vo.t_ms = f.voice_t_ms

@@ -115,7 +115,8 @@ export async function seedReviewSession(db: Db, dataDir: string, opts: SeedOptio
                   rollDeg: 3,
                   eyeOpenLeft: 0.3,
                   eyeOpenRight: 0.3,
-                  blink: i % 60 === 30,
+                  // Every 2 s, on a frame between grid steps (the 10 Hz grid shows every third frame).
+                  blink: i % 60 === 31,
                   au: { au01_02: 0.1, au04: 0.05, au06_12: emotion === 'happy' ? 0.8 : 0.1, au15: emotion === 'sad' ? 0.6 : 0, au20: 0.1, au25: 0.2, au26: 0.1, au43: 0 },
                 },
               }
