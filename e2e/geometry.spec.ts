@@ -71,7 +71,7 @@ test.describe('live face mesh', () => {
   test('draws the face mesh and head-pose axes over the preview when asked, and says the angles', async ({ openApp }) => {
     const page = await openApp();
     await addParticipant(page, 'P-MESH');
-    await createSession(page, { participant: 'P-MESH', protocol: 'Live mesh', operator: 'RA-1' });
+    await createSession(page, { participant: 'P-MESH', protocol: 'Live mesh' });
     await waitForPreview(page);
     const overlay = page.locator('[data-slot="face-overlay"]');
     await expect(overlay.getByRole('list', { name: /^Emotion probabilities for face \d+$/ }).first()).toBeVisible({ timeout: 60_000 });

@@ -6,6 +6,7 @@ import { DEFAULT_ANALYSIS_PARAMS } from '../../../src-shared/analysis.js';
 import { AU_NAMES } from '../../../src-shared/face-geometry.js';
 import { fuseRun } from '../analysis/fuse-run.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 import { seedReviewSession } from '../test-support/seed-review.js';
 
@@ -25,7 +26,7 @@ describe('face geometry in the CSV export', () => {
     const seeded = await seedReviewSession(db, core.services.dataDir, { video: false, durationMs: 12_000, geometry: true });
     fuseRun({ db, fused: analysis.fused, episodes: analysis.episodes }, seeded.runId, 12_000, DEFAULT_ANALYSIS_PARAMS);
     const out = tempDir();
-    const r = await core.handle('export.sessions', { sessionIds: [seeded.sessionId], outDir: out }, { clientId: 't' });
+    const r = await core.handle('export.sessions', { sessionIds: [seeded.sessionId], outDir: out }, operatorCtx(core));
     expect(r.ok).toBe(true);
     const files = readdirSync(out);
     const timeline = csv(path.join(out, files.find((f) => f.endsWith('_timeline.csv'))!));

@@ -1,4 +1,4 @@
-/** Reads face_geometry rows (migration 008) of a run's participant, in time order, page by page. */
+/** Reads face_geometry rows (migration 010) of a run's participant, in time order, page by page. */
 import { AU_NAMES, type AuName } from '../../../src-shared/face-geometry.js';
 import type { Db } from './database.js';
 

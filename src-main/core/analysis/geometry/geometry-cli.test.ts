@@ -14,6 +14,15 @@ function capture() {
 }
 const csv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
 
+/** A data folder with an operator and a participant whose consent covers analysis (the CLI refuses otherwise). */
+async function dataFolder(): Promise<string[]> {
+  const dataDir = tempDir();
+  const at = ['--data-dir', dataDir, '--operator', 'RA Lab'];
+  expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir], capture().io)).toBe(0);
+  expect(await runCli(['participants', 'add', 'P-GEO', '--consent', 'video,audio,analysis,research', ...at], capture().io)).toBe(0);
+  return [...at, '--participant', 'P-GEO'];
+}
+
 let clip: { file: string } | { skip: string };
 beforeAll(async () => {
   clip = await faceSpeechClip(6);
@@ -23,7 +32,7 @@ describe('face geometry through `affect analyze` (real models, a real face: clmt
   it('fills head pose, eyes, blinks and AU columns, keeps and exports the landmarks on request, and summarises them', async (ctx) => {
     if ('skip' in clip) return ctx.skip(clip.skip);
     const c = capture();
-    const code = await runCli(['analyze', clip.file, '--landmarks', '--out', tempDir(), '--data-dir', tempDir(), '--provider', 'cpu'], c.io);
+    const code = await runCli(['analyze', clip.file, '--landmarks', '--out', tempDir(), '--provider', 'cpu', ...(await dataFolder())], c.io);
     expect(code, c.err.join('\n')).toBe(0);
     const [, , , , timelineFile, summaryFile] = c.out[0].split('\t');
     const rows = csv(timelineFile).filter((r) => r.face_present === '1');
@@ -62,7 +71,8 @@ describe('face geometry through `affect analyze` (real models, a real face: clmt
   it('--no-mesh leaves the geometry columns empty and names no mesh model', async (ctx) => {
     if ('skip' in clip) return ctx.skip(clip.skip);
     const c = capture();
-    expect(await runCli(['analyze', clip.file, '--no-mesh', '--out', tempDir(), '--data-dir', tempDir(), '--provider', 'cpu'], c.io)).toBe(0);
+    const at = await dataFolder();
+    expect(await runCli(['analyze', clip.file, '--no-mesh', '--out', tempDir(), '--provider', 'cpu', ...at], c.io)).toBe(0);
     const [, , , , timelineFile, summaryFile] = c.out[0].split('\t');
     const rows = csv(timelineFile).filter((r) => r.face_present === '1');
     expect(rows.length).toBeGreaterThan(40);
@@ -71,6 +81,6 @@ describe('face geometry through `affect analyze` (real models, a real face: clmt
     const summary = csv(summaryFile)[0];
     expect(summary.models).not.toContain('face-landmarks');
     expect(summary.blink_count).toBe('');
-    expect(await runCli(['analyze', clip.file, '--no-mesh', '--landmarks', '--out', tempDir()], capture().io)).toBe(2);
+    expect(await runCli(['analyze', clip.file, '--no-mesh', '--landmarks', '--out', tempDir(), ...at], capture().io)).toBe(2);
   }, 240_000);
 });
