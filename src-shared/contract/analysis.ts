@@ -96,7 +96,9 @@ export const exportMethods = {
       })
       .strict()
       .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session')
-      .refine((x) => x.runId === undefined || !x.combinedSummary, 'runId exports one run; sessions_summary.csv is for newest complete runs'),
+      .refine((x) => x.runId === undefined || !x.combinedSummary, 'runId exports one run; sessions_summary.csv is for newest complete runs')
+      // The mesh's points describe the shape of a face: biometric, so never in an export meant for sharing.
+      .refine((x) => !(x.landmarks && x.deidentify), 'Landmark columns cannot be part of a de-identified export: the face mesh describes the shape of the face'),
     z.object({
       folder: z.string(),
       files: z.array(z.string()),

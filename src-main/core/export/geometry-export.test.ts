@@ -52,3 +52,15 @@ describe('face geometry in the CSV export', () => {
     expect(Object.keys(timeline[0])).not.toContain('lm_x_000');
   });
 });
+
+describe('landmarks and de-identification', () => {
+  it('refuses landmark columns in a de-identified export, and writes nothing', async () => {
+    core = await createCore({ dataDir: tempDir() });
+    const seeded = await seedReviewSession(core.services.db, core.services.dataDir, { video: false, durationMs: 3000, geometry: true });
+    const out = tempDir();
+    const r = await core.handle('export.sessions', { sessionIds: [seeded.sessionId], outDir: out, landmarks: true, deidentify: { dates: 'drop' } }, operatorCtx(core));
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toMatch(/de-identified export/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
