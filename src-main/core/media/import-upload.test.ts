@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppCore, createCore } from '../app-core.js';
+import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 import { ImportUploads, MAX_OPEN_UPLOADS } from './import-upload.js';
 
@@ -17,18 +18,19 @@ function openFds(): number {
 
 async function sessionIn(dataDir: string): Promise<{ core: AppCore; sessionId: number }> {
   core = await createCore({ dataDir });
-  const p = core.services.participants.create('P01');
-  const s = core.services.sessions.create({ participantId: p.id, protocol: 'p', operatorId: null, note: '' });
+  const participantId = consentedParticipant(core, 'P01');
+  const s = core.services.sessions.create({ participantId, protocol: 'p', operatorId: null, note: '' });
   return { core, sessionId: s.id };
 }
 
 describe('abandoned uploads', () => {
   it.skipIf(process.platform !== 'linux')('refuses more than a few unfinished uploads at once instead of holding hundreds of files open', async () => {
     const { core: c, sessionId } = await sessionIn(tempDir());
+    const ctx = operatorCtx(c);
     const before = openFds();
     const refusals: string[] = [];
     for (let i = 0; i < 300; i++) {
-      const r = await c.handle('media.importBegin', { sessionId, fileName: `clip${i}.mp4`, size: 1000 }, { clientId: 't' });
+      const r = await c.handle('media.importBegin', { sessionId, fileName: `clip${i}.mp4`, size: 1000 }, ctx);
       if (!r.ok) refusals.push(r.error.message);
     }
     expect(refusals).toHaveLength(300 - MAX_OPEN_UPLOADS);
