@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { fetchPackage } from '../scripts/models/fetch-package.js';
+import { fetchPackage } from '../src-main/core/test-support/fetch-package.js';
 import { addParticipant, createSession, expect, test, waitForPreview } from './fixtures/app.js';
 import { FFMPEG, REPO_ROOT } from './fixtures/paths.js';
 

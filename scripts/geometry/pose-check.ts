@@ -13,13 +13,13 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { GeometryStage } from '../../src-main/core/analysis/geometry/geometry-stage.js';
+import { MeshStep } from '../../src-main/core/analysis/face/mesh-step.js';
 import { FaceDetector } from '../../src-main/core/inference/face/face-detector.js';
 import type { PixelFrame } from '../../src-main/core/inference/face/frame.js';
 import { InferenceService } from '../../src-main/core/inference/inference-service.js';
 import { defaultModelFor } from '../../src-main/core/inference/manifest.js';
 import { ffmpegPath } from '../../src-main/core/media/ffmpeg.js';
-import { fetchPackage } from '../models/fetch-package.js';
+import { fetchPackage } from '../../src-main/core/test-support/fetch-package.js';
 import { rotateFrame, turnFace } from '../lib/face-render.js';
 
 export const ROLL_ANGLES = [-30, -20, -10, 10, 20, 30];
@@ -65,7 +65,7 @@ const median = (xs: number[]) => {
 
 export async function runPoseCheck(svc: InferenceService, frames: PixelFrame[]): Promise<PoseCheck> {
   const detector = FaceDetector.fromManifest(svc, defaultModelFor(svc.manifest, 'face-detector'));
-  const stage = await GeometryStage.create(svc);
+  const stage = await MeshStep.create(svc);
   const measure = async (f: PixelFrame) => {
     const d = (await detector.detect([f]))[0];
     if (!d.length) return null;

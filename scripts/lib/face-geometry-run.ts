@@ -5,10 +5,10 @@
  * size first, as eval:faces --through-detector does, so the detector sees a whole face.
  */
 import type { FaceGeometry } from '../../src-main/core/analysis/geometry/face-geometry.js';
-import { GeometryStage } from '../../src-main/core/analysis/geometry/geometry-stage.js';
+import { MeshStep } from '../../src-main/core/analysis/face/mesh-step.js';
 import { FaceDetector } from '../../src-main/core/inference/face/face-detector.js';
 import type { PixelFrame } from '../../src-main/core/inference/face/frame.js';
-import { toGray } from '../../src-main/core/inference/face/gray-resize.js';
+import { toGray } from '../../src-main/core/analysis/face/gray-resize.js';
 import type { InferenceService } from '../../src-main/core/inference/inference-service.js';
 import { defaultModelFor } from '../../src-main/core/inference/manifest.js';
 import { decodeImageFile } from './decode-image.js';
@@ -38,7 +38,7 @@ export async function geometryOfImages(
 ): Promise<{ rows: GeometryRow[]; detectorId: string; landmarkId: string; landmarkSha256: string }> {
   const detector = FaceDetector.fromManifest(svc, defaultModelFor(svc.manifest, 'face-detector'));
   await svc.load(detector.entry.id);
-  const stage = await GeometryStage.create(svc);
+  const stage = await MeshStep.create(svc);
   const rows: GeometryRow[] = [];
   for (let s = 0; s < items.length; s += BATCH) {
     const batch = items.slice(s, s + BATCH);

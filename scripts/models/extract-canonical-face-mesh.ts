@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fetchPackage } from './fetch-package.js';
+import { fetchPackage } from '../../src-main/core/test-support/fetch-package.js';
 
 const PACKAGE = '@mediapipe/face_mesh';
 const VERSION = '0.4.1657299874';

@@ -2,9 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_ANALYSIS_PARAMS } from '../../../src-shared/analysis.js';
 import { AU_NAMES } from '../../../src-shared/face-geometry.js';
-import { fuseRun } from '../analysis/fuse-run.js';
 import { type AppCore, createCore } from '../app-core.js';
 import { operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
@@ -24,7 +22,7 @@ describe('face geometry in the CSV export', () => {
     const { db, analysis } = core.services;
     // 12 s at 30 fps with face geometry; a blink ends every 2 s on frames 31, 91, … (between the 10 Hz grid's frames).
     const seeded = await seedReviewSession(db, core.services.dataDir, { video: false, durationMs: 12_000, geometry: true });
-    fuseRun({ db, fused: analysis.fused, episodes: analysis.episodes }, seeded.runId, 12_000, DEFAULT_ANALYSIS_PARAMS);
+    analysis.recorder.fuse(seeded.runId, 12_000);
     const out = tempDir();
     const r = await core.handle('export.sessions', { sessionIds: [seeded.sessionId], outDir: out }, operatorCtx(core));
     expect(r.ok).toBe(true);

@@ -7,20 +7,20 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
-import { analysisParamsSchema } from '../../../src-shared/analysis.js';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
-import { AU_NAMES, MESH_POINTS } from '../../../src-shared/face-geometry.js';
 import { ApiError } from '../../../src-shared/errors.js';
+import { AU_NAMES } from '../../../src-shared/face-geometry.js';
 import { type GeometrySummary, summariseGeometry } from '../analysis/geometry/geometry-summary.js';
 import { runSummary } from '../analysis/run-summary.js';
-import { FaceGeometryRepo } from '../store/face-geometry-repo.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
 import type { EpisodesRepo } from '../store/episodes-repo.js';
+import { FaceGeometryRepo } from '../store/face-geometry-repo.js';
 import type { FusedRepo } from '../store/fused-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { type Cell, type CsvWriter, Text, writeCsvFileAtomically } from './csv.js';
+import { timelineTable } from './timeline-columns.js';
 import { writeLabelsCsvFile } from '../labels/labels-csv.js';
 import { type ExportSegment, LabelsRepo } from '../store/labels-repo.js';
 import type { DeidMap } from './deidentify.js';
@@ -69,64 +69,7 @@ function labelRows(d: ExportDeps, sessionIds: readonly number[], opts: ExportOpt
   }));
 }
 
-const FACE_P = EMOTIONS.map((e) => `face_p_${e}`);
-const VOICE_P = EMOTIONS.map((e) => `voice_p_${e}`);
-const FUSED_P = EMOTIONS.map((e) => `fused_p_${e}`);
-const VOICE_FEATURES: ReadonlyArray<[string, string]> = [
-  ['voice_f0_mean_hz', 'f0_mean_hz'],
-  ['voice_f0_sd_st', 'f0_sd_st'],
-  ['voice_loudness_mean', 'loudness_mean'],
-  ['voice_jitter_local', 'jitter_local'],
-  ['voice_shimmer_local_db', 'shimmer_local_db'],
-  ['voice_hnr_db', 'hnr_db'],
-  ['voice_alpha_ratio_db', 'alpha_ratio_db'],
-  ['voice_voiced_ratio', 'voiced_ratio'],
-];
-
-/** Face geometry columns of the timeline (docs/csv.md, "Face geometry"), from the face observation of the row. */
-const GEOMETRY_COLUMNS: ReadonlyArray<[string, string]> = [
-  ['head_yaw_deg', 'head_yaw_deg'],
-  ['head_pitch_deg', 'head_pitch_deg'],
-  ['head_roll_deg', 'head_roll_deg'],
-  ['eye_open_left', 'eye_open_left'],
-  ['eye_open_right', 'eye_open_right'],
-  ['blink', 'blink'],
-  ...AU_NAMES.map((a): [string, string] => [a, a]),
-];
-
-/** Timeline columns, in order. Stable: docs/csv.md documents each; add at the end, never rename. */
-export const TIMELINE_COLUMNS: readonly string[] = [
-  'session_id',
-  'run_id',
-  't_ms',
-  't_s',
-  'face_present',
-  'face_reliable',
-  'face_track_id',
-  'face_box_x',
-  'face_box_y',
-  'face_box_w',
-  'face_box_h',
-  'face_det_score',
-  'face_unreliable_reasons',
-  ...FACE_P,
-  'speech',
-  'speech_prob',
-  ...VOICE_FEATURES.map(([c]) => c),
-  ...VOICE_P,
-  'voice_p_calm',
-  ...FUSED_P,
-  'dominant',
-  'valence',
-  'arousal',
-  'modalities',
-  'face_weight',
-  'voice_weight',
-  ...GEOMETRY_COLUMNS.map(([c]) => c),
-];
-
-/** Landmark columns (ExportOptions.landmarks): lm_x_000, lm_y_000, lm_z_000, … lm_z_467, fractions of the frame. */
-export const LANDMARK_COLUMNS: readonly string[] = Array.from({ length: MESH_POINTS }, (_, i) => ['x', 'y', 'z'].map((a) => `lm_${a}_${String(i).padStart(3, '0')}`)).flat();
+export { LANDMARK_COLUMNS, TIMELINE_COLUMNS } from './timeline-columns.js';
 
 const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'software_version', 'provider', 'provider_detail', 'models', 'media_file', 'grid_step_ms', 'smoothing_half_life_ms', 'episode_min_duration_s'];
 const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
@@ -186,108 +129,19 @@ function writeAtomically(file: string, header: readonly string[], opts: ExportOp
   return writeCsvFileAtomically(file, header, { bom: opts.bom, overwrite: opts.overwrite }, body);
 }
 
-const PAGE = 4096;
-
-/** One row per grid step of the run, streamed page by page from a join of fused rows and their observations. */
+/** One row per grid step of the run, streamed page by page from the fused rows joined with their observations. */
 export async function writeTimelineCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}): Promise<string> {
   const media = mediaOf(session, run);
-  const hasVideo = media ? media.hasVideo : true;
-  const faceP = EMOTIONS.map((e) => `fo.p_${e}`);
-  const voiceP = [...EMOTIONS.map((e) => `vo.p_${e}`), 'vo.p_calm'];
-  const fusedP = EMOTIONS.map((e) => `f.p_${e}`);
-  const voiceCols = ['vo.speech_prob', ...VOICE_FEATURES.map(([, c]) => `vo.${c}`), ...voiceP];
-  const runParams = analysisParamsSchema.safeParse(run.params ?? {});
-  const step = runParams.success ? runParams.data.fusion.gridStepMs : 100;
-  const stmt = d.db
-    .prepare(
-      `SELECT f.t_ms, f.face_state, fo.track_id, fo.box_x, fo.box_y, fo.box_w, fo.box_h, fo.det_score, fo.unreliable_reasons, ${faceP.join(', ')},
-              f.speech, ${voiceCols.join(', ')}, ${fusedP.join(', ')}, f.dominant, f.valence, f.arousal, f.face_weight, f.voice_weight,
-              ${GEOMETRY_COLUMNS.map(([, c]) =>
-                // A grid step shows one observation, but a blink may end on any frame: the step [t, t + step) counts
-                // every blink of the participant that ended in it, so the column sums to the blinks seen.
-                c === 'blink'
-                  ? `CASE WHEN fg.obs_id IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM face_geometry g2 JOIN face_obs o2 ON o2.id = g2.obs_id
-                       WHERE g2.run_id = f.run_id AND g2.blink = 1 AND o2.participant = 1 AND g2.t_ms >= f.t_ms AND g2.t_ms < f.t_ms + ${Number(step)}) END`
-                  : `fg.${c}`,
-              ).join(', ')}${opts.landmarks ? ', fg.landmarks' : ''}
-       FROM fused f LEFT JOIN face_obs fo ON fo.id = f.face_obs_id
-       LEFT JOIN face_geometry fg ON fg.obs_id = f.face_obs_id
-       LEFT JOIN voice_obs vo ON vo.run_id = f.run_id AND vo.t_ms = f.voice_t_ms
-       WHERE f.run_id = ? AND f.t_ms > ? ORDER BY f.t_ms LIMIT ?`,
-    )
-    .raw();
-  const header = opts.landmarks ? [...TIMELINE_COLUMNS, ...LANDMARK_COLUMNS] : TIMELINE_COLUMNS;
-  return writeAtomically(file, header, opts, async (w) => {
-    let after = -1;
-    for (;;) {
-      const rows = stmt.all(run.id, after, PAGE) as Array<Array<number | string | Buffer | null>>;
-      for (const r of rows) {
-        let i = 0;
-        const next = (): number | string | null => r[i++] as number | string | null;
-        const tMs = next() as number;
-        const faceState = next() as number;
-        const face = hasVideo && faceState > 0;
-        const trackId = next();
-        const box = [next(), next(), next(), next()];
-        const det = next();
-        const reasons = next() as string | null;
-        const fp = EMOTIONS.map(() => next());
-        const speech = next() as number | null;
-        const speechProb = next();
-        const feats = VOICE_FEATURES.map(() => next());
-        const vp = EMOTIONS.map(() => next());
-        const calm = next();
-        const fused = EMOTIONS.map(() => next());
-        const dominant = next() as string | null;
-        const valence = next();
-        const arousal = next();
-        const fw = next() as number;
-        const vw = next() as number;
-        const geometry = GEOMETRY_COLUMNS.map(() => next());
-        const blinkAt = GEOMETRY_COLUMNS.findIndex(([c]) => c === 'blink');
-        const lm = opts.landmarks ? (r[i++] as Buffer | null) : null;
-        const cells: Array<Cell | Text> = [
-          sessionCell(session, opts),
-          opts.deid ? null : run.id,
-          tMs,
-          tMs / 1000,
-          hasVideo ? face : null,
-          hasVideo ? faceState === 2 : null,
-          face ? trackId : null,
-          ...box.map((b) => (face ? b : null)),
-          face ? det : null,
-          face ? new Text((reasons ?? '').replace(/,/g, ';')) : null,
-          ...fp.map((p) => (face ? p : null)),
-          speech === null ? null : speech === 1,
-          speechProb,
-          ...feats,
-          ...vp,
-          calm,
-          ...fused,
-          dominant === null ? new Text('no estimate') : new Text(dominant),
-          valence,
-          arousal,
-          new Text([fw > 0 ? 'face' : '', vw > 0 ? 'voice' : ''].filter(Boolean).join('+') || 'none'),
-          fw,
-          vw,
-          // A face row without geometry (mesh off, or a run made before it) leaves these empty.
-          ...geometry.map((v, k) => (face && v !== null ? (k === blinkAt ? v === 1 : v) : null)),
-        ] as Array<Cell | Text>;
-        if (opts.landmarks) {
-          const xyz = face && lm ? new Float32Array(lm.buffer.slice(lm.byteOffset, lm.byteOffset + lm.byteLength)) : null;
-          for (let k = 0; k < LANDMARK_COLUMNS.length; k++) cells.push(xyz ? xyz[k] : null);
-        }
-        await w.write(cells);
-      }
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1][0] as number;
-    }
+  // A de-identified export numbers sessions per export and leaves run ids out.
+  const table = timelineTable({ landmarks: opts.landmarks });
+  const cells = table.cells({ sessionId: sessionCell(session, opts), runId: opts.deid ? null : run.id, hasVideo: media ? media.hasVideo : true });
+  return writeAtomically(file, table.header, opts, async (w) => {
+    for (const row of d.fused.joined(run.id, table.select)) await w.write(cells(row));
   });
 }
 
 function runCells(run: AnalysisRun, media: MediaFile | null, session: Session, opts: ExportOptions): Array<Cell | Text> {
-  const params = analysisParamsSchema.safeParse(run.params ?? {});
-  const p = params.success ? params.data : null;
+  const p = run.params;
   const startedAt = opts.deid ? opts.deid.date(run.startedAt, session.participantCode) : run.startedAt;
   return [
     opts.deid ? null : run.id,
@@ -299,9 +153,9 @@ function runCells(run: AnalysisRun, media: MediaFile | null, session: Session, o
     run.providerDetail === null ? null : new Text(run.providerDetail),
     new Text(run.models.map((m) => `${m.id}@${m.sha256}`).join(';')),
     media && !opts.deid ? new Text(media.fileName) : null,
-    p ? p.fusion.gridStepMs : null,
-    p ? p.fusion.halfLifeMs : null,
-    p ? p.episodes.minDurationMs / 1000 : null,
+    p.fusion.gridStepMs,
+    p.fusion.halfLifeMs,
+    p.episodes.minDurationMs / 1000,
   ];
 }
 
@@ -317,8 +171,7 @@ function emotionCells(e: RunSummary['emotions'][number]): Cell[] {
 export function geometrySummaryOf(d: ExportDeps, run: AnalysisRun): GeometrySummary | null {
   const repo = new FaceGeometryRepo(d.db);
   if (!repo.hasAny(run.id)) return null;
-  const params = analysisParamsSchema.parse(run.params ?? {});
-  return summariseGeometry(repo.participant(run.id), params.episodes.lowMobility);
+  return summariseGeometry(repo.participant(run.id), run.params.episodes.lowMobility);
 }
 
 function geometryCells(g: GeometrySummary | null): Cell[] {

@@ -9,8 +9,6 @@ import { downsample, missingSpans } from '../../../src-shared/timeline/downsampl
 import { AU_NAMES } from '../../../src-shared/face-geometry.js';
 import type { EpisodeMark, FusedColumns, GeometryColumns, ProbColumns, ReviewRun, TimelineSource } from './timeline-source.js';
 
-const DEFAULT_GRID_MS = 100;
-
 /** The run Review shows by default: newest complete offline run, else newest offline, else newest live. */
 export function pickRun(runs: readonly ReviewRun[]): ReviewRun | null {
   const usable = runs.filter((r) => r.status !== 'failed');
@@ -25,7 +23,7 @@ export function pickRun(runs: readonly ReviewRun[]): ReviewRun | null {
 interface RunColumns {
   fused: FusedColumns;
   face: ProbColumns;
-  voice: ProbColumns | null;
+  voice: ProbColumns;
   geometry: GeometryColumns | null;
   episodes: EpisodeMark[];
 }
@@ -88,7 +86,7 @@ export class TimelineQuery {
     if (!run) return base;
     const cols = this.columns(run);
     const { fromMs, toMs, buckets } = req;
-    const step = run.gridStepMs ?? DEFAULT_GRID_MS;
+    const step = run.gridStepMs;
     const probsAt = cols.fused.probs[0];
     const want = new Set<TimelineSeries>(req.include ?? ['fused', 'affect', 'face', 'voice']);
     const geo = cols.geometry;
@@ -99,7 +97,7 @@ export class TimelineQuery {
       fused: want.has('fused') ? downsample({ t: cols.fused.t, channels: cols.fused.probs }, fromMs, toMs, buckets) : null,
       affect: want.has('affect') ? downsample({ t: cols.fused.t, channels: [cols.fused.valence, cols.fused.arousal] }, fromMs, toMs, buckets) : null,
       face: want.has('face') ? downsample({ t: cols.face.t, channels: cols.face.probs }, fromMs, toMs, buckets) : null,
-      voice: cols.voice && want.has('voice') ? downsample({ t: cols.voice.t, channels: cols.voice.probs }, fromMs, toMs, buckets) : null,
+      voice: want.has('voice') ? downsample({ t: cols.voice.t, channels: cols.voice.probs }, fromMs, toMs, buckets) : null,
       au: geo && want.has('au') ? downsample({ t: geo.t, channels: geo.au }, fromMs, toMs, buckets) : null,
       pose: geo && want.has('pose') ? downsample({ t: geo.t, channels: geo.pose }, fromMs, toMs, buckets) : null,
       // Runs without a fused timeline (not fused yet) show no shading rather than "no estimate" everywhere.

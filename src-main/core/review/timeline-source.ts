@@ -10,8 +10,8 @@ export interface ReviewRun {
   mode: 'live' | 'offline';
   status: string;
   startedAt: string;
-  /** Fused grid step of the run's parameters, ms; null when the run has none recorded. */
-  gridStepMs: number | null;
+  /** Fused grid step of the run's parameters, ms. */
+  gridStepMs: number;
 }
 
 export interface ProbColumns {
@@ -47,9 +47,9 @@ export interface TimelineSource {
   fused(runId: number): FusedColumns;
   /** The participant's face: reliable observations carry probabilities, unreliable ones NaN (a gap). */
   face(runId: number): ProbColumns;
-  /** Voice windows with speech, at each window's centre; null where voice results are not stored. */
-  voice(runId: number): ProbColumns | null;
-  /** Face geometry of the participant; null where the run (or the data folder) has none. */
+  /** Voice windows with speech, at each window's centre. */
+  voice(runId: number): ProbColumns;
+  /** The participant's face geometry; null when the run has none (mesh off, audio only, a run made before it). */
   geometry(runId: number): GeometryColumns | null;
   episodes(runId: number): EpisodeMark[];
   /** Every face of every analysed frame in [fromMs, toMs), for the video overlay. */

@@ -22,18 +22,7 @@ export function contentType(file: string): string {
   return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** Resolves a URL path inside root, refusing anything that escapes it. */
-export function resolveInside(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0')) return null;
-  const full = path.resolve(root, `.${path.posix.normalize(`/${decoded}`)}`);
-  return full === root || full.startsWith(root + path.sep) ? full : null;
-}
+export { resolveInside } from '../fs/resolve-inside.js';
 
 /**
  * A single `bytes=` range against a file of `size` bytes: null when absent or not a single range (send the

@@ -1,4 +1,8 @@
-/** Reads face_geometry rows (migration 010) of a run's participant, in time order, page by page. */
+/**
+ * face_geometry rows (migration 010): written with their face observation (FaceObsRepo.insertFrames, one
+ * transaction), read for the summary of a run's participant in time order, page by page.
+ */
+import type { FaceObservation, FrameFaces } from '../../../src-shared/contract/face.js';
 import { AU_NAMES, type AuName } from '../../../src-shared/face-geometry.js';
 import type { Db } from './database.js';
 
@@ -15,8 +19,29 @@ export interface GeometrySample {
 
 const PAGE = 4096;
 
+type Geometry = NonNullable<FaceObservation['geometry']>;
+
 export class FaceGeometryRepo {
-  constructor(private readonly db: Db) {}
+  private readonly insertRow;
+
+  constructor(private readonly db: Db) {
+    this.insertRow = db.prepare(
+      `INSERT INTO face_geometry (obs_id, run_id, t_ms, head_yaw_deg, head_pitch_deg, head_roll_deg, eye_open_left, eye_open_right, blink,
+         ${AU_NAMES.join(', ')}, landmarks)
+       VALUES (${new Array(10 + AU_NAMES.length).fill('?').join(', ')})`,
+    );
+  }
+
+  /** The geometry of one stored observation; its mesh points only with `landmarks` and when it carries them. */
+  insert(obsId: number, runId: number, frame: Pick<FrameFaces, 'tMs' | 'width' | 'height'>, g: Geometry, landmarks: boolean): void {
+    let blob: Buffer | null = null;
+    if (landmarks && g.landmarks) {
+      // Fractions of the frame like the box: x and z of its width, y of its height.
+      const xyz = Float32Array.from(g.landmarks, (v, i) => v / (i % 3 === 1 ? frame.height : frame.width));
+      blob = Buffer.from(xyz.buffer);
+    }
+    this.insertRow.run(obsId, runId, frame.tMs, g.yawDeg, g.pitchDeg, g.rollDeg, g.eyeOpenLeft, g.eyeOpenRight, g.blink ? 1 : 0, ...AU_NAMES.map((a) => g.au[a]), blob);
+  }
 
   /** The participant's samples (one per analysed frame with a mesh), without the landmark points. */
   *participant(runId: number): Generator<GeometrySample> {

@@ -1,5 +1,6 @@
 /**
- * Runs the face mesh on the tracked faces of a batch of frames and reads their geometry. As MediaPipe's face
+ * The face stage's mesh step: runs the face mesh on the tracked faces of a batch of frames and reads their
+ * geometry (analysis/geometry/: head pose, eyes, AU estimates; blinks per track). As MediaPipe's face
  * tracking does, a face seen in an earlier frame gets its mesh region from that frame's mesh (tighter and better
  * turned than the detector's box) and a new face gets it from the detection; a still image runs the mesh twice to
  * the same effect (`stills`).
@@ -7,12 +8,12 @@
 import type { PixelFrame } from '../../inference/face/frame.js';
 import type { InferenceService } from '../../inference/inference-service.js';
 import { defaultModelFor, getModel, type ModelEntry } from '../../inference/manifest.js';
-import { BlinkDetector } from './blinks.js';
-import { FaceLandmarker, type FaceMesh } from './face-landmarker.js';
-import { type FaceGeometry, geometryFromMesh } from './face-geometry.js';
-import { type MeshRoi, roiFromDetection, roiFromMesh } from './mesh-roi.js';
+import { FaceLandmarker, type FaceMesh } from '../../inference/face/face-landmarker.js';
+import { type MeshRoi, roiFromDetection, roiFromMesh } from '../../inference/face/mesh-roi.js';
+import { BlinkDetector } from '../geometry/blinks.js';
+import { type FaceGeometry, geometryFromMesh } from '../geometry/face-geometry.js';
 
-export interface GeometryFace {
+export interface MeshFace {
   /** Frame index within the batch. */
   frame: number;
   trackId: number | null;
@@ -21,7 +22,7 @@ export interface GeometryFace {
   leftEye: [number, number];
 }
 
-export interface GeometryResult {
+export interface MeshResult {
   mesh: FaceMesh;
   geometry: FaceGeometry | null;
   /** A blink of this track ended on this frame (video only). */
@@ -29,7 +30,7 @@ export interface GeometryResult {
 }
 
 /** What one stream of frames (a live session, a media file) carries from frame to frame, per track. */
-export class GeometryStream {
+export class MeshTracks {
   readonly regions = new Map<number, { tMs: number; roi: MeshRoi }>();
   readonly blinks = new Map<number, BlinkDetector>();
 
@@ -45,7 +46,7 @@ export class GeometryStream {
   }
 }
 
-export interface GeometryStageOptions {
+export interface MeshStepOptions {
   landmarkId?: string;
   /** A region from the previous mesh is used only within this time (ms) of it. */
   maxGapMs?: number;
@@ -53,17 +54,17 @@ export interface GeometryStageOptions {
   maxShift?: number;
 }
 
-export class GeometryStage {
+export class MeshStep {
   private constructor(
     readonly landmarker: FaceLandmarker,
     private readonly maxGapMs: number,
     private readonly maxShift: number,
   ) {}
 
-  static async create(svc: InferenceService, opts: GeometryStageOptions = {}): Promise<GeometryStage> {
+  static async create(svc: InferenceService, opts: MeshStepOptions = {}): Promise<MeshStep> {
     const entry: ModelEntry = opts.landmarkId ? getModel(svc.manifest, opts.landmarkId) : defaultModelFor(svc.manifest, 'face-landmarks');
     await svc.load(entry.id);
-    return new GeometryStage(new FaceLandmarker(svc, entry), opts.maxGapMs ?? 250, opts.maxShift ?? 0.25);
+    return new MeshStep(new FaceLandmarker(svc, entry), opts.maxGapMs ?? 250, opts.maxShift ?? 0.25);
   }
 
   get entry(): ModelEntry {
@@ -75,7 +76,7 @@ export class GeometryStage {
    * its track before this batch (a few frames back at most, and only while the detection has not moved away from
    * it), else from its detection. Each face then feeds its track's blink detector, in time order.
    */
-  async process(frames: PixelFrame[], faces: GeometryFace[], stream: GeometryStream): Promise<GeometryResult[]> {
+  async process(frames: PixelFrame[], faces: MeshFace[], stream: MeshTracks): Promise<MeshResult[]> {
     const rois = faces.map((f) => this.regionFor(frames[f.frame], f, stream));
     const meshes = await this.landmarker.landmarks(frames, rois, faces.map((f) => f.frame));
     return faces.map((f, k) => {
@@ -91,7 +92,7 @@ export class GeometryStage {
   }
 
   /** Still images (one face each, `frame` indexes `frames`): the detection's region, then again from the mesh found there. */
-  async stills(frames: PixelFrame[], faces: Array<Omit<GeometryFace, 'trackId'>>, passes = 2): Promise<GeometryResult[]> {
+  async stills(frames: PixelFrame[], faces: Array<Omit<MeshFace, 'trackId'>>, passes = 2): Promise<MeshResult[]> {
     let rois = faces.map((f) => roiFromDetection(f.box, f.rightEye, f.leftEye, this.landmarker.roiScale));
     let meshes: FaceMesh[] = [];
     for (let p = 0; p < passes; p++) {
@@ -101,7 +102,7 @@ export class GeometryStage {
     return meshes.map((mesh) => ({ mesh, geometry: geometryFromMesh(mesh.points), blink: false }));
   }
 
-  private regionFor(frame: PixelFrame, f: GeometryFace, stream: GeometryStream): MeshRoi {
+  private regionFor(frame: PixelFrame, f: MeshFace, stream: MeshTracks): MeshRoi {
     const det = roiFromDetection(f.box, f.rightEye, f.leftEye, this.landmarker.roiScale);
     const prev = f.trackId === null ? undefined : stream.regions.get(f.trackId);
     if (prev && frame.tMs - prev.tMs >= 0 && frame.tMs - prev.tMs <= this.maxGapMs) {

@@ -3,7 +3,7 @@
  * box's longer side × 1.5, centred on the box, turned so the eye line is level), resampled to the model's
  * input, and the model's points mapped back to frame pixels. Pure functions; no model calls here.
  */
-import type { PixelFrame } from '../../inference/face/frame.js';
+import type { PixelFrame } from './frame.js';
 
 export interface MeshRoi {
   /** Centre, frame pixels. */

@@ -5,20 +5,22 @@
  * the mesh and to the classifier in one model call each.
  */
 import { EMOTIONS, type Emotion } from '../../../../src-shared/emotions.js';
-import type { FaceObservation, FrameFaces } from '../../../../src-shared/contract/face.js';
+import type { AnalysisParams } from '../../../../src-shared/analysis.js';
+import type { FaceObservation, FrameFaces, LiveFrame } from '../../../../src-shared/contract/face.js';
 import type { FaceGeometryView } from '../../../../src-shared/face-geometry.js';
-import { type GeometryFace, type GeometryResult, GeometryStage, GeometryStream } from '../../analysis/geometry/geometry-stage.js';
 import { probeMedia } from '../../media/ffmpeg.js';
 import { decodeVideoFrames } from '../../media/video-frames.js';
-import type { InferenceService } from '../inference-service.js';
-import { defaultModelFor, getModel, type ModelEntry } from '../manifest.js';
+import type { InferenceService } from '../../inference/inference-service.js';
+import { defaultModelFor, getModel, type ModelEntry } from '../../inference/manifest.js';
 import { type CropParams, cropGeometry, cropGray, type FaceLandmarks, laplacianVariance } from './align-crop.js';
-import { EmotionClassifier } from './emotion-classifier.js';
-import { type DetectedFace, FaceDetector } from './face-detector.js';
+import { EmotionClassifier } from '../../inference/face/emotion-classifier.js';
+import { type DetectedFace, FaceDetector } from '../../inference/face/face-detector.js';
+import { type MeshFace, type MeshResult, MeshStep, MeshTracks } from './mesh-step.js';
 import { DEFAULT_TRACKER, FaceTracker, type TrackerOptions } from './face-tracker.js';
-import { type FrameInput, type PixelFrame, toPixelFrame } from './frame.js';
+import { type FrameInput, type PixelFrame, toPixelFrame } from '../../inference/face/frame.js';
 import { resizeArea } from './gray-resize.js';
 import { DEFAULT_QUALITY, judgeQuality, QUALITY_CROP, type QualityThresholds } from './quality.js';
+import type { LiveStream, ProcessRun, Stage } from '../stage.js';
 
 export interface FaceAnalyzerOptions {
   detectorId?: string;
@@ -40,15 +42,11 @@ export interface FaceAnalyzerOptions {
 /** Where the emotion crop's eye line comes from when not chosen: measured with eval:faces --through-detector. */
 export const DEFAULT_ALIGN: 'detector' | 'mesh' = 'detector';
 
-export interface MediaAnalysisOptions {
+export interface MediaAnalysisOptions extends ProcessRun<FrameFaces> {
   /** Analysis rate in Hz; omitted: every frame. */
   rateHz?: number;
   /** Frames per detector call (and per classifier call). */
   batchFrames?: number;
-  signal?: AbortSignal;
-  onProgress?: (p: { doneMs: number; totalMs: number | null; frames: number }) => void;
-  /** Receives results in time order, a batch at a time (e.g. to store them in one transaction). */
-  onResults?: (results: FrameFaces[]) => void | Promise<void>;
 }
 
 export interface MediaAnalysisSummary {
@@ -85,7 +83,7 @@ function meshEyes(points: Float32Array, mouthFrom: FaceLandmarks): FaceLandmarks
   return { rightEye: mid(33, 133), leftEye: mid(362, 263), mouth: mouthFrom.mouth };
 }
 
-function geometryView(r: GeometryResult, withLandmarks: boolean): FaceGeometryView | undefined {
+function geometryView(r: MeshResult, withLandmarks: boolean): FaceGeometryView | undefined {
   const g = r.geometry;
   if (!g) return undefined;
   const view: FaceGeometryView = {
@@ -103,10 +101,17 @@ function geometryView(r: GeometryResult, withLandmarks: boolean): FaceGeometryVi
   return view;
 }
 
-export class FaceAnalyzer {
+/**
+ * The face stage: detect → track → (face mesh: head pose, eyes, blinks, AU estimates) → crop → judge quality →
+ * classify, for live frames and media files.
+ */
+export class FaceAnalyzer implements Stage<'video', FrameFaces> {
+  readonly modality = 'face';
+  readonly source = 'video' as const;
+  readonly notes: readonly string[] = [];
   private readonly liveTracker: FaceTracker;
   /** Per stream of frames (one tracker each): mesh regions and blink detectors per track. */
-  private readonly streams = new WeakMap<FaceTracker, GeometryStream>();
+  private readonly streams = new WeakMap<FaceTracker, MeshTracks>();
 
   private constructor(
     readonly detector: FaceDetector,
@@ -115,17 +120,44 @@ export class FaceAnalyzer {
     private readonly quality: QualityThresholds,
     private readonly trackerOpts: TrackerOptions,
     readonly modelRefs: { detector: ModelRef; emotion: ModelRef; landmarks: ModelRef | null },
-    readonly geometry: GeometryStage | null,
+    readonly mesh: MeshStep | null,
     readonly alignFrom: 'detector' | 'mesh',
-    private readonly withLandmarks: boolean,
+    /** Observations of media files carry the mesh's points (the run keeps them for the landmark export). */
+    private readonly filePoints: boolean,
   ) {
     this.liveTracker = new FaceTracker(trackerOpts);
   }
 
-  private streamOf(tracker: FaceTracker): GeometryStream {
+  private streamOf(tracker: FaceTracker): MeshTracks {
     let s = this.streams.get(tracker);
-    if (!s) this.streams.set(tracker, (s = new GeometryStream()));
+    if (!s) this.streams.set(tracker, (s = new MeshTracks()));
     return s;
+  }
+
+  get modelIds(): readonly string[] {
+    return [this.modelRefs.detector.id, this.modelRefs.emotion.id, ...(this.modelRefs.landmarks ? [this.modelRefs.landmarks.id] : [])];
+  }
+
+  /**
+   * The stage as a run's settings ask for it, on the same loaded models: without the face mesh (faster), or
+   * keeping each observation's mesh points for the landmark export.
+   */
+  configured(params: AnalysisParams): FaceAnalyzer {
+    const mesh = params.geometry.mesh ? this.mesh : null;
+    const points = mesh !== null && params.geometry.keepLandmarks;
+    if (mesh === this.mesh && points === this.filePoints) return this;
+    const refs = { ...this.modelRefs, landmarks: mesh ? this.modelRefs.landmarks : null };
+    return new FaceAnalyzer(this.detector, this.classifier, this.crop, this.quality, this.trackerOpts, refs, mesh, mesh ? this.alignFrom : 'detector', points);
+  }
+
+  /** One session's live frames, with tracks of their own; results carry the mesh's points for the overlay. */
+  open(): LiveStream<readonly LiveFrame[], FrameFaces> {
+    const tracker = this.newTracker();
+    return { push: (frames) => this.analyzeFrames(frames, tracker, { points: true }), finish: async () => [] };
+  }
+
+  async process(file: string, run: ProcessRun<FrameFaces>): Promise<void> {
+    await this.analyzeMediaFile(file, run);
   }
 
   static async create(svc: InferenceService, opts: FaceAnalyzerOptions = {}): Promise<FaceAnalyzer> {
@@ -134,8 +166,8 @@ export class FaceAnalyzer {
     const emo: ModelEntry = opts.emotionId ? getModel(m, opts.emotionId) : defaultModelFor(m, 'face-emotion');
     const [detInfo, emoInfo] = [await svc.load(det.id), await svc.load(emo.id)];
     const wantMesh = opts.mesh ?? m.models.some((x) => x.task === 'face-landmarks');
-    const geometry = wantMesh ? await GeometryStage.create(svc, { landmarkId: opts.landmarkId }) : null;
-    const lmInfo = geometry ? await svc.load(geometry.entry.id) : null;
+    const mesh = wantMesh ? await MeshStep.create(svc, { landmarkId: opts.landmarkId }) : null;
+    const lmInfo = mesh ? await svc.load(mesh.entry.id) : null;
     const crop = { ...DEFAULT_CROP, ...((emo as { crop?: Partial<CropParams> }).crop ?? {}) };
     const ref = (e: ModelEntry, i: { provider: string; fallbackReason: string | null }): ModelRef => ({
       id: e.id,
@@ -149,9 +181,9 @@ export class FaceAnalyzer {
       crop,
       opts.quality ?? DEFAULT_QUALITY,
       opts.tracker ?? DEFAULT_TRACKER,
-      { detector: ref(det, detInfo), emotion: ref(emo, emoInfo), landmarks: geometry && lmInfo ? ref(geometry.entry, lmInfo) : null },
-      geometry,
-      geometry ? (opts.alignFrom ?? DEFAULT_ALIGN) : 'detector',
+      { detector: ref(det, detInfo), emotion: ref(emo, emoInfo), landmarks: mesh && lmInfo ? ref(mesh.entry, lmInfo) : null },
+      mesh,
+      mesh ? (opts.alignFrom ?? DEFAULT_ALIGN) : 'detector',
       opts.landmarks ?? false,
     );
   }
@@ -160,10 +192,10 @@ export class FaceAnalyzer {
    * Live frames of one session, in time order; tracks carry over between calls until resetTracks(). Pass a
    * tracker of your own (new FaceTracker()) to keep several live streams apart.
    */
-  async analyzeFrames(frames: FrameInput[], tracker: FaceTracker = this.liveTracker): Promise<FrameFaces[]> {
+  async analyzeFrames(frames: readonly FrameInput[], tracker: FaceTracker = this.liveTracker, opts: { points?: boolean } = {}): Promise<FrameFaces[]> {
     const pixels = frames.map(toPixelFrame);
     const detections = await this.detector.detect(pixels);
-    return this.finish(pixels, detections, tracker);
+    return this.finish(pixels, detections, tracker, opts);
   }
 
   /** A tracker with this analyzer's settings, for a stream of frames of its own. */
@@ -177,10 +209,11 @@ export class FaceAnalyzer {
   }
 
   /**
-   * Tracks, crops, judges and classifies the detections of several frames (all faces in one model call).
-   * Frames must be in time order.
+   * Tracks, meshes, crops, judges and classifies the detections of several frames (all faces in one model call
+   * each). Frames must be in time order. `points`: observations carry the mesh's points (default: as configured).
    */
-  async finish(frames: PixelFrame[], detections: DetectedFace[][], tracker: FaceTracker): Promise<FrameFaces[]> {
+  async finish(frames: PixelFrame[], detections: DetectedFace[][], tracker: FaceTracker, opts: { points?: boolean } = {}): Promise<FrameFaces[]> {
+    const points = opts.points ?? this.filePoints;
     const S = this.classifier.size;
     // Sharpness is judged on a 64×64 crop whatever the classifier's input size (its threshold was calibrated
     // there); a classifier of another size gets that crop resized rather than a second crop from the frame,
@@ -200,13 +233,13 @@ export class FaceAnalyzer {
     );
     // The mesh of every face of the batch in one model call. With the detector's eye line for the emotion crop,
     // the crops below are cut on this thread while the worker runs the mesh.
-    let geo: GeometryResult[] = [];
-    let geoPending: Promise<GeometryResult[]> | null = null;
-    if (this.geometry && total) {
-      const faces: GeometryFace[] = detections.flatMap((dets, i) =>
+    let geo: MeshResult[] = [];
+    let geoPending: Promise<MeshResult[]> | null = null;
+    if (this.mesh && total) {
+      const faces: MeshFace[] = detections.flatMap((dets, i) =>
         dets.map((d, j) => ({ frame: i, trackId: ids[i][j].trackId, box: d.box, rightEye: d.landmarks.rightEye, leftEye: d.landmarks.leftEye })),
       );
-      geoPending = this.geometry.process(frames, faces, this.streamOf(tracker));
+      geoPending = this.mesh.process(frames, faces, this.streamOf(tracker));
       // Keep a failure from counting as unhandled while the crops are cut; it is thrown below.
       geoPending.catch(() => undefined);
       if (this.alignFrom === 'mesh') geo = await geoPending;
@@ -240,7 +273,7 @@ export class FaceAnalyzer {
     if (geoPending) {
       geo = await geoPending;
       geo.forEach((g, n) => {
-        const view = geometryView(g, this.withLandmarks);
+        const view = geometryView(g, points);
         if (view) pending[n].geometry = view;
       });
     }
@@ -280,7 +313,7 @@ export class FaceAnalyzer {
       opts.onProgress?.({ doneMs: summary.lastFrameMs ?? 0, totalMs: probe.durationMs, frames: summary.frames });
     };
     const submit = async (frames: PixelFrame[]) => {
-      const input = this.detector.prepare(frames);
+      const input = this.detector.toInput(frames);
       const next = { frames, dets: this.detector.detectPrepared(frames, input) };
       // Keep the promise from counting as unhandled while the previous batch completes.
       next.dets.catch(() => undefined);

@@ -2,10 +2,10 @@
  * Runs the manifest's face-mesh model on the faces of a batch of frames (one model call) and returns each face's
  * 468 points in frame pixels with the model's face probability.
  */
-import type { PixelFrame } from '../../inference/face/frame.js';
-import { inputNormalisation } from '../../inference/face/model-io.js';
-import type { InferenceService } from '../../inference/inference-service.js';
-import type { ModelEntry } from '../../inference/manifest.js';
+import type { PixelFrame } from './frame.js';
+import { inputNormalisation } from './model-io.js';
+import type { InferenceService } from '../inference-service.js';
+import type { ModelEntry } from '../manifest.js';
 import { meshToFrame, type MeshRoi, writeRoiRgb } from './mesh-roi.js';
 
 export interface FaceMesh {
