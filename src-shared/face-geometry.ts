@@ -9,18 +9,6 @@ import { z } from 'zod';
 export const AU_NAMES = ['au01_02', 'au04', 'au06_12', 'au15', 'au20', 'au25', 'au26', 'au43'] as const;
 export type AuName = (typeof AU_NAMES)[number];
 
-/** Plain-language names for the UI and the docs. */
-export const AU_TITLES: Record<AuName, string> = {
-  au01_02: 'AU1+2 brow raise',
-  au04: 'AU4 brow lowerer',
-  au06_12: 'AU6/12 cheek raise / lip-corner pull',
-  au15: 'AU15 lip-corner depressor',
-  au20: 'AU20 lip stretch',
-  au25: 'AU25 lips part',
-  au26: 'AU26 jaw drop',
-  au43: 'AU43 eye closure',
-};
-
 /** Face-mesh points per face (x, y, z each, frame pixels rounded to 0.1 px; z: depth, larger = farther). */
 export const MESH_POINTS = 468;
 

@@ -8,6 +8,7 @@ import {
 } from '../analysis.js';
 import { idSchema, mediaFileSchema } from '../domain.js';
 import { deidentifySchema } from '../governance.js';
+import { enText } from '../i18n/errors.js';
 import { method } from './spec.js';
 
 const runId = z.object({ runId: idSchema }).strict();
@@ -98,7 +99,7 @@ export const exportMethods = {
       .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session')
       .refine((x) => x.runId === undefined || !x.combinedSummary, 'runId exports one run; sessions_summary.csv is for newest complete runs')
       // The mesh's points describe the shape of a face: biometric, so never in an export meant for sharing.
-      .refine((x) => !(x.landmarks && x.deidentify), 'Landmark columns cannot be part of a de-identified export: the face mesh describes the shape of the face'),
+      .refine((x) => !(x.landmarks && x.deidentify), enText('errors.landmarksNotDeidentified')),
     z.object({
       folder: z.string(),
       files: z.array(z.string()),
