@@ -1,5 +1,5 @@
 /**
- * face_geometry rows (migration 010): written with their face observation (FaceObsRepo.insertFrames, one
+ * face_geometry rows (migration 013): written with their face observation (FaceObsRepo.insertFrames, one
  * transaction), read for the summary of a run's participant in time order, page by page.
  */
 import type { FaceObservation, FrameFaces } from '../../../src-shared/contract/face.js';

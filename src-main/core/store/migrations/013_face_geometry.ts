@@ -7,8 +7,8 @@ import type { Migration } from './types.js';
  * face_obs.box_*), only for runs that asked to keep them (5.6 kB per observation). A separate table, so face_obs stays as it was and runs
  * without the mesh cost nothing.
  */
-export const migration010: Migration = {
-  version: 10,
+export const migration013: Migration = {
+  version: 13,
   name: 'face geometry',
   up(db) {
     db.exec(`
