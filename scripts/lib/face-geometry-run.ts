@@ -4,7 +4,9 @@
  * video's second frame on). Small images (face crops such as FER2013's 48×48) are placed in a canvas twice their
  * size first, as eval:faces --through-detector does, so the detector sees a whole face.
  */
+import { browFeatures } from '../../src-main/core/analysis/geometry/action-units.js';
 import type { FaceGeometry } from '../../src-main/core/analysis/geometry/face-geometry.js';
+import { fitHeadPose, toFaceFrame } from '../../src-main/core/analysis/geometry/head-pose.js';
 import { MeshStep } from '../../src-main/core/analysis/face/mesh-step.js';
 import { FaceDetector } from '../../src-main/core/inference/face/face-detector.js';
 import type { PixelFrame } from '../../src-main/core/inference/face/frame.js';
@@ -23,6 +25,8 @@ export interface GeometryRow {
   label: string;
   /** null: no face detected (or no plausible mesh). */
   geometry: FaceGeometry | null;
+  /** The brow points' coordinates in the head's frame (browFeatures), which the brow directions are fitted on. */
+  brows: Float64Array | null;
 }
 
 export function imageFrame(file: string): PixelFrame {
@@ -50,8 +54,12 @@ export async function geometryOfImages(
       return [{ frame: i, box: b.box, rightEye: b.landmarks.rightEye, leftEye: b.landmarks.leftEye }];
     });
     const res = await stage.stills(frames, faces);
-    const byFrame = new Map(faces.map((f, k) => [f.frame, res[k].geometry]));
-    batch.forEach((it, i) => rows.push({ file: it.file, label: it.label, geometry: byFrame.get(i) ?? null }));
+    const byFrame = new Map(faces.map((f, k) => [f.frame, res[k]]));
+    batch.forEach((it, i) => {
+      const r = byFrame.get(i);
+      const pose = r?.geometry ? fitHeadPose(r.mesh.points) : null;
+      rows.push({ file: it.file, label: it.label, geometry: r?.geometry ?? null, brows: r && pose ? browFeatures(toFaceFrame(r.mesh.points, pose)) : null });
+    });
     onProgress?.(rows.length);
   }
   return { rows, detectorId: detector.entry.id, landmarkId: stage.entry.id, landmarkSha256: stage.entry.sha256 };

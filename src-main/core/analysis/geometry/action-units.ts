@@ -4,7 +4,7 @@
  * compared with its value on neutral faces and scaled by how far it moves on faces that show the movement.
  * models/MODEL_CARD.md ("Face geometry") says how each is computed and what it was checked against.
  */
-import { AU_CALIBRATION } from './au-calibration.js';
+import { AU_CALIBRATION, BROW_DIRECTIONS } from './au-calibration.js';
 import { MESH } from './mesh-points.js';
 
 import { AU_NAMES, type AuName } from '../../../../src-shared/face-geometry.js';
@@ -12,8 +12,24 @@ import { AU_NAMES, type AuName } from '../../../../src-shared/face-geometry.js';
 export { AU_NAMES, type AuName };
 export type AuIntensities = Record<AuName, number>;
 
+/**
+ * A direction in brow-landmark space: weights of the subject's right brow points (MESH.browRight, x and y in the
+ * head's frame from the midpoint of the inner eye corners); the left brow's points carry the mirror image of
+ * each weight, so a face and its mirror image measure alike. Fitted by scripts/geometry/calibrate-au.ts.
+ */
+export interface BrowDirection {
+  /** x, y weight per point of MESH.browRight. */
+  right: readonly number[];
+}
+
+export type BrowShapeName = 'browRaiseShape' | 'browLowerShape';
+
 /** The raw distances (canonical cm; eye aspect ratios are unitless) the estimates are made from. */
 export interface FaceMeasures {
+  /** The brows' position along the direction that raised brows move them (surprise vs neutral, FER2013 train). */
+  browRaiseShape: number;
+  /** …and along the direction lowered, drawn-together brows move them (angry vs neutral, FER2013 train). */
+  browLowerShape: number;
   /** Mean height of the brows' upper contour above the line of the eye corners. */
   browHeight: number;
   /** Distance from each inner brow end to the inner eye corner below it, mean of both sides. */
@@ -48,12 +64,44 @@ export function eyeAspectRatio(f: ArrayLike<number>, eye: readonly number[]): nu
   return (dist(f, p2, p6) + dist(f, p3, p5)) / (2 * dist(f, p1, p4));
 }
 
+/**
+ * The brow points' coordinates a brow direction weighs, pair k: the right point's x minus its mirror point's x,
+ * and the sum of both points' heights, from the midpoint of the inner eye corners (a face and its mirror image give
+ * the same values).
+ */
+export function browFeatures(f: ArrayLike<number>, out = new Float64Array(2 * MESH.browRight.length)): Float64Array {
+  const [a, b] = MESH.innerEyeCorners;
+  const cy = (y(f, a) + y(f, b)) / 2;
+  const n = MESH.browRight.length;
+  for (let k = 0; k < n; k++) {
+    const r = MESH.browRight[k];
+    const l = MESH.browLeft[k];
+    out[k] = f[3 * r] - f[3 * l];
+    out[n + k] = y(f, r) - cy + (y(f, l) - cy);
+  }
+  return out;
+}
+
+/** Position of the brows along a brow direction, from their browFeatures. */
+export function browShapeOf(g: ArrayLike<number>, d: BrowDirection): number {
+  const n = MESH.browRight.length;
+  let s = 0;
+  for (let k = 0; k < n; k++) s += d.right[2 * k] * g[k] + d.right[2 * k + 1] * g[n + k];
+  return s;
+}
+
+/** The brows' positions along both brow directions, from their browFeatures. */
+export function browMeasures(g: ArrayLike<number>, brows: Record<BrowShapeName, BrowDirection>): Pick<FaceMeasures, BrowShapeName> {
+  return { browRaiseShape: browShapeOf(g, brows.browRaiseShape), browLowerShape: browShapeOf(g, brows.browLowerShape) };
+}
+
 /** Measures of a mesh in the head's own frame (toFaceFrame: y up, canonical centimetres). */
-export function measureFace(f: ArrayLike<number>): FaceMeasures {
+export function measureFace(f: ArrayLike<number>, brows: Record<BrowShapeName, BrowDirection> = BROW_DIRECTIONS): FaceMeasures {
   const eyeLine = mean(MESH.eyeCorners.map((i) => y(f, i)));
   const [c1, c2] = MESH.lipCorners;
   const mouthMid = (y(f, MESH.upperLipInner) + y(f, MESH.lowerLipInner)) / 2;
   return {
+    ...browMeasures(browFeatures(f), brows),
     browHeight: mean(MESH.brows.map((i) => y(f, i))) - eyeLine,
     innerBrowToEye: mean(MESH.innerBrowToEye.map(([a, b]) => dist(f, a, b))),
     browGap: mean(MESH.browGap.map(([a, b]) => dist(f, a, b))),
@@ -77,7 +125,7 @@ export interface Movement {
   range: number;
 }
 
-export const MOVEMENTS = ['browRaise', 'innerBrowDown', 'browsTogether', 'cornersUp', 'cornersDown', 'mouthWider', 'cheeksUp', 'lipsApart', 'jawDown', 'eyesOpen'] as const;
+export const MOVEMENTS = ['browRaise', 'browLower', 'cornersUp', 'cornersDown', 'mouthWider', 'cheeksUp', 'lipsApart', 'jawDown', 'eyesOpen'] as const;
 export type MovementName = (typeof MOVEMENTS)[number];
 export type AuCalibration = Record<MovementName, Movement>;
 
@@ -95,8 +143,8 @@ export function movementLevel(m: FaceMeasures, mv: Movement): number {
 
 /**
  * Intensities 0–1 (0 = as on neutral faces, 1 = as far as on the faces that showed the movement most):
- *   au01_02 brow raise            brow height above the eye corners
- *   au04    brow lowerer          inner brows nearer the inner eye corners and nearer each other (mean of both)
+ *   au01_02 brow raise            the brows' position along the fitted brow-raise direction (browRaiseShape)
+ *   au04    brow lowerer          the brows' position along the fitted brow-lowering direction (browLowerShape)
  *   au06_12 cheek raise / smile   lip corners above the mouth's middle, mouth wider, cheeks higher (mean of the three)
  *   au15    lip-corner depressor  lip corners below the mouth's middle
  *   au20    lip stretch           mouth wider, counted only as far as the corners are not raised
@@ -110,7 +158,7 @@ export function actionUnits(m: FaceMeasures, c: AuCalibration = AU_CALIBRATION):
   const ear = measureValue(m, 'eyeAspect');
   return {
     au01_02: clamp01(lv('browRaise')),
-    au04: clamp01((lv('innerBrowDown') + lv('browsTogether')) / 2),
+    au04: clamp01(lv('browLower')),
     au06_12: clamp01((up + lv('mouthWider') + lv('cheeksUp')) / 3),
     au15: clamp01(lv('cornersDown')),
     au20: clamp01(lv('mouthWider')) * (1 - clamp01(up)),

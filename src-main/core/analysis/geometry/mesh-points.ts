@@ -8,6 +8,14 @@ export const MESH = {
   leftEye: [362, 385, 387, 263, 373, 380],
   /** Outer and inner corners of both eyes: the line brow heights are measured from. */
   eyeCorners: [33, 133, 362, 263],
+  /**
+   * Both brows, upper and lower contour (MediaPipe's eyebrow annotations), the subject's right then the mirror
+   * image of each point on the left: browLeft[k] is browRight[k] mirrored.
+   */
+  browRight: [156, 70, 63, 105, 66, 107, 55, 193, 35, 124, 46, 53, 52, 65],
+  browLeft: [383, 300, 293, 334, 296, 336, 285, 417, 265, 353, 276, 283, 282, 295],
+  /** Inner eye corners (right, left): the origin brow shapes are measured from. */
+  innerEyeCorners: [133, 362],
   /** Upper contour of both brows, five points each. */
   brows: [70, 63, 105, 66, 107, 300, 293, 334, 296, 336],
   /** Inner brow end and the inner eye corner beside it, per side. */
