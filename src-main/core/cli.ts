@@ -96,10 +96,11 @@ async function analyze(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, model: { type: 'string', multiple: true }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
+      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, model: { type: 'string', multiple: true }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, 'no-mesh': { type: 'boolean' }, landmarks: { type: 'boolean' }, ...COMMON },
     }),
   );
   if (!positionals.length) throw new UsageError(ct('cli.analyzeNeedsClip'));
+  if (values['no-mesh'] === true && values.landmarks === true) throw new UsageError(ct('cli.landmarksNeedMesh'));
   if (!values.participant) throw new UsageError(ct('cli.analyzeNeedsParticipant'));
   const participant = parseCode(values.participant);
   const provider = values.provider ?? 'auto';
@@ -120,7 +121,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, models, bom: values.bom === true, overwrite: values.overwrite === true, progress: true }, io, interrupted);
+        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, models, bom: values.bom === true, overwrite: values.overwrite === true, mesh: values['no-mesh'] !== true, landmarks: values.landmarks === true, progress: true }, io, interrupted);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -142,6 +143,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
         run: { type: 'string' },
         bom: { type: 'boolean' },
         overwrite: { type: 'boolean' },
+        landmarks: { type: 'boolean' },
         deidentify: { type: 'boolean' },
         'key-file': { type: 'string' },
         'shift-dates': { type: 'boolean' },
@@ -159,7 +161,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
     ? { dates: values['shift-dates'] ? ('shift' as const) : ('drop' as const), keyFile: values['key-file'] === undefined ? undefined : path.resolve(values['key-file']) }
     : undefined;
   return withClient(io, values, (c) =>
-    exportCommand(c, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out!), runId, bom: values.bom === true, overwrite: values.overwrite === true, deidentify }, io),
+    exportCommand(c, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out!), runId, bom: values.bom === true, overwrite: values.overwrite === true, landmarks: values.landmarks === true, deidentify }, io),
   );
 }
 

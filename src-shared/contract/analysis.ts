@@ -9,6 +9,7 @@ import {
 import { idSchema, mediaFileSchema } from '../domain.js';
 import { deidentifySchema } from '../governance.js';
 import { messageRefSchema } from './message-ref.js';
+import { enText } from '../i18n/errors.js';
 import { method } from './spec.js';
 
 const runId = z.object({ runId: idSchema }).strict();
@@ -100,12 +101,16 @@ export const exportMethods = {
         deidentify: deidentifySchema.optional(),
         /** Also write sessions_summary.csv for a single session (always written for several). */
         combinedSummary: z.boolean().default(false),
+        /** Add the face mesh's 468 × 3 landmark columns to the timelines (runs that kept them; docs/csv.md). */
+        landmarks: z.boolean().default(false),
         /** Replace files of the same name in outDir; by default new files get a free `-N` name. */
         overwrite: z.boolean().default(false),
       })
       .strict()
       .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session')
-      .refine((x) => x.runId === undefined || !x.combinedSummary, 'runId exports one run; sessions_summary.csv is for newest complete runs'),
+      .refine((x) => x.runId === undefined || !x.combinedSummary, 'runId exports one run; sessions_summary.csv is for newest complete runs')
+      // The mesh's points describe the shape of a face: biometric, so never in an export meant for sharing.
+      .refine((x) => !(x.landmarks && x.deidentify), enText('errors.landmarksNotDeidentified')),
     z.object({
       folder: z.string(),
       files: z.array(z.string()),

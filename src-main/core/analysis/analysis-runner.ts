@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { analysisParamsSchema, type AnalysisProgress, type AnalysisRun } from '../../../src-shared/analysis.js';
+import { type AnalysisParams, analysisParamsSchema, type AnalysisProgress, type AnalysisRun } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../event-bus.js';
 import { probeMedia } from '../media/ffmpeg.js';
@@ -29,9 +29,11 @@ export interface RunnableStage {
   storeEvery: number;
 }
 
-/** The stages a file needs (by the streams it has) with what the run records of their models. */
-/** The stages for a file's sources, with the run's chosen models (manifest ids; empty: the defaults). */
-export type StageFactory = (sources: ReadonlySet<MediaSource>, models: readonly string[]) => Promise<{ stages: RunnableStage[]; use: ModelUse }>;
+/**
+ * The stages a file needs (by the streams it has), as the run's settings ask for them, with what the run records
+ * of their models.
+ */
+export type StageFactory = (sources: ReadonlySet<MediaSource>, params: AnalysisParams) => Promise<{ stages: RunnableStage[]; use: ModelUse }>;
 
 export interface RunnerDeps {
   dataDir: string;
@@ -204,7 +206,7 @@ export class AnalysisRunner {
     const sources = new Set(probe.streams.map((s) => s.type).filter((t): t is MediaSource => t === 'video' || t === 'audio'));
     let made;
     try {
-      made = await this.d.stages(sources, run.params.models ?? []);
+      made = await this.d.stages(sources, run.params);
     } catch (e) {
       this.settle(runId, 'failed', `Could not start the analysis models: ${e instanceof Error ? e.message : String(e)}`);
       return null;

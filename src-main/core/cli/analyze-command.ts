@@ -26,6 +26,10 @@ export interface AnalyzeOptions {
   /** An existing participant's code: analyze never creates participants (their consent comes first). */
   participant: string;
   bom: boolean;
+  /** Face mesh, head pose, blinks and AUs (default on). */
+  mesh?: boolean;
+  /** Keep the mesh points and export them as timeline columns. */
+  landmarks?: boolean;
   /** Replace CSV files of the same name in outDir (default: new ones get a free -N name). */
   overwrite?: boolean;
   /** Write progress lines to stderr. */
@@ -121,7 +125,8 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
       if (imported.copy) io.err(ct('cli.analyze.playableCopy', { clip, reason: said(imported.copy.reasonNote, imported.copy.reason), file: imported.copy.media.fileName }));
       if (imported.warning && imported.warning !== checked.warning) io.err(`affect: ${ct('cli.warning', { message: imported.warning })}`);
       io.err(ct('cli.analyze.analysing', { clip, id: session.id }));
-      const run = await api.call('analysis.start', { sessionId: session.id, mediaFileId: imported.mediaFileId, ...(o.models?.length ? { params: { models: o.models } } : {}) });
+      const geometry = { mesh: o.mesh ?? true, keepLandmarks: (o.mesh ?? true) && (o.landmarks ?? false) };
+      const run = await api.call('analysis.start', { sessionId: session.id, mediaFileId: imported.mediaFileId, params: { geometry, ...(o.models?.length ? { models: o.models } : {}) } });
       interrupted.onRequest = () => void api.call('analysis.cancel', { runId: run.id }).catch(() => undefined);
       await runEnded(run.id);
       interrupted.onRequest = undefined;
@@ -133,7 +138,7 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }
-      const [exp] = (await api.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom, overwrite: o.overwrite })).sessions;
+      const [exp] = (await api.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom, overwrite: o.overwrite, landmarks: geometry.keepLandmarks })).sessions;
       io.out(['ok', clip, session.id, run.id, exp.timeline, exp.summary, ''].join('\t'));
     }
   } finally {

@@ -61,8 +61,13 @@ describe('session export', () => {
       expect(Number(row.framing_failed_brightness)).toBe(0.5);
       expect(Number(row.framing_failed_sharpness)).toBe(0.1);
     }
-    // The new columns come after every older one (docs/csv.md: columns are only ever added at the end).
-    expect(Object.keys(summary[0]).slice(-7)).toEqual(['framing_judged_s', 'framing_failed_present', 'framing_failed_size', 'framing_failed_centring', 'framing_failed_brightness', 'framing_failed_contrast', 'framing_failed_sharpness']);
+    // The new columns come after every older one (docs/csv.md: columns are only ever added at the end), the
+    // face geometry columns after them.
+    const cols = Object.keys(summary[0]);
+    const framingAt = cols.indexOf('framing_judged_s');
+    expect(cols.indexOf('emotion')).toBeLessThan(framingAt);
+    expect(cols.indexOf('face_geometry_s')).toBe(framingAt + 7);
+    expect(cols.slice(framingAt, framingAt + 7)).toEqual(['framing_judged_s', 'framing_failed_present', 'framing_failed_size', 'framing_failed_centring', 'framing_failed_brightness', 'framing_failed_contrast', 'framing_failed_sharpness']);
     const plainSummary = read(readdirSync(out).find((f) => f.includes('P-PLAIN') && f.endsWith('_summary.csv'))!);
     expect(plainSummary.every((r) => r.framing_judged_s === '' && r.framing_failed_size === '')).toBe(true);
     const combined = read('sessions_summary.csv');

@@ -10,14 +10,17 @@ import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { ApiError } from '../../../src-shared/errors.js';
+import { AU_NAMES } from '../../../src-shared/face-geometry.js';
+import { type GeometrySummary, summariseGeometry } from '../analysis/geometry/geometry-summary.js';
 import { runSummary } from '../analysis/run-summary.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
 import type { EpisodesRepo } from '../store/episodes-repo.js';
+import { FaceGeometryRepo } from '../store/face-geometry-repo.js';
 import type { FusedRepo } from '../store/fused-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { type Cell, type CsvWriter, Text, writeCsvFileAtomically } from './csv.js';
-import { TIMELINE_COLUMNS, TIMELINE_SELECT, timelineCells } from './timeline-columns.js';
+import { timelineTable } from './timeline-columns.js';
 import { writeLabelsCsvFile } from '../labels/labels-csv.js';
 import { type ExportSegment, LabelsRepo } from '../store/labels-repo.js';
 import type { DeidMap } from './deidentify.js';
@@ -36,6 +39,8 @@ export interface ExportDeps {
 export interface ExportOptions {
   /** UTF-8 byte-order mark for Excel (default off: R and pandas read plain UTF-8 best). */
   bom?: boolean;
+  /** Add the face mesh's 468 × 3 landmark columns to the timeline (runs that kept them; heavy: 1,404 columns). */
+  landmarks?: boolean;
   /** De-identified export: pseudonyms and session numbers for codes and ids, no run ids, file names or notes. */
   deid?: DeidMap;
   /** Replace files of the same name; by default a new file gets a free `-N` name instead. */
@@ -67,7 +72,7 @@ function labelRows(d: ExportDeps, sessionIds: readonly number[], opts: ExportOpt
   }));
 }
 
-export { TIMELINE_COLUMNS } from './timeline-columns.js';
+export { LANDMARK_COLUMNS, TIMELINE_COLUMNS } from './timeline-columns.js';
 
 const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'software_version', 'provider', 'provider_detail', 'models', 'media_file', 'grid_step_ms', 'smoothing_half_life_ms', 'episode_min_duration_s'];
 const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
@@ -76,7 +81,21 @@ const EMOTION_FIGURES = ['dominant_share', 'mean_probability', 'episode_count', 
 /** The camera preview's framing checks while recording (session_framing): added after the first release's columns. */
 const FRAMING_COLUMNS = ['framing_judged_s', ...FRAMING_CHECKS.map((c) => `framing_failed_${c}`)];
 
-export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES, ...FRAMING_COLUMNS];
+/** Session-level face geometry (docs/csv.md, "Face geometry"); empty cells for runs without the mesh. */
+const GEOMETRY_SUMMARY_COLUMNS = [
+  'face_geometry_s',
+  'blink_count',
+  'blink_rate_per_min',
+  'head_yaw_range_deg',
+  'head_pitch_range_deg',
+  'head_roll_range_deg',
+  ...AU_NAMES.map((a) => `mean_${a}`),
+  'low_mobility_episodes',
+  'low_mobility_total_s',
+  'low_mobility_longest_s',
+];
+
+export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES, ...FRAMING_COLUMNS, ...GEOMETRY_SUMMARY_COLUMNS];
 export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   'session_id',
   'participant',
@@ -85,6 +104,7 @@ export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   ...COVERAGE_COLUMNS,
   ...EMOTIONS.flatMap((e) => EMOTION_FIGURES.map((f) => `${e}_${f}`)),
   ...FRAMING_COLUMNS,
+  ...GEOMETRY_SUMMARY_COLUMNS,
 ];
 
 export const COMBINED_SUMMARY_FILE = 'sessions_summary.csv';
@@ -120,9 +140,10 @@ function writeAtomically(file: string, header: readonly string[], opts: ExportOp
 export async function writeTimelineCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}): Promise<string> {
   const media = mediaOf(session, run);
   // A de-identified export numbers sessions per export and leaves run ids out.
-  const cells = timelineCells({ sessionId: sessionCell(session, opts), runId: opts.deid ? null : run.id, hasVideo: media ? media.hasVideo : true });
-  return writeAtomically(file, TIMELINE_COLUMNS, opts, async (w) => {
-    for (const row of d.fused.joined(run.id, TIMELINE_SELECT)) await w.write(cells(row));
+  const table = timelineTable({ landmarks: opts.landmarks });
+  const cells = table.cells({ sessionId: sessionCell(session, opts), runId: opts.deid ? null : run.id, hasVideo: media ? media.hasVideo : true });
+  return writeAtomically(file, table.header, opts, async (w) => {
+    for (const row of d.fused.joined(run.id, table.select)) await w.write(cells(row));
   });
 }
 
@@ -158,13 +179,45 @@ function framingCells(f: SessionFraming | null): Cell[] {
   return f ? [f.totalMs / 1000, ...FRAMING_CHECKS.map((c) => f.failedShare[c])] : FRAMING_COLUMNS.map(() => null);
 }
 
+/** The run's face geometry summary, or null when it has no geometry (mesh off, audio only, an older run). */
+export function geometrySummaryOf(d: ExportDeps, run: AnalysisRun): GeometrySummary | null {
+  const repo = new FaceGeometryRepo(d.db);
+  if (!repo.hasAny(run.id)) return null;
+  return summariseGeometry(repo.participant(run.id), run.params.episodes.lowMobility);
+}
+
+function geometryCells(g: GeometrySummary | null): Cell[] {
+  if (!g) return GEOMETRY_SUMMARY_COLUMNS.map(() => null);
+  const spans = g.lowMobility;
+  return [
+    g.measuredMs / 1000,
+    g.blinkCount,
+    g.blinkRatePerMin,
+    g.yawRangeDeg,
+    g.pitchRangeDeg,
+    g.rollRangeDeg,
+    ...AU_NAMES.map((a) => g.meanAu[a]),
+    spans.length,
+    spans.reduce((t, x) => t + x.durationMs, 0) / 1000,
+    spans.length ? Math.max(...spans.map((x) => x.durationMs)) / 1000 : 0,
+  ];
+}
+
 export function summaryOf(d: ExportDeps, session: Session, run: AnalysisRun): RunSummary {
   const media = mediaOf(session, run);
   return runSummary(d, run.id, { hasVideo: media ? media.hasVideo : true, hasAudio: media ? media.hasAudio : true });
 }
 
 /** One row per emotion; session, run and coverage columns repeat on every row so the file stands alone (tidy). */
-export async function writeSummaryCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}, summary = summaryOf(d, session, run)): Promise<string> {
+export async function writeSummaryCsv(
+  d: ExportDeps,
+  session: Session,
+  run: AnalysisRun,
+  file: string,
+  opts: ExportOptions = {},
+  summary = summaryOf(d, session, run),
+  geometry = geometrySummaryOf(d, run),
+): Promise<string> {
   const head: Array<Cell | Text> = [
     sessionCell(session, opts),
     participantCell(session, opts),
@@ -172,9 +225,9 @@ export async function writeSummaryCsv(d: ExportDeps, session: Session, run: Anal
     ...runCells(run, mediaOf(session, run), session, opts),
     ...coverageCells(summary),
   ];
-  const framing = framingCells(new FramingRepo(d.db).get(session.id));
+  const tail = [...framingCells(new FramingRepo(d.db).get(session.id)), ...geometryCells(geometry)];
   return writeAtomically(file, SUMMARY_COLUMNS, opts, async (w) => {
-    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e), ...framing]);
+    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e), ...tail]);
   });
 }
 
@@ -188,17 +241,23 @@ export interface SessionExport {
 }
 
 /** Writes both files of one session into `outDir`. */
-export async function exportSession(d: ExportDeps, sessionId: number, outDir: string, opts: ExportOptions & { runId?: number } = {}): Promise<SessionExport & { run: AnalysisRun; session: Session; summaryData: RunSummary }> {
+export async function exportSession(
+  d: ExportDeps,
+  sessionId: number,
+  outDir: string,
+  opts: ExportOptions & { runId?: number } = {},
+): Promise<SessionExport & { run: AnalysisRun; session: Session; summaryData: RunSummary; geometryData: GeometrySummary | null }> {
   const session = d.sessions.get(sessionId);
   const run = exportRunFor(d, session, opts.runId);
   ensureDir(outDir);
   const stem = opts.deid ? opts.deid.stem(session.id, session.participantCode) : sessionFileStem(session);
   const timeline = await writeTimelineCsv(d, session, run, path.join(outDir, `${stem}_timeline.csv`), opts);
   const summaryData = summaryOf(d, session, run);
-  const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData);
+  const geometryData = geometrySummaryOf(d, run);
+  const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData, geometryData);
   const segments = labelRows(d, [sessionId], opts);
   const labels = segments.length ? await writeLabelsCsvFile(segments, path.join(outDir, `${stem}_labels.csv`), { bom: opts.bom, overwrite: opts.overwrite }) : null;
-  return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData };
+  return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData, geometryData };
 }
 
 /** A folder name for an export made from the app: its time, sortable, safe on every platform. */
@@ -255,6 +314,7 @@ export async function writeCombinedSummary(
         ...coverageCells(x.summaryData),
         ...x.summaryData.emotions.flatMap(emotionCells),
         ...framingCells(new FramingRepo(d.db).get(x.session.id)),
+        ...geometryCells(geometrySummaryOf(d, x.run)),
       ]);
     }
   });

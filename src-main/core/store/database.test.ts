@@ -49,6 +49,13 @@ describe('database migrations', () => {
     check.close();
   });
 
+  it('accepts a gap reserved for another branch but refuses a list that repeats or goes back', () => {
+    const noop = (version: number) => ({ version, name: `m${version}`, up: () => {} });
+    expect(openDatabase(path.join(tempDir(), 'gap.sqlite'), [...migrations.slice(0, 1), noop(4)]).pragma('user_version', { simple: true })).toBe(4);
+    expect(() => openDatabase(path.join(tempDir(), 'rep.sqlite'), [...migrations.slice(0, 1), noop(3), noop(3)])).toThrow(/out of order/);
+    expect(() => openDatabase(path.join(tempDir(), 'back.sqlite'), [...migrations.slice(0, 1), noop(3), noop(2)])).toThrow(/out of order/);
+  });
+
   it('rolls back a failing migration and leaves the previous version intact', () => {
     const file = path.join(tempDir(), 'fail.sqlite');
     openDatabase(file, migrations.slice(0, 1)).close();

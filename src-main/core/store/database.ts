@@ -53,9 +53,9 @@ export function schemaVersion(db: Db): number {
 
 export function migrate(db: Db, migrations: readonly Migration[]): number {
   const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
-  // Versions increase; a number may be missing while the branch it was reserved for is not merged yet.
+  // Strictly increasing, not necessarily consecutive: numbers are reserved for branches merged in any order.
   migrations.forEach((m, i) => {
-    if (m.version < 1 || (i > 0 && m.version <= migrations[i - 1].version)) throw new Error(`Migration list is out of order at ${m.name}`);
+    if (m.version <= (i === 0 ? 0 : migrations[i - 1].version)) throw new Error(`Migration list is out of order at ${m.name}`);
   });
   const current = schemaVersion(db);
   if (current > latest) {
