@@ -34,7 +34,12 @@ export const fusionParamsSchema = z
     smoothingResetMs: z.number().int().min(0).max(600_000).default(2000),
     /** A face observation belongs to a grid step when it is at most this far from the step's time. */
     faceToleranceMs: z.number().int().min(1).max(5000).default(50),
-    /** Relative trust in each modality when both are reliable (multiplied by the moment's reliability). */
+    /**
+     * How the modalities combine (docs/csv.md): `log-linear` multiplies their probabilities, each raised to its
+     * weight (a product of experts); `linear` averages them by weight (the rule before 0.2).
+     */
+    rule: z.enum(['linear', 'log-linear']).default('log-linear'),
+    /** Trust in each modality (multiplied by the moment's reliability); learnt with `npm run eval:fusion -- --fit`. */
     faceWeight: z.number().min(0).max(100).default(1),
     voiceWeight: z.number().min(0).max(100).default(1),
   })

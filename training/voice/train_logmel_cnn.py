@@ -133,8 +133,9 @@ def main():
                                               'seconds': time.time() - t0, 'history': history, **m})
     save_json(cfg, f'{tag_run}-val-probs.json', {'labels': labels, 'clips': [{'actor': cl['actor'], 'file': cl['file'], 'label': int(cl['label'])} for cl in val],
                                                 'probs': probs.tolist()})
-    if not args.inner:
-        torch.save(net.state_dict(), os.path.join(cfg['out_dir'], f'{tag}.pt'))
+    # Inner runs keep their weights too: their outputs on the inner actors are the development split on which
+    # the fusion weights are learnt (npm run eval:fusion -- --fit).
+    torch.save(net.state_dict(), os.path.join(cfg['out_dir'], f'{tag_run}.pt'))
 
 
 if __name__ == '__main__':

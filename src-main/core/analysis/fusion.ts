@@ -78,12 +78,45 @@ export function voiceWeightOf(voice: VoiceSample | null, params: Pick<FusionPara
   return params.voiceWeight * (voice.speechProb === null ? 1 : clamp01(voice.speechProb));
 }
 
+/** Probabilities below this count as this much in the log-linear rule, so one modality cannot veto a class outright. */
+const LOG_FLOOR = 1e-4;
+
+/**
+ * Log-linear pool: each present modality's probabilities raised to its weight, multiplied, renormalised. With
+ * face and voice independent given the emotion and calibrated, weights of 1 give the posterior of both (up to the
+ * class prior); smaller weights temper an overconfident modality, and a weight below 1 for a lone modality
+ * flattens its estimate by its reliability.
+ */
+function logLinear(parts: Array<{ w: number; p: Float64Array }>): Float64Array {
+  const out = new Float64Array(N);
+  for (const { w, p } of parts) for (let i = 0; i < N; i++) out[i] += w * Math.log(Math.max(LOG_FLOOR, p[i]));
+  let max = -Infinity;
+  for (let i = 0; i < N; i++) max = Math.max(max, out[i]);
+  let s = 0;
+  for (let i = 0; i < N; i++) {
+    out[i] = Math.exp(out[i] - max);
+    s += out[i];
+  }
+  for (let i = 0; i < N; i++) out[i] /= s;
+  return out;
+}
+
 /** Fuses one moment; null when neither modality is reliable ("no estimate"). */
-export function fuseStep(face: FaceSample | null, voice: VoiceSample | null, params: Pick<FusionParams, 'faceWeight' | 'voiceWeight'>): FusedEstimate | null {
+export function fuseStep(
+  face: FaceSample | null,
+  voice: VoiceSample | null,
+  params: Pick<FusionParams, 'faceWeight' | 'voiceWeight' | 'rule'>,
+): FusedEstimate | null {
   const wf = faceWeightOf(face, params);
   const wv = voiceWeightOf(voice, params);
   const total = wf + wv;
   if (!(total > 0)) return null;
+  if (params.rule === 'log-linear') {
+    const parts: Array<{ w: number; p: Float64Array }> = [];
+    if (wf > 0 && face) parts.push({ w: wf, p: normalised(face.probs) });
+    if (wv > 0 && voice?.probs) parts.push({ w: wv, p: normalised(voice.probs) });
+    return { probs: logLinear(parts), faceWeight: wf / total, voiceWeight: wv / total };
+  }
   const out = new Float64Array(N);
   if (wf > 0 && face) {
     const pf = normalised(face.probs);
