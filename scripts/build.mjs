@@ -1,6 +1,8 @@
 // Builds everything `npm start`, the tests and packaging need into out/:
-// main-process entries with esbuild (node_modules stay external), the preload as CommonJS (sandboxed
-// preloads cannot be ES modules), and the renderer with Vite.
+// main-process entries with esbuild as ES modules (node_modules stay external), the preload as CommonJS
+// (sandboxed preloads cannot be ES modules), and the renderer with Vite.
+// out/main/main.js is `package.json` main: a small entry that checks native modules and then loads
+// out/main/shell.js (the Electron shell, src-main/main.ts). Nothing else names the main bundle.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { rmSync } from 'node:fs';
@@ -15,7 +17,8 @@ if (!only || only === 'main') {
     format: 'esm',
     outdir: 'out/main',
     entryPoints: {
-      main: 'src-main/main.ts',
+      main: 'src-main/electron/main-entry.ts',
+      shell: 'src-main/main.ts',
       'browser-main': 'src-main/browser-main.ts',
       cli: 'src-main/core/cli.ts',
       'inference-worker': 'src-main/core/inference/inference-worker.ts',

@@ -49,6 +49,10 @@ describe('layer rules', () => {
   it('the renderer imports no Node modules and no main-process code', () => {
     expect(violations('src-renderer', (s, f) => NODE.has(s) || s === 'electron' || resolvesInto(s, f, 'src-main') || resolvesInto(s, f, 'src-preload'))).toEqual([]);
   });
+  it('audit entries are written in one layer: the request handlers', () => {
+    const outside = (f: string) => !f.startsWith(path.join(root, 'src-main/core/handlers') + path.sep);
+    expect(violations('src-main', (s, f) => /\/store\/audit-log\.js$/.test(s) && outside(f))).toEqual([]);
+  });
   it('the checker sees imports (guards against a rule that cannot fail)', () => {
     expect(imports(path.join(root, 'src-main/main.ts'))).toContain('electron');
   });

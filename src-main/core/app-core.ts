@@ -5,7 +5,7 @@ import { acquireDataLock } from './config/data-lock.js';
 import type { CoreServices } from './core-services.js';
 import { EventBus } from './event-bus.js';
 import { participantHandlers } from './handlers/participants.js';
-import { recordingHandlers } from './handlers/recording.js';
+import { recordingAudit, recordingHandlers } from './handlers/recording.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { settingsHandlers } from './handlers/settings.js';
 import { analysisHandlers } from './handlers/analysis.js';
@@ -64,7 +64,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
   const recordings = new RecordingManager(db, sessions, dataDir, {
     sessionChanged: (s) => events.emit('session.changed', s),
     progress: (p) => events.emit('recording.progress', p),
-  });
+  }, recordingAudit(db));
   let inference: Promise<InferenceService> | null = null;
   const startInference = (): Promise<InferenceService> => {
     inference ??= InferenceService.start({ provider: opts.provider });

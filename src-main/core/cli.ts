@@ -11,6 +11,7 @@ import { exportCommand } from './cli/export-command.js';
 import { resolveDataDir } from './config/app-config.js';
 import { DataFolderBusyError } from './config/data-lock.js';
 import type { ProviderPreference } from './inference/providers.js';
+import { directClient } from './rpc/direct-client.js';
 import { APP_VERSION } from './version.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
@@ -46,6 +47,9 @@ Exit codes:
   2    usage error
   3    the data folder is in use by another Affect Studio, or cannot be opened
   130  interrupted (Ctrl-C): the running analysis was marked incomplete and can be resumed in the app`;
+
+/** The CLI's requests name it as the caller, and its audit entries as the actor. */
+const CLI_CALLER = { clientId: 'affect-cli', actor: 'affect-cli' };
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
@@ -92,7 +96,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     return await analyzeClips(
-      core,
+      directClient(core, CLI_CALLER),
       {
         clips: positionals,
         outDir: path.resolve(values.out ?? '.'),
@@ -135,7 +139,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
   const core = await openCore(io, values['data-dir']);
   if (typeof core === 'number') return core;
   try {
-    return await exportCommand(core, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out), runId, bom: values.bom === true }, io);
+    return await exportCommand(directClient(core, CLI_CALLER), { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out), runId, bom: values.bom === true }, io);
   } finally {
     await core.close();
   }
@@ -174,7 +178,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   if (command === 'sessions') {
     const core = await createCore({ dataDir: option(args, 'data-dir') ?? resolveDataDir() });
     try {
-      for (const s of core.services.sessions.list()) {
+      for (const s of await directClient(core, CLI_CALLER).call('sessions.list', {})) {
         const dur = s.durationMs === null ? '-' : (s.durationMs / 1000).toFixed(1) + 's';
         console.log([s.id, s.participantCode, s.protocol, s.status, dur].join('\t'));
       }

@@ -84,13 +84,19 @@ export const exportMethods = {
         outDir: z.string().min(1).max(4096).optional(),
         /** UTF-8 byte-order mark for Excel. */
         bom: z.boolean().default(false),
+        /** Also write sessions_summary.csv for a single session (always written for several). */
+        combinedSummary: z.boolean().default(false),
       })
       .strict()
-      .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session'),
+      .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session')
+      .refine((x) => x.runId === undefined || !x.combinedSummary, 'runId exports one run; sessions_summary.csv is for newest complete runs'),
     z.object({
       folder: z.string(),
       files: z.array(z.string()),
       skipped: z.array(z.object({ sessionId: idSchema, message: z.string() })),
+      /** What each exported session's files are and which run they come from. */
+      sessions: z.array(z.object({ sessionId: idSchema, runId: idSchema, timeline: z.string(), summary: z.string(), labels: z.string().nullable() })),
+      combinedSummary: z.string().nullable(),
     }),
   ),
 } as const;

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FrameFaces } from '../../../src-shared/contract/face.js';
 import { bytesFromPcm } from '../../../src-shared/contract/voice.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { directClient } from '../rpc/direct-client.js';
 import { decodeAudio16k } from '../media/audio-decode.js';
 import { decodeVideoFrames } from '../media/video-frames.js';
 import { faceSpeechClip } from '../test-support/face-speech-clip.js';
@@ -15,7 +16,7 @@ afterEach(async () => {
   core = null;
 });
 
-function rgba(rgb: Uint8Array): Uint8Array {
+function rgba(rgb: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array((rgb.length / 3) * 4);
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
     out[j] = rgb[i];
@@ -26,12 +27,6 @@ function rgba(rgb: Uint8Array): Uint8Array {
   return out;
 }
 
-async function call<T>(c: AppCore, method: string, input: unknown): Promise<T> {
-  const r = await c.handle(method, input, { clientId: 'renderer' });
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.value as T;
-}
-
 const clip = await faceSpeechClip(4);
 
 describe('live analysis', () => {
@@ -39,24 +34,25 @@ describe('live analysis', () => {
     if ('skip' in clip) return;
     core = await createCore({ dataDir: tempDir() });
     const c = core;
+    const api = directClient(c);
     const p = c.services.participants.create('P-live');
     const s = c.services.sessions.create({ participantId: p.id, protocol: 'screening', operator: 'op', note: '' });
-    const frames: Array<{ tMs: number; width: number; height: number; rgba: Uint8Array }> = [];
+    const frames: Array<{ tMs: number; width: number; height: number; rgba: Uint8Array<ArrayBuffer> }> = [];
     for await (const f of decodeVideoFrames(clip.file, { rateHz: 10, maxShortSide: 360 })) frames.push({ tMs: f.tMs, width: f.width, height: f.height, rgba: rgba(f.rgb) });
 
     // Preview: results come back, nothing is stored.
-    const preview = await call<{ results: FrameFaces[] }>(c, 'face.analyzeFrames', { sessionId: s.id, frames: [frames[0]] });
+    const preview = await api.call('face.analyzeFrames', { sessionId: s.id, frames: [frames[0]] });
     expect(preview.results[0].faces.length).toBeGreaterThan(0);
     expect(c.services.analysis.runs.listForSession(s.id)).toHaveLength(0);
 
     // Recording: a live run collects face and voice observations on the recording's clock.
-    await call(c, 'recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp8,opus' });
+    await api.call('recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp8,opus' });
     // A preview frame still in flight when recording starts (preview clock) is analysed but not stored.
-    await call(c, 'face.analyzeFrames', { sessionId: s.id, frames: [{ ...frames[0], tMs: 99_000 }] });
+    await api.call('face.analyzeFrames', { sessionId: s.id, frames: [{ ...frames[0], tMs: 99_000 }] });
     expect(c.services.analysis.runs.listForSession(s.id)).toHaveLength(0);
     const withFace: boolean[] = [];
     for (const f of frames) {
-      const r = await call<{ results: FrameFaces[] }>(c, 'face.analyzeFrames', { sessionId: s.id, frames: [f], recordingClock: true });
+      const r = await api.call('face.analyzeFrames', { sessionId: s.id, frames: [f], recordingClock: true });
       withFace.push(r.results[0].faces.length > 0);
     }
     const windows: unknown[] = [];
@@ -66,14 +62,14 @@ describe('live analysis', () => {
     for await (const block of decodeAudio16k(clip.file)) {
       for (let i = 0; i < block.length; i += 4000) {
         const part = block.slice(i, i + 4000);
-        await call(c, 'voice.block', { sessionId: s.id, seq: seq++, tStartMs: t, sampleRate: 16000, pcm: bytesFromPcm(part), recordingClock: true });
+        await api.call('voice.block', { sessionId: s.id, seq: seq++, tStartMs: t, sampleRate: 16000, pcm: new Uint8Array(bytesFromPcm(part)), recordingClock: true });
         t += (part.length / 16000) * 1000;
       }
     }
     off();
     const media = new Uint8Array(readFileSync(await makeWebm(path.join(tempDir(), 'rec.webm'), 4)));
-    for (const [i, chunk] of chunksOf(media, 64 * 1024).entries()) await call(c, 'recording.chunk', { sessionId: s.id, seq: i, data: chunk });
-    await call(c, 'recording.stop', { sessionId: s.id });
+    for (const [i, chunk] of chunksOf(media, 64 * 1024).entries()) await api.call('recording.chunk', { sessionId: s.id, seq: i, data: chunk });
+    await api.call('recording.stop', { sessionId: s.id });
 
     expect(withFace.filter(Boolean).length / withFace.length).toBeGreaterThanOrEqual(0.9);
     expect(windows.length).toBeGreaterThanOrEqual(4);

@@ -1,15 +1,16 @@
 /**
  * `affect analyze <clip…>`: each clip becomes a session of one participant (default code "imports"), is
  * imported (copied) into the data folder, analysed offline, and its two CSVs are written to --out. One result
- * line per clip on stdout (tab-separated); messages and progress on stderr.
+ * line per clip on stdout (tab-separated); messages and progress on stderr. Every step is a request over the
+ * contract (the in-process client), so it is checked and audited exactly as the same step in the app.
  */
 import path from 'node:path';
 import type { AnalysisProgress } from '../../../src-shared/analysis.js';
-import { participantCodeSchema } from '../../../src-shared/domain.js';
-import type { AppCore } from '../app-core.js';
-import { exportSession } from '../export/session-export.js';
-import { importMediaFiles } from '../media/import-media.js';
-import { EXIT } from './exit-codes.js';
+import type { ContractClient } from '../../../src-shared/client/contract-client.js';
+import { uploadClipSource } from '../../../src-shared/client/upload-clip.js';
+import { ApiError } from '../../../src-shared/errors.js';
+import { openClipFile } from './clip-file.js';
+import { EXIT, UsageError } from './exit-codes.js';
 
 export interface AnalyzeOptions {
   clips: string[];
@@ -25,20 +26,46 @@ export interface Io {
   err(line: string): void;
 }
 
-function participantId(core: AppCore, code: string): number {
-  const existing = core.services.participants.list().find((p) => p.code.toLowerCase() === code.toLowerCase());
-  return existing ? existing.id : core.services.participants.create(code).id;
+async function participantId(api: ContractClient, code: string): Promise<number> {
+  const existing = (await api.call('participants.list', {})).find((p) => p.code.toLowerCase() === code.toLowerCase());
+  if (existing) return existing.id;
+  try {
+    return (await api.call('participants.create', { code })).id;
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'invalid_input') throw new UsageError(`--participant: ${e.message}`);
+    throw e;
+  }
 }
 
-export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, interrupted: { requested: boolean; onRequest?: () => void }): Promise<number> {
-  const code = participantCodeSchema.parse(o.participant);
-  const pid = participantId(core, code);
-  const { analysis, sessions, db, dataDir } = core.services;
+/** Imports one clip file into a session through the upload requests; the outcome's message says why not. */
+async function importClip(api: ContractClient, sessionId: number, file: string): Promise<{ ok: true; mediaFileId: number } | { ok: false; message: string }> {
+  const opened = await openClipFile(file);
+  if (!('source' in opened)) return { ok: false, message: opened.message };
+  try {
+    const outcome = await uploadClipSource(api.call.bind(api), sessionId, opened.source);
+    return outcome.ok ? { ok: true, mediaFileId: outcome.media.id } : { ok: false, message: outcome.message };
+  } catch (e) {
+    if (e instanceof ApiError) return { ok: false, message: e.message };
+    throw e;
+  } finally {
+    await opened.close();
+  }
+}
+
+export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: Io, interrupted: { requested: boolean; onRequest?: () => void }): Promise<number> {
+  const pid = await participantId(api, o.participant);
   let failures = 0;
   let lastLine = 0;
-  const unsubscribe = core.services.events.subscribe((name, payload) => {
-    if (!o.progress || name !== 'analysis.progress') return;
-    const p = payload as AnalysisProgress;
+  // Runs end with a progress event whose status is no longer 'running'; kept by run id, since a run may end
+  // before its waiter is set.
+  const ended = new Map<number, AnalysisProgress>();
+  const waiters = new Map<number, (p: AnalysisProgress) => void>();
+  const unsubscribe = api.on('analysis.progress', (p) => {
+    if (p.status !== 'running') {
+      ended.set(p.runId, p);
+      waiters.get(p.runId)?.(p);
+    }
+    if (!o.progress) return;
     const now = Date.now();
     if (p.status === 'running' && now - lastLine < 2000) return;
     lastLine = now;
@@ -46,12 +73,13 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
     const eta = p.etaMs === null ? '' : `, ${Math.ceil(p.etaMs / 1000)} s left`;
     io.err(`  run ${p.runId}: ${p.stage} ${p.percent.toFixed(0)}%${fps}${eta}`);
   });
+  const runEnded = (runId: number): Promise<unknown> => (ended.has(runId) ? Promise.resolve() : new Promise((resolve) => waiters.set(runId, resolve)));
   try {
     for (const clip of o.clips) {
       if (interrupted.requested) break;
       const abs = path.resolve(clip);
-      const session = sessions.create({ participantId: pid, protocol: 'import', operator: 'affect-cli', note: `Imported from ${path.basename(abs)}` });
-      const [imported] = await importMediaFiles({ db, dataDir, sessions }, session.id, [abs], { actor: 'affect-cli' });
+      const session = await api.call('sessions.create', { participantId: pid, protocol: 'import', operator: 'affect-cli', note: `Imported from ${path.basename(abs)}` });
+      const imported = await importClip(api, session.id, abs);
       if (!imported.ok) {
         failures++;
         io.err(`affect: ${imported.message}`);
@@ -59,10 +87,11 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
         continue;
       }
       io.err(`${clip}: session ${session.id}, analysing…`);
-      const run = analysis.runner.start({ sessionId: session.id, mediaFileId: imported.media.id });
-      interrupted.onRequest = () => analysis.runner.cancel(run.id);
-      const done = await analysis.runner.whenDone(run.id);
+      const run = await api.call('analysis.start', { sessionId: session.id, mediaFileId: imported.mediaFileId });
+      interrupted.onRequest = () => void api.call('analysis.cancel', { runId: run.id }).catch(() => undefined);
+      await runEnded(run.id);
       interrupted.onRequest = undefined;
+      const done = await api.call('analysis.get', { runId: run.id });
       if (done.status !== 'complete') {
         failures++;
         const why = done.error ?? done.status;
@@ -70,7 +99,7 @@ export async function analyzeClips(core: AppCore, o: AnalyzeOptions, io: Io, int
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }
-      const exp = await exportSession({ db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }, session.id, o.outDir, { runId: run.id, bom: o.bom });
+      const [exp] = (await api.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom })).sessions;
       io.out(['ok', clip, session.id, run.id, exp.timeline, exp.summary, ''].join('\t'));
     }
   } finally {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -36,6 +37,26 @@ describe('affect CLI', () => {
     const c = capture();
     expect(await runCli(['export', '--all', '--out', tempDir(), '--data-dir', dataDir], c.io)).toBe(3);
     expect(c.err.join('\n')).toMatch(/already using the data folder .* use --data-dir/);
+  });
+
+  it('creates its session through the same request as the app, with the same audit entries', async () => {
+    const dataDir = tempDir();
+    const bad = path.join(tempDir(), 'broken.mov');
+    writeFileSync(bad, 'not a movie');
+    const c = capture();
+    expect(await runCli(['analyze', bad, '--participant', 'P-77', '--data-dir', dataDir, '--out', tempDir()], c.io)).toBe(1);
+    const sessionId = Number(c.out[0].split('\t')[2]);
+    const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
+    const audit = db.prepare('SELECT actor, action, entity, entity_id AS entityId FROM audit_log ORDER BY id').all();
+    db.close();
+    expect(audit).toEqual([
+      { actor: 'affect-cli', action: 'participant.create', entity: 'participant', entityId: 1 },
+      { actor: 'affect-cli', action: 'session.create', entity: 'session', entityId: sessionId },
+    ]);
+    // A participant code the contract refuses is a usage error.
+    const u = capture();
+    expect(await runCli(['analyze', bad, '--participant', 'Jane Doe', '--data-dir', dataDir], u.io)).toBe(2);
+    expect(u.err.join('\n')).toMatch(/--participant: .*code/i);
   });
 
   it('analyses a clip with the real models end to end and writes both CSVs; a bad clip fails alone (exit 1)', async (ctx) => {
@@ -85,6 +106,12 @@ describe('affect CLI', () => {
     expect(summary[0].models).toMatch(/silero-vad-v5@[0-9a-f]{64}/);
     expect(Number(summary[0].coverage_face_present)).toBeCloseTo(withFace, 5);
     expect(Number(summary[0].analysed_s)).toBeCloseTo(timeline.length / 10, 5);
+
+    // Every step went through the contract and is in the audit trail, as from the app.
+    const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
+    const actions = (db.prepare('SELECT action FROM audit_log WHERE actor = ? ORDER BY id').all('affect-cli') as { action: string }[]).map((r) => r.action);
+    db.close();
+    expect(actions).toEqual(['participant.create', 'session.create', 'media.import', 'analysis.start', 'export.sessions', 'session.create']);
 
     // export --all: the analysed session (the failed clip's session has no run and is only reported).
     const out2 = tempDir();

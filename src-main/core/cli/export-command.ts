@@ -1,6 +1,5 @@
-/** `affect export <session-id…|--all> --out DIR`: CSVs of sessions' newest complete runs (or --run). */
-import type { AppCore } from '../app-core.js';
-import { exportSession, exportSessions } from '../export/session-export.js';
+/** `affect export <session-id…|--all> --out DIR`: CSVs of sessions' newest complete runs (or --run), via export.sessions. */
+import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './exit-codes.js';
 
@@ -11,18 +10,21 @@ export interface ExportCommandOptions {
   bom: boolean;
 }
 
-export async function exportCommand(core: AppCore, o: ExportCommandOptions, io: Io): Promise<number> {
-  const { analysis, sessions, db } = core.services;
-  const deps = { db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes };
+export async function exportCommand(api: ContractClient, o: ExportCommandOptions, io: Io): Promise<number> {
   if (o.runId !== undefined) {
     const [id] = o.sessionIds as number[];
-    const r = await exportSession(deps, id, o.outDir, { runId: o.runId, bom: o.bom });
+    const [r] = (await api.call('export.sessions', { sessionIds: [id], runId: o.runId, outDir: o.outDir, bom: o.bom })).sessions;
     io.out(['ok', r.sessionId, r.runId, r.timeline, r.summary].join('\t'));
     return EXIT.ok;
   }
   const all = o.sessionIds === 'all';
-  const ids = all ? sessions.list().map((s) => s.id).sort((a, b) => a - b) : (o.sessionIds as number[]);
-  const r = await exportSessions(deps, ids, o.outDir, { bom: o.bom });
+  const ids = all ? (await api.call('sessions.list', {})).map((s) => s.id).sort((a, b) => a - b) : (o.sessionIds as number[]);
+  if (!ids.length) {
+    io.err('affect: nothing to export (no session has a complete analysis run)');
+    return EXIT.failed;
+  }
+  // sessions_summary.csv even for one session, as for any batch the CLI exports.
+  const r = await api.call('export.sessions', { sessionIds: ids, outDir: o.outDir, bom: o.bom, combinedSummary: true });
   for (const s of r.sessions) io.out(['ok', s.sessionId, s.runId, s.timeline, s.summary].join('\t'));
   for (const s of r.skipped) {
     io.err(`affect: session ${s.sessionId}: ${s.message}`);

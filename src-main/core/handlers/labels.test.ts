@@ -2,10 +2,11 @@ import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import type { Segment } from '../../../src-shared/labels/segments.js';
 import { createSegment, invertChangeset, splitSegment } from '../../../src-shared/labels/segments.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { directClient } from '../rpc/direct-client.js';
+import type { Call } from '../../../src-shared/client/contract-client.js';
 import { LABELS_CSV_COLUMNS } from '../labels/labels-csv.js';
 import { tempDir } from '../test-support/make-media.js';
 import { seedReviewSession } from '../test-support/seed-review.js';
@@ -13,11 +14,8 @@ import { seedReviewSession } from '../test-support/seed-review.js';
 let core: AppCore;
 let dataDir: string;
 
-async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await core.handle(method, input, { clientId: 'test' });
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as MethodOutput<M>;
-}
+/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts). */
+const call: Call = (method, input) => directClient(core).call(method, input);
 
 async function refused(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
   await expect(p).rejects.toMatchObject({ code, message: expect.stringMatching(message) });

@@ -5,7 +5,7 @@ import { computeAgreement } from '../labels/agreement.js';
 import { labelsCsv, labelsCsvFileName } from '../labels/labels-csv.js';
 import { pickRun } from '../review/timeline-query.js';
 import { writeAudit } from '../store/audit-log.js';
-import type { Handlers } from '../rpc/dispatch.js';
+import { actorOf, type Handlers } from '../rpc/dispatch.js';
 
 type LabelMethods =
   | 'labels.get'
@@ -60,20 +60,20 @@ export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
           return tier;
         })
         .immediate(),
-    'labels.setVocabulary': ({ items }) =>
+    'labels.setVocabulary': ({ items }, ctx) =>
       db
         .transaction(() => {
           const before = labels.vocabulary();
           const after = labels.setVocabulary(items);
-          writeAudit(db, { actor: 'operator', action: 'label.vocabulary', entity: 'label_vocabulary', detail: { before, after } });
+          writeAudit(db, { actor: actorOf(ctx), action: 'label.vocabulary', entity: 'label_vocabulary', detail: { before, after } });
           return after;
         })
         .immediate(),
     'labels.raters': () => labels.raters(),
-    'labels.exportCsv': ({ sessionIds }) => {
+    'labels.exportCsv': ({ sessionIds }, ctx) => {
       for (const id of sessionIds) s.sessions.get(id);
       const rows = labels.exportRows(sessionIds);
-      writeAudit(db, { actor: 'operator', action: 'label.export', entity: 'session', entityId: sessionIds.length === 1 ? sessionIds[0] : null, detail: { sessionIds, rows: rows.length } });
+      writeAudit(db, { actor: actorOf(ctx), action: 'label.export', entity: 'session', entityId: sessionIds.length === 1 ? sessionIds[0] : null, detail: { sessionIds, rows: rows.length } });
       return { fileName: labelsCsvFileName(sessionIds), csv: labelsCsv(rows), rows: rows.length };
     },
     'labels.agreement': (req) => {

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { directClient } from '../rpc/direct-client.js';
+import type { Call } from '../../../src-shared/client/contract-client.js';
 import { tempDir } from '../test-support/make-media.js';
 import { type SeededSession, seedReviewSession } from '../test-support/seed-review.js';
 
 let core: AppCore;
 let seeded: SeededSession;
 
-async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await core.handle(method, input, { clientId: 'test' });
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as MethodOutput<M>;
-}
+/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts). */
+const call: Call = (method, input) => directClient(core).call(method, input);
 
 beforeAll(async () => {
   const dataDir = tempDir();

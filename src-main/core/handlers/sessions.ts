@@ -1,5 +1,5 @@
 import { writeAudit } from '../store/audit-log.js';
-import type { Handlers } from '../rpc/dispatch.js';
+import { actorOf, type Handlers } from '../rpc/dispatch.js';
 import type { CoreServices } from '../core-services.js';
 
 export function sessionHandlers(s: CoreServices): Pick<Handlers, 'sessions.list' | 'sessions.get' | 'sessions.create' | 'sessions.updateNote'> {
@@ -15,10 +15,10 @@ export function sessionHandlers(s: CoreServices): Pick<Handlers, 'sessions.list'
       s.events.emit('session.changed', session);
       return session;
     },
-    'sessions.updateNote': ({ id, note }) => {
+    'sessions.updateNote': ({ id, note }, ctx) => {
       const session = s.db.transaction(() => {
         const updated = s.sessions.updateNote(id, note);
-        writeAudit(s.db, { actor: 'operator', action: 'session.note', entity: 'session', entityId: id });
+        writeAudit(s.db, { actor: actorOf(ctx), action: 'session.note', entity: 'session', entityId: id });
         return updated;
       })();
       s.events.emit('session.changed', session);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportOutcomeView } from '../../../src-shared/contract/analysis.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { directClient } from '../rpc/direct-client.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { chunksOf, makeWebm, tempDir } from '../test-support/make-media.js';
 import { runFfmpeg } from './ffmpeg.js';
@@ -32,11 +33,6 @@ async function newSession(c: AppCore): Promise<number> {
   return c.services.sessions.create({ participantId: p.id, protocol: 'research', operator: 'op', note: '' }).id;
 }
 
-async function call<T>(c: AppCore, method: string, input: unknown): Promise<T> {
-  const r = await c.handle(method, input, ctx);
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.value as T;
-}
 
 describe('importing clips', () => {
   it('imports readable clips, refuses the rest one by one, and copies nothing it refuses', async () => {
@@ -64,24 +60,24 @@ describe('importing clips', () => {
     core = await createCore({ dataDir });
     const sid = await newSession(core);
     const bytes = new Uint8Array(readFileSync(good));
-    const { uploadId } = await call<{ uploadId: string }>(core, 'media.importBegin', { sessionId: sid, fileName: 'clip.webm', size: bytes.byteLength });
+    const { uploadId } = await directClient(core, ctx).call('media.importBegin', { sessionId: sid, fileName: 'clip.webm', size: bytes.byteLength });
     const parts = chunksOf(bytes, 4096);
-    for (const [seq, data] of parts.entries()) await call(core, 'media.importChunk', { uploadId, seq, data });
-    await call(core, 'media.importChunk', { uploadId, seq: 0, data: parts[0] }); // a resend is ignored
-    const done = await call<ImportOutcomeView>(core, 'media.importFinish', { uploadId });
+    for (const [seq, data] of parts.entries()) await directClient(core, ctx).call('media.importChunk', { uploadId, seq, data });
+    await directClient(core, ctx).call('media.importChunk', { uploadId, seq: 0, data: parts[0] }); // a resend is ignored
+    const done = await directClient(core, ctx).call('media.importFinish', { uploadId });
     expect(done).toMatchObject({ ok: true, media: { fileName: 'clip.webm', kind: 'import', bytes: bytes.byteLength } });
 
     const junk = new TextEncoder().encode('not a clip');
-    const b = await call<{ uploadId: string }>(core, 'media.importBegin', { sessionId: sid, fileName: 'junk.mov', size: junk.byteLength });
-    await call(core, 'media.importChunk', { uploadId: b.uploadId, seq: 0, data: junk });
-    const refused = await call<ImportOutcomeView>(core, 'media.importFinish', { uploadId: b.uploadId });
+    const b = await directClient(core, ctx).call('media.importBegin', { sessionId: sid, fileName: 'junk.mov', size: junk.byteLength });
+    await directClient(core, ctx).call('media.importChunk', { uploadId: b.uploadId, seq: 0, data: junk });
+    const refused = await directClient(core, ctx).call('media.importFinish', { uploadId: b.uploadId });
     expect(refused).toMatchObject({ ok: false, fileName: 'junk.mov' });
     expect(readdirSync(path.join(sessionFolder(dataDir, sid), '.incoming'))).toEqual([]);
     expect(core.services.sessions.get(sid).media.map((m) => m.fileName)).toEqual(['clip.webm']);
 
     expect(await core.handle('media.importBegin', { sessionId: sid, fileName: '../../etc/x.mp4', size: 10 }, ctx)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await core.handle('media.importBegin', { sessionId: sid, fileName: 'x.exe', size: 10 }, ctx)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not a supported clip type/) } });
-    const c = await call<{ uploadId: string }>(core, 'media.importBegin', { sessionId: sid, fileName: 'c.mp4', size: 4 });
+    const c = await directClient(core, ctx).call('media.importBegin', { sessionId: sid, fileName: 'c.mp4', size: 4 });
     expect(await core.handle('media.importChunk', { uploadId: c.uploadId, seq: 1, data: new Uint8Array(2) }, ctx)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await core.handle('media.importChunk', { uploadId: c.uploadId, seq: 0, data: new Uint8Array(8) }, ctx)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/more bytes than announced/) } });
     expect(existsSync(path.join(sessionFolder(dataDir, sid), '.incoming', `${c.uploadId}.part`))).toBe(false);

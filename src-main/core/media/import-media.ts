@@ -8,7 +8,6 @@ import { constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, sta
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
 import { nowIso } from '../store/time.js';
-import { writeAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { sessionFolder } from '../recording/session-folder.js';
@@ -85,11 +84,17 @@ export async function checkImportable(file: string, displayName = path.basename(
   }
 }
 
-/**
- * Imports files (paths on this machine) into a session. `names` optionally gives the name each file is
- * known by (an upload's original name); otherwise its own base name is used.
- */
-export async function importMediaFiles(deps: ImportDeps, sessionId: number, files: readonly string[], opts: { names?: readonly string[]; actor?: string; move?: boolean } = {}): Promise<ImportOutcome[]> {
+export interface ImportOptions {
+  /** The name each file is known by (an upload's original name); default: its own base name. */
+  names?: readonly string[];
+  /** Move instead of copy (an upload's own temporary file). */
+  move?: boolean;
+  /** Called inside the transaction that adds each clip to the session (the request layer audits it there). */
+  onImported?: (media: MediaFile, originalName: string) => void;
+}
+
+/** Imports files (paths on this machine) into a session. */
+export async function importMediaFiles(deps: ImportDeps, sessionId: number, files: readonly string[], opts: ImportOptions = {}): Promise<ImportOutcome[]> {
   deps.sessions.get(sessionId); // not_found before anything else
   const folder = sessionFolder(deps.dataDir, sessionId);
   mkdirSync(folder, { recursive: true });
@@ -127,7 +132,7 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
         hasVideo: checked.hasVideo,
         hasAudio: checked.hasAudio,
       });
-      writeAudit(deps.db, { actor: opts.actor ?? 'operator', action: 'media.import', entity: 'session', entityId: sessionId, detail: { fileName: name, originalName: displayName } });
+      opts.onImported?.(m, displayName);
       // A session made from imported clips is complete as soon as it has media: its duration is the clip's.
       if (deps.sessions.get(sessionId).status === 'created') {
         deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: `Imported clip ${displayName}` });

@@ -9,7 +9,7 @@ import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../src-shared/errors.js';
 import { sessionFolder } from '../recording/session-folder.js';
-import { type ImportDeps, type ImportOutcome, importMediaFiles, IMPORT_EXTENSIONS, IMPORT_TYPES, MAX_IMPORT_BYTES } from './import-media.js';
+import { type ImportDeps, type ImportOptions, type ImportOutcome, importMediaFiles, IMPORT_EXTENSIONS, IMPORT_TYPES, MAX_IMPORT_BYTES } from './import-media.js';
 
 interface Upload {
   id: string;
@@ -64,13 +64,13 @@ export class ImportUploads {
     return { received: u.written };
   }
 
-  async finish(id: string, actor = 'operator'): Promise<ImportOutcome> {
+  async finish(id: string, onImported?: ImportOptions['onImported']): Promise<ImportOutcome> {
     const u = this.get(id);
     this.uploads.delete(id);
     closeSync(u.fd);
     try {
       if (u.written !== u.size) return { fileName: u.fileName, ok: false, message: `${u.fileName}: upload incomplete (${u.written} of ${u.size} bytes)` };
-      const [r] = await importMediaFiles(this.deps, u.sessionId, [u.file], { names: [u.fileName], actor, move: true });
+      const [r] = await importMediaFiles(this.deps, u.sessionId, [u.file], { names: [u.fileName], move: true, onImported });
       return r;
     } finally {
       rmSync(u.file, { force: true });

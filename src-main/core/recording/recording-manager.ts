@@ -2,7 +2,6 @@ import { closeSync, fdatasyncSync, mkdirSync, openSync, statSync, writeSync } fr
 import path from 'node:path';
 import type { Session } from '../../../src-shared/domain.js';
 import { ApiError } from '../../../src-shared/errors.js';
-import { writeAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { nowIso } from '../store/time.js';
@@ -25,6 +24,15 @@ export interface RecordingEvents {
 }
 
 /**
+ * What the audit trail records of a recording (handlers/recording.ts writes it). Called inside the
+ * transaction that changes the session, so the trail and the session never disagree.
+ */
+export interface RecordingAudit {
+  started(sessionId: number, mimeType: string): void;
+  ended(sessionId: number, e: { status: 'completed' | 'recovered'; bytes: number; durationMs: number | null; reason: string | null }): void;
+}
+
+/**
  * Streams MediaRecorder chunks straight to the session folder (never held in memory) and syncs each one to
  * disk, so whatever arrived before a crash is on disk. A session left in 'recording' is finalized as
  * 'recovered' at the next start or when its renderer goes away.
@@ -38,6 +46,7 @@ export class RecordingManager {
     private readonly sessions: SessionsRepo,
     private readonly dataDir: string,
     private readonly events: RecordingEvents,
+    private readonly audit: RecordingAudit,
   ) {}
 
   isRecording(sessionId: number): boolean {
@@ -56,7 +65,7 @@ export class RecordingManager {
     const startedAt = nowIso();
     this.db.transaction(() => {
       this.sessions.markRecording(sessionId, startedAt);
-      writeAudit(this.db, { actor: 'operator', action: 'recording.start', entity: 'session', entityId: sessionId, detail: { mimeType } });
+      this.audit.started(sessionId, mimeType);
     })();
     this.active.set(sessionId, { sessionId, owner, mimeType, fd, nextSeq: 0, bytes: 0, chunks: 0 });
     const updated = this.sessions.get(sessionId);
@@ -146,13 +155,7 @@ export class RecordingManager {
         });
         this.sessions.markEnded(sessionId, { status, endedAt, durationMs: result.durationMs, detail: details.length ? details.join(' ') : null });
       }
-      writeAudit(this.db, {
-        actor: status === 'completed' ? 'operator' : 'system',
-        action: status === 'completed' ? 'recording.stop' : 'recording.recover',
-        entity: 'session',
-        entityId: sessionId,
-        detail: { bytes: result?.bytes ?? 0, durationMs: result?.durationMs ?? null, reason: why },
-      });
+      this.audit.ended(sessionId, { status, bytes: result?.bytes ?? 0, durationMs: result?.durationMs ?? null, reason: why });
     })();
     const session = this.sessions.get(sessionId);
     this.events.sessionChanged(session);

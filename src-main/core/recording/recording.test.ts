@@ -5,12 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../../src-shared/domain.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { directClient } from '../rpc/direct-client.js';
 import { probeMedia } from '../media/ffmpeg.js';
 import { chunksOf, makeWebm, tempDir } from '../test-support/make-media.js';
 import { RECORDING_FILE, RECORDING_PART, sessionFolder } from './session-folder.js';
 
 const ctx = { clientId: 'renderer-1' };
-let source: Uint8Array;
+let source: Uint8Array<ArrayBuffer>;
 let core: AppCore | null = null;
 
 beforeAll(async () => {
@@ -26,27 +27,22 @@ async function newSession(c: AppCore): Promise<Session> {
   return c.services.sessions.create({ participantId: p.id, protocol: 'screening', operator: 'op', note: '' });
 }
 
-async function call<T>(c: AppCore, method: string, input: unknown, clientId = ctx.clientId): Promise<T> {
-  const r = await c.handle(method, input, { clientId });
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.value as T;
-}
 
 describe('recording sink', () => {
   it('streams chunks to the session folder and finishes with a seekable file and its media duration', async () => {
     const dataDir = tempDir();
     core = await createCore({ dataDir });
     const s = await newSession(core);
-    await call(core, 'recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp8,opus' });
+    await directClient(core, ctx).call('recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp8,opus' });
     const part = path.join(sessionFolder(dataDir, s.id), RECORDING_PART);
     let written = 0;
     for (const [seq, chunk] of chunksOf(source, 64 * 1024).entries()) {
-      await call(core, 'recording.chunk', { sessionId: s.id, seq, data: chunk });
+      await directClient(core, ctx).call('recording.chunk', { sessionId: s.id, seq, data: chunk });
       written += chunk.byteLength;
       // Each chunk is on disk as soon as it is acknowledged: nothing is buffered in memory.
       expect(statSync(part).size).toBe(written);
     }
-    const done = await call<Session>(core, 'recording.stop', { sessionId: s.id });
+    const done = await directClient(core, ctx).call('recording.stop', { sessionId: s.id });
     expect(done.status).toBe('completed');
     expect(done.durationMs).toBeGreaterThan(3500);
     expect(done.durationMs).toBeLessThan(4500);
@@ -61,10 +57,10 @@ describe('recording sink', () => {
     const dataDir = tempDir();
     core = await createCore({ dataDir });
     const s = await newSession(core);
-    await call(core, 'recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp9,opus' });
+    await directClient(core, ctx).call('recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp9,opus' });
     const [a, b] = chunksOf(source, 1000);
-    await call(core, 'recording.chunk', { sessionId: s.id, seq: 0, data: a });
-    await call(core, 'recording.chunk', { sessionId: s.id, seq: 0, data: a });
+    await directClient(core, ctx).call('recording.chunk', { sessionId: s.id, seq: 0, data: a });
+    await directClient(core, ctx).call('recording.chunk', { sessionId: s.id, seq: 0, data: a });
     const gap = await core.handle('recording.chunk', { sessionId: s.id, seq: 2, data: b }, ctx);
     expect(gap).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(statSync(path.join(sessionFolder(dataDir, s.id), RECORDING_PART)).size).toBe(1000);
@@ -73,7 +69,7 @@ describe('recording sink', () => {
   it('refuses to record twice into one session', async () => {
     core = await createCore({ dataDir: tempDir() });
     const s = await newSession(core);
-    await call(core, 'recording.start', { sessionId: s.id, mimeType: 'video/webm' });
+    await directClient(core, ctx).call('recording.start', { sessionId: s.id, mimeType: 'video/webm' });
     expect(await core.handle('recording.start', { sessionId: s.id, mimeType: 'video/webm' }, ctx)).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 
@@ -81,10 +77,10 @@ describe('recording sink', () => {
     const dataDir = tempDir();
     core = await createCore({ dataDir });
     const s = await newSession(core);
-    await call(core, 'recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp8,opus' });
+    await directClient(core, ctx).call('recording.start', { sessionId: s.id, mimeType: 'video/webm;codecs=vp8,opus' });
     const chunks = chunksOf(source, 32 * 1024);
     const half = chunks.slice(0, Math.ceil(chunks.length / 2));
-    for (const [seq, chunk] of half.entries()) await call(core, 'recording.chunk', { sessionId: s.id, seq, data: chunk });
+    for (const [seq, chunk] of half.entries()) await directClient(core, ctx).call('recording.chunk', { sessionId: s.id, seq, data: chunk });
     await core.clientGone(ctx.clientId, 'renderer crashed');
     const after = core.services.sessions.get(s.id);
     expect(after.status).toBe('recovered');

@@ -20,8 +20,8 @@ export async function makeWebm(file: string, seconds: number): Promise<string> {
 }
 
 /** Splits bytes into chunks of at most `size`, as MediaRecorder's timeslice does. */
-export function chunksOf(bytes: Uint8Array, size: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
+export function chunksOf<B extends ArrayBufferLike>(bytes: Uint8Array<B>, size: number): Uint8Array<B>[] {
+  const out: Uint8Array<B>[] = [];
   for (let i = 0; i < bytes.byteLength; i += size) out.push(bytes.subarray(i, Math.min(i + size, bytes.byteLength)));
   return out;
 }

@@ -1,25 +1,10 @@
-import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import { ContractClient } from '../../../src-shared/client/contract-client.js';
 import { electronTransport } from './electron-transport.js';
 import type { PreloadBridge, Transport } from './transport.js';
 import { websocketTransport } from './websocket-transport.js';
 
-/** Typed access to the contract. Throws ApiError with the core's message on failure. */
-export class ApiClient {
-  constructor(readonly transport: Transport) {}
-
-  async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-    const r = await this.transport.invoke(method, input);
-    if (!r.ok) throw new ApiError(r.error.code, r.error.message, r.error.issues);
-    return r.value as MethodOutput<M>;
-  }
-
-  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
-    return this.transport.onEvent((n, payload) => {
-      if (n === name) listener(payload as EventPayload<E>);
-    });
-  }
-
+/** Typed access to the contract (ContractClient) plus the URL of a session's media for <video>. */
+export class ApiClient extends ContractClient<Transport> {
   mediaUrl(sessionId: number, fileName: string): string {
     return this.transport.mediaUrl(sessionId, fileName);
   }

@@ -1,0 +1,38 @@
+/** A clip on this machine's disk as an upload source for media.importBegin/Chunk/Finish. */
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type { ClipSource } from '../../../src-shared/client/upload-clip.js';
+
+export interface OpenedClip {
+  source: ClipSource;
+  close(): Promise<void>;
+}
+
+/** Opens the file for reading, or says why it cannot be (the same words the core uses for a bad upload). */
+export async function openClipFile(file: string): Promise<OpenedClip | { message: string }> {
+  const name = path.basename(file);
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return { message: `${name}: file not found` };
+  }
+  const st = await handle.stat();
+  if (!st.isFile()) {
+    await handle.close();
+    return { message: `${name}: not a file` };
+  }
+  const h = handle;
+  return {
+    source: {
+      name,
+      size: st.size,
+      read: async (offset, length) => {
+        const buf = new Uint8Array(length);
+        const { bytesRead } = await h.read(buf, 0, length, offset);
+        return bytesRead === length ? buf : buf.subarray(0, bytesRead);
+      },
+    },
+    close: () => h.close(),
+  };
+}
