@@ -56,6 +56,18 @@ export type AnalysisParams = z.infer<typeof analysisParamsSchema>;
 
 export const DEFAULT_ANALYSIS_PARAMS: AnalysisParams = analysisParamsSchema.parse({});
 
+/**
+ * The schema for a run's stored `params`. Runs stored before fusion had a `rule` were fused by the linear rule, so
+ * a stored fusion object without one reads as linear (re-fusing or exporting such a run keeps its results); new
+ * requests without a rule get the current default.
+ */
+export const storedAnalysisParamsSchema = z.preprocess((raw) => {
+  if (!raw || typeof raw !== 'object' || !('fusion' in raw)) return raw;
+  const fusion = (raw as { fusion: unknown }).fusion;
+  if (!fusion || typeof fusion !== 'object' || 'rule' in fusion) return raw;
+  return { ...raw, fusion: { ...fusion, rule: 'linear' } };
+}, analysisParamsSchema);
+
 export const RUN_STATUSES = ['running', 'complete', 'incomplete', 'failed'] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { analysisParamsSchema, type AnalysisParams, type AnalysisProgress, type AnalysisRun, type RunModel } from '../../../src-shared/analysis.js';
+import { analysisParamsSchema, storedAnalysisParamsSchema, type AnalysisParams, type AnalysisProgress, type AnalysisRun, type RunModel } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../event-bus.js';
 import { probeMedia } from '../media/ffmpeg.js';
@@ -234,7 +234,7 @@ export class AnalysisRunner {
 
       this.emit(runId, { status: 'running', percent: 100, framesPerSec: null, etaMs: 0, stage: 'fusion', error: null });
       run = this.d.runs.get(runId);
-      const params = analysisParamsSchema.parse(run.params) as AnalysisParams;
+      const params = storedAnalysisParamsSchema.parse(run.params) as AnalysisParams;
       fuseRun(this.d, runId, durationMs ?? lastObservationMs(this.d.db, runId) ?? 0, params);
       if (durationMs !== null) this.d.runs.setProgress(runId, { progressMs: durationMs });
       this.settle(runId, 'complete', null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ANALYSIS_PARAMS } from '../../../src-shared/analysis.js';
+import { analysisParamsSchema, DEFAULT_ANALYSIS_PARAMS, storedAnalysisParamsSchema } from '../../../src-shared/analysis.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { valenceArousal } from './affect-space.js';
 import { FaceAligner, VoiceAligner } from './align.js';
@@ -82,6 +82,16 @@ describe('fuseStep', () => {
     expect(r.probs[EMOTIONS.indexOf('happy')]).toBeCloseTo(0.5, 3);
     expect(r.probs[EMOTIONS.indexOf('sad')]).toBeCloseTo(0.5, 3);
     expect(r.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+  });
+});
+
+describe('fusion rule of stored and new runs', () => {
+  it('reads a run stored before fusion had a rule as linear, so re-fusing it keeps its results; new runs get log-linear', () => {
+    const { rule: _, ...before } = DEFAULT_ANALYSIS_PARAMS.fusion;
+    expect(storedAnalysisParamsSchema.parse({ ...DEFAULT_ANALYSIS_PARAMS, fusion: before }).fusion.rule).toBe('linear');
+    expect(storedAnalysisParamsSchema.parse(DEFAULT_ANALYSIS_PARAMS).fusion.rule).toBe('log-linear');
+    expect(storedAnalysisParamsSchema.parse({}).fusion.rule).toBe('log-linear');
+    expect(analysisParamsSchema.parse({ fusion: { halfLifeMs: 800 } }).fusion.rule).toBe('log-linear');
   });
 });
 

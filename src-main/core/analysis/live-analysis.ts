@@ -4,7 +4,7 @@
  * overlay works during the preview); they are stored as a 'live' analysis run only while the session is
  * recording, and that run is fused into the session's timeline when the recording ends.
  */
-import { analysisParamsSchema, type RunModel } from '../../../src-shared/analysis.js';
+import { analysisParamsSchema, storedAnalysisParamsSchema, type RunModel } from '../../../src-shared/analysis.js';
 import type { FrameFaces, LiveFrame } from '../../../src-shared/contract/face.js';
 import type { Session } from '../../../src-shared/domain.js';
 import type { EventBus } from '../event-bus.js';
@@ -174,7 +174,7 @@ export class LiveAnalysis {
     this.live.delete(session.id);
     try {
       const run = this.d.runs.get(runId);
-      const params = analysisParamsSchema.parse(run.params ?? {});
+      const params = storedAnalysisParamsSchema.parse(run.params ?? {});
       const extent = session.durationMs ?? lastObservationMs(this.d.db, runId);
       if (extent !== null) fuseRun({ db: this.d.db, fused: this.d.fused, episodes: this.d.episodes }, runId, extent, params);
       this.d.runs.setProgress(runId, { progressMs: extent ?? 0 });

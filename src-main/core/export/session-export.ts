@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
-import { analysisParamsSchema } from '../../../src-shared/analysis.js';
+import { storedAnalysisParamsSchema } from '../../../src-shared/analysis.js';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { ApiError } from '../../../src-shared/errors.js';
@@ -199,7 +199,7 @@ export async function writeTimelineCsv(d: ExportDeps, session: Session, run: Ana
 }
 
 function runCells(run: AnalysisRun, media: MediaFile | null): Array<Cell | Text> {
-  const params = analysisParamsSchema.safeParse(run.params ?? {});
+  const params = storedAnalysisParamsSchema.safeParse(run.params ?? {});
   const p = params.success ? params.data : null;
   return [
     run.id,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { analysisParamsSchema } from '../../../src-shared/analysis.js';
+import { storedAnalysisParamsSchema } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import { fuseRun } from '../analysis/fuse-run.js';
 import { lastObservationMs } from '../analysis/observation-source.js';
@@ -56,7 +56,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     'analysis.fuse': ({ runId }) => {
       if (a.runner.isBusy(runId)) throw new ApiError('conflict', `Run ${runId} is still running`);
       const run = a.runs.get(runId);
-      const params = analysisParamsSchema.parse(run.params ?? {});
+      const params = storedAnalysisParamsSchema.parse(run.params ?? {});
       const extent = run.mediaDurationMs ?? lastObservationMs(s.db, runId);
       if (extent === null) throw new ApiError('conflict', `Run ${runId} has no observations to fuse`);
       fuseRun({ db: s.db, fused: a.fused, episodes: a.episodes }, runId, extent, params);
