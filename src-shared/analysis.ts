@@ -36,7 +36,7 @@ export const fusionParamsSchema = z
     faceToleranceMs: z.number().int().min(1).max(5000).default(50),
     /**
      * How the modalities combine (docs/csv.md): `log-linear` multiplies their probabilities, each raised to its
-     * weight (a product of experts); `linear` averages them by weight (the rule before 0.2).
+     * weight (a product of experts); `linear` averages them by weight (the only rule before `rule` existed).
      */
     rule: z.enum(['linear', 'log-linear']).default('log-linear'),
     /** Trust in each modality (multiplied by the moment's reliability); learnt with `npm run eval:fusion -- --fit`. */

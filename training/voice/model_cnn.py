@@ -53,3 +53,14 @@ class Exported(nn.Module):
 
     def forward(self, logmel):
         return torch.softmax(self.net(logmel), dim=1)
+
+
+class ExportedEnsemble(nn.Module):
+    """Several trained nets in one graph: the mean of their softmax outputs (the deep-ensemble rule)."""
+
+    def __init__(self, nets):
+        super().__init__()
+        self.nets = nn.ModuleList(nets)
+
+    def forward(self, logmel):
+        return torch.stack([torch.softmax(n(logmel), dim=1) for n in self.nets]).mean(0)
