@@ -30,8 +30,8 @@ import { EMOTIONS } from '../src-shared/emotions.js';
 import { VoiceAnalyzer } from '../src-main/core/analysis/voice/voice-analyzer.js';
 import type { FaceSample, VoiceSample } from '../src-main/core/analysis/fusion.js';
 import { fuseTimeline } from '../src-main/core/analysis/timeline.js';
-import { FaceAnalyzer } from '../src-main/core/inference/face/face-analyzer.js';
-import { resizeBilinear, toGray } from '../src-main/core/inference/face/gray-resize.js';
+import { FaceAnalyzer } from '../src-main/core/analysis/face/face-analyzer.js';
+import { resizeBilinear, toGray } from '../src-main/core/analysis/face/gray-resize.js';
 import { InferenceService } from '../src-main/core/inference/inference-service.js';
 import { decodeImageFile } from './lib/decode-image.js';
 import { readFerplusLabels } from './lib/ferplus-labels.js';
@@ -256,7 +256,7 @@ async function main(): Promise<void> {
       (await clf.classify(buf, batch.length)).forEach((p, k) => faceProbs.set(batch[k], p));
     }
 
-    const voice = VoiceAnalyzer.create({ runner: svc, manifest: svc.manifest });
+    const voice = await VoiceAnalyzer.create(svc);
     const clips: Clip[] = [];
     for (const [i, v] of voiceItems.entries()) {
       const { windows, durationMs } = await voice.analyzeMediaFile(v.file, { classifyAll: true });

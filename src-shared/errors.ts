@@ -1,5 +1,6 @@
 /** Error codes a request can come back with. The renderer shows `message`; `code` is for logic. */
-export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'unknown_method', 'unavailable', 'internal'] as const;
+/** forbidden: refused by a governance rule (no operator chosen, no consent for this), with the reason in words. */
+export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'forbidden', 'unknown_method', 'unavailable', 'internal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ApiErrorBody {

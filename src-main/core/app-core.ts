@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../../src-shared/errors.js';
 import { acquireDataLock } from './config/data-lock.js';
@@ -16,10 +16,11 @@ import { labelHandlers } from './handlers/labels.js';
 import { reviewHandlers } from './handlers/review.js';
 import { sessionSearchHandlers } from './handlers/session-search.js';
 import { LabelsRepo } from './store/labels-repo.js';
-import { SqliteTimelineSource } from './review/sqlite-timeline-source.js';
+import { ReviewTimelineRepo } from './store/review-timeline-repo.js';
 import { TimelineQuery } from './review/timeline-query.js';
 import { InferenceService } from './inference/inference-service.js';
 import type { ProviderPreference } from './inference/providers.js';
+import { ensureDiskReserve } from './recording/disk-space.js';
 import { RecordingManager } from './recording/recording-manager.js';
 import { type CallContext, dispatch, type Handlers } from './rpc/dispatch.js';
 import { openDatabase } from './store/database.js';
@@ -27,6 +28,14 @@ import { ParticipantsRepo } from './store/participants-repo.js';
 import { SessionsRepo } from './store/sessions-repo.js';
 import { SettingsRepo } from './store/settings-repo.js';
 import { APP_VERSION } from './version.js';
+import { OperatorsRepo } from './store/operators-repo.js';
+import { ConsentRepo } from './store/consent-repo.js';
+import { OperatorSessions } from './governance/operator-sessions.js';
+import { Auditor } from './handlers/audit-writer.js';
+import { Deletion } from './governance/deletion.js';
+import { importConsent } from './governance/consent-check.js';
+import { renameLegacyImports } from './governance/legacy-media-names.js';
+import { governanceHandlers } from './handlers/governance.js';
 
 export interface AppCore {
   readonly services: CoreServices;
@@ -44,23 +53,36 @@ export interface CoreOptions {
   provider?: ProviderPreference;
 }
 
+/** chmod where the platform has modes; a file that does not exist (yet) is skipped. */
+function privateMode(p: string, mode: number): void {
+  if (process.platform !== 'win32' && existsSync(p)) chmodSync(p, mode);
+}
+
 /**
  * Builds the whole application core over one data folder: database (migrated), repositories, recording
  * sink, handlers. Imports nothing from electron; Electron main, the browser-mode server and the CLI all use it.
  */
 export async function createCore(opts: CoreOptions): Promise<AppCore> {
   const dataDir = path.resolve(opts.dataDir);
-  mkdirSync(path.join(dataDir, 'sessions'), { recursive: true });
+  // Participants' recordings: the folder and what is in it belong to this user alone.
+  mkdirSync(path.join(dataDir, 'sessions'), { recursive: true, mode: 0o700 });
+  for (const dir of [dataDir, path.join(dataDir, 'sessions')]) privateMode(dir, 0o700);
   const releaseLock = opts.noLock ? () => {} : acquireDataLock(dataDir);
   let db;
   try {
     db = openDatabase(path.join(dataDir, 'affect-studio.sqlite'));
+    // SQLite creates -wal and -shm with the database file's mode, so 0600 here covers them too.
+    for (const f of ['affect-studio.sqlite', 'affect-studio.sqlite-wal', 'affect-studio.sqlite-shm']) privateMode(path.join(dataDir, f), 0o600);
   } catch (e) {
     releaseLock();
     throw e;
   }
+  ensureDiskReserve(dataDir);
   const events = new EventBus();
   const sessions = new SessionsRepo(db);
+  const participants = new ParticipantsRepo(db);
+  const operators = new OperatorsRepo(db);
+  const operatorSessions = new OperatorSessions(operators, dataDir);
   const recordings = new RecordingManager(db, sessions, dataDir, {
     sessionChanged: (s) => events.emit('session.changed', s),
     progress: (p) => events.emit('recording.progress', p),
@@ -70,24 +92,14 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     inference ??= InferenceService.start({ provider: opts.provider });
     return inference;
   };
-  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference });
-  const live = new LiveAnalysis({
-    db,
-    version: APP_VERSION,
-    sessions,
-    recordings,
-    runs: analysis.runs,
-    fused: analysis.fused,
-    episodes: analysis.episodes,
-    events,
-    inference: startInference,
-  });
-  const timeline = new SqliteTimelineSource(db);
+  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions) });
+  const live = new LiveAnalysis({ db, sessions, recordings, recorder: analysis.recorder, stages: analysis.stages, events, inference: startInference });
+  const timeline = new ReviewTimelineRepo(db);
   const services: CoreServices = {
     version: APP_VERSION,
     dataDir,
     db,
-    participants: new ParticipantsRepo(db),
+    participants,
     sessions,
     settings: new SettingsRepo(db),
     recordings,
@@ -98,7 +110,16 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     timeline,
     timelineQuery: new TimelineQuery(timeline),
     inference: startInference,
+    operators,
+    consent: new ConsentRepo(db),
+    operatorSessions,
+    audit: new Auditor(db, operatorSessions),
+    deletion: new Deletion({ db, dataDir, sessions, participants, runs: analysis.runs, runner: analysis.runner, recordings }),
   };
+  // Finish what an interrupted deletion left (its rows are gone, its folders not yet) and rename clips imported
+  // before original file names stopped being kept.
+  services.deletion.removePendingFiles();
+  await renameLegacyImports(db, dataDir);
   const handlers: Handlers = {
     ...participantHandlers(services),
     ...sessionHandlers(services),
@@ -109,6 +130,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...reviewHandlers(services),
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
+    ...governanceHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();
@@ -122,6 +144,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     handle: (method, input, ctx) => dispatch(handlers, method, input, ctx),
     clientGone: async (clientId, why) => {
       await recordings.abandonOwner(clientId, why);
+      operatorSessions.forget(clientId);
     },
     close: async () => {
       if (closed) return;

@@ -7,6 +7,7 @@ import {
   runSummarySchema,
 } from '../analysis.js';
 import { idSchema, mediaFileSchema } from '../domain.js';
+import { deidentifySchema } from '../governance.js';
 import { method } from './spec.js';
 
 const runId = z.object({ runId: idSchema }).strict();
@@ -40,7 +41,7 @@ const clipName = z.string().trim().min(1, 'File name must not be empty').max(255
 export const MAX_IMPORT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 export const importOutcomeSchema = z.discriminatedUnion('ok', [
-  z.object({ fileName: z.string(), ok: z.literal(true), media: mediaFileSchema }),
+  z.object({ fileName: z.string(), ok: z.literal(true), media: mediaFileSchema, warning: z.string().optional() }),
   z.object({ fileName: z.string(), ok: z.literal(false), message: z.string() }),
 ]);
 export type ImportOutcomeView = z.infer<typeof importOutcomeSchema>;
@@ -84,8 +85,12 @@ export const exportMethods = {
         outDir: z.string().min(1).max(4096).optional(),
         /** UTF-8 byte-order mark for Excel. */
         bom: z.boolean().default(false),
+        /** De-identified export (docs/csv.md): pseudonyms, no notes, names or file names, dates dropped or shifted. */
+        deidentify: deidentifySchema.optional(),
         /** Also write sessions_summary.csv for a single session (always written for several). */
         combinedSummary: z.boolean().default(false),
+        /** Replace files of the same name in outDir; by default new files get a free `-N` name. */
+        overwrite: z.boolean().default(false),
       })
       .strict()
       .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session')
@@ -96,7 +101,10 @@ export const exportMethods = {
       skipped: z.array(z.object({ sessionId: idSchema, message: z.string() })),
       /** What each exported session's files are and which run they come from. */
       sessions: z.array(z.object({ sessionId: idSchema, runId: idSchema, timeline: z.string(), summary: z.string(), labels: z.string().nullable() })),
+      /** sessions_summary.csv, written for several sessions or when asked for. */
       combinedSummary: z.string().nullable(),
+      /** The de-identification key file, when one was asked for. */
+      keyFile: z.string().nullable(),
     }),
   ),
 } as const;

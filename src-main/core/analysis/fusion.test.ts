@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analysisParamsSchema, DEFAULT_ANALYSIS_PARAMS, storedAnalysisParamsSchema } from '../../../src-shared/analysis.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
-import { valenceArousal } from './affect-space.js';
 import { FaceAligner, VoiceAligner } from './align.js';
 import { type FaceSample, fuseStep, type VoiceSample } from './fusion.js';
 import { contributors, fuseTimeline, gridLength } from './timeline.js';
@@ -92,20 +91,6 @@ describe('fusion rule of stored and new runs', () => {
     expect(storedAnalysisParamsSchema.parse(DEFAULT_ANALYSIS_PARAMS).fusion.rule).toBe('log-linear');
     expect(storedAnalysisParamsSchema.parse({}).fusion.rule).toBe('log-linear');
     expect(analysisParamsSchema.parse({ fusion: { halfLifeMs: 800 } }).fusion.rule).toBe('log-linear');
-  });
-});
-
-describe('valence and arousal', () => {
-  it('maps classes onto the circumplex and averages by probability', () => {
-    expect(valenceArousal(one('neutral'))).toEqual({ valence: 0, arousal: 0 });
-    const happy = valenceArousal(one('happy'));
-    expect(happy.valence).toBeGreaterThan(0.5);
-    const sad = valenceArousal(one('sad'));
-    expect(sad.valence).toBeLessThan(0);
-    expect(sad.arousal).toBeLessThan(0);
-    expect(valenceArousal(one('angry')).arousal).toBeGreaterThan(0.5);
-    const mix = valenceArousal(EMOTIONS.map((e) => (e === 'happy' || e === 'sad' ? 0.5 : 0)));
-    expect(mix.valence).toBeCloseTo((0.8 - 0.7) / 2, 10);
   });
 });
 

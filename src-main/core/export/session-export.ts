@@ -1,12 +1,12 @@
 /**
  * Per-session CSV files (`<session>_timeline.csv`, `<session>_summary.csv`) and batch export with a combined
  * summary, column by column as documented in docs/csv.md. Every file names the analysis run it comes from.
- * Files are written to `<name>.part` and renamed when complete, so a failed export leaves no half file.
+ * Files are written to a temp file and put in place when complete, so a failed export leaves no half file;
+ * an existing file is never replaced unless asked (`overwrite`), the new one gets a free `-N` name.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
-import { storedAnalysisParamsSchema } from '../../../src-shared/analysis.js';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { ApiError } from '../../../src-shared/errors.js';
@@ -17,8 +17,10 @@ import type { EpisodesRepo } from '../store/episodes-repo.js';
 import type { FusedRepo } from '../store/fused-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { type Cell, type CsvWriter, Text, writeCsvFileAtomically } from './csv.js';
+import { TIMELINE_COLUMNS, TIMELINE_SELECT, timelineCells } from './timeline-columns.js';
 import { writeLabelsCsvFile } from '../labels/labels-csv.js';
-import { LabelsRepo } from '../store/labels-repo.js';
+import { type ExportSegment, LabelsRepo } from '../store/labels-repo.js';
+import type { DeidMap } from './deidentify.js';
 
 export interface ExportDeps {
   db: Db;
@@ -31,51 +33,38 @@ export interface ExportDeps {
 export interface ExportOptions {
   /** UTF-8 byte-order mark for Excel (default off: R and pandas read plain UTF-8 best). */
   bom?: boolean;
+  /** De-identified export: pseudonyms and session numbers for codes and ids, no run ids, file names or notes. */
+  deid?: DeidMap;
+  /** Replace files of the same name; by default a new file gets a free `-N` name instead. */
+  overwrite?: boolean;
 }
 
-const FACE_P = EMOTIONS.map((e) => `face_p_${e}`);
-const VOICE_P = EMOTIONS.map((e) => `voice_p_${e}`);
-const FUSED_P = EMOTIONS.map((e) => `fused_p_${e}`);
-const VOICE_FEATURES: ReadonlyArray<[string, string]> = [
-  ['voice_f0_mean_hz', 'f0_mean_hz'],
-  ['voice_f0_sd_st', 'f0_sd_st'],
-  ['voice_loudness_mean', 'loudness_mean'],
-  ['voice_jitter_local', 'jitter_local'],
-  ['voice_shimmer_local_db', 'shimmer_local_db'],
-  ['voice_hnr_db', 'hnr_db'],
-  ['voice_alpha_ratio_db', 'alpha_ratio_db'],
-  ['voice_voiced_ratio', 'voiced_ratio'],
-];
+/** The session column's value: its id, or its number in a de-identified export. */
+function sessionCell(session: Session, opts: ExportOptions): number {
+  return opts.deid ? opts.deid.session(session.id, session.participantCode) : session.id;
+}
 
-/** Timeline columns, in order. Stable: docs/csv.md documents each; add at the end, never rename. */
-export const TIMELINE_COLUMNS: readonly string[] = [
-  'session_id',
-  'run_id',
-  't_ms',
-  't_s',
-  'face_present',
-  'face_reliable',
-  'face_track_id',
-  'face_box_x',
-  'face_box_y',
-  'face_box_w',
-  'face_box_h',
-  'face_det_score',
-  'face_unreliable_reasons',
-  ...FACE_P,
-  'speech',
-  'speech_prob',
-  ...VOICE_FEATURES.map(([c]) => c),
-  ...VOICE_P,
-  'voice_p_calm',
-  ...FUSED_P,
-  'dominant',
-  'valence',
-  'arousal',
-  'modalities',
-  'face_weight',
-  'voice_weight',
-];
+function participantCell(session: Session, opts: ExportOptions): Text {
+  return new Text(opts.deid ? opts.deid.participant(session.participantCode) : session.participantCode);
+}
+
+/** Label rows as exported: de-identified ones without notes or rater names, dates dropped or shifted. */
+function labelRows(d: ExportDeps, sessionIds: readonly number[], opts: ExportOptions): ExportSegment[] {
+  const rows = new LabelsRepo(d.db).exportRows(sessionIds);
+  const deid = opts.deid;
+  if (!deid) return rows;
+  return rows.map((r) => ({
+    ...r,
+    sessionId: deid.session(r.sessionId, r.participantCode),
+    participantCode: deid.participant(r.participantCode),
+    rater: deid.rater(r.rater),
+    note: '',
+    createdAt: deid.date(r.createdAt, r.participantCode) ?? '',
+    updatedAt: deid.date(r.updatedAt, r.participantCode) ?? '',
+  }));
+}
+
+export { TIMELINE_COLUMNS } from './timeline-columns.js';
 
 const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'software_version', 'provider', 'provider_detail', 'models', 'media_file', 'grid_step_ms', 'smoothing_half_life_ms', 'episode_min_duration_s'];
 const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
@@ -117,103 +106,35 @@ function mediaOf(session: Session, run: AnalysisRun): MediaFile | null {
 }
 
 function writeAtomically(file: string, header: readonly string[], opts: ExportOptions, body: (w: CsvWriter) => Promise<void>): Promise<string> {
-  return writeCsvFileAtomically(file, header, { bom: opts.bom }, body);
+  return writeCsvFileAtomically(file, header, { bom: opts.bom, overwrite: opts.overwrite }, body);
 }
 
-const PAGE = 4096;
-
-/** One row per grid step of the run, streamed page by page from a join of fused rows and their observations. */
+/** One row per grid step of the run, streamed page by page from the fused rows joined with their observations. */
 export async function writeTimelineCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}): Promise<string> {
   const media = mediaOf(session, run);
-  const hasVideo = media ? media.hasVideo : true;
-  const faceP = EMOTIONS.map((e) => `fo.p_${e}`);
-  const voiceP = [...EMOTIONS.map((e) => `vo.p_${e}`), 'vo.p_calm'];
-  const fusedP = EMOTIONS.map((e) => `f.p_${e}`);
-  const voiceCols = ['vo.speech_prob', ...VOICE_FEATURES.map(([, c]) => `vo.${c}`), ...voiceP];
-  const stmt = d.db
-    .prepare(
-      `SELECT f.t_ms, f.face_state, fo.track_id, fo.box_x, fo.box_y, fo.box_w, fo.box_h, fo.det_score, fo.unreliable_reasons, ${faceP.join(', ')},
-              f.speech, ${voiceCols.join(', ')}, ${fusedP.join(', ')}, f.dominant, f.valence, f.arousal, f.face_weight, f.voice_weight
-       FROM fused f LEFT JOIN face_obs fo ON fo.id = f.face_obs_id
-       LEFT JOIN voice_obs vo ON vo.run_id = f.run_id AND vo.t_ms = f.voice_t_ms
-       WHERE f.run_id = ? AND f.t_ms > ? ORDER BY f.t_ms LIMIT ?`,
-    )
-    .raw();
+  // A de-identified export numbers sessions per export and leaves run ids out.
+  const cells = timelineCells({ sessionId: sessionCell(session, opts), runId: opts.deid ? null : run.id, hasVideo: media ? media.hasVideo : true });
   return writeAtomically(file, TIMELINE_COLUMNS, opts, async (w) => {
-    let after = -1;
-    for (;;) {
-      const rows = stmt.all(run.id, after, PAGE) as Array<Array<number | string | null>>;
-      for (const r of rows) {
-        let i = 0;
-        const next = (): number | string | null => r[i++];
-        const tMs = next() as number;
-        const faceState = next() as number;
-        const face = hasVideo && faceState > 0;
-        const trackId = next();
-        const box = [next(), next(), next(), next()];
-        const det = next();
-        const reasons = next() as string | null;
-        const fp = EMOTIONS.map(() => next());
-        const speech = next() as number | null;
-        const speechProb = next();
-        const feats = VOICE_FEATURES.map(() => next());
-        const vp = EMOTIONS.map(() => next());
-        const calm = next();
-        const fused = EMOTIONS.map(() => next());
-        const dominant = next() as string | null;
-        const valence = next();
-        const arousal = next();
-        const fw = next() as number;
-        const vw = next() as number;
-        const cells: Array<Cell | Text> = [
-          session.id,
-          run.id,
-          tMs,
-          tMs / 1000,
-          hasVideo ? face : null,
-          hasVideo ? faceState === 2 : null,
-          face ? trackId : null,
-          ...box.map((b) => (face ? b : null)),
-          face ? det : null,
-          face ? new Text((reasons ?? '').replace(/,/g, ';')) : null,
-          ...fp.map((p) => (face ? p : null)),
-          speech === null ? null : speech === 1,
-          speechProb,
-          ...feats,
-          ...vp,
-          calm,
-          ...fused,
-          dominant === null ? new Text('no estimate') : new Text(dominant),
-          valence,
-          arousal,
-          new Text([fw > 0 ? 'face' : '', vw > 0 ? 'voice' : ''].filter(Boolean).join('+') || 'none'),
-          fw,
-          vw,
-        ] as Array<Cell | Text>;
-        await w.write(cells);
-      }
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1][0] as number;
-    }
+    for (const row of d.fused.joined(run.id, TIMELINE_SELECT)) await w.write(cells(row));
   });
 }
 
-function runCells(run: AnalysisRun, media: MediaFile | null): Array<Cell | Text> {
-  const params = storedAnalysisParamsSchema.safeParse(run.params ?? {});
-  const p = params.success ? params.data : null;
+function runCells(run: AnalysisRun, media: MediaFile | null, session: Session, opts: ExportOptions): Array<Cell | Text> {
+  const p = run.params;
+  const startedAt = opts.deid ? opts.deid.date(run.startedAt, session.participantCode) : run.startedAt;
   return [
-    run.id,
+    opts.deid ? null : run.id,
     new Text(run.status),
     new Text(run.mode),
-    new Text(run.startedAt),
+    startedAt === null ? null : new Text(startedAt),
     new Text(run.softwareVersion),
     run.provider === null ? null : new Text(run.provider),
     run.providerDetail === null ? null : new Text(run.providerDetail),
     new Text(run.models.map((m) => `${m.id}@${m.sha256}`).join(';')),
-    media ? new Text(media.fileName) : null,
-    p ? p.fusion.gridStepMs : null,
-    p ? p.fusion.halfLifeMs : null,
-    p ? p.episodes.minDurationMs / 1000 : null,
+    media && !opts.deid ? new Text(media.fileName) : null,
+    p.fusion.gridStepMs,
+    p.fusion.halfLifeMs,
+    p.episodes.minDurationMs / 1000,
   ];
 }
 
@@ -232,7 +153,13 @@ export function summaryOf(d: ExportDeps, session: Session, run: AnalysisRun): Ru
 
 /** One row per emotion; session, run and coverage columns repeat on every row so the file stands alone (tidy). */
 export async function writeSummaryCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}, summary = summaryOf(d, session, run)): Promise<string> {
-  const head: Array<Cell | Text> = [session.id, new Text(session.participantCode), new Text(session.protocol), ...runCells(run, mediaOf(session, run)), ...coverageCells(summary)];
+  const head: Array<Cell | Text> = [
+    sessionCell(session, opts),
+    participantCell(session, opts),
+    new Text(session.protocol),
+    ...runCells(run, mediaOf(session, run), session, opts),
+    ...coverageCells(summary),
+  ];
   return writeAtomically(file, SUMMARY_COLUMNS, opts, async (w) => {
     for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e)]);
   });
@@ -252,13 +179,18 @@ export async function exportSession(d: ExportDeps, sessionId: number, outDir: st
   const session = d.sessions.get(sessionId);
   const run = exportRunFor(d, session, opts.runId);
   ensureDir(outDir);
-  const stem = sessionFileStem(session);
+  const stem = opts.deid ? opts.deid.stem(session.id, session.participantCode) : sessionFileStem(session);
   const timeline = await writeTimelineCsv(d, session, run, path.join(outDir, `${stem}_timeline.csv`), opts);
   const summaryData = summaryOf(d, session, run);
   const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData);
-  const segments = new LabelsRepo(d.db).exportRows([sessionId]);
-  const labels = segments.length ? await writeLabelsCsvFile(segments, path.join(outDir, `${stem}_labels.csv`), { bom: opts.bom }) : null;
+  const segments = labelRows(d, [sessionId], opts);
+  const labels = segments.length ? await writeLabelsCsvFile(segments, path.join(outDir, `${stem}_labels.csv`), { bom: opts.bom, overwrite: opts.overwrite }) : null;
   return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData };
+}
+
+/** A folder name for an export made from the app: its time, sortable, safe on every platform. */
+export function exportFolderName(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
 
 export function ensureDir(dir: string): void {
@@ -294,10 +226,10 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
     combinedSummary = await writeAtomically(path.join(outDir, COMBINED_SUMMARY_FILE), COMBINED_SUMMARY_COLUMNS, opts, async (w) => {
       for (const x of done) {
         await w.write([
-          x.session.id,
-          new Text(x.session.participantCode),
+          sessionCell(x.session, opts),
+          participantCell(x.session, opts),
           new Text(x.session.protocol),
-          ...runCells(x.run, mediaOf(x.session, x.run)),
+          ...runCells(x.run, mediaOf(x.session, x.run), x.session, opts),
           ...coverageCells(x.summaryData),
           ...x.summaryData.emotions.flatMap(emotionCells),
         ]);

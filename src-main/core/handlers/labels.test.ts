@@ -10,12 +10,13 @@ import type { Call } from '../../../src-shared/client/contract-client.js';
 import { LABELS_CSV_COLUMNS } from '../labels/labels-csv.js';
 import { tempDir } from '../test-support/make-media.js';
 import { seedReviewSession } from '../test-support/seed-review.js';
+import { ALL_SCOPES, consentedParticipant, operatorCtx } from '../test-support/governance.js';
 
 let core: AppCore;
 let dataDir: string;
 
-/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts). */
-const call: Call = (method, input) => directClient(core).call(method, input);
+/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts), as the test's operator. */
+const call: Call = (method, input) => directClient(core, operatorCtx(core)).call(method, input);
 
 async function refused(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
   await expect(p).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
@@ -26,8 +27,8 @@ const newId = () => `seg-${++n}`;
 const plain = (s: Segment): Segment => ({ id: s.id, startMs: s.startMs, endMs: s.endMs, label: s.label, note: s.note });
 
 async function newSession(code = 'P01', protocol = 'Interview'): Promise<number> {
-  const p = (await call('participants.list', {})).find((x) => x.code === code) ?? (await call('participants.create', { code }));
-  return (await call('sessions.create', { participantId: p.id, protocol, operator: 'op' })).id;
+  const p = (await call('participants.list', {})).find((x) => x.code === code) ?? (await call('participants.create', { code, consent: { scopes: ALL_SCOPES, takenOn: '2026-01-01' } }));
+  return (await call('sessions.create', { participantId: p.id, protocol })).id;
 }
 
 beforeEach(async () => {
@@ -88,7 +89,7 @@ describe('label tiers and segments', () => {
     );
   });
 
-  it('undoes a split by applying its inverse, keeps created_at, and audits every step with before and after', async () => {
+  it('undoes a split by applying its inverse, keeps created_at, and audits every step by operator id without label text', async () => {
     const sessionId = await newSession();
     const t = await call('labels.addTier', { sessionId, rater: 'A' });
     let tier = await call('labels.apply', { tierId: t.id, action: 'create', changeset: createSegment([], { inMs: 0, outMs: 4000 }, 'happy', newId) });
@@ -100,12 +101,20 @@ describe('label tiers and segments', () => {
     tier = await call('labels.apply', { tierId: t.id, action: 'undo', changeset: invertChangeset(split) });
     expect(tier.segments.map(plain)).toEqual([plain(original)]);
 
-    const audit = core.services.db.prepare("SELECT actor, action, detail FROM audit_log WHERE action LIKE 'label.%' ORDER BY id").all() as { actor: string; action: string; detail: string }[];
-    expect(audit.map((a) => a.action)).toEqual(['label.tier.add', 'label.create', 'label.split', 'label.undo']);
-    expect(audit.every((a) => a.actor === 'A')).toBe(true);
-    const splitDetail = JSON.parse(audit[2].detail) as { removed: Segment[]; added: Segment[] };
-    expect(splitDetail.removed).toEqual([plain(original)]);
-    expect(splitDetail.added).toHaveLength(2);
+    const audit = core.services.db.prepare("SELECT operator_id, action, session_id, detail FROM audit_log WHERE action LIKE 'label.%' ORDER BY id").all() as {
+      operator_id: number;
+      action: string;
+      session_id: number;
+      detail: string;
+    }[];
+    expect(audit.map((a) => a.action)).toEqual(['label.tier.add', 'label.apply', 'label.apply', 'label.apply']);
+    expect(audit.every((a) => a.operator_id === operatorCtx(core).operatorId && a.session_id === sessionId)).toBe(true);
+    expect(audit.slice(1).map((a) => JSON.parse(a.detail))).toEqual([
+      { edit: 'create', removed: 0, added: 1 },
+      { edit: 'split', removed: 1, added: 2 },
+      { edit: 'undo', removed: 2, added: 1 },
+    ]);
+    expect(audit.some((a) => a.detail.includes('happy'))).toBe(false);
   });
 
   it('edits the vocabulary but keeps a label that segments still use', async () => {
@@ -191,5 +200,45 @@ describe('agreement', () => {
     expect(r.n).toBe(30);
     expect(r.skipped).toMatchObject({ modelUnreliable: 10, notModelClass: 10 });
     expect(r.kappa).toBeCloseTo((20 / 30 - (10 / 30) * (20 / 30) - (20 / 30) * (10 / 30)) / (1 - 4 / 9), 12);
+  });
+});
+
+describe('bounds on label times and agreement work', () => {
+  it('refuses a segment that ends after the session’s media and keeps the tier unchanged', async () => {
+    const seeded = await seedReviewSession(core.services.db, dataDir, { video: false, durationMs: 10_000 });
+    const tier = await call('labels.addTier', { sessionId: seeded.sessionId, rater: 'A' });
+    const huge = { remove: [], add: [{ id: newId(), startMs: 0, endMs: 2 ** 40 - 1, label: 'happy', note: '' }] };
+    await refused(call('labels.apply', { tierId: tier.id, action: 'create', changeset: huge }), 'invalid_input', /cannot end after the session \(11\.0 s\)/);
+    expect((await call('labels.get', { sessionId: seeded.sessionId })).tiers[0].segments).toEqual([]);
+    // A session without media yet still has a bound.
+    const bare = await newSession('P02');
+    const t2 = await call('labels.addTier', { sessionId: bare, rater: 'A' });
+    await refused(call('labels.apply', { tierId: t2.id, action: 'create', changeset: huge }), 'invalid_input', /cannot end after the session/);
+  });
+
+  it('compares segments stored with ends near 2^40 ms within the session only, promptly', async () => {
+    const seeded = await seedReviewSession(core.services.db, dataDir, { video: false, durationMs: 10_000 });
+    // Written straight to the store, as data from before the bounds (or another tool) could be.
+    for (const rater of ['A', 'B']) {
+      const t = core.services.labels.addTier(seeded.sessionId, rater);
+      core.services.labels.applyInTransaction(t.id, { remove: [], add: [{ id: `${rater}-1`, startMs: 0, endMs: 2 ** 40, label: 'happy', note: '' }] });
+    }
+    const started = performance.now();
+    const r = await call('labels.agreement', { sessionIds: [seeded.sessionId], a: { kind: 'rater', rater: 'A' }, b: { kind: 'rater', rater: 'B' }, gridMs: 10 });
+    expect(r.n).toBe(1100); // 0 … 10 990 ms: the 10 s media plus 1 s slack, every 10 ms
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
+  it('refuses an agreement request that would compare more than its share of grid instants', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const id = await newSession(`Q${i}`);
+      ids.push(id);
+      for (const rater of ['A', 'B']) {
+        const t = core.services.labels.addTier(id, rater);
+        core.services.labels.applyInTransaction(t.id, { remove: [], add: [{ id: `${rater}-${i}`, startMs: 0, endMs: 40 * 3600_000, label: 'sad', note: '' }] });
+      }
+    }
+    await refused(call('labels.agreement', { sessionIds: ids, a: { kind: 'rater', rater: 'A' }, b: { kind: 'rater', rater: 'B' }, gridMs: 10 }), 'invalid_input', /Too much labelled time/);
   });
 });

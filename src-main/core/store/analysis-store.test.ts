@@ -15,7 +15,7 @@ import { SessionsRepo } from './sessions-repo.js';
 function setup() {
   const db = openDatabase(path.join(tempDir(), 'affect-studio.sqlite'));
   const p = new ParticipantsRepo(db).create('P1');
-  const s = new SessionsRepo(db).create({ participantId: p.id, protocol: 'x', operator: 'y', note: '' });
+  const s = new SessionsRepo(db).create({ participantId: p.id, protocol: 'x', operatorId: null, note: '' });
   const runs = new AnalysisRunsRepo(db);
   const newRun = () => runs.create({ sessionId: s.id, mediaFileId: null, mode: 'offline', params: DEFAULT_ANALYSIS_PARAMS, softwareVersion: '1', mediaDurationMs: 1000 });
   return { db, sessionId: s.id, runs, newRun, fused: new FusedRepo(db), episodes: new EpisodesRepo(db) };
@@ -73,9 +73,9 @@ describe('analysis store', () => {
     const first = newRun();
     runs.finish(first.id, 'complete');
     const second = newRun();
-    runs.setProgress(second.id, { faceProgressMs: 400, progressMs: 0 });
-    runs.setProgress(second.id, { voiceProgressMs: 250, progressMs: 250 });
-    expect(runs.progress(second.id)).toEqual({ progressMs: 250, faceProgressMs: 400, voiceProgressMs: 250 });
+    runs.setProgress(second.id, { modality: { name: 'face', doneMs: 400 }, progressMs: 0 });
+    runs.setProgress(second.id, { modality: { name: 'voice', doneMs: 250 }, progressMs: 250 });
+    expect(runs.progress(second.id)).toEqual({ progressMs: 250, modalities: { face: 400, voice: 250 } });
     expect(runs.latestComplete(sessionId)?.id).toBe(first.id);
     runs.finish(second.id, 'complete');
     expect(runs.latestComplete(sessionId)?.id).toBe(second.id);
