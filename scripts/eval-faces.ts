@@ -21,7 +21,7 @@
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EMOTIONS } from '../src-shared/emotions.js';
+import { EMOTIONS, topIndex } from '../src-shared/emotions.js';
 import { FaceAnalyzer } from '../src-main/core/analysis/face/face-analyzer.js';
 import { FaceTracker } from '../src-main/core/analysis/face/face-tracker.js';
 import type { PixelFrame } from '../src-main/core/inference/face/frame.js';
@@ -139,9 +139,9 @@ async function main(): Promise<void> {
       });
       const probs = await clf.classify(buf, idx.length);
       idx.forEach((i, k) => {
-        const top = Math.max(...probs[k]);
-        preds[i] = EMOTIONS[probs[k].indexOf(top)];
-        confidence[i] = top;
+        const top = topIndex(probs[k]);
+        preds[i] = EMOTIONS[top];
+        confidence[i] = probs[k][top];
       });
     }
 
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
       idx.forEach((i, k) => {
         const face = results[k].faces[0];
         preds[i] = face?.dominant ?? null;
-        if (face) confidence[i] = Math.max(...face.probs);
+        if (face) confidence[i] = face.probs[topIndex(face.probs)];
       });
     }
 

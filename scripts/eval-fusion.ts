@@ -26,7 +26,7 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ANALYSIS_PARAMS, type FusionParams, fusionParamsSchema } from '../src-shared/analysis.js';
-import { EMOTIONS } from '../src-shared/emotions.js';
+import { EMOTIONS, topIndex } from '../src-shared/emotions.js';
 import { VoiceAnalyzer } from '../src-main/core/analysis/voice/voice-analyzer.js';
 import type { FaceSample, VoiceSample } from '../src-main/core/analysis/fusion.js';
 import { fuseTimeline } from '../src-main/core/analysis/timeline.js';
@@ -158,23 +158,18 @@ interface Clip {
   durationMs: number;
   windows: VoiceSample[];
   /** Voice alone: mean canonical probabilities of the speech windows (all windows when none has speech), or null. */
-  probs: number[] | null;
+  probs: Array<number | null> | null;
 }
 
 interface Pair {
   clip: Clip;
-  face: number[];
+  face: Array<number | null>;
   label: string;
 }
 
-const argmax = (p: ArrayLike<number>): number => {
-  let b = 0;
-  for (let i = 1; i < p.length; i++) if (p[i] > p[b]) b = i;
-  return b;
-};
 
 /** Mean fused probabilities of a pair's session (null: no row had an estimate). */
-function fusedPair(pair: Pair, params: FusionParams): number[] | null {
+function fusedPair(pair: Pair, params: FusionParams): Array<number | null> | null {
   const steps = Math.max(1, Math.ceil(pair.clip.durationMs / params.gridStepMs));
   const faces: FaceSample[] = Array.from({ length: steps }, (_, i) => ({ tMs: i * params.gridStepMs, ref: null, trackId: 1, box: null, reliable: true, quality: 1, probs: pair.face }));
   const sum = new Array<number>(EMOTIONS.length).fill(0);
@@ -184,7 +179,8 @@ function fusedPair(pair: Pair, params: FusionParams): number[] | null {
     for (let k = 0; k < sum.length; k++) sum[k] += row.probs[k];
     rows++;
   }
-  return rows ? sum.map((v) => v / rows) : null;
+  // NaN (a class no contributing model gives) stays without a value.
+  return rows ? sum.map((v) => (Number.isNaN(v) ? null : v / rows)) : null;
 }
 
 interface Score {
@@ -193,15 +189,15 @@ interface Score {
   perClassRecall: Record<string, number>;
 }
 
-function score(probs: Array<number[] | null>, labels: string[]): Score {
+function score(probs: Array<Array<number | null> | null>, labels: string[]): Score {
   let ok = 0;
   let nll = 0;
   const hit = new Map<string, [number, number]>();
   probs.forEach((p, i) => {
     const t = (EMOTIONS as readonly string[]).indexOf(labels[i]);
-    const right = p !== null && argmax(p) === t;
+    const right = p !== null && topIndex(p) === t;
     if (right) ok++;
-    nll -= Math.log(Math.max(1e-12, p ? p[t] : 0));
+    nll -= Math.log(Math.max(1e-12, p ? (p[t] ?? 0) : 0));
     const h = hit.get(labels[i]) ?? [0, 0];
     hit.set(labels[i], [h[0] + (right ? 1 : 0), h[1] + 1]);
   });
@@ -245,7 +241,7 @@ async function main(): Promise<void> {
     const clf = faceAnalyzer.classifier;
     const S = clf.size;
     const faceFiles = [...new Set(chosen.flat())];
-    const faceProbs = new Map<string, number[]>();
+    const faceProbs = new Map<string, Array<number | null>>();
     for (let s = 0; s < faceFiles.length; s += BATCH) {
       const batch = faceFiles.slice(s, s + BATCH);
       const buf = new Float32Array(batch.length * S * S);
@@ -263,7 +259,8 @@ async function main(): Promise<void> {
       const samples: VoiceSample[] = windows.map((w) => ({ startMs: w.tMs, endMs: w.tMs + w.durMs, ref: w.tMs, speech: w.speech, speechProb: w.speechProb, probs: w.emotion?.probs ?? null }));
       const speech = windows.filter((w) => w.speech && w.emotion);
       const used = speech.length ? speech : windows.filter((w) => w.emotion);
-      const probs = used.length ? EMOTIONS.map((_, k) => used.reduce((s, w) => s + w.emotion!.probs[k], 0) / used.length) : null;
+      // A class the voice model lacks (contempt) stays without a value.
+      const probs = used.length ? EMOTIONS.map((_, k) => (used[0].emotion!.probs[k] === null ? null : used.reduce((s, w) => s + (w.emotion!.probs[k] ?? 0), 0) / used.length)) : null;
       const lastEnd = windows.reduce((m, w) => Math.max(m, w.tMs + w.durMs), 0);
       clips.push({ file: v.file, label: v.label, durationMs: durationMs ?? lastEnd, windows: samples, probs });
       if ((i + 1) % 50 === 0) console.error(`${i + 1}/${voiceItems.length} voice clips`);

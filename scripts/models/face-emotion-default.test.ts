@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMOTIONS } from '../../src-shared/emotions.js';
+import { EMOTIONS, topIndex } from '../../src-shared/emotions.js';
 import { FaceAnalyzer } from '../../src-main/core/analysis/face/face-analyzer.js';
 import { resizeBilinear, toGray } from '../../src-main/core/analysis/face/gray-resize.js';
 import { InferenceService } from '../../src-main/core/inference/inference-service.js';
@@ -39,8 +39,8 @@ describe('the default face-emotion model (trained in training/face)', () => {
     const third = batch.slice(2 * S * S, 3 * S * S);
     const together = await clf.classify(batch, 8);
     const [alone] = await clf.classify(third, 1);
-    for (const p of together) expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
-    for (let i = 0; i < EMOTIONS.length; i++) expect(together[2][i]).toBeCloseTo(alone[i], 5);
+    for (const p of together) expect(p.reduce<number>((s, v) => s + (v ?? 0), 0)).toBeCloseTo(1, 5);
+    for (let i = 0; i < EMOTIONS.length; i++) expect(together[2][i] ?? -1).toBeCloseTo(alone[i] ?? -1, 5);
     expect(together[2]).not.toEqual(together[6]);
   });
 
@@ -64,8 +64,8 @@ describe('the default face-emotion model (trained in training/face)', () => {
         batch.forEach((_, k) => resizeBilinear(grays[s + k], 48, 48, S, 'tf-legacy', crops, k * S * S));
         const probs = await clf.classify(crops, batch.length);
         probs.forEach((p, k) => {
-          const top = Math.max(...p);
-          results.push({ confidence: top, correct: EMOTIONS[p.indexOf(top)] === batch[k].label, truth: batch[k].label, pred: EMOTIONS[p.indexOf(top)] });
+          const top = topIndex(p);
+          results.push({ confidence: p[top] ?? 0, correct: EMOTIONS[top] === batch[k].label, truth: batch[k].label, pred: EMOTIONS[top] });
         });
       }
       const labels = [...EMOTIONS];

@@ -9,10 +9,10 @@ const P = DEFAULT_ANALYSIS_PARAMS.fusion;
 const LINEAR = { ...P, rule: 'linear' as const, faceWeight: 1, voiceWeight: 1 };
 const LOGLIN = { ...P, rule: 'log-linear' as const, faceWeight: 1, voiceWeight: 1 };
 const one = (e: (typeof EMOTIONS)[number]): number[] => EMOTIONS.map((x) => (x === e ? 1 : 0));
-const face = (tMs: number, probs: number[], over: Partial<FaceSample> = {}): FaceSample => ({
+const face = (tMs: number, probs: Array<number | null>, over: Partial<FaceSample> = {}): FaceSample => ({
   tMs, ref: tMs, trackId: 1, box: { x: 0, y: 0, w: 10, h: 10 }, reliable: true, quality: 1, probs, ...over,
 });
-const voice = (startMs: number, endMs: number, probs: number[] | null, over: Partial<VoiceSample> = {}): VoiceSample => ({
+const voice = (startMs: number, endMs: number, probs: Array<number | null> | null, over: Partial<VoiceSample> = {}): VoiceSample => ({
   startMs, endMs, ref: startMs, speech: probs !== null, speechProb: null, probs, ...over,
 });
 
@@ -31,8 +31,8 @@ describe('fuseStep', () => {
 
   it('log-linear rule (the default): multiplies the modalities, each raised to trust × reliability', () => {
     expect(P.rule).toBe('log-linear');
-    const pf = EMOTIONS.map((e) => (e === 'happy' ? 0.6 : e === 'sad' ? 0.3 : 0.1 / 5));
-    const pv = EMOTIONS.map((e) => (e === 'happy' ? 0.2 : e === 'sad' ? 0.7 : 0.1 / 5));
+    const pf = EMOTIONS.map((e) => (e === 'happy' ? 0.6 : e === 'sad' ? 0.3 : 0.1 / 6));
+    const pv = EMOTIONS.map((e) => (e === 'happy' ? 0.2 : e === 'sad' ? 0.7 : 0.1 / 6));
     const both = fuseStep(face(0, pf), voice(0, 2000, pv), LOGLIN)!;
     const z = pf.reduce((s, x, i) => s + x * pv[i], 0);
     expect(both.probs[EMOTIONS.indexOf('sad')]).toBeCloseTo((0.3 * 0.7) / z, 10);
@@ -56,6 +56,26 @@ describe('fuseStep', () => {
     expect(r.probs[EMOTIONS.indexOf('happy')]).toBeCloseTo(0.5, 3);
     expect(r.probs[EMOTIONS.indexOf('sad')]).toBeCloseTo(0.5, 3);
     expect(r.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+  });
+
+  it('a class only one modality gives (contempt) is decided by it; where none gives it the fused value is NaN', () => {
+    const pf = [0.3, 0.1, 0.1, 0.1, 0.05, 0.05, 0.1, 0.2]; // a face model with contempt
+    const pv = [0.5, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, null]; // the voice model has none
+    for (const params of [LINEAR, LOGLIN]) {
+      const r = fuseStep(face(0, pf), voice(0, 2000, pv), params)!;
+      expect(r.probs[7]).toBeGreaterThan(0.05);
+      expect(r.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    }
+    // Log-linear: the voice counts an even share (1/7) for the class it lacks, so its evidence for neutral still
+    // weighs against contempt as against any other class.
+    const r = fuseStep(face(0, pf), voice(0, 2000, pv), LOGLIN)!;
+    expect(r.probs[7] / r.probs[0]).toBeCloseTo((0.2 / 0.3) * (1 / 7 / 0.5), 10);
+    const none = fuseStep(face(0, [...pf.slice(0, 7), null]), voice(0, 2000, pv), LOGLIN)!;
+    expect(Number.isNaN(none.probs[7])).toBe(true);
+    expect(Array.from(none.probs.slice(0, 7)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    const voiceOnly = fuseStep(null, voice(0, 2000, pv), LINEAR)!;
+    expect(Number.isNaN(voiceOnly.probs[7])).toBe(true);
+    expect(voiceOnly.probs[0]).toBeCloseTo(0.5, 10);
   });
 
   it.each([LINEAR, LOGLIN])('drops a missing or unreliable modality instead of counting it as neutral ($rule)', (P) => {

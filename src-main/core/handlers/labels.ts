@@ -1,4 +1,4 @@
-import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { CORE_EMOTION_COUNT, EMOTIONS } from '../../../src-shared/emotions.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { Segment } from '../../../src-shared/labels/segments.js';
 import type { CoreServices } from '../core-services.js';
@@ -110,7 +110,8 @@ export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
             if (!f.t.length) return null;
             const samples = Array.from(f.t, (tMs, i) => {
               const probs = EMOTIONS.map((_, c) => f.probs[c][i]);
-              const ok = probs.every(Number.isFinite);
+              // Contempt may have no value (NaN) at a step with an estimate: the seven other classes decide.
+              const ok = probs.slice(0, CORE_EMOTION_COUNT).every(Number.isFinite);
               return { tMs, probs: ok ? probs : null, reliable: ok };
             });
             return { gridStepMs: run.gridStepMs, samples };

@@ -12,9 +12,10 @@ export const EMOTION_COLORS: Record<Emotion, string> = {
   fear: '#7b5fb5',
   disgust: '#009e73',
   angry: '#d55e00',
+  contempt: '#8b4513',
 };
 
-const EXTRA = ['#56b4e9', '#b59a00', '#6b8e23', '#a0522d', '#4682b4', '#c71585', '#2f4f4f', '#8b4513'];
+const EXTRA = ['#56b4e9', '#b59a00', '#6b8e23', '#a0522d', '#4682b4', '#c71585', '#2f4f4f', '#5f9ea0'];
 
 /** Colour of a vocabulary label: the emotion's colour for emotion labels, else a stable pick by position. */
 export function labelColor(label: string, vocabulary: readonly string[]): string {
