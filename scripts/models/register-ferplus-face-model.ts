@@ -50,6 +50,8 @@ interface Calibration {
   temperature: number;
   ece_before: number;
   ece_after: number;
+  ece_votes_before: number;
+  ece_votes_after: number;
   soft_ce_before: number;
   soft_ce_after: number;
   bins: number;
@@ -147,6 +149,8 @@ const entry = {
     temperature: Number(cal.temperature.toFixed(4)),
     eceBefore: Number(cal.ece_before.toFixed(4)),
     eceAfter: Number(cal.ece_after.toFixed(4)),
+    eceVoteShareBefore: Number(cal.ece_votes_before.toFixed(4)),
+    eceVoteShareAfter: Number(cal.ece_votes_after.toFixed(4)),
     bins: cal.bins,
   },
   training: {
@@ -258,13 +262,15 @@ applyManifestEdit({
 - **Labels**: FER+ gives every FER2013 image 10 crowd votes over neutral, happiness, surprise, sadness, anger, disgust, fear, contempt, unknown and
   not-a-face. The target of an image is its vote distribution over the eight emotions (unknown and not-a-face dropped; votes of ${fp.drop_single_votes} dropped as noise when
   other emotions got more; images the crowd called not a face, or with no emotion vote, left out)${fp.fer2013_weight ? `, mixed with the original FER2013 label at weight ${fp.fer2013_weight}` : ''}.
-- **Data and split**: FER2013 Training rows with an image (../shared/data/ferplus). ${cal.split}: a seeded ${(fp.selection_fraction * 100).toFixed(0)} % of the distinct images,
-  pixel-identical copies kept on one side, is never trained on and chose the epoch and the temperature (${cal.n} images, ${cal.n_majority} with a FER+ majority).
+- **Data and split**: FER2013 Training rows with an image (../shared/data/ferplus). The selection split, a seeded (${fp.selection_seed}) ${(fp.selection_fraction * 100).toFixed(0)} % of the
+  distinct Training images with pixel-identical copies kept on one side, is never trained on and chose the epoch and the temperature (${cal.n} images, ${cal.n_majority} with a FER+ majority).
   Each training image is seen as its exact pixels or, with probability ${fp.jpg_prob}, as the contrast-stretched Kaggle JPG of the same row. PublicTest was used once, for the figures below.
 - **Training** (\`training/face/README.md\`, FER+ steps; seed ${cfg.seed}): SGD with Nesterov momentum, batch ${cfg.train.batch_size}, weight decay ${cfg.train.weight_decay}, soft-target cross-entropy,
   the augmentation of \`face-emotion-fer-cnn\`. ${stageText}. On the shared 2-core build machine, no GPU.${quantText}
-- **Calibration** (temperature scaling on the selection split, ${cal.bins}-bin ECE of the top class against the FER+ majority): T = ${cal.temperature.toFixed(3)}; ECE ${f4(cal.ece_before)} before,
-  **${f4(cal.ece_after)}** after; cross-entropy against the vote distributions ${f4(cal.soft_ce_before)} → ${f4(cal.soft_ce_after)}.
+- **Calibration** (temperature scaling on the selection split, fitted to the vote distributions): T = ${cal.temperature.toFixed(3)}; cross-entropy against the
+  vote distributions ${f4(cal.soft_ce_before)} → ${f4(cal.soft_ce_after)}. ${cal.bins}-bin ECE of the top-class confidence against the share of the crowd's votes for that class (all
+  ${cal.n} images): ${f4(cal.ece_votes_before)} → **${f4(cal.ece_votes_after)}**; against the FER+ majority label (only the ${cal.n_majority} images that have one, the clearer ones, on which
+  a model of the vote distribution is under-confident by design): ${f4(cal.ece_before)} → ${f4(cal.ece_after)}.
 - **Selection split** (PyTorch${quant ? ', float graph' : ''}): FER+ majority accuracy ${f4(cal.accuracy)}, macro-F1 ${f4(cal.macro_f1)} (n ${cal.n_majority}); FER2013 label accuracy ${f4(cal.fer2013_accuracy)} (n ${cal.n_fer2013}).
 
 ${confusionTable}

@@ -88,6 +88,20 @@ def ece(probs, y, bins=15):
     return float(total)
 
 
+def ece_soft(probs, target, bins=15):
+    """Calibration against a vote distribution: expected gap between the top-class confidence and the share of the
+    crowd's votes that went to that class, equal-width bins (ECE with the votes' share in place of 0/1 correctness)."""
+    conf = probs.max(1)
+    hit = target[np.arange(len(target)), probs.argmax(1)].astype(np.float64)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            total += m.mean() * abs(hit[m].mean() - conf[m].mean())
+    return float(total)
+
+
 def save_json(name, obj):
     with open(os.path.join(OUT, name), 'w') as f:
         json.dump(obj, f, indent=1)
