@@ -10,6 +10,8 @@ import { sessionSearchMethods } from './session-search.js';
 import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
+import { reportMethods } from './report.js';
+import { trendsMethods } from './trends.js';
 import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
 
 /**
@@ -30,6 +32,8 @@ export const contract = {
   ...faceMethods,
   ...voiceMethods,
   ...inferenceMethods,
+  ...reportMethods,
+  ...trendsMethods,
   ...operatorMethods,
   ...consentMethods,
   ...deletionMethods,
