@@ -5,8 +5,8 @@ import type { Migration } from './types.js';
  * hold per-class probabilities. NULL where the model gave no contempt (every earlier row, seven-class face models,
  * the voice models) or, in fused, where no contributing modality had it; never 0 for "not given".
  */
-export const migration010: Migration = {
-  version: 10,
+export const migration012: Migration = {
+  version: 12,
   name: 'contempt probability columns',
   up(db) {
     db.exec(`
