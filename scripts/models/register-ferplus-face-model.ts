@@ -1,13 +1,14 @@
 /**
- * Registers the FER+ face-emotion model (training/face/README.md, FER+ steps) as the default face model: checks
+ * Registers the FER+ face-emotion model (training/face/README.md, FER+ steps), selectable, or with --default as the
+ * default face model (only when it measurably beats the current default on the figures below): checks
  * that onnxruntime gives PyTorch's probabilities on the export's probe input, measures it once on FER2013
  * PublicTest through the app's own pipeline (eval:faces: the exact 48×48 pixels against the FER+ majority and
  * against the original FER2013 label, each with and without the 279 images that are copies of Training images;
  * the Kaggle JPGs of fer2013/val, straight and through detection → aligned crop), runs the same on the model it
- * replaces for comparison, then writes its models/manifest.json entry and MODEL_CARD.md section and makes the
- * previous default selectable (under the shared manifest lock).
+ * would replace for comparison, then writes its models/manifest.json entry and MODEL_CARD.md section and, with
+ * --default, makes the previous default selectable (under the shared manifest lock).
  *
- *   npx tsx scripts/models/register-ferplus-face-model.ts [--skip-eval]
+ *   npx tsx scripts/models/register-ferplus-face-model.ts [--default] [--skip-eval]
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,6 +25,7 @@ const data = path.resolve(repo, '..', 'shared', 'data');
 const argv = process.argv.slice(2);
 const ID = 'face-emotion-ferplus-cnn';
 const PREVIOUS = 'face-emotion-fer-cnn';
+const MAKE_DEFAULT = argv.includes('--default');
 
 interface Exported {
   file: string;
@@ -121,7 +123,7 @@ const entry = {
   file: exp.file,
   sha256,
   task: 'face-emotion',
-  default: true,
+  default: MAKE_DEFAULT,
   inputs: [
     {
       name: 'input',
@@ -241,7 +243,8 @@ const stageText = stages
     const st = fp.stages[stage];
     const h = metrics.history[metrics.selected.epoch - 1];
     const minutes = metrics.history.reduce((a, r) => a + r.seconds, 0) / 60;
-    return `\`${member}\` (\`train_ferplus.py --stage ${stage}\`${st.from ? `, from \`${st.from}\`` : ''}): ${st.epochs} epochs, peak learning rate ${st.lr} after ${st.warmup_epochs} epoch of warm-up, cosine decay, label smoothing ${st.label_smoothing}, seed offset ${st.seed_offset ?? 0}; ${minutes.toFixed(0)} min; selected epoch ${metrics.selected.epoch} (selection split, FER+ majority: ${f4(h.sel_acc)} alone, ${f4(h.sel_acc_flip)} with its mirror image; FER2013 label ${f4(h.sel_fer2013_acc_flip)})`;
+    const ran = metrics.history.length < st.epochs ? ` (${metrics.history.length} run: training/face/README.md gives the commands that replay it)` : '';
+    return `\`${member}\` (\`train_ferplus.py --stage ${stage}\`${st.from ? `, from \`${st.from}\`` : ''}): ${st.epochs} epochs${ran}, peak learning rate ${st.lr} after ${st.warmup_epochs} epoch of warm-up, cosine decay, label smoothing ${st.label_smoothing}, seed offset ${st.seed_offset ?? 0}; ${minutes.toFixed(0)} min; selected epoch ${metrics.selected.epoch} (selection split, FER+ majority: ${f4(h.sel_acc)} alone, ${f4(h.sel_acc_flip)} with its mirror image; FER2013 label ${f4(h.sel_fer2013_acc_flip)})`;
   })
   .join('; ');
 const quantText = quant
@@ -252,7 +255,7 @@ applyManifestEdit({
   entry,
   cardSection: {
     id: ID,
-    markdown: `## ${ID} (facial expression, default)
+    markdown: `## ${ID} (facial expression, ${MAKE_DEFAULT ? 'default' : `selectable; \`${PREVIOUS}\` stays the default`})
 
 - **What**: the network of \`face-emotion-fer-cnn\` (seven 3×3 conv–batch-norm–ReLU layers, ${cfg.model.channels.join('–')} channels, global average pooling,
   dropout ${cfg.model.dropout}, one linear layer) with eight outputs, trained on FER+ labels (Barsoum et al. 2016): ${(exp.parameters / exp.members.length / 1e6).toFixed(2)} M parameters${exp.members.length > 1 ? ` per net, ${exp.members.length} nets` : ''}.
@@ -286,6 +289,6 @@ ${evalTable}
 - **Licence**: the images' terms (FER2013) allow research use only; FER+ labels MIT (Microsoft). The weights are shipped for research use.`,
   },
 });
-applyManifestEdit({ entry: { ...previous, default: false } });
-console.log(`${ID}: ${exp.file} sha256 ${sha256}; onnxruntime vs PyTorch ${maxDiff.toExponential(2)}${int8Diff === null ? '' : ` (int8 ${int8Diff.toExponential(2)})`}; now the default face-emotion model (${PREVIOUS} stays selectable)`);
+if (MAKE_DEFAULT) applyManifestEdit({ entry: { ...previous, default: false } });
+console.log(`${ID}: ${exp.file} sha256 ${sha256}; onnxruntime vs PyTorch ${maxDiff.toExponential(2)}${int8Diff === null ? '' : ` (int8 ${int8Diff.toExponential(2)})`}; ${MAKE_DEFAULT ? `now the default face-emotion model (${PREVIOUS} stays selectable)` : `selectable (${PREVIOUS} stays the default)`}`);
 for (const e of EVALS) if (ours[e.key]) console.log(`  ${e.key}: ${ID} accuracy=${f4(ours[e.key].accuracy)} macro_f1=${f4(ours[e.key].macroF1)} n=${ours[e.key].n}; ${PREVIOUS} ${f4(theirs[e.key].accuracy)} / ${f4(theirs[e.key].macroF1)}`);

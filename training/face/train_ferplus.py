@@ -1,7 +1,7 @@
 """Trains the face-emotion CNN on FER+ vote distributions (soft targets, 8 classes with contempt) over FER2013
 Training, and selects the epoch on a selection split carved out of Training (never on PublicTest).
 
-  /usr/bin/python3 training/face/train_ferplus.py [--stage a] [--epochs N] [--resume]
+  /usr/bin/python3 training/face/train_ferplus.py [--stage a] [--epochs N] [--resume] [--stop-after N]
 
 `ferplus` in config.json: the data (labels.csv folder, selection fraction and seed, which JPG share of each epoch is
 the contrast-stretched Kaggle copy instead of the exact pixels, optional weight of the FER2013 label in the target) and
@@ -73,6 +73,7 @@ def main():
     ap.add_argument('--stage', default='a')
     ap.add_argument('--epochs', type=int)
     ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--stop-after', type=int, help='end after this epoch (the schedule still spans --epochs): replays an interrupted run')
     args = ap.parse_args()
     cfg = load_config()
     seed_everything(cfg['seed'], cfg['threads'])
@@ -150,6 +151,9 @@ def main():
         best = end_epoch(name, best, ms, t_cfg['select_on'], epoch + 1, net,
                          {'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'history': history},
                          {'history': history, 'config': cfg, 'labels': LABELS})
+        if args.stop_after and epoch + 1 >= args.stop_after:
+            print(f'stopped after epoch {epoch + 1} (--stop-after)', flush=True)
+            break
 
     print(f"selected epoch {best['epoch']}: selection FER+ accuracy {best['accuracy']:.4f}, macro-F1 {best['metrics']['macro_f1']:.4f}")
     print(format_confusion(np.array(best['metrics']['confusion']), LABELS))
