@@ -7,6 +7,7 @@ scripts/voice/register-voice-model.ts, which adds the manifest entry and the mod
                                                      #   -> models/voice_emotion_logmel_cnn.onnx
   python3 export_onnx.py logmel-cnn-ensemble --dev   # the same members' --inner runs (trained on actors 01-12)
                                                      #   -> out/dev-models/ (a models folder for eval:fusion --fit)
+  python3 export_onnx.py logmel-cnn-ensemble --dev --members=seed2   # one inner run of the shipped recipe
 
 --dev writes out/dev-models/: the inner ensemble as the default voice model of a copy of models/manifest.json, the
 other models linked from models/. Its outputs on actors 13-16 are out-of-sample, so the fusion weights can be learnt
@@ -69,7 +70,9 @@ def main():
     if dev and tag != 'logmel-cnn-ensemble':
         raise SystemExit('--dev applies to logmel-cnn-ensemble')
     if tag == 'logmel-cnn-ensemble':
-        members = cfg['ensemble']['members']
+        # --members a,b overrides config.json's ensemble (e.g. --dev --members seed2: the shipped single net's recipe).
+        flag = [a for a in sys.argv if a.startswith('--members=')]
+        members = flag[0].split('=', 1)[1].split(',') if flag else cfg['ensemble']['members']
         nets = []
         for v in members:
             c = variant_config(cfg, None if v == 'base' else v)
