@@ -95,7 +95,7 @@ describe('result bundles', () => {
 describe('run rows', () => {
   /** A modality's table that points at face_obs rows and holds bytes, as face geometry does. */
   const extra = {
-    version: migrations.length + 1,
+    version: migrations[migrations.length - 1].version + 1,
     name: 'test: a table pointing at face_obs',
     up(db: Db) {
       db.exec(`CREATE TABLE face_extra (
