@@ -21,11 +21,12 @@ import {
   type BatchSummary,
   type BatchView,
   batchCreateSchema,
+  type ExecutorView,
   FINISHED_STATES,
   type ItemState,
 } from '../../../src-shared/contract/batch.js';
 import { ApiError } from '../../../src-shared/errors.js';
-import { type Note, note, NotedError, notesEnglish, noteOfError } from '../../../src-shared/i18n/notes.js';
+import { type Note, note, NotedError, noteEnglish, notesEnglish, noteOfError } from '../../../src-shared/i18n/notes.js';
 import type { ConsentScope } from '../../../src-shared/governance.js';
 import type { EventBus } from '../event-bus.js';
 import { requireConsent } from '../governance/consent-check.js';
@@ -103,8 +104,11 @@ export class BatchQueue {
     this.loop = this.run().catch((e: unknown) => console.error('work queue stopped:', e));
   }
 
-  executors(): Array<{ id: string; label: string; unavailable: string | null }> {
-    return [...this.d.executors.values()].map((e) => ({ id: e.id, label: e.label, unavailable: e.unavailable() }));
+  executors(): ExecutorView[] {
+    return [...this.d.executors.values()].map((e) => {
+      const why = e.unavailable();
+      return { id: e.id, label: e.label, unavailable: why && noteEnglish(why), ...(why ? { unavailableNote: why } : {}) };
+    });
   }
 
   // ---- requests ------------------------------------------------------------------------------------------
@@ -115,7 +119,7 @@ export class BatchQueue {
       const ex = this.d.executors.get(b.executor);
       if (!ex) throw apiError('invalid_input', 'errors.batch.noExecutor', { executor: b.executor, list: [...this.d.executors.keys()].join(', ') });
       const why = ex.unavailable();
-      if (why) throw apiError('conflict', 'errors.batch.executorBusy', { executor: ex.label, why });
+      if (why) throw apiError('conflict', 'errors.batch.executorBusy', { executor: ex.label, why: noteEnglish(why) });
     }
     let row: BatchRow;
     if (b.kind === 'import') {
@@ -389,7 +393,7 @@ export class BatchQueue {
     const ex = this.d.executors.get(b.executor);
     if (!ex) return this.fail(it, note('corpus.note.noExecutor', { executor: b.executor }));
     const why = ex.unavailable();
-    if (why) return this.fail(it, note('corpus.note.executorUnavailable', { executor: ex.label, why }));
+    if (why) return this.update(it, { state: 'failed', fraction: 0, notes: [note('corpus.note.cannotTakeWork', { executor: ex.label }), why] });
     try {
       requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis'], 'analyse this session');
     } catch (e) {
@@ -397,7 +401,7 @@ export class BatchQueue {
     }
     const sessionId = it.sessionId;
     const run = await ex.analyse(
-      { sessionId, mediaFileId: null, runId: it.runId },
+      { sessionId, mediaFileId: null, runId: it.runId, operatorId: b.operatorId },
       {
         signal,
         onRun: (runId) => {
