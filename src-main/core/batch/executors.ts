@@ -31,6 +31,8 @@ export interface BatchExecutor {
   readonly id: string;
   /** In words for the user. */
   readonly label: string;
+  /** How many items it analyses at once (default 1: one after the other, in the queue's loop). */
+  readonly parallel?: number;
   /** Why it cannot take work now (a catalogue entry the user can act on), or null. */
   unavailable(): Note | null;
   /** Analyses the session; resolves with the complete run, throws with the reason otherwise. */

@@ -161,6 +161,9 @@ describe('lab workers as a batch executor', () => {
         const progress: number[] = [];
         const off = api.on('batch.item', (e) => void (e.item.batchId === batch.id && e.item.state === 'analysing' && progress.push(e.item.fraction)));
         for (const it of b.items) await api.call('batch.retry', { itemId: it.id });
+        // Both clips wait in the queue at once (lab workers take several items of a batch; one machine would
+        // take them one after the other).
+        await until('both jobs in the queue at once', () => queueJobs(c).filter((j) => j.state === 'queued').length === 2, 60_000);
         await startWorker('lab-pc-1');
         b = await settled(api, batch.id);
         off();

@@ -24,6 +24,12 @@ export interface LabExecutorOptions {
 
 type Deps = Pick<CoreServices, 'queue' | 'sessions' | 'participants' | 'analysis' | 'audit' | 'events'>;
 
+/**
+ * Items of a batch analysed at once on the lab workers: jobs wait in the queue for as many workers as the lab
+ * has, up to this many (each waiting job of a clip on no share holds the clip in Redis).
+ */
+export const LAB_PARALLEL = 8;
+
 export function labExecutor(s: Deps, opts: LabExecutorOptions = { pollMs: 1000, unreachableMs: 60_000 }): BatchExecutor {
   const q = s.queue;
   /** The consent refusal for analysing this session, or null (as the panel's collect checks it). */
@@ -39,6 +45,7 @@ export function labExecutor(s: Deps, opts: LabExecutorOptions = { pollMs: 1000, 
   return {
     id: 'lab',
     label: 'Lab workers',
+    parallel: LAB_PARALLEL,
     unavailable: () => (q.connected ? null : note('corpus.note.labNotConnected')),
     async analyse(job, ctx) {
       if (job.runId !== null) {
