@@ -85,7 +85,7 @@ export function labExecutor(s: Deps, opts: LabExecutorOptions = { pollMs: 1000, 
           if ('failed' in r) throw new NotedError(note('corpus.note.labJobFailed', { job: localId, detail: r.failed }));
           ctx.onProgress(r.pending === null ? 0 : r.pending / 100);
         } catch (e) {
-          if (e instanceof NotedError || !q.connected) throw e;
+          if (e instanceof NotedError || e instanceof ApiError || !q.connected) throw e;
           // Redis did not answer: tried again, for a while.
           unreadableSince ??= Date.now();
           if (Date.now() - unreadableSince > opts.unreachableMs) throw new NotedError(note('corpus.note.labUnreachable', { job: localId, detail: e instanceof Error ? e.message : String(e) }));
