@@ -8,7 +8,8 @@ import { spawnTied, stopChild } from '../src-main/core/test-support/tied-process
 /**
  * Lab workers from the app (browser mode): connect the Sessions view to a real redis-server, send a session with
  * an imported clip, and watch a real `affect worker` process (the shipped CLI) take it; the panel shows the job
- * done by that worker and the result is stored in the session.
+ * done by that worker and the result is stored in the session. Then a clip imported with "Analysed by: Lab
+ * workers" (a choice the import panel offers only once connected) is analysed by that worker too.
  */
 const missing = redisServerMissing();
 
@@ -25,9 +26,13 @@ test('sends a session to a lab worker and shows the job and the worker until the
     const sessionId = await createSession(page, { participant: 'P-0401', protocol: 'Interview' });
     await page.goto(`${page.url().replace(/#.*$/, '')}#/review/${sessionId}`);
     await page.locator('input[type="file"]').setInputFiles(clip);
-    await expect(page.getByRole('region', { name: 'Recording', exact: true })).toContainText(/clip-[0-9a-f]{16}\.webm/);
+    await expect(page.getByRole('region', { name: 'Recording', exact: true })).toContainText(/clip-[0-9a-f]{16}\.webm/, { timeout: 60_000 });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
+    // Not connected yet: the import panel lists "Lab workers" as a choice it cannot take, and says why.
+    const importPanel = page.getByTestId('import-panel');
+    await importPanel.getByLabel('Analyse each clip once it is imported').setChecked(true);
+    await expect(importPanel.getByRole('option', { name: /^Lab workers \(not connected to a lab queue: connect in the Lab workers panel/ })).toBeDisabled();
     const panel = page.getByRole('region', { name: 'Lab workers' });
     await panel.getByLabel('Redis address').fill(redis.url);
     await panel.getByLabel('Redis password').fill('wrong');
@@ -53,6 +58,19 @@ test('sends a session to a lab worker and shows the job and the worker until the
     await expect(job).toContainText('lab-pc-7');
     await expect(panel.getByTestId('queue-counts')).toHaveText('0 waiting · 0 active · 1 done · 0 failed');
     await expect(panel.locator('tr[data-worker="lab-pc-7"] td').nth(3)).toHaveText('1');
+
+    // Connected: "Lab workers" analyses the clips of an import batch; the item ends done once the result is stored.
+    await importPanel.getByLabel('Participant of the clips').selectOption({ label: 'P-0401' });
+    await importPanel.getByLabel('Protocol of the clips').fill('Interview');
+    await importPanel.getByLabel('Analysed by').selectOption({ label: 'Lab workers' });
+    await importPanel.getByTestId('import-files').setInputFiles(clip);
+    await importPanel.getByRole('button', { name: 'Import 1 clip' }).click();
+    const work = page.getByTestId('work-queue').locator('article').first();
+    await expect(work.getByTestId('batch-summary')).toContainText('1 of 1 done', { timeout: 90_000 });
+    await expect(job).toHaveCount(2);
+    await expect(job.first()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+    await expect(job.first()).toContainText('lab-pc-7');
+    await expect(panel.locator('tr[data-worker="lab-pc-7"] td').nth(3)).toHaveText('2', { timeout: 30_000 });
 
     // The run is the session's, as if analysed here.
     await page.goto(`${page.url().replace(/#.*$/, '')}#/review/${sessionId}`);

@@ -80,8 +80,10 @@ export const executorSchema = z.object({
   id: z.string(),
   /** In words for the user, e.g. "This computer". */
   label: z.string(),
-  /** Why it cannot take work now (e.g. no lab server configured); null when it can. */
+  /** Why it cannot take work now (e.g. no lab server configured), in English; null when it can. */
   unavailable: z.string().nullable(),
+  /** The same reason as a catalogue entry, for each client to word. */
+  unavailableNote: messageRefSchema.optional(),
 });
 export type ExecutorView = z.infer<typeof executorSchema>;
 
@@ -156,4 +158,6 @@ export const batchEvents = {
   'batch.item': z.object({ item: batchItemSchema, summary: batchSummarySchema }),
   /** A batch was created, cancelled or removed: reload the list. */
   'batch.changed': z.object({ batchId: idSchema }),
+  /** Who can analyse changed (the lab queue was connected or disconnected): reload the executors. */
+  'batch.executors': z.object({}),
 } as const;

@@ -21,11 +21,12 @@ import {
   type BatchSummary,
   type BatchView,
   batchCreateSchema,
+  type ExecutorView,
   FINISHED_STATES,
   type ItemState,
 } from '../../../src-shared/contract/batch.js';
 import { ApiError } from '../../../src-shared/errors.js';
-import { type Note, note, NotedError, notesEnglish, noteOfError } from '../../../src-shared/i18n/notes.js';
+import { type Note, note, NotedError, noteEnglish, notesEnglish, noteOfError } from '../../../src-shared/i18n/notes.js';
 import type { ConsentScope } from '../../../src-shared/governance.js';
 import type { EventBus } from '../event-bus.js';
 import { requireConsent } from '../governance/consent-check.js';
@@ -91,6 +92,11 @@ function itemProgress(kind: BatchRow['kind'], analyse: boolean, it: Pick<ItemRow
 
 export class BatchQueue {
   private current: { itemId: number; ctl: AbortController } | null = null;
+  /**
+   * Analyses running beside the loop, on an executor that takes several at once (lab workers): by item, with
+   * their abort controller and their promise. The loop goes on with the next item's import meanwhile.
+   */
+  private readonly beside = new Map<number, { ctl: AbortController; done: Promise<void> }>();
   private wakeUp: (() => void) | null = null;
   private readonly loop: Promise<void>;
   private closed = false;
@@ -103,8 +109,11 @@ export class BatchQueue {
     this.loop = this.run().catch((e: unknown) => console.error('work queue stopped:', e));
   }
 
-  executors(): Array<{ id: string; label: string; unavailable: string | null }> {
-    return [...this.d.executors.values()].map((e) => ({ id: e.id, label: e.label, unavailable: e.unavailable() }));
+  executors(): ExecutorView[] {
+    return [...this.d.executors.values()].map((e) => {
+      const why = e.unavailable();
+      return { id: e.id, label: e.label, unavailable: why && noteEnglish(why), ...(why ? { unavailableNote: why } : {}) };
+    });
   }
 
   // ---- requests ------------------------------------------------------------------------------------------
@@ -115,7 +124,7 @@ export class BatchQueue {
       const ex = this.d.executors.get(b.executor);
       if (!ex) throw apiError('invalid_input', 'errors.batch.noExecutor', { executor: b.executor, list: [...this.d.executors.keys()].join(', ') });
       const why = ex.unavailable();
-      if (why) throw apiError('conflict', 'errors.batch.executorBusy', { executor: ex.label, why });
+      if (why) throw apiError('conflict', 'errors.batch.executorBusy', { executor: ex.label, why: noteEnglish(why) });
     }
     let row: BatchRow;
     if (b.kind === 'import') {
@@ -181,7 +190,8 @@ export class BatchQueue {
     for (const id of ids) {
       const it = this.d.repo.item(id);
       if (it.batchId !== batchId) throw apiError('not_found', 'errors.batch.notInBatch', { id, batch: batchId });
-      if (this.current?.itemId === id) this.current.ctl.abort(new Cancelled(why));
+      const running = this.beside.get(id)?.ctl ?? (this.current?.itemId === id ? this.current.ctl : undefined);
+      if (running) running.abort(new Cancelled(why));
       else if (!FINISHED_STATES.includes(it.state)) this.update(it, { state: 'cancelled', notes: this.keptNotes(it, why) });
       if (it.state === 'waiting' || it.state === 'queued') this.d.inbox.remove(id);
       this.emitItem(this.d.repo.item(id), true);
@@ -226,6 +236,7 @@ export class BatchQueue {
   /** Sessions or a participant were deleted: their queue items went with them; so do their files here. */
   forgetDeleted(): void {
     if (this.current && !this.d.repo.exists(this.current.itemId)) this.current.ctl.abort(new Cancelled(note('corpus.note.sessionDeleted')));
+    for (const [id, x] of this.beside) if (!this.d.repo.exists(id)) x.ctl.abort(new Cancelled(note('corpus.note.sessionDeleted')));
     this.d.inbox.prune((id) => this.d.repo.exists(id));
   }
 
@@ -233,8 +244,10 @@ export class BatchQueue {
   async close(): Promise<void> {
     this.closed = true;
     this.current?.ctl.abort(new StopForNow('The application is closing'));
+    for (const x of this.beside.values()) x.ctl.abort(new StopForNow('The application is closing'));
     this.kick();
     await this.loop;
+    await Promise.all([...this.beside.values()].map((x) => x.done));
     await this.d.inbox.close();
   }
 
@@ -253,7 +266,7 @@ export class BatchQueue {
     while (!this.closed) {
       // The database closed under the queue (the process going down without close()): nothing more to do.
       if (!this.d.db.open) return;
-      const it = this.d.repo.next(skip);
+      const it = this.d.repo.next(this.beside.size ? new Set([...skip, ...this.beside.keys()]) : skip);
       if (!it) {
         await new Promise<void>((r) => (this.wakeUp = r));
         skip.clear();
@@ -279,24 +292,60 @@ export class BatchQueue {
       if (b.kind === 'import') {
         if (it.state === 'queued' || it.state === 'importing') it = await this.importStep(b, it);
         if (it.state === 'converting') it = await this.convertStep(b, it, ctl.signal);
-        if (it.state === 'analysing') it = await this.analyseStep(b, it, ctl.signal);
+        if (it.state === 'analysing') it = await this.analyseOrBeside(b, it, ctl);
       } else if (b.kind === 'analyse') {
-        it = await this.analyseStep(b, it.state === 'queued' ? this.update(it, { state: 'analysing', fraction: 0 }) : it, ctl.signal);
+        it = await this.analyseOrBeside(b, it.state === 'queued' ? this.update(it, { state: 'analysing', fraction: 0 }) : it, ctl);
       } else {
         it = await this.exportStep(b, it);
       }
     } catch (e) {
-      if (!this.d.repo.exists(it.id)) return; // deleted with its session meanwhile
-      it = this.d.repo.item(it.id);
-      const reason: unknown = ctl.signal.aborted ? ctl.signal.reason : e;
-      if (reason instanceof StopForNow) return; // stays in its step: resumed at the next start
-      const cancelled = reason instanceof Cancelled || e instanceof ExecutorCancelled;
-      const why = noteOfError(reason);
-      this.update(it, { state: cancelled ? 'cancelled' : 'failed', notes: cancelled ? this.keptNotes(it, why) : [why] });
+      this.stopped(it, ctl, e);
     } finally {
       this.current = null;
-      if (b.kind === 'import' && this.d.repo.exists(it.id) && FINISHED_STATES.includes(this.d.repo.item(it.id).state)) this.d.inbox.remove(it.id);
+      this.tidy(b, it);
     }
+  }
+
+  /** An item's step ended with an error: stored as failed or cancelled, or left where it is (closing). */
+  private stopped(at: ItemRow, ctl: AbortController, e: unknown): void {
+    if (!this.d.repo.exists(at.id)) return; // deleted with its session meanwhile
+    const it = this.d.repo.item(at.id);
+    const reason: unknown = ctl.signal.aborted ? ctl.signal.reason : e;
+    if (reason instanceof StopForNow) return; // stays in its step: resumed at the next start
+    const cancelled = reason instanceof Cancelled || e instanceof ExecutorCancelled;
+    const why = noteOfError(reason);
+    this.update(it, { state: cancelled ? 'cancelled' : 'failed', notes: cancelled ? this.keptNotes(it, why) : [why] });
+  }
+
+  private tidy(b: BatchRow, it: ItemRow): void {
+    if (b.kind === 'import' && this.d.repo.exists(it.id) && FINISHED_STATES.includes(this.d.repo.item(it.id).state)) this.d.inbox.remove(it.id);
+  }
+
+  /**
+   * The analysis step: in the loop, or beside it when the executor takes several at once (the loop then goes on
+   * with the next item; while that many run, it waits for one to end).
+   */
+  private async analyseOrBeside(b: BatchRow, it: ItemRow, ctl: AbortController): Promise<ItemRow> {
+    const at = this.d.executors.get(b.executor)?.parallel ?? 1;
+    if (at <= 1) return this.analyseStep(b, it, ctl.signal);
+    const aborted = new Promise<void>((r) => ctl.signal.addEventListener('abort', () => r(), { once: true }));
+    while (this.beside.size >= at && !ctl.signal.aborted) await Promise.race([aborted, ...[...this.beside.values()].map((x) => x.done)]);
+    if (ctl.signal.aborted) throw ctl.signal.reason;
+    // From here the item has its own controller: cancelling it, or closing, reaches it there.
+    const own = new AbortController();
+    const done = this.analyseStep(b, it, own.signal)
+      .then(
+        () => undefined,
+        (e: unknown) => this.stopped(it, own, e),
+      )
+      .catch((e: unknown) => console.error(`queue item ${it.id}:`, e))
+      .finally(() => {
+        this.beside.delete(it.id);
+        this.tidy(b, it);
+        this.kick();
+      });
+    this.beside.set(it.id, { ctl: own, done });
+    return it;
   }
 
   // ---- steps ---------------------------------------------------------------------------------------------
@@ -389,7 +438,7 @@ export class BatchQueue {
     const ex = this.d.executors.get(b.executor);
     if (!ex) return this.fail(it, note('corpus.note.noExecutor', { executor: b.executor }));
     const why = ex.unavailable();
-    if (why) return this.fail(it, note('corpus.note.executorUnavailable', { executor: ex.label, why }));
+    if (why) return this.update(it, { state: 'failed', fraction: 0, notes: [note('corpus.note.cannotTakeWork', { executor: ex.label }), why] });
     try {
       requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis'], 'analyse this session');
     } catch (e) {
@@ -397,7 +446,7 @@ export class BatchQueue {
     }
     const sessionId = it.sessionId;
     const run = await ex.analyse(
-      { sessionId, mediaFileId: null, runId: it.runId },
+      { sessionId, mediaFileId: null, runId: it.runId, operatorId: b.operatorId },
       {
         signal,
         onRun: (runId) => {

@@ -5,8 +5,9 @@
  * reports progress the same way, so the queue and its display do not change.
  */
 import type { AnalysisRun } from '../../../src-shared/analysis.js';
-import { note, NotedError } from '../../../src-shared/i18n/notes.js';
+import { type Note, note, NotedError } from '../../../src-shared/i18n/notes.js';
 import type { CoreServices } from '../core-services.js';
+import { labExecutor } from './lab-executor.js';
 
 export interface AnalysisJob {
   sessionId: number;
@@ -14,6 +15,8 @@ export interface AnalysisJob {
   mediaFileId: number | null;
   /** A run this item started before (a resumed item): continued, not started again. */
   runId: number | null;
+  /** The operator who queued the batch (audit entries of work done on their behalf). */
+  operatorId: number | null;
 }
 
 export interface ExecutorContext {
@@ -28,8 +31,10 @@ export interface BatchExecutor {
   readonly id: string;
   /** In words for the user. */
   readonly label: string;
-  /** Why it cannot take work now, or null. */
-  unavailable(): string | null;
+  /** How many items it analyses at once (default 1: one after the other, in the queue's loop). */
+  readonly parallel?: number;
+  /** Why it cannot take work now (a catalogue entry the user can act on), or null. */
+  unavailable(): Note | null;
   /** Analyses the session; resolves with the complete run, throws with the reason otherwise. */
   analyse(job: AnalysisJob, ctx: ExecutorContext): Promise<AnalysisRun>;
 }
@@ -93,7 +98,7 @@ function safeGet<T>(f: () => T): T | null {
 }
 
 /** Every executor of this app, by id. A new one is one line here. */
-export function registerExecutors(s: Pick<CoreServices, 'analysis' | 'events'>): Map<string, BatchExecutor> {
-  const all = [localExecutor(s)];
+export function registerExecutors(s: CoreServices): Map<string, BatchExecutor> {
+  const all = [localExecutor(s), labExecutor(s)];
   return new Map(all.map((e) => [e.id, e]));
 }

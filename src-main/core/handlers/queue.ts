@@ -45,9 +45,14 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
         if (e instanceof RedisConfigError) throw new ApiError('invalid_input', e.message);
         throw e;
       }
+      s.events.emit('batch.executors', {}); // "Lab workers" can now take batch work
       return q.status();
     },
-    'queue.disconnect': async () => ({ disconnected: await q.disconnect() }),
+    'queue.disconnect': async () => {
+      const disconnected = await q.disconnect();
+      s.events.emit('batch.executors', {});
+      return { disconnected };
+    },
     'queue.settings': () => ({ ...q.remembered(), connected: q.connected }),
     'queue.submit': async ({ items }, ctx) => {
       const op = s.operatorSessions.require(ctx);

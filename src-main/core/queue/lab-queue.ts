@@ -392,47 +392,94 @@ export class LabQueue {
     const states = await this.redisStates(queue);
     const stored: Array<{ row: QueueJobRow; run: AnalysisRun; worker: string }> = [];
     const failed: Array<{ row: QueueJobRow; error: string }> = [];
-    for (const [localId, state] of states) {
-      const jobId = jobIdOf(folder, localId);
-      const row = this.d.jobs.find(localId);
-      if (!row) {
-        // The session was deleted here: nothing of it stays in the queue (an inline job holds the clip itself).
-        if (state !== 'active') await queue.remove(jobId).catch(() => undefined);
-        continue;
-      }
-      if (state === 'completed') {
-        if (row.state !== 'queued') {
-          await queue.remove(jobId).catch(() => undefined); // a second delivery of a result already stored
-          continue;
-        }
-        const job = await bull.Job.fromId(queue, jobId);
-        if (!job) continue;
-        const r = await this.importResult(row, jobId, job.returnvalue, job.processedBy ?? null, hooks);
-        if ('run' in r) stored.push({ row, run: r.run, worker: r.worker });
-        else if ('error' in r) failed.push({ row, error: r.error });
-        await queue.remove(jobId).catch(() => undefined);
-      } else if ((state === 'waiting' || state === 'prioritized' || state === 'delayed') && row.state === 'queued') {
-        // Consent withdrawn while the job waits: it is taken out of the queue before any worker analyses the clip
-        // (an inline job holds the clip itself). A job a worker has already taken is refused when it comes back.
-        const consent = hooks.refusal(row.sessionId);
-        if (!consent) continue;
-        const removed = await queue.remove(jobId).catch(() => 0);
-        if (!removed) continue;
-        const error = `Not analysed: ${consent}`;
-        this.d.db.transaction(() => {
-          if (this.d.jobs.markFailed(row.id, error, null)) hooks.failed(row, error);
-        })();
-        failed.push({ row, error });
-      } else if (state === 'failed' && row.state === 'queued') {
-        const f = (await this.jobFields(redis, queue, [jobId])).get(jobId);
-        const error = f?.error ?? 'failed without a reason';
-        this.d.db.transaction(() => {
-          if (this.d.jobs.markFailed(row.id, error, f?.worker ?? null)) hooks.failed(row, error);
-        })();
-        failed.push({ row, error });
-      }
-    }
+    for (const [localId, state] of states) await this.settle(localId, state, hooks, stored, failed);
     return { stored, failed };
+  }
+
+  /** One job of this folder in its Redis state: stored, recorded as failed, removed, or left as it is. */
+  private async settle(
+    localId: number,
+    state: (typeof JOB_STATES)[number],
+    hooks: CollectHooks,
+    stored: Array<{ row: QueueJobRow; run: AnalysisRun; worker: string }>,
+    failed: Array<{ row: QueueJobRow; error: string }>,
+  ): Promise<void> {
+    const { queue, redis, bull } = this.need();
+    const folder = this.folderId();
+    const jobId = jobIdOf(folder, localId);
+    const row = this.d.jobs.find(localId);
+    if (!row) {
+      // The session was deleted here: nothing of it stays in the queue (an inline job holds the clip itself).
+      if (state !== 'active') await queue.remove(jobId).catch(() => undefined);
+      return;
+    }
+    if (state === 'completed') {
+      if (row.state !== 'queued') {
+        await queue.remove(jobId).catch(() => undefined); // a second delivery of a result already stored
+        return;
+      }
+      const job = await bull.Job.fromId(queue, jobId);
+      if (!job) return;
+      const r = await this.importResult(row, jobId, job.returnvalue, job.processedBy ?? null, hooks);
+      if ('run' in r) stored.push({ row, run: r.run, worker: r.worker });
+      else if ('error' in r) failed.push({ row, error: r.error });
+      await queue.remove(jobId).catch(() => undefined);
+    } else if ((state === 'waiting' || state === 'prioritized' || state === 'delayed') && row.state === 'queued') {
+      // Consent withdrawn while the job waits: it is taken out of the queue before any worker analyses the clip
+      // (an inline job holds the clip itself). A job a worker has already taken is refused when it comes back.
+      const consent = hooks.refusal(row.sessionId);
+      if (!consent) return;
+      const removed = await queue.remove(jobId).catch(() => 0);
+      if (!removed) return;
+      const error = `Not analysed: ${consent}`;
+      this.d.db.transaction(() => {
+        if (this.d.jobs.markFailed(row.id, error, null)) hooks.failed(row, error);
+      })();
+      failed.push({ row, error });
+    } else if (state === 'failed' && row.state === 'queued') {
+      const f = (await this.jobFields(redis, queue, [jobId])).get(jobId);
+      const error = f?.error ?? 'failed without a reason';
+      this.d.db.transaction(() => {
+        if (this.d.jobs.markFailed(row.id, error, f?.worker ?? null)) hooks.failed(row, error);
+      })();
+      failed.push({ row, error });
+    }
+  }
+
+  /**
+   * One job's outcome, as collect() settles it (the same consent checks): 'stored' with its run, 'failed' with
+   * the reason, or still 'pending' with its progress (0..100, null before a worker took it).
+   */
+  async collectJob(localId: number, hooks: CollectHooks): Promise<{ stored: AnalysisRun } | { failed: string } | { pending: number | null }> {
+    const { queue, redis } = this.need();
+    const jobId = jobIdOf(this.folderId(), localId);
+    const state = await within(queue.getJobState(jobId), STATUS_TIMEOUT_MS, 'The lab queue');
+    const known = (JOB_STATES as readonly string[]).includes(state) ? (state as (typeof JOB_STATES)[number]) : null;
+    if (known) await this.settle(localId, known, hooks, [], []);
+    const row = this.d.jobs.find(localId);
+    if (!row) return { failed: 'the job is no longer listed in this data folder' };
+    if (row.state === 'done' && row.runId !== null) return { stored: this.d.recorder.runs.get(row.runId) };
+    if (row.state === 'failed') return { failed: row.error ?? 'failed without a reason' };
+    if (!known) return { failed: 'the job is no longer in the lab queue (removed there)' };
+    if (known !== 'active') return { pending: null };
+    return { pending: (await this.jobFields(redis, queue, [jobId])).get(jobId)?.percent ?? 0 };
+  }
+
+  /** This folder's job for the session (and media file) still waiting for its result, or null. */
+  pendingJob(sessionId: number, mediaFileId: number | null): QueueJobRow | null {
+    return this.d.jobs.list({ state: 'queued' }).find((r) => r.sessionId === sessionId && (mediaFileId === null || r.mediaFileId === mediaFileId)) ?? null;
+  }
+
+  /**
+   * Takes a job back before a worker has it: removed from Redis and recorded as failed with `why`. False when a
+   * worker already has it (its result is then stored when it comes back, as any other).
+   */
+  async withdraw(localId: number, why: string): Promise<boolean> {
+    const { queue } = this.need();
+    const removed = await within(queue.remove(jobIdOf(this.folderId(), localId)), STATUS_TIMEOUT_MS, 'The lab queue').catch(() => 0);
+    if (!removed) return false;
+    this.d.jobs.markFailed(localId, why, null);
+    return true;
   }
 
   /**
