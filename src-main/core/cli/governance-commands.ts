@@ -4,6 +4,7 @@
  * write the same audit entries.
  */
 import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import { CONSENT_SCOPES, type ConsentScopes, dateSchema, NO_SCOPES, OPERATOR_ROLES, type OperatorRole } from '../../../src-shared/governance.js';
 import { participantCodeSchema } from '../../../src-shared/domain.js';
 import type { Io } from './analyze-command.js';
@@ -95,7 +96,7 @@ export async function addParticipant(c: ContractClient, io: Io, a: AddParticipan
 export async function withdrawConsent(c: ContractClient, io: Io, code: string, takenOn = today()): Promise<number> {
   return refusals(io, async () => {
     const p = (await c.call('participants.list', {})).find((x) => x.code.toLowerCase() === code.toLowerCase());
-    if (!p) throw new ApiError('not_found', `no participant ${code}`);
+    if (!p) throw apiError('not_found', 'errors.noParticipantCode', { code });
     const after = await c.call('consent.withdraw', { participantId: p.id, takenOn });
     io.out(['ok', after.id, after.code, 'consent-withdrawn', after.consent.version ?? ''].join('\t'));
     return EXIT.ok;
@@ -108,7 +109,7 @@ const describe = (d: { sessions: number; mediaFiles: number; analysisRuns: numbe
 export async function deleteParticipant(c: ContractClient, io: Io, code: string, yes: boolean): Promise<number> {
   return refusals(io, async () => {
     const p = (await c.call('participants.list', {})).find((x) => x.code.toLowerCase() === code.toLowerCase());
-    if (!p) throw new ApiError('not_found', `no participant ${code}`);
+    if (!p) throw apiError('not_found', 'errors.noParticipantCode', { code });
     const preview = await c.call('participants.deletePreview', { participantId: p.id });
     if (!yes) throw new UsageError(`deleting participant ${p.code} removes ${describe(preview)} for good; add --yes to do it`);
     const done = await c.call('participants.delete', { participantId: p.id, confirmCode: p.code });

@@ -195,7 +195,7 @@ export function exportFolderName(): string {
 }
 
 export function ensureDir(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ApiError('invalid_input', `${dir} exists and is not a folder`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw apiError('invalid_input', 'errors.notAFolder', { dir });
   mkdirSync(dir, { recursive: true });
 }
 
