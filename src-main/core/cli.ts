@@ -190,7 +190,7 @@ async function operatorsCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { role: { type: 'string' }, ...COMMON } }));
   const [sub, name, ...rest] = positionals;
   if (sub === undefined) return withClient(io, values, (c) => listOperators(c, io), { operator: false });
-  if (sub !== 'add' || !name || rest.length) throw new UsageError('use: affect operators [add NAME --role ROLE]');
+  if (sub !== 'add' || !name || rest.length) throw new UsageError(ct('cli.syntax.operators'));
   const role = parseRole(values.role);
   return withClient(io, values, (c) => addOperator(c, io, name, role), { operator: values.operator !== undefined });
 }
@@ -214,10 +214,10 @@ async function participantsCommand(args: string[], io: Io): Promise<number> {
   );
   const [sub, code, ...rest] = positionals;
   if (sub === undefined) return withClient(io, values, (c) => listParticipants(c, io), { operator: false });
-  if (!code || rest.length) throw new UsageError(`use: affect participants ${sub ?? ''} CODE`);
+  if (!code || rest.length) throw new UsageError(ct('cli.syntax.participant', { sub: sub ?? '' }));
   const pcode = parseCode(code);
   if (sub === 'add') {
-    if (values.consent === undefined) throw new UsageError('participants add needs --consent with what was agreed (video,audio,analysis,research)');
+    if (values.consent === undefined) throw new UsageError(ct('cli.addNeedsConsent'));
     const a = {
       code: pcode,
       scopes: parseScopes(values.consent),
@@ -232,7 +232,7 @@ async function participantsCommand(args: string[], io: Io): Promise<number> {
     return withClient(io, values, (c) => withdrawConsent(c, io, pcode, date));
   }
   if (sub === 'delete') return withClient(io, values, (c) => deleteParticipant(c, io, pcode, values.yes === true));
-  throw new UsageError(`unknown participants command "${sub}"`);
+  throw new UsageError(ct('cli.unknownParticipants', { sub }));
 }
 
 async function sessionsCommand(args: string[], io: Io): Promise<number> {
@@ -252,7 +252,7 @@ async function sessionsCommand(args: string[], io: Io): Promise<number> {
       { operator: false },
     );
   }
-  if (sub !== 'delete' || !ids.length) throw new UsageError('use: affect sessions [delete ID… --yes]');
+  if (sub !== 'delete' || !ids.length) throw new UsageError(ct('cli.syntax.sessions'));
   const list = ids.map(sessionId);
   return withClient(io, values, (c) => deleteSessions(c, io, list, values.yes === true));
 }
@@ -260,21 +260,21 @@ async function sessionsCommand(args: string[], io: Io): Promise<number> {
 async function retentionCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { yes: { type: 'boolean' }, ...COMMON } }));
   const [sub, ...rest] = positionals;
-  if ((sub !== undefined && sub !== 'purge') || rest.length) throw new UsageError('use: affect retention [purge --yes]');
+  if ((sub !== undefined && sub !== 'purge') || rest.length) throw new UsageError(ct('cli.syntax.retention'));
   return withClient(io, values, (c) => retention(c, io, sub === 'purge', values.yes === true), { operator: sub === 'purge' || values.operator !== undefined });
 }
 
 async function auditCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, ...COMMON } }));
   const [sub, ...rest] = positionals;
-  if (rest.length) throw new UsageError('use: affect audit verify | affect audit export --out DIR');
+  if (rest.length) throw new UsageError(ct('cli.syntax.audit'));
   if (sub === 'verify') return withClient(io, values, (c) => auditVerify(c, io));
   if (sub === 'export') {
-    if (!values.out) throw new UsageError('audit export needs --out DIR');
+    if (!values.out) throw new UsageError(ct('cli.auditExportNeedsOut'));
     const out = path.resolve(values.out);
     return withClient(io, values, (c) => auditExport(c, io, out));
   }
-  throw new UsageError('use: affect audit verify | affect audit export --out DIR');
+  throw new UsageError(ct('cli.syntax.audit'));
 }
 
 /** Runs one command; `io` receives stdout and stderr lines (tests capture them). */

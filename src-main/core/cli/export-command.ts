@@ -7,7 +7,7 @@ import { ApiError } from '../../../src-shared/errors.js';
 import type { Deidentify } from '../../../src-shared/governance.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './exit-codes.js';
-import { ct } from './cli-language.js';
+import { cliMessage, ct } from './cli-language.js';
 
 export interface ExportCommandOptions {
   sessionIds: number[] | 'all';
@@ -32,8 +32,9 @@ export async function exportCommand(api: ContractClient, o: ExportCommandOptions
     r = await api.call('export.sessions', { sessionIds: ids, runId: o.runId, outDir: o.outDir, bom: o.bom, combinedSummary: o.runId === undefined, deidentify: o.deidentify, overwrite: o.overwrite });
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
-    io.err(`affect: ${e.message}`);
-    io.out(['failed', ids.length === 1 ? ids[0] : '', '', '', '', e.message].join('\t'));
+    const message = cliMessage(e);
+    io.err(`affect: ${message}`);
+    io.out(['failed', ids.length === 1 ? ids[0] : '', '', '', '', message].join('\t'));
     return EXIT.failed;
   }
   for (const s of r.sessions) io.out(['ok', s.sessionId, s.runId, s.timeline, s.summary].join('\t'));

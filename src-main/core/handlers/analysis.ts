@@ -27,8 +27,8 @@ type AnalysisMethods =
 export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethods> {
   const a = s.analysis;
   const participantOf = (sessionId: number) => s.sessions.get(sessionId).participantId;
-  const mayAnalyse = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis'], 'analyse this session');
-  const mayExport = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis', 'research'], `export session ${sessionId}`);
+  const mayAnalyse = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis'], 'consent.doing.analyseSession');
+  const mayExport = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis', 'research'], 'consent.doing.exportSession', { sessionId });
   const exportDeps = { db: s.db, sessions: s.sessions, runs: a.runs, fused: a.fused, episodes: a.episodes };
   return {
     'analysis.start': (input, ctx) => {

@@ -37,7 +37,7 @@ function labelLimitMs(s: CoreServices, sessionId: number): number {
  */
 export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
   const { db, labels } = s;
-  const mayExport = (sessionId: number) => requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['research'], `export the labels of session ${sessionId}`);
+  const mayExport = (sessionId: number) => requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['research'], 'consent.doing.exportLabels', { sessionId });
   return {
     'labels.get': ({ sessionId }) => {
       s.sessions.get(sessionId);
