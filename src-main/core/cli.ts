@@ -3,7 +3,7 @@
  * 1 failure, 2 usage error, 3 data folder busy or unreadable, 130 interrupted.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type AppCore, createCore } from './app-core.js';
 import { analyzeClips, type Io } from './cli/analyze-command.js';
 import { EXIT, UsageError } from './cli/exit-codes.js';
@@ -65,6 +65,11 @@ function usage<T>(parse: () => T): T {
 
 const COMMON = { 'data-dir': { type: 'string' }, operator: { type: 'string' } } as const;
 
+/** A command's arguments: positionals, its own options and the common ones; a complaint is a usage error. */
+function parseCommand<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  return usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { ...options, ...COMMON } }));
+}
+
 /**
  * Opens the core, resolves the operator profile (unless the command needs none) and runs `fn` with a client
  * that carries it; closes the core however `fn` ends.
@@ -87,14 +92,7 @@ async function withClient(io: Io, values: { 'data-dir'?: string; operator?: stri
 }
 
 async function analyze(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' } });
   if (!positionals.length) throw new UsageError(ct('cli.analyzeNeedsClip'));
   if (!values.participant) throw new UsageError(ct('cli.analyzeNeedsParticipant'));
   const participant = parseCode(values.participant);
@@ -124,24 +122,16 @@ async function analyze(args: string[], io: Io): Promise<number> {
 }
 
 async function exportCsv(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        all: { type: 'boolean' },
-        run: { type: 'string' },
-        bom: { type: 'boolean' },
-        overwrite: { type: 'boolean' },
-        deidentify: { type: 'boolean' },
-        'key-file': { type: 'string' },
-        'shift-dates': { type: 'boolean' },
-        ...COMMON,
-      },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, {
+    out: { type: 'string' },
+    all: { type: 'boolean' },
+    run: { type: 'string' },
+    bom: { type: 'boolean' },
+    overwrite: { type: 'boolean' },
+    deidentify: { type: 'boolean' },
+    'key-file': { type: 'string' },
+    'shift-dates': { type: 'boolean' },
+  });
   if (!values.out) throw new UsageError(ct('cli.exportNeedsOut'));
   if (values.all && positionals.length) throw new UsageError(ct('cli.idsOrAll'));
   if (!values.all && !positionals.length) throw new UsageError(ct('cli.exportNeedsIds'));
@@ -170,9 +160,7 @@ function runOption(run: string | undefined, ids: number[]): number | undefined {
 }
 
 async function report(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, lang: { type: 'string' }, run: { type: 'string' }, ...COMMON } }),
-  );
+  const { values, positionals } = parseCommand(args, { out: { type: 'string' }, lang: { type: 'string' }, run: { type: 'string' } });
   if (!values.out) throw new UsageError(ct('cli.reportNeedsOut'));
   if (!positionals.length) throw new UsageError(ct('cli.reportNeedsIds'));
   const ids = positionals.map(sessionId);
@@ -187,7 +175,7 @@ async function report(args: string[], io: Io): Promise<number> {
 }
 
 async function operatorsCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { role: { type: 'string' }, ...COMMON } }));
+  const { values, positionals } = parseCommand(args, { role: { type: 'string' } });
   const [sub, name, ...rest] = positionals;
   if (sub === undefined) return withClient(io, values, (c) => listOperators(c, io), { operator: false });
   if (sub !== 'add' || !name || rest.length) throw new UsageError(ct('cli.syntax.operators'));
@@ -196,22 +184,14 @@ async function operatorsCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function participantsCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        consent: { type: 'string' },
-        'retain-until': { type: 'string' },
-        form: { type: 'string' },
-        'consent-date': { type: 'string' },
-        date: { type: 'string' },
-        yes: { type: 'boolean' },
-        ...COMMON,
-      },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, {
+    consent: { type: 'string' },
+    'retain-until': { type: 'string' },
+    form: { type: 'string' },
+    'consent-date': { type: 'string' },
+    date: { type: 'string' },
+    yes: { type: 'boolean' },
+  });
   const [sub, code, ...rest] = positionals;
   if (sub === undefined) return withClient(io, values, (c) => listParticipants(c, io), { operator: false });
   if (!code || rest.length) throw new UsageError(ct('cli.syntax.participant', { sub: sub ?? '' }));
@@ -236,7 +216,7 @@ async function participantsCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function sessionsCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { yes: { type: 'boolean' }, ...COMMON } }));
+  const { values, positionals } = parseCommand(args, { yes: { type: 'boolean' } });
   const [sub, ...ids] = positionals;
   if (sub === undefined) {
     return withClient(
@@ -258,14 +238,14 @@ async function sessionsCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function retentionCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { yes: { type: 'boolean' }, ...COMMON } }));
+  const { values, positionals } = parseCommand(args, { yes: { type: 'boolean' } });
   const [sub, ...rest] = positionals;
   if ((sub !== undefined && sub !== 'purge') || rest.length) throw new UsageError(ct('cli.syntax.retention'));
   return withClient(io, values, (c) => retention(c, io, sub === 'purge', values.yes === true), { operator: sub === 'purge' || values.operator !== undefined });
 }
 
 async function auditCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, ...COMMON } }));
+  const { values, positionals } = parseCommand(args, { out: { type: 'string' } });
   const [sub, ...rest] = positionals;
   if (rest.length) throw new UsageError(ct('cli.syntax.audit'));
   if (sub === 'verify') return withClient(io, values, (c) => auditVerify(c, io));
