@@ -1,12 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { createSegment } from '../../../src-shared/labels/segments.js';
 import { type AppCore, createCore } from '../app-core.js';
-import { directClient } from '../rpc/direct-client.js';
 import { runCli } from '../cli.js';
-import { ALL_SCOPES, giveConsent, operatorCtx } from '../test-support/governance.js';
+import { ALL_SCOPES, giveConsent, operatorCall as call, operatorCtx } from '../test-support/governance.js';
 import { makeWebm, tempDir } from '../test-support/make-media.js';
 import { seedReviewSession } from '../test-support/seed-review.js';
 
@@ -15,10 +13,6 @@ afterEach(async () => {
   await core?.close();
   core = null;
 });
-
-async function call<M extends MethodName>(c: AppCore, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  return directClient(c, operatorCtx(c)).call(method, input);
-}
 
 /** Every regular file under a folder (db, -wal, -shm, session folders, exports), recursively. */
 function filesUnder(dir: string): string[] {
