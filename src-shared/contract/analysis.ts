@@ -10,6 +10,9 @@ import { idSchema, mediaFileSchema } from '../domain.js';
 import { deidentifySchema } from '../governance.js';
 import { method } from './spec.js';
 
+/** A message's catalogue entry (src-shared/errors.ts MessageRef), so each client words it in its language. */
+const messageRefSchema = z.object({ key: z.string(), vars: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
+
 const runId = z.object({ runId: idSchema }).strict();
 
 export const analysisMethods = {
@@ -98,7 +101,7 @@ export const exportMethods = {
     z.object({
       folder: z.string(),
       files: z.array(z.string()),
-      skipped: z.array(z.object({ sessionId: idSchema, message: z.string() })),
+      skipped: z.array(z.object({ sessionId: idSchema, message: z.string(), i18n: messageRefSchema.optional() })),
       /** What each exported session's files are and which run they come from. */
       sessions: z.array(z.object({ sessionId: idSchema, runId: idSchema, timeline: z.string(), summary: z.string(), labels: z.string().nullable() })),
       /** sessions_summary.csv, written for several sessions or when asked for. */

@@ -7,7 +7,8 @@ import { ApiError } from '../../../src-shared/errors.js';
 import type { Deidentify } from '../../../src-shared/governance.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './exit-codes.js';
-import { cliMessage, ct } from './cli-language.js';
+import { cliMessage, ct, systemLocale } from './cli-language.js';
+import { localizeMessage } from '../../../src-shared/i18n/errors.js';
 
 export interface ExportCommandOptions {
   sessionIds: number[] | 'all';
@@ -39,8 +40,9 @@ export async function exportCommand(api: ContractClient, o: ExportCommandOptions
   }
   for (const s of r.sessions) io.out(['ok', s.sessionId, s.runId, s.timeline, s.summary].join('\t'));
   for (const s of r.skipped) {
-    io.err(`affect: ${ct('cli.export.skipped', { id: s.sessionId, message: s.message })}`);
-    if (!all) io.out(['failed', s.sessionId, '', '', '', s.message].join('\t'));
+    const message = localizeMessage(systemLocale(), s.message, s.i18n);
+    io.err(`affect: ${ct('cli.export.skipped', { id: s.sessionId, message })}`);
+    if (!all) io.out(['failed', s.sessionId, '', '', '', message].join('\t'));
   }
   if (r.combinedSummary) io.out(['summary', '', '', r.combinedSummary, ''].join('\t'));
   if (r.keyFile) io.out(['key', '', '', r.keyFile, ''].join('\t'));

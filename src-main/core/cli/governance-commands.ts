@@ -4,14 +4,13 @@
  * write the same audit entries.
  */
 import { ApiError } from '../../../src-shared/errors.js';
-import { apiError } from '../../../src-shared/i18n/errors.js';
 import { CONSENT_SCOPES, type ConsentScopes, dateSchema, NO_SCOPES, OPERATOR_ROLES, type OperatorRole } from '../../../src-shared/governance.js';
 import { participantCodeSchema } from '../../../src-shared/domain.js';
 import type { Io } from './analyze-command.js';
 import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { cliMessage, ct, systemLocale } from './cli-language.js';
-import { localizeMessage } from '../../../src-shared/i18n/errors.js';
+import { apiError, localizeMessage } from '../../../src-shared/i18n/errors.js';
 import { translator, type Translate } from '../../../src-shared/i18n/i18n.js';
 
 /** A shared schema's validation message (English catalogue text) in the CLI's language. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import { ApiError, type MessageRef } from '../../../src-shared/errors.js';
 import { runSummary } from '../analysis/run-summary.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
@@ -203,7 +203,7 @@ export interface BatchExport {
   folder: string;
   sessions: SessionExport[];
   combinedSummary: string | null;
-  skipped: Array<{ sessionId: number; message: string }>;
+  skipped: Array<{ sessionId: number; message: string; i18n?: MessageRef }>;
 }
 
 /**
@@ -219,7 +219,7 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
       done.push(await exportSession(d, id, outDir, opts));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      skipped.push({ sessionId: id, message: e.message });
+      skipped.push({ sessionId: id, message: e.message, ...(e.i18n ? { i18n: e.i18n } : {}) });
     }
   }
   let combinedSummary: string | null = null;

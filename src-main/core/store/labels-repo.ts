@@ -1,9 +1,8 @@
 import type { LabelTier, StoredSegment } from '../../../src-shared/contract/labels.js';
-import { ApiError } from '../../../src-shared/errors.js';
 import { applyChangeset, type Changeset, SegmentEditError, type Segment } from '../../../src-shared/labels/segments.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
-import { apiError } from '../../../src-shared/i18n/errors.js';
+import { apiError, enText } from '../../../src-shared/i18n/errors.js';
 
 interface TierRow {
   id: number;
@@ -62,7 +61,7 @@ export class LabelsRepo {
         const used = this.db.prepare('SELECT label, COUNT(*) AS n FROM label_segment GROUP BY label').all() as { label: string; n: number }[];
         const dropped = used.filter((u) => !keep.has(u.label));
         if (dropped.length) {
-          throw apiError('conflict', 'errors.labels.stillInUse', { count: dropped.reduce((n, d) => n + d.n, 0), labels: dropped.map((d) => `"${d.label}"`).join(', ') });
+          throw apiError('conflict', 'errors.labels.stillInUse', { labels: dropped.map((d) => enText('errors.labels.inUseItem', { label: d.label, count: d.n })).join(', ') });
         }
         this.db.prepare('DELETE FROM label_vocabulary').run();
         const insert = this.db.prepare('INSERT INTO label_vocabulary (position, value) VALUES (?, ?)');
@@ -134,7 +133,7 @@ export class LabelsRepo {
     try {
       applyChangeset(before.segments.map(plain), cs);
     } catch (e) {
-      if (e instanceof SegmentEditError) throw new ApiError(e.kind === 'invalid' ? 'invalid_input' : 'conflict', e.message);
+      if (e instanceof SegmentEditError) throw apiError(e.kind === 'invalid' ? 'invalid_input' : 'conflict', e.key, e.vars);
       throw e;
     }
     const createdAt = new Map(before.segments.map((s) => [s.id, s.createdAt]));
