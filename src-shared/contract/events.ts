@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { idSchema, sessionSchema } from '../domain.js';
 import { analysisEvents } from './analysis.js';
 import { voiceEvents } from './voice.js';
+import { mediaEvents } from './media.js';
+import { batchEvents } from './batch.js';
 
 /** Events main pushes to every connected renderer. */
 export const events = {
@@ -12,6 +14,8 @@ export const events = {
   'sessions.deleted': z.object({ sessionIds: z.array(idSchema), participantId: idSchema.nullable() }),
   ...analysisEvents,
   ...voiceEvents,
+  ...mediaEvents,
+  ...batchEvents,
 } as const;
 
 export type Events = typeof events;
