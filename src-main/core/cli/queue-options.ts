@@ -55,13 +55,13 @@ export function shareOptions(v: QueueOptionValues): Share[] {
 }
 
 export function queueName(v: QueueOptionValues): string | undefined {
-  if (v.queue !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v.queue)) throw new UsageError('--queue: letters, digits, dot, dash or underscore');
+  if (v.queue !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v.queue)) throw new UsageError(ct('cli.queueName'));
   return v.queue;
 }
 
 /** A positive whole number option, or its default. */
 export function intOption(value: string | undefined, name: string, def: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return def;
-  if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}`);
+  if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(ct('cli.wholeNumber', { name, min, max }));
   return Number(value);
 }
