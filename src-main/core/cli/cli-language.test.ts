@@ -45,4 +45,13 @@ describe('affect on a Chinese system', () => {
     expect(usage.err[0]).toMatch(/^affect: participants add 需要 --consent/);
     expect(usage.err.join('\n')).not.toMatch(/needs --consent/);
   });
+
+  it('words the lab queue options the core refuses (a share, the Redis URL) in Chinese', async () => {
+    const share = capture();
+    expect(await runCli(['worker', '--redis', 'redis://127.0.0.1:1', '--share', 'corpus=/no/such/folder'], share.io)).toBe(2);
+    expect(share.err[0]).toMatch(/^affect: 共享 corpus：本机上不存在文件夹 \/no\/such\/folder\n/);
+    const url = capture();
+    expect(await runCli(['worker', '--redis', 'http://127.0.0.1:6379'], url.io)).toBe(2);
+    expect(url.err[0]).toMatch(/^affect: Redis 地址必须以 redis:\/\/ 或 rediss:\/\/（TLS）开头，而不是 http:\/\/\n/);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import type { ApiError } from '../../../src-shared/errors.js';
 import { localizeMessage, messageIn } from '../../../src-shared/i18n/errors.js';
+import { localizeNotes, type NotedError } from '../../../src-shared/i18n/notes.js';
 import { matchLocale, translator, type Locale, type MessageKey, type Translate } from '../../../src-shared/i18n/i18n.js';
 
 export function systemLocale(env: NodeJS.ProcessEnv = process.env): Locale {
@@ -24,3 +25,6 @@ export function cliMessage(e: ApiError): string {
 
 /** A message whose values are catalogue entries themselves (see messageIn), in the CLI's language. */
 export const cm = (key: MessageKey, vars?: Record<string, string | number>): string => messageIn(systemLocale(), key, vars);
+
+/** A core error that carries its catalogue entry (NotedError), in the CLI's language. */
+export const cliNoted = (e: NotedError): string => localizeNotes(systemLocale(), [e.note]) ?? e.message;

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Io } from './analyze-command.js';
-import { ct } from './cli-language.js';
+import { cliNoted, ct } from './cli-language.js';
 import { UsageError } from './exit-codes.js';
 import { type RedisTarget, readPasswordFile, RedisConfigError, redisOptions, urlHasPassword } from '../queue/redis-connection.js';
 import { parseShares, type Share, ShareError } from '../queue/shares.js';
@@ -40,7 +40,7 @@ export function redisTarget(v: QueueOptionValues, io: Io, env: NodeJS.ProcessEnv
     redisOptions(t); // checks the URL and the CA file now, as a usage error
     return t;
   } catch (e) {
-    if (e instanceof RedisConfigError) throw new UsageError(e.message);
+    if (e instanceof RedisConfigError) throw new UsageError(cliNoted(e));
     throw e;
   }
 }
@@ -49,7 +49,7 @@ export function shareOptions(v: QueueOptionValues): Share[] {
   try {
     return parseShares(v.share ?? []);
   } catch (e) {
-    if (e instanceof ShareError) throw new UsageError(e.message);
+    if (e instanceof ShareError) throw new UsageError(cliNoted(e));
     throw e;
   }
 }

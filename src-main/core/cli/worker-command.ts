@@ -11,7 +11,7 @@ import { LabWorker } from '../queue/lab-worker.js';
 import { probeRedis, RedisConfigError, redactUrl } from '../queue/redis-connection.js';
 import { QUEUE_NAME } from '../queue/job.js';
 import type { Io } from './analyze-command.js';
-import { ct } from './cli-language.js';
+import { cliNoted, ct } from './cli-language.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { intOption, QUEUE_OPTIONS, queueName, redisTarget, shareOptions } from './queue-options.js';
 
@@ -40,7 +40,7 @@ export async function workerCommand(args: string[], io: Io, providers: readonly 
     await probeRedis(target);
   } catch (e) {
     if (e instanceof RedisConfigError) {
-      io.err(`affect: ${e.message}`);
+      io.err(`affect: ${cliNoted(e)}`);
       return EXIT.failed;
     }
     throw e;
