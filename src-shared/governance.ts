@@ -27,14 +27,6 @@ export type Operator = z.infer<typeof operatorSchema>;
 export const CONSENT_SCOPES = ['video', 'audio', 'analysis', 'research'] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
-/** Plain words for each scope, used in every message that names what is missing. */
-export const CONSENT_SCOPE_WORDS: Readonly<Record<ConsentScope, string>> = {
-  video: 'video recording',
-  audio: 'audio recording',
-  analysis: 'automated analysis',
-  research: 'research use of exported data',
-};
-
 export const consentScopesSchema = z.object({
   video: z.boolean(),
   audio: z.boolean(),
@@ -88,19 +80,6 @@ export type ConsentState = z.infer<typeof consentStateSchema>;
 export function missingScopes(state: ConsentState, needed: readonly ConsentScope[]): ConsentScope[] {
   if (state.status !== 'given') return [...needed];
   return needed.filter((s) => !state.scopes[s]);
-}
-
-/** "Participant P01 has no consent for video recording and automated analysis (consent withdrawn)." */
-export function consentRefusal(code: string, state: ConsentState, missing: readonly ConsentScope[], doing: string): string {
-  const words = missing.map((s) => CONSENT_SCOPE_WORDS[s]);
-  const list = words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-  const why =
-    state.status === 'not_recorded'
-      ? ' (consent not recorded: record it in Sessions → Participants first)'
-      : state.status === 'withdrawn'
-        ? ' (consent was withdrawn)'
-        : '';
-  return `Cannot ${doing}: participant ${code} has no consent for ${list}${why}.`;
 }
 
 /** Which media a capture keeps. Neither: only the live analysis results are stored (no media file at all). */

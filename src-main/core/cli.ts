@@ -3,7 +3,7 @@
  * 1 failure, 2 usage error, 3 data folder busy or unreadable, 130 interrupted.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type AppCore, createCore } from './app-core.js';
 import { modelChoiceProblem } from './analysis/model-choice.js';
 import { analyzeClips, type Io } from './cli/analyze-command.js';
@@ -69,6 +69,11 @@ function usage<T>(parse: () => T): T {
 
 const COMMON = { 'data-dir': { type: 'string' }, operator: { type: 'string' } } as const;
 
+/** A command's arguments: positionals, its own options and the common ones; a complaint is a usage error. */
+function parseCommand<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  return usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { ...options, ...COMMON } }));
+}
+
 /**
  * Opens the core, resolves the operator profile (unless the command needs none) and runs `fn` with a client
  * that carries it; closes the core however `fn` ends.
@@ -91,14 +96,7 @@ async function withClient(io: Io, values: { 'data-dir'?: string; operator?: stri
 }
 
 async function analyze(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, model: { type: 'string', multiple: true }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, 'no-mesh': { type: 'boolean' }, landmarks: { type: 'boolean' }, ...COMMON },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, model: { type: 'string', multiple: true }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, 'no-mesh': { type: 'boolean' }, landmarks: { type: 'boolean' } });
   if (!positionals.length) throw new UsageError(ct('cli.analyzeNeedsClip'));
   if (values['no-mesh'] === true && values.landmarks === true) throw new UsageError(ct('cli.landmarksNeedMesh'));
   if (!values.participant) throw new UsageError(ct('cli.analyzeNeedsParticipant'));
@@ -107,7 +105,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(ct('cli.providerOneOf', { list: PROVIDERS.join(', ') }));
   const models = values.model ?? [];
   const modelProblem = models.length ? modelChoiceProblem(models) : null;
-  if (modelProblem) throw new UsageError(ct('cli.modelProblem', { problem: modelProblem }));
+  if (modelProblem) throw new UsageError(ct('cli.modelProblem', { problem: ct(modelProblem.key, modelProblem.vars) }));
   return withClient(
     io,
     values,
@@ -132,25 +130,17 @@ async function analyze(args: string[], io: Io): Promise<number> {
 }
 
 async function exportCsv(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        all: { type: 'boolean' },
-        run: { type: 'string' },
-        bom: { type: 'boolean' },
-        overwrite: { type: 'boolean' },
-        landmarks: { type: 'boolean' },
-        deidentify: { type: 'boolean' },
-        'key-file': { type: 'string' },
-        'shift-dates': { type: 'boolean' },
-        ...COMMON,
-      },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, {
+    out: { type: 'string' },
+    all: { type: 'boolean' },
+    run: { type: 'string' },
+    bom: { type: 'boolean' },
+    overwrite: { type: 'boolean' },
+    landmarks: { type: 'boolean' },
+    deidentify: { type: 'boolean' },
+    'key-file': { type: 'string' },
+    'shift-dates': { type: 'boolean' },
+  });
   if (!values.out) throw new UsageError(ct('cli.exportNeedsOut'));
   if (values.all && positionals.length) throw new UsageError(ct('cli.idsOrAll'));
   if (!values.all && !positionals.length) throw new UsageError(ct('cli.exportNeedsIds'));
@@ -179,9 +169,7 @@ function runOption(run: string | undefined, ids: number[]): number | undefined {
 }
 
 async function report(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, lang: { type: 'string' }, run: { type: 'string' }, ...COMMON } }),
-  );
+  const { values, positionals } = parseCommand(args, { out: { type: 'string' }, lang: { type: 'string' }, run: { type: 'string' } });
   if (!values.out) throw new UsageError(ct('cli.reportNeedsOut'));
   if (!positionals.length) throw new UsageError(ct('cli.reportNeedsIds'));
   const ids = positionals.map(sessionId);
@@ -196,37 +184,29 @@ async function report(args: string[], io: Io): Promise<number> {
 }
 
 async function operatorsCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { role: { type: 'string' }, ...COMMON } }));
+  const { values, positionals } = parseCommand(args, { role: { type: 'string' } });
   const [sub, name, ...rest] = positionals;
   if (sub === undefined) return withClient(io, values, (c) => listOperators(c, io), { operator: false });
-  if (sub !== 'add' || !name || rest.length) throw new UsageError('use: affect operators [add NAME --role ROLE]');
+  if (sub !== 'add' || !name || rest.length) throw new UsageError(ct('cli.syntax.operators'));
   const role = parseRole(values.role);
   return withClient(io, values, (c) => addOperator(c, io, name, role), { operator: values.operator !== undefined });
 }
 
 async function participantsCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        consent: { type: 'string' },
-        'retain-until': { type: 'string' },
-        form: { type: 'string' },
-        'consent-date': { type: 'string' },
-        date: { type: 'string' },
-        yes: { type: 'boolean' },
-        ...COMMON,
-      },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, {
+    consent: { type: 'string' },
+    'retain-until': { type: 'string' },
+    form: { type: 'string' },
+    'consent-date': { type: 'string' },
+    date: { type: 'string' },
+    yes: { type: 'boolean' },
+  });
   const [sub, code, ...rest] = positionals;
   if (sub === undefined) return withClient(io, values, (c) => listParticipants(c, io), { operator: false });
-  if (!code || rest.length) throw new UsageError(`use: affect participants ${sub ?? ''} CODE`);
+  if (!code || rest.length) throw new UsageError(ct('cli.syntax.participant', { sub: sub ?? '' }));
   const pcode = parseCode(code);
   if (sub === 'add') {
-    if (values.consent === undefined) throw new UsageError('participants add needs --consent with what was agreed (video,audio,analysis,research)');
+    if (values.consent === undefined) throw new UsageError(ct('cli.addNeedsConsent'));
     const a = {
       code: pcode,
       scopes: parseScopes(values.consent),
@@ -241,11 +221,11 @@ async function participantsCommand(args: string[], io: Io): Promise<number> {
     return withClient(io, values, (c) => withdrawConsent(c, io, pcode, date));
   }
   if (sub === 'delete') return withClient(io, values, (c) => deleteParticipant(c, io, pcode, values.yes === true));
-  throw new UsageError(`unknown participants command "${sub}"`);
+  throw new UsageError(ct('cli.unknownParticipants', { sub }));
 }
 
 async function sessionsCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { yes: { type: 'boolean' }, ...COMMON } }));
+  const { values, positionals } = parseCommand(args, { yes: { type: 'boolean' } });
   const [sub, ...ids] = positionals;
   if (sub === undefined) {
     return withClient(
@@ -261,29 +241,29 @@ async function sessionsCommand(args: string[], io: Io): Promise<number> {
       { operator: false },
     );
   }
-  if (sub !== 'delete' || !ids.length) throw new UsageError('use: affect sessions [delete ID… --yes]');
+  if (sub !== 'delete' || !ids.length) throw new UsageError(ct('cli.syntax.sessions'));
   const list = ids.map(sessionId);
   return withClient(io, values, (c) => deleteSessions(c, io, list, values.yes === true));
 }
 
 async function retentionCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { yes: { type: 'boolean' }, ...COMMON } }));
+  const { values, positionals } = parseCommand(args, { yes: { type: 'boolean' } });
   const [sub, ...rest] = positionals;
-  if ((sub !== undefined && sub !== 'purge') || rest.length) throw new UsageError('use: affect retention [purge --yes]');
+  if ((sub !== undefined && sub !== 'purge') || rest.length) throw new UsageError(ct('cli.syntax.retention'));
   return withClient(io, values, (c) => retention(c, io, sub === 'purge', values.yes === true), { operator: sub === 'purge' || values.operator !== undefined });
 }
 
 async function auditCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = usage(() => parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, ...COMMON } }));
+  const { values, positionals } = parseCommand(args, { out: { type: 'string' } });
   const [sub, ...rest] = positionals;
-  if (rest.length) throw new UsageError('use: affect audit verify | affect audit export --out DIR');
+  if (rest.length) throw new UsageError(ct('cli.syntax.audit'));
   if (sub === 'verify') return withClient(io, values, (c) => auditVerify(c, io));
   if (sub === 'export') {
-    if (!values.out) throw new UsageError('audit export needs --out DIR');
+    if (!values.out) throw new UsageError(ct('cli.auditExportNeedsOut'));
     const out = path.resolve(values.out);
     return withClient(io, values, (c) => auditExport(c, io, out));
   }
-  throw new UsageError('use: affect audit verify | affect audit export --out DIR');
+  throw new UsageError(ct('cli.syntax.audit'));
 }
 
 /** Runs one command; `io` receives stdout and stderr lines (tests capture them). */
@@ -305,25 +285,17 @@ async function worker(args: string[], io: Io): Promise<number> {
 
 async function batch(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = usage(() =>
-    parseArgs({
-      args: rest,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...QUEUE_OPTIONS,
-        ...COMMON,
-        participant: { type: 'string' },
-        protocol: { type: 'string' },
-        'no-wait': { type: 'boolean' },
-        'no-collect': { type: 'boolean' },
-        failed: { type: 'boolean' },
-        'inline-max-mb': { type: 'string' },
-        attempts: { type: 'string' },
-        'backoff-ms': { type: 'string' },
-      },
-    }),
-  );
+  const { values, positionals } = parseCommand(rest, {
+    ...QUEUE_OPTIONS,
+    participant: { type: 'string' },
+    protocol: { type: 'string' },
+    'no-wait': { type: 'boolean' },
+    'no-collect': { type: 'boolean' },
+    failed: { type: 'boolean' },
+    'inline-max-mb': { type: 'string' },
+    attempts: { type: 'string' },
+    'backoff-ms': { type: 'string' },
+  });
   if (sub !== 'submit' && sub !== 'status' && sub !== 'retry') throw new UsageError(ct('cli.batchUse'));
   const connectWith = connectInput(values as ConnectOptions, io);
   if (sub === 'submit') {

@@ -114,7 +114,7 @@ export const exportMethods = {
     z.object({
       folder: z.string(),
       files: z.array(z.string()),
-      skipped: z.array(z.object({ sessionId: idSchema, message: z.string() })),
+      skipped: z.array(z.object({ sessionId: idSchema, message: z.string(), i18n: messageRefSchema.optional() })),
       /** What each exported session's files are and which run they come from. */
       sessions: z.array(z.object({ sessionId: idSchema, runId: idSchema, timeline: z.string(), summary: z.string(), labels: z.string().nullable() })),
       /** sessions_summary.csv, written for several sessions or when asked for. */

@@ -14,9 +14,33 @@ export function enText(key: MessageKey, vars?: MessageVars): string {
   return english(key, vars);
 }
 
+/**
+ * Values that are words themselves stay catalogue entries until the message is worded, so each reader gets them in
+ * their language: `<name>Key` holds one entry's key (worded with the same values; '' for none) and `<name>Keys` a
+ * comma list of keys, listed the way the language lists things ("video recording and audio recording").
+ */
+function wordedVars(locale: Locale, vars: Record<string, string | number>): Record<string, string | number> {
+  const out: Record<string, string | number> = { ...vars };
+  const tr = translator(locale);
+  for (const [name, value] of Object.entries(vars)) {
+    if (typeof value !== 'string') continue;
+    if (name.endsWith('Key') && name.length > 3) out[name.slice(0, -3)] = value && isKey(value) ? tr(value, vars) : '';
+    else if (name.endsWith('Keys') && name.length > 4) {
+      const words = value.split(',').filter(isKey).map((k) => tr(k, vars));
+      out[name.slice(0, -4)] = new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }).format(words);
+    }
+  }
+  return out;
+}
+
+/** A message in `locale`, with its `…Key`/`…Keys` values worded in that language too. */
+export function messageIn(locale: Locale, key: MessageKey, vars?: Record<string, string | number>): string {
+  return translator(locale)(key, vars ? wordedVars(locale, vars) : undefined);
+}
+
 /** An expected refusal, worded by the catalogues. */
 export function apiError(code: ErrorCode, key: MessageKey, vars?: Record<string, string | number>, issues?: ApiError['issues']): ApiError {
-  return new ApiError(code, english(key, vars), issues, { key, ...(vars ? { vars } : {}) });
+  return new ApiError(code, messageIn('en', key, vars), issues, { key, ...(vars ? { vars } : {}) });
 }
 
 /** English texts of the `errors` section (messages without values), to recognise schema messages. */
@@ -47,7 +71,7 @@ export function isKey(key: string): key is MessageKey {
 
 /** A core message in `locale`: by its catalogue entry, else by recognising its English text, else as sent. */
 export function localizeMessage(locale: Locale, message: string, ref?: MessageRef): string {
-  if (ref && isKey(ref.key)) return translator(locale)(ref.key, ref.vars);
+  if (ref && isKey(ref.key)) return messageIn(locale, ref.key, ref.vars);
   const key = keyOfEnglish(message);
   return key ? translator(locale)(key) : message;
 }

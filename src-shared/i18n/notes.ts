@@ -5,7 +5,7 @@
  * value, as it is.
  */
 import { ApiError, type MessageRef } from '../errors.js';
-import { enText, isKey } from './errors.js';
+import { isKey, messageIn } from './errors.js';
 import { translator, type Locale, type MessageKey } from './i18n.js';
 
 export type Note = MessageRef;
@@ -16,7 +16,7 @@ export function note(key: MessageKey, vars?: Record<string, string | number>): N
 
 /** A note's English text (logs, the command line, clients that do not translate). */
 export function noteEnglish(n: Note): string {
-  return isKey(n.key) ? enText(n.key, n.vars) : n.key;
+  return isKey(n.key) ? messageIn('en', n.key, n.vars) : n.key;
 }
 
 /** Several notes in English, one sentence after the other; null for none. */
@@ -28,7 +28,7 @@ export function notesEnglish(notes: readonly Note[]): string | null {
 export function localizeNotes(locale: Locale, notes: readonly Note[]): string | null {
   if (!notes.every((n) => isKey(n.key))) return null;
   const t = translator(locale);
-  return notes.map((n) => t(n.key as MessageKey, n.vars)).join(t('corpus.note.separator'));
+  return notes.map((n) => messageIn(locale, n.key as MessageKey, n.vars)).join(t('corpus.note.separator'));
 }
 
 /** An error whose message is a note (its English text is the message). */

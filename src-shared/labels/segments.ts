@@ -13,6 +13,8 @@
  * atomically and checks that what is removed is still exactly what the rater saw, so two windows cannot
  * silently overwrite each other; undo applies the inverse changeset.
  */
+import { enText } from '../i18n/errors.js';
+import type { MessageKey } from '../i18n/i18n.js';
 
 export interface Segment {
   /** Stable across undo/redo: made by the editor (a UUID), never reused for another segment. */
@@ -28,13 +30,14 @@ export interface Changeset {
   add: Segment[];
 }
 
-/** A refused edit; `message` is written for the rater. */
+/** A refused edit, written for the rater: a catalogue entry (`key`, `vars`), in English in `message`. */
 export class SegmentEditError extends Error {
   constructor(
-    message: string,
+    readonly key: MessageKey,
     readonly kind: 'invalid' | 'overlap' | 'not_found' | 'stale',
+    readonly vars?: Record<string, string | number>,
   ) {
-    super(message);
+    super(enText(key, vars));
     this.name = 'SegmentEditError';
   }
 }
@@ -70,11 +73,11 @@ export function segmentAt(segments: readonly Segment[], t: number): Segment | un
 /** Checks one segment on its own: whole ms, non-negative, non-empty span, single-line label, note length. */
 export function checkSegment(s: Segment): void {
   if (!Number.isInteger(s.startMs) || !Number.isInteger(s.endMs) || s.startMs < 0) {
-    throw new SegmentEditError('Segment times must be whole milliseconds from the start of the media', 'invalid');
+    throw new SegmentEditError('errors.segment.wholeMs', 'invalid');
   }
-  if (s.endMs <= s.startMs) throw new SegmentEditError(`A segment must end after it starts (${formatMs(s.startMs)}–${formatMs(s.endMs)})`, 'invalid');
-  if (!s.label.trim() || /[\r\n\t]/.test(s.label)) throw new SegmentEditError('A segment needs a single-line label', 'invalid');
-  if (s.note.length > MAX_NOTE_LENGTH) throw new SegmentEditError(`A note can be at most ${MAX_NOTE_LENGTH} characters`, 'invalid');
+  if (s.endMs <= s.startMs) throw new SegmentEditError('errors.segment.endAfterStart', 'invalid', { start: formatMs(s.startMs), end: formatMs(s.endMs) });
+  if (!s.label.trim() || /[\r\n\t]/.test(s.label)) throw new SegmentEditError('errors.segment.singleLine', 'invalid');
+  if (s.note.length > MAX_NOTE_LENGTH) throw new SegmentEditError('errors.segment.noteTooLong', 'invalid', { max: MAX_NOTE_LENGTH });
 }
 
 /** The first segment of `others` that overlaps [start, end), ignoring the ids in `except`. */
@@ -89,10 +92,10 @@ export function checkTier(segments: readonly Segment[]): void {
   for (let i = 0; i < sorted.length; i++) {
     const s = sorted[i];
     checkSegment(s);
-    if (ids.has(s.id)) throw new SegmentEditError(`Segment id ${s.id} is used twice`, 'invalid');
+    if (ids.has(s.id)) throw new SegmentEditError('errors.segment.idTwice', 'invalid', { id: s.id });
     ids.add(s.id);
     const prev = sorted[i - 1];
-    if (prev && prev.endMs > s.startMs) throw new SegmentEditError(`${describe(s)} would overlap ${describe(prev)} on the same tier`, 'overlap');
+    if (prev && prev.endMs > s.startMs) throw new SegmentEditError('errors.segment.overlap', 'overlap', { what: describe(s), other: describe(prev) });
   }
 }
 
@@ -104,15 +107,15 @@ export function applyChangeset(segments: readonly Segment[], cs: Changeset): Seg
   const byId = new Map(segments.map((s) => [s.id, s]));
   for (const r of cs.remove) {
     const current = byId.get(r.id);
-    if (!current) throw new SegmentEditError(`${describe(r)} is no longer on this tier`, 'stale');
-    if (!sameSegment(current, r)) throw new SegmentEditError(`${describe(r)} was changed elsewhere; reload the labels`, 'stale');
+    if (!current) throw new SegmentEditError('errors.segment.gone', 'stale', { what: describe(r) });
+    if (!sameSegment(current, r)) throw new SegmentEditError('errors.segment.changed', 'stale', { what: describe(r) });
     byId.delete(r.id);
   }
   for (const a of cs.add) {
     checkSegment(a);
-    if (byId.has(a.id)) throw new SegmentEditError(`Segment id ${a.id} already exists on this tier`, 'invalid');
+    if (byId.has(a.id)) throw new SegmentEditError('errors.segment.idExists', 'invalid', { id: a.id });
     const hit = findOverlap([...byId.values()], a.startMs, a.endMs);
-    if (hit) throw new SegmentEditError(`${describe(a)} would overlap ${describe(hit)} on the same tier`, 'overlap');
+    if (hit) throw new SegmentEditError('errors.segment.overlap', 'overlap', { what: describe(a), other: describe(hit) });
     byId.set(a.id, a);
   }
   return sortSegments([...byId.values()]);
@@ -124,7 +127,7 @@ export function invertChangeset(cs: Changeset): Changeset {
 
 function find(segments: readonly Segment[], id: string): Segment {
   const s = segments.find((x) => x.id === id);
-  if (!s) throw new SegmentEditError('That segment is no longer on this tier', 'not_found');
+  if (!s) throw new SegmentEditError('errors.segment.notFound', 'not_found');
   return s;
 }
 
@@ -135,7 +138,7 @@ export function createSegment(tier: readonly Segment[], marks: { inMs: number; o
   const seg: Segment = { id: newId(), startMs, endMs, label: label.trim(), note };
   checkSegment(seg);
   const hit = findOverlap(tier, startMs, endMs);
-  if (hit) throw new SegmentEditError(`The new segment ${formatMs(startMs)}–${formatMs(endMs)} overlaps ${describe(hit)}`, 'overlap');
+  if (hit) throw new SegmentEditError('errors.segment.newOverlaps', 'overlap', { start: formatMs(startMs), end: formatMs(endMs), other: describe(hit) });
   return { remove: [], add: [seg] };
 }
 
@@ -145,7 +148,7 @@ export function editBounds(tier: readonly Segment[], id: string, bounds: { start
   const next: Segment = { ...old, startMs: Math.round(bounds.startMs ?? old.startMs), endMs: Math.round(bounds.endMs ?? old.endMs) };
   checkSegment(next);
   const hit = findOverlap(tier, next.startMs, next.endMs, new Set([id]));
-  if (hit) throw new SegmentEditError(`Moving ${describe(old)} to ${formatMs(next.startMs)}–${formatMs(next.endMs)} would overlap ${describe(hit)}`, 'overlap');
+  if (hit) throw new SegmentEditError('errors.segment.moveOverlaps', 'overlap', { what: describe(old), start: formatMs(next.startMs), end: formatMs(next.endMs), other: describe(hit) });
   return { remove: [old], add: [next] };
 }
 
@@ -154,7 +157,7 @@ export function splitSegment(tier: readonly Segment[], id: string, atMs: number,
   const old = find(tier, id);
   const t = Math.round(atMs);
   if (t <= old.startMs || t >= old.endMs) {
-    throw new SegmentEditError(`The split point ${formatMs(t)} must lie inside ${describe(old)}`, 'invalid');
+    throw new SegmentEditError('errors.segment.splitOutside', 'invalid', { at: formatMs(t), what: describe(old) });
   }
   return { remove: [old], add: [{ ...old, endMs: t }, { ...old, id: newId(), startMs: t }] };
 }

@@ -266,7 +266,7 @@ describe('offline analysis run', () => {
     const out = tempDir();
     const deps = { db: w.db, sessions: w.sessions, runs: w.analysis.runs, fused: w.analysis.fused, episodes: w.analysis.episodes };
     const r = await exportSessions(deps, [w.sessionId, 9999], out);
-    expect(r.skipped).toEqual([{ sessionId: 9999, message: expect.stringMatching(/does not exist/) }]);
+    expect(r.skipped).toEqual([{ sessionId: 9999, message: expect.stringMatching(/does not exist/), i18n: { key: 'errors.sessionNotFound', vars: { id: 9999 } } }]);
     const timeline = parse(readFileSync(r.sessions[0].timeline, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(path.basename(r.sessions[0].timeline)).toBe(`session-${w.sessionId}_P01_timeline.csv`);
     expect(timeline).toHaveLength(run.fusedRows);

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { type AnalysisParams, analysisParamsSchema, type AnalysisProgress, type AnalysisRun } from '../../../src-shared/analysis.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { EventBus } from '../event-bus.js';
 import { probeMedia } from '../media/ffmpeg.js';
 import { analysisMedia } from '../media/media-roles.js';
@@ -71,22 +71,21 @@ export class AnalysisRunner {
 
   /** Creates an offline run for a media file of a session (default: its newest file) and queues it. */
   start(input: { sessionId: number; mediaFileId?: number; params?: unknown }): AnalysisRun {
-    if (this.closed) throw new ApiError('unavailable', 'The application is closing');
+    if (this.closed) throw apiError('unavailable', 'errors.closing');
     const session = this.d.sessions.get(input.sessionId);
     const media = input.mediaFileId === undefined ? analysisMedia(session.media) : session.media.find((m) => m.id === input.mediaFileId);
     if (!media) {
-      throw new ApiError(
-        input.mediaFileId === undefined ? 'conflict' : 'not_found',
-        input.mediaFileId === undefined ? `Session ${session.id} has no recording or imported clip to analyse` : `Media file ${input.mediaFileId} is not part of session ${session.id}`,
-      );
+      throw input.mediaFileId === undefined
+        ? apiError('conflict', 'errors.analysis.noMedia', { id: session.id })
+        : apiError('not_found', 'errors.analysis.mediaNotInSession', { mediaId: input.mediaFileId, id: session.id });
     }
     if (media.kind === 'recording' && session.status === 'recording') {
-      throw new ApiError('conflict', `Session ${session.id} is still recording; analyse it after the recording has stopped`);
+      throw apiError('conflict', 'errors.analysis.stillRecording', { id: session.id });
     }
     const parsed = analysisParamsSchema.safeParse(input.params ?? {});
-    if (!parsed.success) throw new ApiError('invalid_input', `Analysis settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw apiError('invalid_input', 'errors.analysis.badSettings', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     const models = parsed.data.models.length ? modelChoiceProblem(parsed.data.models) : null;
-    if (models) throw new ApiError('invalid_input', models);
+    if (models) throw apiError('invalid_input', models.key, models.vars);
     const run = this.d.recorder.open({ sessionId: session.id, mediaFileId: media.id, mode: 'offline', params: parsed.data, mediaDurationMs: media.durationMs });
     this.schedule(run.id);
     return run;
@@ -94,11 +93,11 @@ export class AnalysisRunner {
 
   /** Continues an incomplete (or failed) offline run from its stored progress. */
   resume(runId: number): AnalysisRun {
-    if (this.closed) throw new ApiError('unavailable', 'The application is closing');
+    if (this.closed) throw apiError('unavailable', 'errors.closing');
     const run = this.d.recorder.runs.get(runId);
-    if (run.mode !== 'offline') throw new ApiError('conflict', `Run ${runId} is a live run; only offline runs can be resumed`);
-    if (run.status === 'complete') throw new ApiError('conflict', `Run ${runId} is already complete`);
-    if (this.active.has(runId) || this.queued.has(runId)) throw new ApiError('conflict', `Run ${runId} is already running`);
+    if (run.mode !== 'offline') throw apiError('conflict', 'errors.analysis.liveRun', { id: runId });
+    if (run.status === 'complete') throw apiError('conflict', 'errors.analysis.complete', { id: runId });
+    if (this.active.has(runId) || this.queued.has(runId)) throw apiError('conflict', 'errors.analysis.alreadyRunning', { id: runId });
     this.d.recorder.runs.reopen(runId);
     this.schedule(runId);
     return this.d.recorder.runs.get(runId);
@@ -113,7 +112,7 @@ export class AnalysisRunner {
     }
     if (this.queued.delete(runId)) return this.settle(runId, 'incomplete', 'Cancelled by the user before it started');
     const run = this.d.recorder.runs.get(runId);
-    if (run.status !== 'running') throw new ApiError('conflict', `Run ${runId} is not running`);
+    if (run.status !== 'running') throw apiError('conflict', 'errors.analysis.notRunning', { id: runId });
     return run;
   }
 

@@ -130,7 +130,7 @@ export class BatchQueue {
     if (b.kind === 'import') {
       this.d.participants.get(b.participantId);
       // Refused before anything is sent: the consent every clip of this batch will need.
-      requireConsent(this.d.participants, b.participantId, b.analyse ? ['analysis'] : [], 'import and analyse clips');
+      requireConsent(this.d.participants, b.participantId, b.analyse ? ['analysis'] : [], 'consent.doing.importAnalyseClips');
       row = this.d.repo.create({
         kind: 'import',
         executor: b.executor,
@@ -369,7 +369,7 @@ export class BatchQueue {
     if (pid === null) return this.fail(it, note('corpus.note.participantDeleted'));
     const scopes: ConsentScope[] = [...(checked.hasVideo ? (['video'] as const) : []), ...(checked.hasAudio ? (['audio'] as const) : [])];
     try {
-      requireConsent(this.d.participants, pid, scopes, `import ${displayName}`);
+      requireConsent(this.d.participants, pid, scopes, 'consent.doing.importNamed', { name: displayName });
     } catch (e) {
       return this.fail(it, refusalNote(e));
     }
@@ -440,7 +440,7 @@ export class BatchQueue {
     const why = ex.unavailable();
     if (why) return this.update(it, { state: 'failed', fraction: 0, notes: [note('corpus.note.cannotTakeWork', { executor: ex.label }), why] });
     try {
-      requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis'], 'analyse this session');
+      requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis'], 'consent.doing.analyseSession');
     } catch (e) {
       return this.fail(it, refusalNote(e));
     }
@@ -464,7 +464,7 @@ export class BatchQueue {
     const it = this.update(start, { state: 'exporting', fraction: 0 });
     if (it.sessionId === null) return this.fail(it, note('corpus.note.sessionDeleted'));
     try {
-      requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis', 'research'], `export session ${it.sessionId}`);
+      requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis', 'research'], 'consent.doing.exportSession', { sessionId: it.sessionId });
       await this.d.exporter.exportOne(it.sessionId, b.options.outDir!, b.options.bom === true);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;

@@ -10,11 +10,12 @@ import type { AnalysisProgress } from '../../../src-shared/analysis.js';
 import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import { uploadClipSource } from '../../../src-shared/client/upload-clip.js';
 import { ApiError } from '../../../src-shared/errors.js';
-import { type ConsentScope, consentRefusal, missingScopes } from '../../../src-shared/governance.js';
+import { type ConsentScope, missingScopes } from '../../../src-shared/governance.js';
+import { consentRefusalVars } from '../../../src-shared/i18n/consent-refusal.js';
 import { checkImportable } from '../media/import-media.js';
 import { openClipFile } from './clip-file.js';
 import { EXIT } from './exit-codes.js';
-import { ct, systemLocale } from './cli-language.js';
+import { cliMessage, cm, ct, systemLocale } from './cli-language.js';
 import { localizeNotes, type Note } from '../../../src-shared/i18n/notes.js';
 
 /** A core note on stderr in the system's language (the result lines on stdout stay in English). */
@@ -49,9 +50,9 @@ const NEEDED: readonly ConsentScope[] = ['analysis', 'research'];
 /** The participant's id, or why the clips cannot be analysed for them (no such participant, missing consent). */
 async function participantFor(api: ContractClient, code: string): Promise<{ id: number } | { refused: string }> {
   const p = (await api.call('participants.list', {})).find((x) => x.code.toLowerCase() === code.toLowerCase());
-  if (!p) return { refused: `there is no participant ${code}; add one with its consent first (affect participants add ${code} --consent …)` };
+  if (!p) return { refused: ct('cli.noParticipant', { code }) };
   const missing = missingScopes(p.consent, NEEDED);
-  return missing.length ? { refused: consentRefusal(p.code, p.consent, missing, 'analyse clips') } : { id: p.id };
+  return missing.length ? { refused: cm('consent.refusal', consentRefusalVars(p.code, p.consent, missing, 'consent.doing.analyseClips')) } : { id: p.id };
 }
 
 /** Imports one clip file into a session through the upload requests; the outcome's message says why not. */
@@ -66,7 +67,7 @@ export async function importClip(
     const outcome = await uploadClipSource(api.call.bind(api), sessionId, opened.source);
     return outcome.ok ? { ok: true, mediaFileId: outcome.media.id, copy: outcome.playableCopy, warning: outcome.warning } : { ok: false, message: outcome.message };
   } catch (e) {
-    if (e instanceof ApiError) return { ok: false, message: e.message };
+    if (e instanceof ApiError) return { ok: false, message: cliMessage(e) };
     throw e;
   } finally {
     await opened.close();

@@ -13,6 +13,8 @@ import type { QueueStatus } from '../../../src-shared/contract/queue.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import { checkImportable, IMPORT_EXTENSIONS } from '../media/import-media.js';
 import { importClip, type Io } from './analyze-command.js';
+import { cliMessage, ct } from './cli-language.js';
+import { enText } from '../../../src-shared/i18n/errors.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { intOption, type QueueOptionValues, queueName, redisTarget, shareOptions } from './queue-options.js';
 import type { MethodInput } from '../../../src-shared/contract/index.js';
@@ -71,7 +73,7 @@ async function connect(api: ContractClient, input: MethodInput<'queue.connect'>,
     return true;
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
-    io.err(`affect: ${e.message}`);
+    io.err(`affect: ${cliMessage(e)}`);
     return false;
   }
 }
@@ -88,7 +90,7 @@ export interface SubmitOptions {
 export async function batchSubmit(api: ContractClient, connectWith: MethodInput<'queue.connect'>, o: SubmitOptions, io: Io, interrupted: { requested: boolean }): Promise<number> {
   const p = (await api.call('participants.list', {})).find((x) => x.code.toLowerCase() === o.participant.toLowerCase());
   if (!p) {
-    io.err(`affect: there is no participant ${o.participant}; add one with its consent first (affect participants add ${o.participant} --consent …)`);
+    io.err(`affect: ${ct('cli.noParticipant', { code: o.participant })}`);
     return EXIT.failed;
   }
   if (!(await connect(api, connectWith, io))) return EXIT.failed;
@@ -108,7 +110,7 @@ export async function batchSubmit(api: ContractClient, connectWith: MethodInput<
       session = await api.call('sessions.create', { participantId: p.id, protocol: o.protocol });
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      io.err(`affect: ${e.message}`);
+      io.err(`affect: ${cliMessage(e)}`);
       return EXIT.failed;
     }
     const imported = await importClip(api, session.id, clip);
@@ -125,11 +127,11 @@ export async function batchSubmit(api: ContractClient, connectWith: MethodInput<
     }
     const job = r.jobs[0];
     mine.set(job.id, { clip, sessionId: session.id });
-    io.err(`${clip}: session ${session.id}, job ${job.jobId} (${job.via === 'share' ? 'read from the share' : 'sent in the job'})`);
+    io.err(ct('cli.batchRun.submitted', { clip, id: session.id, jobId: job.jobId, via: ct(job.via === 'share' ? 'cli.batchRun.viaShare' : 'cli.batchRun.viaInline') }));
   }
   if (!o.wait || interrupted.requested) {
     for (const [id, m] of mine) io.out(['queued', m.clip, m.sessionId, id, ''].join('\t'));
-    if (interrupted.requested) io.err('affect: interrupted; the jobs sent stay in the queue (affect batch status stores their results)');
+    if (interrupted.requested) io.err(`affect: ${ct('cli.batchRun.interruptedSent')}`);
     return interrupted.requested ? EXIT.interrupted : failures ? EXIT.failed : EXIT.ok;
   }
   const open = new Set(mine.keys());
@@ -151,7 +153,7 @@ export async function batchSubmit(api: ContractClient, connectWith: MethodInput<
     for (const j of st.jobs) {
       if (j.state === 'lost' && open.delete(j.id)) {
         failures++;
-        io.out(['failed', mine.get(j.id)!.clip, j.sessionId, '', 'the queue no longer knows this job (Redis lost it); submit the clip again'].join('\t'));
+        io.out(['failed', mine.get(j.id)!.clip, j.sessionId, '', enText('cli.batchRun.jobLost')].join('\t'));
       }
     }
     const line = progressLine(st, mine, open);
@@ -160,7 +162,7 @@ export async function batchSubmit(api: ContractClient, connectWith: MethodInput<
     if (open.size) await new Promise((r) => setTimeout(r, o.pollMs ?? 2000));
   }
   if (interrupted.requested) {
-    io.err('affect: interrupted; the jobs still open stay in the queue (affect batch status stores their results)');
+    io.err(`affect: ${ct('cli.batchRun.interruptedOpen')}`);
     return EXIT.interrupted;
   }
   return failures ? EXIT.failed : EXIT.ok;
@@ -170,15 +172,16 @@ function progressLine(st: QueueStatus, mine: Map<number, unknown>, open: Set<num
   const jobs = st.jobs.filter((j) => mine.has(j.id));
   const n = (s: string) => jobs.filter((j) => j.state === s).length;
   const active = jobs.filter((j) => j.state === 'active').map((j) => `${j.worker ?? '?'} ${j.percent ?? 0}%`);
-  const err = st.error ? ` — ${st.error}` : '';
-  return `  ${mine.size - open.size}/${mine.size} finished; ${n('waiting') + n('retrying')} waiting, ${active.length} active${active.length ? ` (${active.join(', ')})` : ''}${err}`;
+  const error = st.error ? ct('cli.batchRun.error', { error: st.error }) : '';
+  const detail = active.length ? ct('cli.batchRun.activeList', { list: active.join(', ') }) : '';
+  return ct('cli.batchRun.progress', { finished: mine.size - open.size, total: mine.size, waiting: n('waiting') + n('retrying'), active: active.length, detail, error });
 }
 
 export async function batchStatus(api: ContractClient, connectWith: MethodInput<'queue.connect'>, collect: boolean, io: Io): Promise<number> {
   if (!(await connect(api, connectWith, io))) return EXIT.failed;
   if (collect) {
     const c = await api.call('queue.collect', {});
-    if (c.stored.length || c.failed.length) io.err(`stored ${c.stored.length} result(s), ${c.failed.length} job(s) failed since the last look`);
+    if (c.stored.length || c.failed.length) io.err(ct('cli.batchRun.collected', { stored: c.stored.length, failed: c.failed.length }));
   }
   const st = await api.call('queue.status', {});
   if (st.error) io.err(`affect: ${st.error}`);
@@ -194,7 +197,7 @@ export async function batchRetry(api: ContractClient, connectWith: MethodInput<'
   let list = ids;
   if (list === 'failed') list = (await api.call('queue.status', {})).jobs.filter((j) => j.state === 'failed').map((j) => j.id);
   if (!list.length) {
-    io.err('affect: no failed jobs to retry');
+    io.err(`affect: ${ct('cli.batchRun.nothingToRetry')}`);
     return EXIT.ok;
   }
   const r = await api.call('queue.retry', { ids: list });
@@ -205,7 +208,7 @@ export async function batchRetry(api: ContractClient, connectWith: MethodInput<'
 
 export function jobIds(positionals: string[]): number[] {
   return positionals.map((x) => {
-    if (!/^[1-9][0-9]*$/.test(x)) throw new UsageError(`"${x}" is not a job number`);
+    if (!/^[1-9][0-9]*$/.test(x)) throw new UsageError(ct('cli.batchRun.notAJobNumber', { value: x }));
     return Number(x);
   });
 }

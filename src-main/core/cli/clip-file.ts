@@ -2,6 +2,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { ClipSource } from '../../../src-shared/client/upload-clip.js';
+import { ct } from './cli-language.js';
 
 export interface OpenedClip {
   source: ClipSource;
@@ -15,12 +16,12 @@ export async function openClipFile(file: string): Promise<OpenedClip | { message
   try {
     handle = await open(file, 'r');
   } catch {
-    return { message: `${name}: file not found` };
+    return { message: ct('cli.clip.notFound', { file: name }) };
   }
   const st = await handle.stat();
   if (!st.isFile()) {
     await handle.close();
-    return { message: `${name}: not a file` };
+    return { message: ct('cli.clip.notAFile', { file: name }) };
   }
   const h = handle;
   return {

@@ -7,7 +7,8 @@ import { ApiError } from '../../../src-shared/errors.js';
 import type { Deidentify } from '../../../src-shared/governance.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './exit-codes.js';
-import { ct } from './cli-language.js';
+import { cliMessage, ct, systemLocale } from './cli-language.js';
+import { localizeMessage } from '../../../src-shared/i18n/errors.js';
 
 export interface ExportCommandOptions {
   sessionIds: number[] | 'all';
@@ -34,14 +35,16 @@ export async function exportCommand(api: ContractClient, o: ExportCommandOptions
     r = await api.call('export.sessions', { sessionIds: ids, runId: o.runId, outDir: o.outDir, bom: o.bom, combinedSummary: o.runId === undefined, deidentify: o.deidentify, overwrite: o.overwrite, landmarks: o.landmarks ?? false });
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
-    io.err(`affect: ${e.message}`);
-    io.out(['failed', ids.length === 1 ? ids[0] : '', '', '', '', e.message].join('\t'));
+    const message = cliMessage(e);
+    io.err(`affect: ${message}`);
+    io.out(['failed', ids.length === 1 ? ids[0] : '', '', '', '', message].join('\t'));
     return EXIT.failed;
   }
   for (const s of r.sessions) io.out(['ok', s.sessionId, s.runId, s.timeline, s.summary].join('\t'));
   for (const s of r.skipped) {
-    io.err(`affect: ${ct('cli.export.skipped', { id: s.sessionId, message: s.message })}`);
-    if (!all) io.out(['failed', s.sessionId, '', '', '', s.message].join('\t'));
+    const message = localizeMessage(systemLocale(), s.message, s.i18n);
+    io.err(`affect: ${ct('cli.export.skipped', { id: s.sessionId, message })}`);
+    if (!all) io.out(['failed', s.sessionId, '', '', '', message].join('\t'));
   }
   if (r.combinedSummary) io.out(['summary', '', '', r.combinedSummary, ''].join('\t'));
   if (r.keyFile) io.out(['key', '', '', r.keyFile, ''].join('\t'));

@@ -9,11 +9,17 @@ import { participantCodeSchema } from '../../../src-shared/domain.js';
 import type { Io } from './analyze-command.js';
 import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { cliMessage, ct, systemLocale } from './cli-language.js';
+import { apiError, localizeMessage } from '../../../src-shared/i18n/errors.js';
+import { translator, type Translate } from '../../../src-shared/i18n/i18n.js';
+
+/** A shared schema's validation message (English catalogue text) in the CLI's language. */
+const problemText = (message: string | undefined) => (message === undefined ? undefined : localizeMessage(systemLocale(), message));
 
 export function parseScopes(list: string): ConsentScopes {
   const scopes = { ...NO_SCOPES };
   for (const raw of list.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
-    if (!(CONSENT_SCOPES as readonly string[]).includes(raw)) throw new UsageError(`--consent: "${raw}" is not one of ${CONSENT_SCOPES.join(', ')}`);
+    if (!(CONSENT_SCOPES as readonly string[]).includes(raw)) throw new UsageError(ct('cli.consentValue', { value: raw, list: CONSENT_SCOPES.join(', ') }));
     scopes[raw as keyof ConsentScopes] = true;
   }
   return scopes;
@@ -21,18 +27,18 @@ export function parseScopes(list: string): ConsentScopes {
 
 export function parseDate(value: string, option: string): string {
   const r = dateSchema.safeParse(value);
-  if (!r.success) throw new UsageError(`${option}: ${r.error.issues[0]?.message ?? 'not a date'} (${value})`);
+  if (!r.success) throw new UsageError(ct('cli.badOption', { option, problem: problemText(r.error.issues[0]?.message) ?? ct('cli.notADate'), value }));
   return r.data;
 }
 
 export function parseCode(value: string): string {
   const r = participantCodeSchema.safeParse(value);
-  if (!r.success) throw new UsageError(`"${value}": ${r.error.issues[0]?.message ?? 'not a participant code'}`);
+  if (!r.success) throw new UsageError(ct('cli.badCode', { value, problem: problemText(r.error.issues[0]?.message) ?? ct('cli.notACode') }));
   return r.data;
 }
 
 export function parseRole(value: string | undefined): OperatorRole {
-  if (!value || !(OPERATOR_ROLES as readonly string[]).includes(value)) throw new UsageError(`--role must be one of ${OPERATOR_ROLES.join(', ')}`);
+  if (!value || !(OPERATOR_ROLES as readonly string[]).includes(value)) throw new UsageError(ct('cli.roleOneOf', { list: OPERATOR_ROLES.join(', ') }));
   return value as OperatorRole;
 }
 
@@ -46,7 +52,7 @@ async function refusals(io: Io, run: () => Promise<number>): Promise<number> {
     return await run();
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
-    io.err(`affect: ${e.message}`);
+    io.err(`affect: ${cliMessage(e)}`);
     return EXIT.failed;
   }
 }
@@ -95,22 +101,29 @@ export async function addParticipant(c: ContractClient, io: Io, a: AddParticipan
 export async function withdrawConsent(c: ContractClient, io: Io, code: string, takenOn = today()): Promise<number> {
   return refusals(io, async () => {
     const p = (await c.call('participants.list', {})).find((x) => x.code.toLowerCase() === code.toLowerCase());
-    if (!p) throw new ApiError('not_found', `no participant ${code}`);
+    if (!p) throw apiError('not_found', 'errors.noParticipantCode', { code });
     const after = await c.call('consent.withdraw', { participantId: p.id, takenOn });
     io.out(['ok', after.id, after.code, 'consent-withdrawn', after.consent.version ?? ''].join('\t'));
     return EXIT.ok;
   });
 }
 
-const describe = (d: { sessions: number; mediaFiles: number; analysisRuns: number; labelSegments: number; exportFolders: number }) =>
-  `${d.sessions} session(s), ${d.mediaFiles} media file(s), ${d.analysisRuns} analysis run(s), ${d.labelSegments} label segment(s), ${d.exportFolders} export folder(s) in the data folder`;
+/** What a deletion removes, in words: in the CLI's language on stderr, in English in the result lines (the same everywhere). */
+const describe = (d: { sessions: number; mediaFiles: number; analysisRuns: number; labelSegments: number; exportFolders: number }, t: Translate = translator('en')) =>
+  t('cli.removes.what', {
+    sessions: t('cli.removes.sessions', { count: d.sessions }),
+    media: t('cli.removes.media', { count: d.mediaFiles }),
+    runs: t('cli.removes.runs', { count: d.analysisRuns }),
+    segments: t('cli.removes.segments', { count: d.labelSegments }),
+    folders: t('cli.removes.folders', { count: d.exportFolders }),
+  });
 
 export async function deleteParticipant(c: ContractClient, io: Io, code: string, yes: boolean): Promise<number> {
   return refusals(io, async () => {
     const p = (await c.call('participants.list', {})).find((x) => x.code.toLowerCase() === code.toLowerCase());
-    if (!p) throw new ApiError('not_found', `no participant ${code}`);
+    if (!p) throw apiError('not_found', 'errors.noParticipantCode', { code });
     const preview = await c.call('participants.deletePreview', { participantId: p.id });
-    if (!yes) throw new UsageError(`deleting participant ${p.code} removes ${describe(preview)} for good; add --yes to do it`);
+    if (!yes) throw new UsageError(ct('cli.confirmParticipant', { code: p.code, what: describe(preview, ct) }));
     const done = await c.call('participants.delete', { participantId: p.id, confirmCode: p.code });
     io.out(['ok', 'participant', p.id, describe(done)].join('\t'));
     return EXIT.ok;
@@ -120,7 +133,7 @@ export async function deleteParticipant(c: ContractClient, io: Io, code: string,
 export async function deleteSessions(c: ContractClient, io: Io, ids: number[], yes: boolean): Promise<number> {
   return refusals(io, async () => {
     const preview = await c.call('sessions.deletePreview', { sessionIds: ids });
-    if (!yes) throw new UsageError(`deleting session(s) ${ids.join(', ')} removes ${describe(preview)} for good; add --yes to do it`);
+    if (!yes) throw new UsageError(ct('cli.confirmSessions', { count: ids.length, ids: ids.join(', '), what: describe(preview, ct) }));
     const done = await c.call('sessions.delete', { sessionIds: ids });
     io.out(['ok', 'sessions', done.sessionIds.join(','), describe(done)].join('\t'));
     return EXIT.ok;
@@ -134,10 +147,10 @@ export async function retention(c: ContractClient, io: Io, purge: boolean, yes: 
     for (const r of due) io.out(['due', r.sessionId, r.participantCode, r.retainUntil].join('\t'));
     if (!purge) return EXIT.ok;
     if (!due.length) {
-      io.err('affect: no session is past its retention date');
+      io.err(`affect: ${ct('cli.nothingDue')}`);
       return EXIT.ok;
     }
-    if (!yes) throw new UsageError(`purging deletes the ${due.length} session(s) listed for good; add --yes to do it`);
+    if (!yes) throw new UsageError(ct('cli.confirmPurge', { count: due.length }));
     const done = await c.call('retention.purge', { sessionIds: due.map((r) => r.sessionId) });
     io.out(['ok', 'purged', done.sessionIds.join(','), describe(done)].join('\t'));
     return EXIT.ok;
@@ -152,7 +165,7 @@ export async function auditVerify(c: ContractClient, io: Io): Promise<number> {
     return EXIT.ok;
   }
   io.out(['failed', `entry ${r.problem?.entryId}`, r.problem?.message ?? ''].join('\t'));
-  io.err(`affect: the audit trail does not verify: ${r.problem?.message}`);
+  io.err(`affect: ${ct('cli.auditBroken', { message: r.problem?.message ?? '' })}`);
   return EXIT.failed;
 }
 

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Io } from './analyze-command.js';
-import { ct } from './cli-language.js';
+import { cliNoted, ct } from './cli-language.js';
 import { UsageError } from './exit-codes.js';
 import { type RedisTarget, readPasswordFile, RedisConfigError, redisOptions, urlHasPassword } from '../queue/redis-connection.js';
 import { parseShares, type Share, ShareError } from '../queue/shares.js';
@@ -40,7 +40,7 @@ export function redisTarget(v: QueueOptionValues, io: Io, env: NodeJS.ProcessEnv
     redisOptions(t); // checks the URL and the CA file now, as a usage error
     return t;
   } catch (e) {
-    if (e instanceof RedisConfigError) throw new UsageError(e.message);
+    if (e instanceof RedisConfigError) throw new UsageError(cliNoted(e));
     throw e;
   }
 }
@@ -49,19 +49,19 @@ export function shareOptions(v: QueueOptionValues): Share[] {
   try {
     return parseShares(v.share ?? []);
   } catch (e) {
-    if (e instanceof ShareError) throw new UsageError(e.message);
+    if (e instanceof ShareError) throw new UsageError(cliNoted(e));
     throw e;
   }
 }
 
 export function queueName(v: QueueOptionValues): string | undefined {
-  if (v.queue !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v.queue)) throw new UsageError('--queue: letters, digits, dot, dash or underscore');
+  if (v.queue !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v.queue)) throw new UsageError(ct('cli.queueName'));
   return v.queue;
 }
 
 /** A positive whole number option, or its default. */
 export function intOption(value: string | undefined, name: string, def: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return def;
-  if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}`);
+  if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(ct('cli.wholeNumber', { name, min, max }));
   return Number(value);
 }

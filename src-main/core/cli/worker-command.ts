@@ -11,7 +11,7 @@ import { LabWorker } from '../queue/lab-worker.js';
 import { probeRedis, RedisConfigError, redactUrl } from '../queue/redis-connection.js';
 import { QUEUE_NAME } from '../queue/job.js';
 import type { Io } from './analyze-command.js';
-import { ct } from './cli-language.js';
+import { cliNoted, ct } from './cli-language.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { intOption, QUEUE_OPTIONS, queueName, redisTarget, shareOptions } from './queue-options.js';
 
@@ -40,7 +40,7 @@ export async function workerCommand(args: string[], io: Io, providers: readonly 
     await probeRedis(target);
   } catch (e) {
     if (e instanceof RedisConfigError) {
-      io.err(`affect: ${e.message}`);
+      io.err(`affect: ${cliNoted(e)}`);
       return EXIT.failed;
     }
     throw e;
@@ -56,17 +56,15 @@ export async function workerCommand(args: string[], io: Io, providers: readonly 
     lockMs,
     log: (l) => io.err(`${new Date().toISOString()} ${l}`),
   });
-  io.err(
-    `affect worker ${worker.name}: taking jobs from "${queue}" at ${redactUrl(target.url)} (${concurrency} at a time, provider ${provider}` +
-      `${shares.length ? `, shares ${shares.map((s) => s.name).join(', ')}` : ''}); Ctrl-C stops`,
-  );
+  const shareList = shares.length ? ct('cli.worker.shares', { list: shares.map((s) => s.name).join(', ') }) : '';
+  io.err(ct('cli.worker.started', { name: worker.name, queue, url: redactUrl(target.url), concurrency, provider, shares: shareList }));
   io.out(`ready\t${worker.name}`);
   await new Promise<void>((resolve) => {
     let signals = 0;
     const onSignal = (): void => {
       signals++;
       if (signals > 1) process.exit(EXIT.interrupted);
-      io.err('affect worker: stopping; jobs in progress go back to the queue');
+      io.err(ct('cli.worker.stopping'));
       resolve();
     };
     process.on('SIGINT', onSignal);

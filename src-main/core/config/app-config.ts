@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { configDir, defaultDataDir } from './app-paths.js';
 import { dataDirProblem } from './data-dir-check.js';
+import { enText } from '../../../src-shared/i18n/errors.js';
 
 const configSchema = z.object({ dataDir: z.string().min(1).optional() }).passthrough();
 export type AppConfig = z.infer<typeof configSchema>;
@@ -40,6 +41,6 @@ export function resolveDataDir(warn: (message: string) => void = (m) => console.
   const problem = dataDirProblem(configured);
   if (!problem) return configured;
   const fallback = defaultDataDir();
-  warn(`Affect Studio: the configured data folder ${JSON.stringify(configured)} cannot be used (${problem}); using ${fallback} instead. Choose another in Settings.`);
+  warn(`Affect Studio: the configured data folder ${JSON.stringify(configured)} cannot be used (${enText(problem.key, problem.vars)}); using ${fallback} instead. Choose another in Settings.`);
   return fallback;
 }

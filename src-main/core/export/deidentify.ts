@@ -8,7 +8,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { Deidentify } from '../../../src-shared/governance.js';
 import { formatRow, Text } from './csv.js';
 
@@ -89,8 +89,8 @@ export class DeidMap {
    * to overwrite an existing file: a key file is the one thing that re-identifies an export.
    */
   writeKeyFile(file: string): string {
-    if (!path.isAbsolute(file)) throw new ApiError('invalid_input', 'The key file must be an absolute path');
-    if (existsSync(file)) throw new ApiError('conflict', `${file} already exists; choose a new file for the key`);
+    if (!path.isAbsolute(file)) throw apiError('invalid_input', 'errors.keyFile.absolute');
+    if (existsSync(file)) throw apiError('conflict', 'errors.keyFile.exists', { file });
     const lines = [formatRow([...KEY_FILE_COLUMNS])];
     for (const [id, s] of [...this.sessions.entries()].sort((a, b) => a[1].n - b[1].n)) {
       const shift = this.options.dates === 'shift' ? (this.shifts.get(s.code.toLowerCase()) ?? null) : null;

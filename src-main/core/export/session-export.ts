@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import { ApiError, type MessageRef } from '../../../src-shared/errors.js';
 import { AU_NAMES } from '../../../src-shared/face-geometry.js';
 import { type GeometrySummary, summariseGeometry } from '../analysis/geometry/geometry-summary.js';
 import { runSummary } from '../analysis/run-summary.js';
@@ -266,7 +266,7 @@ export function exportFolderName(): string {
 }
 
 export function ensureDir(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ApiError('invalid_input', `${dir} exists and is not a folder`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw apiError('invalid_input', 'errors.notAFolder', { dir });
   mkdirSync(dir, { recursive: true });
 }
 
@@ -274,7 +274,7 @@ export interface BatchExport {
   folder: string;
   sessions: SessionExport[];
   combinedSummary: string | null;
-  skipped: Array<{ sessionId: number; message: string }>;
+  skipped: Array<{ sessionId: number; message: string; i18n?: MessageRef }>;
 }
 
 /**
@@ -290,7 +290,7 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
       done.push(await exportSession(d, id, outDir, opts));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      skipped.push({ sessionId: id, message: e.message });
+      skipped.push({ sessionId: id, message: e.message, ...(e.i18n ? { i18n: e.i18n } : {}) });
     }
   }
   const combinedSummary = done.length ? await writeCombinedSummary(d, done, outDir, opts) : null;

@@ -1,12 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { createSegment } from '../../../src-shared/labels/segments.js';
 import { type AppCore, createCore } from '../app-core.js';
-import { directClient } from '../rpc/direct-client.js';
 import { runCli } from '../cli.js';
-import { ALL_SCOPES, giveConsent, operatorCtx } from '../test-support/governance.js';
+import { ALL_SCOPES, giveConsent, operatorCall as call, operatorCtx } from '../test-support/governance.js';
 import { makeWebm, tempDir } from '../test-support/make-media.js';
 import { seedReviewSession } from '../test-support/seed-review.js';
 
@@ -15,10 +13,6 @@ afterEach(async () => {
   await core?.close();
   core = null;
 });
-
-async function call<M extends MethodName>(c: AppCore, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  return directClient(c, operatorCtx(c)).call(method, input);
-}
 
 /** Every regular file under a folder (db, -wal, -shm, session folders, exports), recursively. */
 function filesUnder(dir: string): string[] {
@@ -112,7 +106,7 @@ describe('deleting a participant', () => {
     const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
     const args = ['sessions', 'delete', String(sessionIds[0]), '--data-dir', dataDir, '--operator', String(ctx.operatorId)];
     expect(await runCli(args, io)).toBe(2);
-    expect(err.join('\n')).toMatch(/removes 1 session\(s\), 1 media file\(s\), 1 analysis run\(s\), 1 label segment\(s\), 1 export folder\(s\).*add --yes/);
+    expect(err.join('\n')).toMatch(/removes 1 session, 1 media file, 1 analysis run, 1 label segment, 1 export folder.*add --yes/);
     expect(existsSync(path.join(dataDir, 'sessions', String(sessionIds[0])))).toBe(true);
     expect(await runCli([...args, '--yes'], io)).toBe(0);
     expect(out.at(-1)).toMatch(new RegExp(`^ok\tsessions\t${sessionIds[0]}\t`));

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import { reclaimFreedPages, type Db } from '../store/database.js';
 import { type DeletionCounts, DeletionRepo } from '../store/deletion-repo.js';
@@ -90,9 +90,9 @@ export class Deletion {
   private refuseBusy(sessionIds: readonly number[]): void {
     for (const id of sessionIds) {
       const s = this.d.sessions.get(id);
-      if (this.d.recordings.isRecording(id) || s.status === 'recording') throw new ApiError('conflict', `Session ${id} is being recorded; stop the recording first`);
+      if (this.d.recordings.isRecording(id) || s.status === 'recording') throw apiError('conflict', 'errors.deletion.recording', { id });
       const busy = this.d.runs.listForSession(id).find((r) => this.d.runner.isBusy(r.id));
-      if (busy) throw new ApiError('conflict', `Session ${id} is being analysed (run ${busy.id}); cancel the analysis first`);
+      if (busy) throw apiError('conflict', 'errors.deletion.analysing', { id, runId: busy.id });
     }
   }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { Operator } from '../../../src-shared/governance.js';
 import { readConfig, writeConfig } from '../config/app-config.js';
 import type { CallContext } from '../rpc/dispatch.js';
@@ -31,7 +31,7 @@ export class OperatorSessions {
   /** As `of`, but refuses the request when no profile was chosen. */
   require(ctx: CallContext): Operator {
     const op = this.of(ctx);
-    if (!op) throw new ApiError('forbidden', 'Choose who is using Affect Studio (an operator profile) before doing this');
+    if (!op) throw apiError('forbidden', 'errors.noOperator');
     return op;
   }
 

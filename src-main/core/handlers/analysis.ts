@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { CoreServices } from '../core-services.js';
 import { DeidMap } from '../export/deidentify.js';
 import { exportFolderName, exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
@@ -27,8 +28,8 @@ type AnalysisMethods =
 export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethods> {
   const a = s.analysis;
   const participantOf = (sessionId: number) => s.sessions.get(sessionId).participantId;
-  const mayAnalyse = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis'], 'analyse this session');
-  const mayExport = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis', 'research'], `export session ${sessionId}`);
+  const mayAnalyse = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis'], 'consent.doing.analyseSession');
+  const mayExport = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis', 'research'], 'consent.doing.exportSession', { sessionId });
   const exportDeps = { db: s.db, sessions: s.sessions, runs: a.runs, fused: a.fused, episodes: a.episodes };
   return {
     'analysis.start': (input, ctx) => {
@@ -56,7 +57,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     },
     'analysis.get': ({ runId }) => a.runs.get(runId),
     'analysis.delete': ({ runId }, ctx) => {
-      if (a.runner.isBusy(runId)) throw new ApiError('conflict', `Run ${runId} is running; cancel it first`);
+      if (a.runner.isBusy(runId)) throw apiError('conflict', 'errors.analysis.cancelFirst', { id: runId });
       const sessionId = s.db.transaction(() => {
         const id = a.runs.get(runId).sessionId;
         s.audit.write(ctx, { action: 'analysis.delete', sessionId: id, object: 'analysis_run', objectId: runId });
@@ -68,8 +69,8 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       return { deleted: true as const };
     },
     'analysis.fuse': ({ runId }) => {
-      if (a.runner.isBusy(runId)) throw new ApiError('conflict', `Run ${runId} is still running`);
-      if (!a.recorder.fuse(runId)) throw new ApiError('conflict', `Run ${runId} has no observations to fuse`);
+      if (a.runner.isBusy(runId)) throw apiError('conflict', 'errors.analysis.stillRunning', { id: runId });
+      if (!a.recorder.fuse(runId)) throw apiError('conflict', 'errors.analysis.nothingToFuse', { id: runId });
       return a.runs.get(runId);
     },
     'analysis.episodes': ({ runId }) => {
@@ -99,10 +100,10 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     },
     'export.sessions': async ({ sessionIds, runId, outDir, bom, combinedSummary, deidentify, overwrite, landmarks }, ctx) => {
       s.operatorSessions.require(ctx);
-      if (outDir !== undefined && !path.isAbsolute(outDir)) throw new ApiError('invalid_input', 'outDir must be an absolute folder path');
-      if (deidentify?.keyFile !== undefined && !path.isAbsolute(deidentify.keyFile)) throw new ApiError('invalid_input', 'The key file must be an absolute path');
+      if (outDir !== undefined && !path.isAbsolute(outDir)) throw apiError('invalid_input', 'errors.outDirAbsolute');
+      if (deidentify?.keyFile !== undefined && !path.isAbsolute(deidentify.keyFile)) throw apiError('invalid_input', 'errors.keyFile.absolute');
       const folder = outDir ?? path.join(s.dataDir, 'exports', exportFolderName());
-      if (deidentify?.keyFile !== undefined && existsSync(deidentify.keyFile)) throw new ApiError('conflict', `${deidentify.keyFile} already exists; choose a new file for the key`);
+      if (deidentify?.keyFile !== undefined && existsSync(deidentify.keyFile)) throw apiError('conflict', 'errors.keyFile.exists', { file: deidentify.keyFile });
       const deid = deidentify ? new DeidMap(deidentify) : undefined;
       const detail = { deidentified: deid !== undefined, dateShift: deidentify?.dates === 'shift', keyFile: deidentify?.keyFile !== undefined };
       const filesOf = (x: SessionExport) => [x.timeline, x.summary, ...(x.labels ? [x.labels] : [])];

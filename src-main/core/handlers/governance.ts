@@ -3,7 +3,7 @@
  * Every change is one transaction with its audit entry; the entry names ids only.
  */
 import path from 'node:path';
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { CoreServices } from '../core-services.js';
 import { writeAuditCsv } from '../governance/audit-csv.js';
 import { exportFolderName, ensureDir } from '../export/session-export.js';
@@ -74,7 +74,7 @@ export function governanceHandlers(s: CoreServices): Pick<Handlers, GovernanceMe
       db.transaction(() => {
         const op = s.operatorSessions.require(ctx);
         const current = s.participants.get(participantId).consent;
-        if (current.status !== 'given') throw new ApiError('conflict', 'There is no consent in force to withdraw');
+        if (current.status !== 'given') throw apiError('conflict', 'errors.consent.noneToWithdraw');
         const rec = s.consent.add({
           participantId,
           kind: 'withdrawn',
@@ -100,7 +100,7 @@ export function governanceHandlers(s: CoreServices): Pick<Handlers, GovernanceMe
     'participants.delete': ({ participantId, confirmCode }, ctx) => {
       s.operatorSessions.require(ctx);
       const p = s.participants.get(participantId);
-      if (p.code.toLowerCase() !== confirmCode.toLowerCase()) throw new ApiError('invalid_input', `Type the participant's code (${p.code}) to confirm the deletion`);
+      if (p.code.toLowerCase() !== confirmCode.toLowerCase()) throw apiError('invalid_input', 'errors.deletion.confirmCode', { code: p.code });
       const r = s.deletion.deleteParticipant(participantId, (e) => s.audit.write(ctx, e));
       s.events.emit('sessions.deleted', { sessionIds: r.sessionIds, participantId });
       return r;
@@ -110,7 +110,7 @@ export function governanceHandlers(s: CoreServices): Pick<Handlers, GovernanceMe
       s.operatorSessions.require(ctx);
       const due = new Set(s.deletion.sessionsPastRetention().map((r) => r.sessionId));
       const notDue = sessionIds.filter((id) => !due.has(id));
-      if (notDue.length) throw new ApiError('conflict', `Not past their retention date: session${notDue.length === 1 ? '' : 's'} ${notDue.join(', ')}`);
+      if (notDue.length) throw apiError('conflict', 'errors.retention.notDue', { count: notDue.length, ids: notDue.join(', ') });
       const r = s.deletion.deleteSessions(sessionIds, (e) => s.audit.write(ctx, { ...e, action: 'retention.purge' }));
       s.events.emit('sessions.deleted', { sessionIds: r.sessionIds, participantId: null });
       return r;
@@ -126,7 +126,7 @@ export function governanceHandlers(s: CoreServices): Pick<Handlers, GovernanceMe
     },
     'audit.export': async ({ outDir }, ctx) => {
       s.operatorSessions.require(ctx);
-      if (outDir !== undefined && !path.isAbsolute(outDir)) throw new ApiError('invalid_input', 'outDir must be an absolute folder path');
+      if (outDir !== undefined && !path.isAbsolute(outDir)) throw apiError('invalid_input', 'errors.outDirAbsolute');
       const folder = outDir ?? path.join(s.dataDir, 'exports', exportFolderName());
       ensureDir(folder);
       const r = await writeAuditCsv(db, folder);

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { Segment } from '../../../src-shared/labels/segments.js';
 import type { CoreServices } from '../core-services.js';
 import { computeAgreement, modelSamples } from '../labels/agreement.js';
@@ -37,7 +37,7 @@ function labelLimitMs(s: CoreServices, sessionId: number): number {
  */
 export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
   const { db, labels } = s;
-  const mayExport = (sessionId: number) => requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['research'], `export the labels of session ${sessionId}`);
+  const mayExport = (sessionId: number) => requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['research'], 'consent.doing.exportLabels', { sessionId });
   return {
     'labels.get': ({ sessionId }) => {
       s.sessions.get(sessionId);
@@ -65,7 +65,7 @@ export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
           const owner = labels.tier(tierId);
           const limit = labelLimitMs(s, owner.sessionId);
           const late = changeset.add.find((x) => x.endMs > limit);
-          if (late) throw new ApiError('invalid_input', `A segment cannot end after the session (${(limit / 1000).toFixed(1)} s); this one ends at ${(late.endMs / 1000).toFixed(1)} s`);
+          if (late) throw apiError('invalid_input', 'errors.labels.pastEnd', { limit: (limit / 1000).toFixed(1), end: (late.endMs / 1000).toFixed(1) });
           const tier = labels.applyInTransaction(tierId, changeset);
           s.audit.write(ctx, {
             action: 'label.apply',

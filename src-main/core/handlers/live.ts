@@ -5,7 +5,7 @@ import type { CoreServices } from '../core-services.js';
 
 export function liveHandlers(s: CoreServices): Pick<Handlers, 'face.analyzeFrames' | 'voice.block' | 'inference.status'> {
   // Live analysis looks at the participant's face and voice: it needs consent to automated analysis, preview included.
-  const mayAnalyse = (sessionId: number) => requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['analysis'], 'analyse live');
+  const mayAnalyse = (sessionId: number) => requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['analysis'], 'consent.doing.analyseLive');
   return {
     'face.analyzeFrames': ({ sessionId, frames, recordingClock }) => {
       mayAnalyse(sessionId);

@@ -16,7 +16,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
   /** The consent refusal for analysing this session, or null. */
   const refusal = (sessionId: number): string | null => {
     try {
-      requireConsent(s.participants, participantOf(sessionId), ['analysis'], `analyse session ${sessionId}`);
+      requireConsent(s.participants, participantOf(sessionId), ['analysis'], 'consent.doing.analyseSessionId', { sessionId });
       return null;
     } catch (e) {
       if (e instanceof ApiError) return e.message;
@@ -29,7 +29,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
       try {
         shares = parseShares(input.shares.map((x) => `${x.name}=${x.folder}`));
       } catch (e) {
-        if (e instanceof ShareError) throw new ApiError('invalid_input', e.message);
+        if (e instanceof ShareError) throw new ApiError('invalid_input', e.message, undefined, e.note);
         throw e;
       }
       if (input.caFile !== undefined && !path.isAbsolute(input.caFile)) throw apiError('invalid_input', 'errors.queue.caAbsolute');
@@ -42,7 +42,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
           retry: { attempts: input.attempts ?? DEFAULT_QUEUE.retry.attempts, backoffMs: input.backoffMs ?? DEFAULT_QUEUE.retry.backoffMs },
         });
       } catch (e) {
-        if (e instanceof RedisConfigError) throw new ApiError('invalid_input', e.message);
+        if (e instanceof RedisConfigError) throw new ApiError('invalid_input', e.message, undefined, e.note);
         throw e;
       }
       s.events.emit('batch.executors', {}); // "Lab workers" can now take batch work

@@ -14,7 +14,7 @@ export function recordingHandlers(s: CoreServices): Pick<Handlers, 'recording.st
       // Each kept medium needs its consent; a session that keeps nothing exists only for its analysis.
       const needed: ConsentScope[] = [...(keep.video ? (['video'] as const) : []), ...(keep.audio ? (['audio'] as const) : [])];
       if (!keep.video && !keep.audio) needed.push('analysis');
-      const doing = keep.video || keep.audio ? `record ${[keep.video ? 'video' : '', keep.audio ? 'audio' : ''].filter(Boolean).join(' and ')}` : 'store live analysis results';
+      const doing = keep.video && keep.audio ? 'consent.doing.recordVideoAudio' : keep.video ? 'consent.doing.recordVideo' : keep.audio ? 'consent.doing.recordAudio' : 'consent.doing.storeLive';
       requireConsent(s.participants, session.participantId, needed, doing);
       return s.recordings.start(sessionId, mimeType ?? null, ctx.clientId, keep, op.id);
     },

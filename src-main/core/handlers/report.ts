@@ -6,7 +6,7 @@ import type { Handlers } from '../rpc/dispatch.js';
 
 export function reportHandlers(s: CoreServices): Pick<Handlers, 'report.data' | 'report.pdf'> {
   // A report shows the automated analysis of the participant's session: their consent must cover analysis.
-  const mayReport = (sessionId: number) => requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['analysis'], `report on session ${sessionId}`);
+  const mayReport = (sessionId: number) => requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['analysis'], 'consent.doing.reportSession', { sessionId });
   return {
     'report.data': ({ sessionId, runId }) => {
       mayReport(sessionId);

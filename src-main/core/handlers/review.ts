@@ -2,7 +2,7 @@ import type { CoreServices } from '../core-services.js';
 import { reviewMedia } from '../review/media-info.js';
 import { pickRun } from '../review/timeline-query.js';
 import type { Handlers } from '../rpc/dispatch.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 export function reviewHandlers(s: CoreServices): Pick<Handlers, 'review.media' | 'review.timeline' | 'review.overlay'> {
   return {
@@ -22,7 +22,7 @@ export function reviewHandlers(s: CoreServices): Pick<Handlers, 'review.media' |
       return s.timelineQuery.timeline(sessionId, req);
     },
     'review.overlay': ({ sessionId, runId, fromMs, toMs }) => {
-      if (!s.timeline.runs(sessionId).some((r) => r.id === runId)) throw new ApiError('not_found', `Analysis run ${runId} does not belong to session ${sessionId}`);
+      if (!s.timeline.runs(sessionId).some((r) => r.id === runId)) throw apiError('not_found', 'errors.runNotOfSession', { runId, id: sessionId });
       return { frames: s.timeline.overlay(runId, fromMs, toMs) };
     },
   };

@@ -7,7 +7,7 @@ import { schemaVersion } from '../store/database.js';
 import type { Handlers } from '../rpc/dispatch.js';
 import type { CoreServices } from '../core-services.js';
 import { LANGUAGE_PREFERENCES, type LanguagePreference } from '../../../src-shared/i18n/i18n.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 function storedLanguage(v: string | null): LanguagePreference {
   return (LANGUAGE_PREFERENCES as readonly (string | null)[]).includes(v) ? (v as LanguagePreference) : 'system';
@@ -39,7 +39,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
       s.audit.write(ctx, { action: 'settings.update', detail: { dataDir: input.dataDir !== undefined, camera: input.cameraId !== undefined, microphone: input.microphoneId !== undefined, keepImportOriginals: input.keepImportOriginals ?? null } });
       if (input.dataDir !== undefined) {
         const problem = dataDirProblem(input.dataDir);
-        if (problem) throw new ApiError('invalid_input', problem);
+        if (problem) throw apiError('invalid_input', problem.key, problem.vars);
         writeConfig({ ...readConfig(), dataDir: input.dataDir });
       }
       if (input.cameraId !== undefined) s.settings.set('cameraId', input.cameraId);

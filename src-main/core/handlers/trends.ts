@@ -7,12 +7,12 @@ export function trendsHandlers(s: CoreServices): Pick<Handlers, 'participants.tr
   const deps: TrendsDeps = { participants: s.participants, sessions: s.sessions, runs: s.analysis.runs, fused: s.analysis.fused, episodes: s.analysis.episodes };
   return {
     'participants.trends': ({ participantId }) => {
-      requireConsent(s.participants, participantId, ['analysis'], 'show the analysis trends');
+      requireConsent(s.participants, participantId, ['analysis'], 'consent.doing.showTrends');
       return participantTrends(deps, participantId);
     },
     'participants.trendsCsv': ({ participantId, bom }, ctx) => {
       // A CSV of the figures leaves the app like any export: analysis and research use, as export.sessions asks.
-      requireConsent(s.participants, participantId, ['analysis', 'research'], 'export the analysis trends');
+      requireConsent(s.participants, participantId, ['analysis', 'research'], 'consent.doing.exportTrends');
       const tr = participantTrends(deps, participantId);
       s.audit.write(ctx, { action: 'trends.export', participantId, object: 'participant', objectId: participantId, detail: { sessions: tr.sessions.length } });
       return { fileName: trendsCsvFileName(tr.participant.code), csv: trendsCsv(tr, { bom }) };

@@ -9,7 +9,7 @@ import { type ModelSample, NO_LABEL, type PairCounts, raterVsModel, raterVsRater
 import { addConfusions, cohensKappa, type Confusion, confusionMatrix } from '../../../src-shared/labels/kappa.js';
 import type { Segment } from '../../../src-shared/labels/segments.js';
 import type { ReviewRun, TimelineSource } from '../review/timeline-source.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 /** Grid instants one agreement request may compare in all (10 M: about 28 h of labels at a 10 ms grid). */
 export const MAX_GRID_INSTANTS = 10_000_000;
@@ -73,7 +73,7 @@ export function computeAgreement(src: AgreementSources, req: AgreementRequest): 
       else {
         const end = Math.max(0, ...a.map((x) => x.endMs), ...b.map((x) => x.endMs));
         instants += Math.ceil(end / req.gridMs);
-        if (instants > MAX_GRID_INSTANTS) throw new ApiError('invalid_input', `Too much labelled time to compare at a ${req.gridMs} ms grid in one request; choose fewer sessions or a coarser grid`);
+        if (instants > MAX_GRID_INSTANTS) throw apiError('invalid_input', 'errors.agreement.tooMuch', { gridMs: req.gridMs });
         counts = raterVsRater(a, b, { stepMs: req.gridMs, includeUnlabelled: req.includeUnlabelled });
       }
     } else {

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../../src-shared/errors.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { type ImportDeps, type ImportOptions, type ImportOutcome, importMediaFiles, IMPORT_EXTENSIONS, IMPORT_TYPES, MAX_IMPORT_BYTES } from './import-media.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
@@ -61,7 +60,7 @@ export class ImportUploads {
   begin(sessionId: number, fileName: string, size: number): { uploadId: string } {
     this.deps.sessions.get(sessionId);
     this.sweep();
-    if (this.uploads.size >= MAX_OPEN_UPLOADS) throw new ApiError('conflict', `${MAX_OPEN_UPLOADS} uploads are already in progress; finish or cancel one first`);
+    if (this.uploads.size >= MAX_OPEN_UPLOADS) throw apiError('conflict', 'errors.import.tooMany', { max: MAX_OPEN_UPLOADS });
     const ext = path.extname(fileName).toLowerCase();
     if (!IMPORT_TYPES[ext]) throw apiError('invalid_input', 'errors.import.type', { file: fileName, types: IMPORT_EXTENSIONS.join(', ') });
     if (size <= 0) throw apiError('invalid_input', 'errors.import.empty', { file: fileName });
@@ -77,7 +76,7 @@ export class ImportUploads {
 
   private get(id: string): Upload {
     const u = this.uploads.get(id);
-    if (!u) throw new ApiError('not_found', 'This upload does not exist or has already finished');
+    if (!u) throw apiError('not_found', 'errors.import.noUpload');
     return u;
   }
 
@@ -86,10 +85,10 @@ export class ImportUploads {
     const u = this.get(id);
     u.lastActive = this.now();
     if (seq < u.nextSeq) return { received: u.written };
-    if (seq > u.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${u.nextSeq}`);
+    if (seq > u.nextSeq) throw apiError('invalid_input', 'errors.import.outOfOrder', { seq, expected: u.nextSeq });
     if (u.written + data.byteLength > u.size) {
       this.abort(id);
-      throw new ApiError('invalid_input', `${u.fileName}: more bytes than announced; upload cancelled`);
+      throw apiError('invalid_input', 'errors.import.tooManyBytes', { file: u.fileName });
     }
     let off = 0;
     while (off < data.byteLength) off += writeSync(u.fd, data, off, data.byteLength - off);

@@ -108,7 +108,7 @@ export class LabWorker {
         clip = { file: resolveShareRef(this.o.shares, data.clip.ref) };
       } catch (e) {
         // Another worker may have the share, or the file server may be back by the next attempt.
-        if (e instanceof ShareError && /outside the share|invalid path/.test(e.message)) throw new this.bull.UnrecoverableError(e.message);
+        if (e instanceof ShareError && (e.note.key === 'errors.share.outside' || e.note.key === 'errors.share.invalidPath')) throw new this.bull.UnrecoverableError(e.message);
         throw e;
       }
     } else {

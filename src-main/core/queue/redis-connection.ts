@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { RedisOptions } from 'bullmq';
+import { note, NotedError } from '../../../src-shared/i18n/notes.js';
 
 export interface RedisTarget {
   url: string;
@@ -16,7 +17,8 @@ export interface RedisTarget {
   caFile?: string;
 }
 
-export class RedisConfigError extends Error {}
+/** A Redis setting that cannot work, as a catalogue entry (errors.redis.*) so `affect` and the app word it. */
+export class RedisConfigError extends NotedError {}
 
 /** The URL with any password replaced by "***", for messages and the app. */
 export function redactUrl(url: string): string {
@@ -46,11 +48,11 @@ export function readPasswordFile(file: string): string {
   try {
     mode = statSync(file).mode;
   } catch {
-    throw new RedisConfigError(`cannot read the password file ${file}`);
+    throw new RedisConfigError(note('errors.redis.passwordUnreadable', { file }));
   }
-  if (process.platform !== 'win32' && (mode & 0o077) !== 0) throw new RedisConfigError(`the password file ${file} can be read by other users; chmod 600 it`);
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) throw new RedisConfigError(note('errors.redis.passwordReadable', { file }));
   const line = readFileSync(file, 'utf8').split(/\r?\n/)[0]?.trim() ?? '';
-  if (!line) throw new RedisConfigError(`the password file ${file} is empty`);
+  if (!line) throw new RedisConfigError(note('errors.redis.passwordEmpty', { file }));
   return line;
 }
 
@@ -60,20 +62,20 @@ export function redisOptions(t: RedisTarget): RedisOptions {
   try {
     u = new URL(t.url);
   } catch {
-    throw new RedisConfigError(`"${redactUrl(t.url)}" is not a Redis URL (use redis://HOST:PORT or rediss://HOST:PORT for TLS)`);
+    throw new RedisConfigError(note('errors.redis.notUrl', { url: redactUrl(t.url) }));
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new RedisConfigError(`the Redis URL must start with redis:// or rediss:// (TLS), not ${u.protocol}//`);
-  if (!u.hostname) throw new RedisConfigError('the Redis URL names no host');
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new RedisConfigError(note('errors.redis.scheme', { scheme: u.protocol }));
+  if (!u.hostname) throw new RedisConfigError(note('errors.redis.noHost'));
   const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new RedisConfigError(`"${u.pathname.slice(1)}" is not a Redis database number`);
+  if (!Number.isInteger(db) || db < 0) throw new RedisConfigError(note('errors.redis.dbNumber', { value: u.pathname.slice(1) }));
   const tls = u.protocol === 'rediss:';
-  if (t.caFile && !tls) throw new RedisConfigError('a CA certificate is only used with a rediss:// (TLS) URL');
+  if (t.caFile && !tls) throw new RedisConfigError(note('errors.redis.caWithoutTls'));
   let ca: Buffer | undefined;
   if (t.caFile) {
     try {
       ca = readFileSync(t.caFile);
     } catch {
-      throw new RedisConfigError(`cannot read the CA certificate ${t.caFile}`);
+      throw new RedisConfigError(note('errors.redis.caUnreadable', { file: t.caFile }));
     }
   }
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -106,7 +108,7 @@ export async function probeRedis(t: RedisTarget): Promise<void> {
     await probe.ping();
   } catch (e) {
     const why = first ?? e;
-    throw new RedisConfigError(`cannot reach Redis at ${redactUrl(t.url)}: ${why instanceof Error ? why.message : String(why)}`);
+    throw new RedisConfigError(note('errors.redis.unreachable', { url: redactUrl(t.url), why: why instanceof Error ? why.message : String(why) }));
   } finally {
     probe.disconnect();
   }

@@ -8,6 +8,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { note, NotedError } from '../../../src-shared/i18n/notes.js';
 
 export const shareNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a share name is letters, digits, dot, dash or underscore');
 
@@ -31,23 +32,24 @@ export interface Share {
   root: string;
 }
 
-export class ShareError extends Error {}
+/** A share that cannot be used, as a catalogue entry (errors.share.*) so `affect` and the app word it. */
+export class ShareError extends NotedError {}
 
 /** Parses `NAME=FOLDER` (the folder must exist on this machine). */
 export function parseShare(spec: string): Share {
   const eq = spec.indexOf('=');
-  if (eq <= 0) throw new ShareError(`--share takes NAME=FOLDER, not "${spec}"`);
+  if (eq <= 0) throw new ShareError(note('errors.share.syntax', { spec }));
   const name = spec.slice(0, eq);
   const root = spec.slice(eq + 1);
-  if (!shareNameSchema.safeParse(name).success) throw new ShareError(`"${name}": a share name is letters, digits, dot, dash or underscore`);
-  if (!root) throw new ShareError(`--share ${name}= needs a folder`);
+  if (!shareNameSchema.safeParse(name).success) throw new ShareError(note('errors.share.name', { name }));
+  if (!root) throw new ShareError(note('errors.share.noFolder', { name }));
   let st;
   try {
     st = statSync(root);
   } catch {
-    throw new ShareError(`share ${name}: the folder ${root} does not exist on this machine`);
+    throw new ShareError(note('errors.share.missing', { name, root }));
   }
-  if (!st.isDirectory()) throw new ShareError(`share ${name}: ${root} is not a folder`);
+  if (!st.isDirectory()) throw new ShareError(note('errors.share.notFolder', { name, root }));
   return { name, root: realpathSync(path.resolve(root)) };
 }
 
@@ -55,7 +57,7 @@ export function parseShares(specs: readonly string[]): Share[] {
   const shares = specs.map(parseShare);
   const names = new Set<string>();
   for (const s of shares) {
-    if (names.has(s.name)) throw new ShareError(`share ${s.name} is given twice`);
+    if (names.has(s.name)) throw new ShareError(note('errors.share.twice', { name: s.name }));
     names.add(s.name);
   }
   return shares;
@@ -85,18 +87,18 @@ export function toShareRef(shares: readonly Share[], file: string): ShareRef | n
 /** The local file a share reference names, checked to be a file inside that share's folder on this machine. */
 export function resolveShareRef(shares: readonly Share[], ref: ShareRef): string {
   const parsed = shareRefSchema.safeParse(ref);
-  if (!parsed.success) throw new ShareError(`the job names an invalid path on a share: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success) throw new ShareError(note('errors.share.invalidPath', { issues: parsed.error.issues.map((i) => i.message).join('; ') }));
   const share = shares.find((s) => s.name === ref.share);
-  if (!share) throw new ShareError(`this worker has no share "${ref.share}" (start it with --share ${ref.share}=FOLDER)`);
+  if (!share) throw new ShareError(note('errors.share.unknown', { name: ref.share }));
   const file = path.join(share.root, ...ref.path.split('/'));
   let real: string;
   try {
     real = realpathSync(file);
   } catch {
-    throw new ShareError(`${ref.share}:${ref.path} is not on this worker's share (${share.root})`);
+    throw new ShareError(note('errors.share.notOnShare', { share: ref.share, path: ref.path, root: share.root }));
   }
   // A link inside the share that leads out of it is refused like a "..".
-  if (inside(realpathSync(share.root), real) === null) throw new ShareError(`${ref.share}:${ref.path} leads outside the share`);
-  if (!statSync(real).isFile()) throw new ShareError(`${ref.share}:${ref.path} is not a file`);
+  if (inside(realpathSync(share.root), real) === null) throw new ShareError(note('errors.share.outside', { share: ref.share, path: ref.path }));
+  if (!statSync(real).isFile()) throw new ShareError(note('errors.share.notFile', { share: ref.share, path: ref.path }));
   return real;
 }

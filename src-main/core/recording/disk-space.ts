@@ -33,7 +33,3 @@ export function releaseDiskReserve(dataDir: string): boolean {
   rmSync(file, { force: true });
   return true;
 }
-
-export function diskFullMessage(what: string): string {
-  return `The disk holding the data folder is full: ${what}. Free some space on it; everything saved before is safe.`;
-}

@@ -2,12 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bytesFromPcm } from '../../../src-shared/contract/voice.js';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import { type AppCore, createCore } from '../app-core.js';
-import { directClient } from '../rpc/direct-client.js';
 import { decodeAudio16k } from '../media/audio-decode.js';
 import { decodeVideoFrames } from '../media/video-frames.js';
-import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
+import { consentedParticipant, operatorCall as call } from '../test-support/governance.js';
 import { makeWebm, tempDir } from '../test-support/make-media.js';
 
 let core: AppCore | null = null;
@@ -15,10 +13,6 @@ afterEach(async () => {
   await core?.close();
   core = null;
 });
-
-async function call<M extends MethodName>(c: AppCore, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  return directClient(c, operatorCtx(c)).call(method, input);
-}
 
 /** Every file under the data folder except the database's own (which holds results, not media). */
 function mediaFiles(dataDir: string): string[] {

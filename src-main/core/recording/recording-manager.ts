@@ -1,13 +1,12 @@
 import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../src-shared/domain.js';
-import { ApiError } from '../../../src-shared/errors.js';
 import type { KeepMedia } from '../../../src-shared/governance.js';
 import { lastLiveObservationMs } from '../store/live-extent.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { nowIso } from '../store/time.js';
-import { diskFullMessage, ensureDiskReserve, isDiskFull, releaseDiskReserve } from './disk-space.js';
+import { ensureDiskReserve, isDiskFull, releaseDiskReserve } from './disk-space.js';
 import { finalizeRecording } from './finalize-recording.js';
 import { RECORDING_PART, sessionFolder } from './session-folder.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
@@ -73,9 +72,9 @@ export class RecordingManager {
       throw apiError('conflict', 'errors.alreadyHasRecording');
     }
     const keepsMedia = keep.video || keep.audio;
-    if (keepsMedia && !mimeType) throw new ApiError('invalid_input', 'A recording that keeps media needs its mimeType');
+    if (keepsMedia && !mimeType) throw apiError('invalid_input', 'errors.recording.needsMimeType');
     if (keepsMedia && mimeType && /^audio\//i.test(mimeType) === keep.video) {
-      throw new ApiError('invalid_input', keep.video ? 'Keeping video needs a video/webm recording' : 'Keeping audio only needs an audio/webm recording');
+      throw apiError('invalid_input', keep.video ? 'errors.recording.videoWebm' : 'errors.recording.audioWebm');
     }
     let fd: number | null = null;
     if (keepsMedia) {
@@ -97,9 +96,9 @@ export class RecordingManager {
   chunk(sessionId: number, seq: number, data: Uint8Array): { bytesWritten: number; chunks: number } {
     const rec = this.active.get(sessionId);
     if (!rec) throw apiError('conflict', 'errors.notRecording');
-    if (rec.fd === null) throw new ApiError('conflict', 'This session keeps no media: recorded chunks are refused, nothing is written to disk');
+    if (rec.fd === null) throw apiError('conflict', 'errors.recording.noMedia');
     if (seq < rec.nextSeq) return { bytesWritten: rec.bytes, chunks: rec.chunks }; // a resend: already on disk
-    if (seq > rec.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${rec.nextSeq}; chunks must be sent in order`);
+    if (seq > rec.nextSeq) throw apiError('invalid_input', 'errors.recording.outOfOrder', { seq, expected: rec.nextSeq });
     try {
       let off = 0;
       while (off < data.byteLength) off += writeSync(rec.fd, data, off, data.byteLength - off);
@@ -111,7 +110,7 @@ export class RecordingManager {
       } catch {
         /* the next start's recovery trims nothing: the ffmpeg remux reads what parses */
       }
-      if (isDiskFull(e)) throw new ApiError('unavailable', diskFullMessage(`chunk ${seq} of the recording was not saved; send it again once there is space`));
+      if (isDiskFull(e)) throw apiError('unavailable', 'errors.diskFull.chunk', { seq });
       throw e;
     }
     rec.nextSeq++;
@@ -185,11 +184,11 @@ export class RecordingManager {
     } catch (e) {
       if (!isDiskFull(e)) throw e;
       // The reserve exists for this moment: give it up and write the session's end.
-      if (!releaseDiskReserve(this.dataDir)) throw new ApiError('unavailable', diskFullMessage('the recording is kept on disk but the session could not be closed; press Stop again'));
+      if (!releaseDiskReserve(this.dataDir)) throw apiError('unavailable', 'errors.diskFull.stop');
       try {
         close();
       } catch (again) {
-        if (isDiskFull(again)) throw new ApiError('unavailable', diskFullMessage('the recording is kept on disk but the session could not be closed; press Stop again'));
+        if (isDiskFull(again)) throw apiError('unavailable', 'errors.diskFull.stop');
         throw again;
       }
     }

@@ -18,22 +18,12 @@ import { contract } from '../../../src-shared/contract/index.js';
 import { encodeFrame } from '../../../src-shared/wire.js';
 import { clientFrame, connectWs, rawWebSocket, rpc, signIn } from '../test-support/browser-client.js';
 import { tempDir } from '../test-support/make-media.js';
+// mulberry32: small, fast, and the same sequence everywhere for a seed.
+import { mulberry32 as prng } from '../../../scripts/models/fixture-inputs.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SEED = Number(process.env.AFFECT_FUZZ_SEED ?? 20_261_201);
 const BUDGET_MS = Math.min(Number(process.env.AFFECT_FUZZ_MS ?? 20_000), 60_000);
-
-/** mulberry32: small, fast, and the same sequence everywhere for a seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let child: ChildProcess;
 let port = 0;

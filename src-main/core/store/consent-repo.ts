@@ -1,4 +1,4 @@
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import { type ConsentRecord, type ConsentScopes, type ConsentState, NO_SCOPES } from '../../../src-shared/governance.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
@@ -75,7 +75,7 @@ export class ConsentRepo {
   }
 
   add(c: NewConsent): ConsentRecord {
-    if (!this.db.prepare('SELECT 1 FROM participant WHERE id = ?').get(c.participantId)) throw new ApiError('not_found', `Participant ${c.participantId} does not exist`);
+    if (!this.db.prepare('SELECT 1 FROM participant WHERE id = ?').get(c.participantId)) throw apiError('not_found', 'errors.participantNotFound', { id: c.participantId });
     const version = ((this.db.prepare('SELECT MAX(version) AS v FROM consent_record WHERE participant_id = ?').get(c.participantId) as { v: number | null }).v ?? 0) + 1;
     const s = c.kind === 'given' ? c.scopes : NO_SCOPES;
     const info = this.db

@@ -1,9 +1,8 @@
 import type { LabelTier, StoredSegment } from '../../../src-shared/contract/labels.js';
-import { ApiError } from '../../../src-shared/errors.js';
 import { applyChangeset, type Changeset, SegmentEditError, type Segment } from '../../../src-shared/labels/segments.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
-import { apiError } from '../../../src-shared/i18n/errors.js';
+import { apiError, enText } from '../../../src-shared/i18n/errors.js';
 
 interface TierRow {
   id: number;
@@ -62,10 +61,7 @@ export class LabelsRepo {
         const used = this.db.prepare('SELECT label, COUNT(*) AS n FROM label_segment GROUP BY label').all() as { label: string; n: number }[];
         const dropped = used.filter((u) => !keep.has(u.label));
         if (dropped.length) {
-          throw new ApiError(
-            'conflict',
-            `Still in use: ${dropped.map((d) => `"${d.label}" (${d.n} segment${d.n === 1 ? '' : 's'})`).join(', ')}. Relabel or delete those segments first.`,
-          );
+          throw apiError('conflict', 'errors.labels.stillInUse', { labels: dropped.map((d) => enText('errors.labels.inUseItem', { label: d.label, count: d.n })).join(', ') });
         }
         this.db.prepare('DELETE FROM label_vocabulary').run();
         const insert = this.db.prepare('INSERT INTO label_vocabulary (position, value) VALUES (?, ?)');
@@ -96,7 +92,7 @@ export class LabelsRepo {
 
   tier(tierId: number): LabelTier {
     const row = this.db.prepare('SELECT * FROM label_tier WHERE id = ?').get(tierId) as TierRow | undefined;
-    if (!row) throw new ApiError('not_found', `Label tier ${tierId} does not exist`);
+    if (!row) throw apiError('not_found', 'errors.labels.tierNotFound', { id: tierId });
     return this.toTiers([row])[0];
   }
 
@@ -117,7 +113,7 @@ export class LabelsRepo {
   removeTier(tierId: number): LabelTier {
     const t = this.tier(tierId);
     if (t.segments.length) {
-      throw new ApiError('conflict', `Rater "${t.rater}" has ${t.segments.length} segment${t.segments.length === 1 ? '' : 's'} on this tier; delete them first`);
+      throw apiError('conflict', 'errors.labels.raterHasSegments', { rater: t.rater, count: t.segments.length });
     }
     this.db.prepare('DELETE FROM label_tier WHERE id = ?').run(tierId);
     return t;
@@ -137,7 +133,7 @@ export class LabelsRepo {
     try {
       applyChangeset(before.segments.map(plain), cs);
     } catch (e) {
-      if (e instanceof SegmentEditError) throw new ApiError(e.kind === 'invalid' ? 'invalid_input' : 'conflict', e.message);
+      if (e instanceof SegmentEditError) throw apiError(e.kind === 'invalid' ? 'invalid_input' : 'conflict', e.key, e.vars);
       throw e;
     }
     const createdAt = new Map(before.segments.map((s) => [s.id, s.createdAt]));
@@ -149,7 +145,7 @@ export class LabelsRepo {
     for (const r of cs.remove) del.run(tierId, r.id);
     for (const a of cs.add) {
       const taken = this.db.prepare('SELECT tier_id FROM label_segment WHERE uid = ?').get(a.id);
-      if (taken) throw new ApiError('conflict', `Segment id ${a.id} is already used`);
+      if (taken) throw apiError('conflict', 'errors.labels.segmentIdUsed', { id: a.id });
       ins.run(tierId, a.id, a.startMs, a.endMs, a.label, a.note, createdAt.get(a.id) ?? now, now);
     }
     return this.tier(tierId);

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { Operator, OperatorRole } from '../../../src-shared/governance.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
@@ -27,7 +27,7 @@ export class OperatorsRepo {
 
   get(id: number): Operator {
     const op = this.find(id);
-    if (!op) throw new ApiError('not_found', `Operator ${id} does not exist`);
+    if (!op) throw apiError('not_found', 'errors.operatorNotFound', { id });
     return op;
   }
 
@@ -40,7 +40,7 @@ export class OperatorsRepo {
 
   private refuseDuplicate(name: string, except: number | null): void {
     const clash = this.db.prepare('SELECT id, display_name FROM operator WHERE display_name = ? COLLATE NOCASE').get(name) as { id: number; display_name: string } | undefined;
-    if (clash && clash.id !== except) throw new ApiError('conflict', `An operator named "${clash.display_name}" already exists`);
+    if (clash && clash.id !== except) throw apiError('conflict', 'errors.operatorExists', { name: clash.display_name });
   }
 
   create(displayName: string, role: OperatorRole): Operator {

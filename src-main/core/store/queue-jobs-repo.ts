@@ -1,4 +1,4 @@
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
 
@@ -74,7 +74,7 @@ export class QueueJobsRepo {
 
   get(id: number): QueueJobRow {
     const r = this.db.prepare('SELECT * FROM queue_job WHERE id = ?').get(id) as Row | undefined;
-    if (!r) throw new ApiError('not_found', `Queue job ${id} does not exist`);
+    if (!r) throw apiError('not_found', 'errors.queue.jobNotFound', { id });
     return toJob(r);
   }
 

@@ -1,12 +1,12 @@
 import type { SessionFilter, SessionSearchRow } from '../../../src-shared/contract/session-search.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { Db } from './database.js';
 import type { SessionsRepo } from './sessions-repo.js';
 
 /** Instants compare as text in the store's format (ISO 8601 UTC with ms), so normalise whatever came in. */
 function iso(s: string, field: string): string {
   const d = new Date(s);
-  if (Number.isNaN(d.getTime())) throw new ApiError('invalid_input', `${field}: not a date`);
+  if (Number.isNaN(d.getTime())) throw apiError('invalid_input', 'errors.notADate', { field });
   return d.toISOString();
 }
 

@@ -1,4 +1,5 @@
 /** Test helpers for operator profiles and consent, through the core's own repositories. */
+import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.js';
 import type { ConsentScopes } from '../../../src-shared/governance.js';
 import type { AppCore } from '../app-core.js';
 import { Auditor } from '../handlers/audit-writer.js';
@@ -8,6 +9,7 @@ import { ConsentRepo } from '../store/consent-repo.js';
 import type { Db } from '../store/database.js';
 import { OperatorsRepo } from '../store/operators-repo.js';
 import { ParticipantsRepo } from '../store/participants-repo.js';
+import { directClient } from '../rpc/direct-client.js';
 
 export const ALL_SCOPES: ConsentScopes = { video: true, audio: true, analysis: true, research: true };
 
@@ -16,6 +18,11 @@ export function operatorCtx(core: AppCore, name = 'Test Operator', role: 'clinic
   const ops = core.services.operators;
   const op = ops.lookup(name) ?? ops.create(name, role);
   return { clientId: `test-${op.id}`, operatorId: op.id };
+}
+
+/** A request to the core as the app makes it (the same contract, handlers and audit), by an operator profile. */
+export async function operatorCall<M extends MethodName>(core: AppCore, method: M, input: MethodInput<M>, ctx: CallContext = operatorCtx(core)): Promise<MethodOutput<M>> {
+  return directClient(core, ctx).call(method, input);
 }
 
 /** Records consent for a participant as if taken today by the operator in `ctx`. */

@@ -14,7 +14,7 @@ export function scopeList(scopes: readonly ConsentScope[], type: 'conjunction' |
   return new Intl.ListFormat(locale(), { type, style: 'long' }).format(scopes.map((s) => t(`consent.scope.${s}`)));
 }
 
-/** Why a capture or action is refused, as consentRefusal words it in the core, in the interface's language. */
+/** Why a capture or action is refused, as the core words consent.refusal, in the interface's language. */
 export function consentRefusalText(code: string, state: ConsentState, missing: readonly ConsentScope[], doing: string): string {
   const why = state.status === 'not_recorded' ? t('consent.whyNotRecorded') : state.status === 'withdrawn' ? t('consent.whyWithdrawn') : '';
   return t('consent.refusal', { doing, code, scopes: scopeList(missing, 'conjunction'), why });

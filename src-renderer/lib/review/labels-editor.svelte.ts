@@ -250,7 +250,7 @@ export class LabelsEditor {
     try {
       cs = build();
     } catch (e) {
-      if (e instanceof SegmentEditError) this.error(e.message);
+      if (e instanceof SegmentEditError) this.error(t(e.key, e.vars));
       else this.fail(e);
       return null;
     }
