@@ -35,7 +35,7 @@ export function labExecutor(s: Deps, opts: LabExecutorOptions = { pollMs: 1000, 
   /** The consent refusal for analysing this session, or null (as the panel's collect checks it). */
   const refusal = (sessionId: number): string | null => {
     try {
-      requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['analysis'], `analyse session ${sessionId}`);
+      requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['analysis'], 'consent.doing.analyseSessionId', { sessionId });
       return null;
     } catch (e) {
       if (e instanceof ApiError) return e.message;
