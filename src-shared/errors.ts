@@ -1,5 +1,5 @@
 /** Error codes a request can come back with. The renderer shows `message`; `code` is for logic. */
-export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'unknown_method', 'unavailable', 'internal'] as const;
+export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'unknown_method', 'unavailable', 'internal', 'locked'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ApiErrorBody {

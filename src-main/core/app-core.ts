@@ -27,6 +27,9 @@ import { ParticipantsRepo } from './store/participants-repo.js';
 import { SessionsRepo } from './store/sessions-repo.js';
 import { SettingsRepo } from './store/settings-repo.js';
 import { APP_VERSION } from './version.js';
+import { ClearMediaStore, EncryptedMediaStore, type MediaStore } from './crypto/media-store.js';
+import { hasKeyFile, type FolderKeys } from './vault/key-file.js';
+import { bareVaultHandlers } from './handlers/vault-bare.js';
 
 export interface AppCore {
   readonly services: CoreServices;
@@ -42,7 +45,13 @@ export interface CoreOptions {
   noLock?: boolean;
   /** Execution provider preference for model inference (CLI --provider); default: per-platform order. */
   provider?: ProviderPreference;
+  /** The unlocked keys of an encrypted folder (vault/app-host.ts unlocks them); none for a clear folder. */
+  keys?: FolderKeys | null;
+  /** Where events go (the app host keeps one bus across lock and unlock); default: a bus of the core's own. */
+  events?: EventBus;
 }
+
+export class FolderLockedError extends Error {}
 
 /**
  * Builds the whole application core over one data folder: database (migrated), repositories, recording
@@ -51,15 +60,19 @@ export interface CoreOptions {
 export async function createCore(opts: CoreOptions): Promise<AppCore> {
   const dataDir = path.resolve(opts.dataDir);
   mkdirSync(path.join(dataDir, 'sessions'), { recursive: true });
+  const encrypted = hasKeyFile(dataDir);
+  if (encrypted && !opts.keys) throw new FolderLockedError(`The data folder ${dataDir} is encrypted: unlock it with its passphrase first`);
+  if (!encrypted && opts.keys) throw new Error(`The data folder ${dataDir} has no key file; set up encryption through the app host`);
   const releaseLock = opts.noLock ? () => {} : acquireDataLock(dataDir);
   let db;
   try {
-    db = openDatabase(path.join(dataDir, 'affect-studio.sqlite'));
+    db = openDatabase(path.join(dataDir, 'affect-studio.sqlite'), undefined, { key: opts.keys?.databaseKey() });
   } catch (e) {
     releaseLock();
     throw e;
   }
-  const events = new EventBus();
+  const media: MediaStore = opts.keys ? new EncryptedMediaStore(opts.keys.mediaKey()) : new ClearMediaStore();
+  const events = opts.events ?? new EventBus();
   const sessions = new SessionsRepo(db);
   const recordings = new RecordingManager(db, sessions, dataDir, {
     sessionChanged: (s) => events.emit('session.changed', s),
@@ -87,6 +100,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     version: APP_VERSION,
     dataDir,
     db,
+    media,
     participants: new ParticipantsRepo(db),
     sessions,
     settings: new SettingsRepo(db),
@@ -109,6 +123,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...reviewHandlers(services),
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
+    ...bareVaultHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();
@@ -131,6 +146,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
       live.close();
       await services.analysis.close();
       if (inference) await inference.then((svc) => svc.close(), () => undefined);
+      await media.close();
       db.close();
       releaseLock();
     },

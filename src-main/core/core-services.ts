@@ -10,12 +10,15 @@ import type { LabelsRepo } from './store/labels-repo.js';
 import type { TimelineSource } from './review/timeline-source.js';
 import type { TimelineQuery } from './review/timeline-query.js';
 import type { InferenceService } from './inference/inference-service.js';
+import type { MediaStore } from './crypto/media-store.js';
 
 /** What request handlers may use. Built once by createCore. */
 export interface CoreServices {
   version: string;
   dataDir: string;
   db: Db;
+  /** Session media: encrypted files in an encrypted folder, plain ones otherwise. */
+  media: MediaStore;
   participants: ParticipantsRepo;
   sessions: SessionsRepo;
   settings: SettingsRepo;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema, sessionSchema } from '../domain.js';
 import { analysisEvents } from './analysis.js';
 import { voiceEvents } from './voice.js';
+import { vaultEvents } from './vault.js';
 
 /** Events main pushes to every connected renderer. */
 export const events = {
@@ -10,6 +11,7 @@ export const events = {
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   ...analysisEvents,
   ...voiceEvents,
+  ...vaultEvents,
 } as const;
 
 export type Events = typeof events;

@@ -10,6 +10,7 @@ import { sessionSearchMethods } from './session-search.js';
 import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
+import { vaultMethods } from './vault.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -29,6 +30,7 @@ export const contract = {
   ...faceMethods,
   ...voiceMethods,
   ...inferenceMethods,
+  ...vaultMethods,
 } as const;
 
 export type Contract = typeof contract;
