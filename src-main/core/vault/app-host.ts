@@ -8,7 +8,7 @@
  * A clear folder (made before encryption existed) opens directly, as before; it can be encrypted in place.
  * A new folder must be set up with a passphrase first: encryption is the default.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { contract } from '../../../src-shared/contract/index.js';
 import { isVaultMethod, type MigrationProgress, type VaultMethod, type VaultState, type VaultStatus } from '../../../src-shared/contract/vault.js';
@@ -20,7 +20,8 @@ import { EventBus } from '../event-bus.js';
 import type { ProviderPreference } from '../inference/providers.js';
 import { sessionMediaPath } from '../recording/session-folder.js';
 import type { CallContext } from '../rpc/dispatch.js';
-import { DATABASE_FILE, encryptFolder, markMigrationStarted, migrationPending } from './encrypt-folder.js';
+import { encryptFolder, markMigrationStarted } from './encrypt-folder.js';
+import { folderKind } from './folder-kind.js';
 import {
   checkPassphrase,
   type FolderKeys,
@@ -81,7 +82,8 @@ export class AppHost {
     private readonly releaseLock: () => void,
   ) {
     this.dataDir = path.resolve(opts.dataDir);
-    this.state = hasKeyFile(this.dataDir) ? (migrationPending(this.dataDir) ? 'migrating' : 'locked') : existsSync(path.join(this.dataDir, DATABASE_FILE)) ? 'clear' : 'setup';
+    const kind = folderKind(this.dataDir);
+    this.state = kind === 'encrypted' ? 'locked' : kind === 'new' ? 'setup' : kind;
     if (this.state === 'migrating') this.migration = { phase: 'media', doneBytes: 0, totalBytes: 0, interrupted: true };
     this.timer = setInterval(() => void this.checkIdle(), opts.idleCheckMs ?? 15_000);
     this.timer.unref();
