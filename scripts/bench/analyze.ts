@@ -3,9 +3,14 @@
  * espeak-ng speech; see src-main/core/test-support/face-speech-clip.ts): import, face + voice analysis,
  * fusion, episodes and both CSVs, in a fresh data folder. Prints wall time and × real time (target ≥ 4×).
  *
- *   npx tsx scripts/bench/analyze.ts [--seconds S] [--provider cpu|cuda|…]
+ *   npx tsx scripts/bench/analyze.ts [--seconds S] [--provider cpu|cuda|…] [--encrypted]
+ *
+ * The data folder is clear, or with --encrypted an encrypted one (passphrase from a file; the passphrase
+ * key's derivation is part of the time, as it is for a user).
  */
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { probeMedia } from '../../src-main/core/media/ffmpeg.js';
 import { runCli } from '../../src-main/core/cli.js';
 import { faceSpeechClip } from '../../src-main/core/test-support/face-speech-clip.js';
@@ -14,6 +19,14 @@ import { tempDir } from '../../src-main/core/test-support/make-media.js';
 const argv = process.argv.slice(2);
 const seconds = argv.includes('--seconds') ? Number(argv[argv.indexOf('--seconds') + 1]) : 20;
 const provider = argv.includes('--provider') ? argv[argv.indexOf('--provider') + 1] : 'cpu';
+const encrypted = argv.includes('--encrypted');
+
+function folderArgs(): string[] {
+  if (!encrypted) return ['--no-encryption'];
+  const file = path.join(tempDir('affect-bench-pass-'), 'passphrase');
+  writeFileSync(file, 'bench passphrase, not secret\n', { mode: 0o600 });
+  return ['--passphrase-file', file];
+}
 
 async function main(): Promise<void> {
   const clip = await faceSpeechClip(seconds);
@@ -24,11 +37,11 @@ async function main(): Promise<void> {
   const probe = await probeMedia(clip.file);
   const v = probe.streams.find((s) => s.type === 'video');
   console.log(`clip: ${clip.file} (${v?.width}×${v?.height}, ${v?.avgFrameRate?.toFixed(0)} fps, ${((probe.durationMs ?? 0) / 1000).toFixed(1)} s, audio ${probe.streams.some((s) => s.type === 'audio') ? 'yes' : 'no'})`);
-  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores; provider ${provider}`);
+  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores; provider ${provider}; ${encrypted ? 'encrypted' : 'clear'} data folder`);
   const out: string[] = [];
   const progress: string[] = [];
   const t0 = performance.now();
-  const code = await runCli(['analyze', clip.file, '--out', tempDir('affect-bench-out-'), '--data-dir', tempDir('affect-bench-data-'), '--provider', provider], {
+  const code = await runCli(['analyze', clip.file, '--out', tempDir('affect-bench-out-'), '--data-dir', tempDir('affect-bench-data-'), '--provider', provider, ...folderArgs()], {
     out: (l) => out.push(l),
     err: (l) => progress.push(l),
   });

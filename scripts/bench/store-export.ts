@@ -4,8 +4,12 @@
  * batched transactions; then `<session>_timeline.csv` exported, with its time and the process's peak RSS
  * growth while exporting (sampled every 20 ms). Prints figures; asserts nothing.
  *
- *   npx tsx scripts/bench/store-export.ts [--minutes M] [--batch FRAMES]
+ *   npx tsx scripts/bench/store-export.ts [--minutes M] [--batch FRAMES] [--encrypted]
+ *
+ * --encrypted stores into an encrypted database (SQLCipher 4 format, a random key), as an encrypted data
+ * folder does; scripts/bench/encryption.ts runs both kinds side by side.
  */
+import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,7 +94,8 @@ const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 async function main(): Promise<void> {
   const dir = tempDir('affect-bench-');
-  const db = openDatabase(path.join(dir, 'affect-studio.sqlite'));
+  const encrypted = argv.includes('--encrypted');
+  const db = openDatabase(path.join(dir, 'affect-studio.sqlite'), undefined, { key: encrypted ? randomBytes(32) : null });
   const sessions = new SessionsRepo(db);
   const p = new ParticipantsRepo(db).create('BENCH');
   const s = sessions.create({ participantId: p.id, protocol: 'bench', operator: 'bench', note: '' });
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
   const voices = new VoiceObsRepo(db);
   const fused = new FusedRepo(db);
   const episodes = new EpisodesRepo(db);
-  console.log(`${minutes} min session in ${dir}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
+  console.log(`${minutes} min session in ${dir} (${encrypted ? 'encrypted' : 'clear'} database); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
 
   const nFrames = Math.round((durationMs * 30) / 1000);
   let t0 = performance.now();
