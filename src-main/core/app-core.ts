@@ -28,6 +28,7 @@ import { SessionsRepo } from './store/sessions-repo.js';
 import { SettingsRepo } from './store/settings-repo.js';
 import { APP_VERSION } from './version.js';
 import { ClearMediaStore, EncryptedMediaStore, type MediaStore } from './crypto/media-store.js';
+import { mountMedia } from './crypto/media-mounts.js';
 import { hasKeyFile, type FolderKeys } from './vault/key-file.js';
 import { bareVaultHandlers } from './handlers/vault-bare.js';
 
@@ -72,6 +73,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     throw e;
   }
   const media: MediaStore = opts.keys ? new EncryptedMediaStore(opts.keys.mediaKey()) : new ClearMediaStore();
+  const unmountMedia = mountMedia(dataDir, media);
   const events = opts.events ?? new EventBus();
   const sessions = new SessionsRepo(db);
   const recordings = new RecordingManager(db, sessions, dataDir, {
@@ -146,6 +148,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
       live.close();
       await services.analysis.close();
       if (inference) await inference.then((svc) => svc.close(), () => undefined);
+      unmountMedia();
       await media.close();
       db.close();
       releaseLock();
