@@ -6,7 +6,7 @@ test.describe('when camera and microphone access is refused', () => {
   test('Capture says so, offers to try again and cannot start recording', async ({ openApp }) => {
     const page = await openApp();
     await addParticipant(page, 'P-0401');
-    await createSession(page, { participant: 'P-0401', protocol: 'Baseline', operator: 'RA-1' });
+    await createSession(page, { participant: 'P-0401', protocol: 'Baseline' });
     await expect(page.getByRole('alert')).toContainText('Access to the camera or microphone was refused');
     await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Start recording' })).toBeDisabled();

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { addParticipant, createSession, loadedDuration, waitForPreview } from './fixtures/app.js';
+import { chooseOperator } from './fixtures/governance.js';
 import { REPO_ROOT } from './fixtures/paths.js';
 import { probe } from './fixtures/probe.js';
 import { generateFakeMedia } from './fixtures/test-media.js';
@@ -60,8 +61,9 @@ test('the desktop window is isolated and serves the app from app://', async () =
 
 test('creates a participant, records from the fake camera, reviews and exports', async () => {
   const page = await app.firstWindow();
+  await chooseOperator(page);
   await addParticipant(page, 'P-E001');
-  const sessionId = await createSession(page, { participant: 'P-E001', protocol: 'Electron e2e', operator: 'RA-1' });
+  const sessionId = await createSession(page, { participant: 'P-E001', protocol: 'Electron e2e' });
   await waitForPreview(page);
   await page.getByRole('button', { name: 'Start recording' }).click();
   await expect(page.getByRole('button', { name: 'Stop recording' })).toBeVisible();

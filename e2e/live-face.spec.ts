@@ -31,7 +31,7 @@ test.describe('live face analysis', () => {
   test('finds the face on the camera preview and stores live observations while recording', async ({ openApp, server }) => {
     const page = await openApp();
     await addParticipant(page, 'P-FACE');
-    const sessionId = await createSession(page, { participant: 'P-FACE', protocol: 'Live face', operator: 'RA-1' });
+    const sessionId = await createSession(page, { participant: 'P-FACE', protocol: 'Live face' });
     await waitForPreview(page);
 
     // The first result can wait for the models to load.

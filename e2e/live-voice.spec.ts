@@ -28,7 +28,7 @@ test.describe('live voice analysis', () => {
   test('detects speech from the microphone and shows it in the voice panel', async ({ openApp }) => {
     const page = await openApp();
     await addParticipant(page, 'P-VOICE');
-    await createSession(page, { participant: 'P-VOICE', protocol: 'Live voice', operator: 'RA-2' });
+    await createSession(page, { participant: 'P-VOICE', protocol: 'Live voice' });
     await waitForPreview(page);
 
     const panel = page.getByRole('region', { name: 'Voice analysis' });

@@ -8,7 +8,7 @@ const RECORD_MS = 5000;
 test('records 5 s from the camera and microphone into one WebM with one video and one audio stream', async ({ openApp, server }) => {
   const page = await openApp();
   await addParticipant(page, 'P-0001');
-  const sessionId = await createSession(page, { participant: 'P-0001', protocol: 'Baseline interview', operator: 'RA-7', note: 'e2e recording' });
+  const sessionId = await createSession(page, { participant: 'P-0001', protocol: 'Baseline interview', note: 'e2e recording' });
 
   await waitForPreview(page);
   // The meter hears the fake microphone's tone (about -21 dBFS), not silence.

@@ -5,7 +5,7 @@ import { probe } from './fixtures/probe.js';
 test('closing the window mid-recording keeps what was written: the session is recovered and its file plays', async ({ openApp, server }) => {
   const page = await openApp();
   await addParticipant(page, 'P-0100');
-  const sessionId = await createSession(page, { participant: 'P-0100', protocol: 'Stress task', operator: 'RA-2' });
+  const sessionId = await createSession(page, { participant: 'P-0100', protocol: 'Stress task' });
   await waitForPreview(page);
 
   // Start with the keyboard shortcut.
@@ -36,7 +36,7 @@ test('closing the window mid-recording keeps what was written: the session is re
 test('the application dies mid-recording: recording stops and says so, and the next start recovers a playable file', async ({ openApp, server }) => {
   const page = await openApp();
   await addParticipant(page, 'P-0200');
-  const sessionId = await createSession(page, { participant: 'P-0200', protocol: 'Stress task', operator: 'RA-2' });
+  const sessionId = await createSession(page, { participant: 'P-0200', protocol: 'Stress task' });
   await waitForPreview(page);
   await page.getByRole('button', { name: 'Start recording' }).click();
   await expect(page.locator('.record-box')).toContainText(/\((?:[3-9]|\d{2,}) chunks\)/);

@@ -7,7 +7,7 @@ test('the sessions list updates live, filters by participant and opens a new ses
   const operatorPage = await openApp();
   await addParticipant(operatorPage, 'P-0301');
   await addParticipant(operatorPage, 'P-0302');
-  const sessionId = await createSession(operatorPage, { participant: 'P-0301', protocol: 'Picture naming', operator: 'RA-1', note: 'first visit' });
+  const sessionId = await createSession(operatorPage, { participant: 'P-0301', protocol: 'Picture naming', note: 'first visit' });
 
   // The other window shows the new session without a reload.
   const row = watcher.locator(`tr[data-session-id="${sessionId}"]`);

@@ -37,17 +37,16 @@ test('a duplicate participant code (any letter case) shows the error and creates
   await expect(list).toContainText('P-0001');
 });
 
-test('a session needs a participant, a protocol and an operator', async ({ openApp }) => {
+test('a session needs a participant and a protocol; its operator is the profile chosen at start', async ({ openApp }) => {
   const page = await openApp();
+  await expect(page.getByTestId('session-operator')).toHaveText('Test Operator');
   await page.getByRole('button', { name: 'Create session' }).click();
   await expect(page.getByText('Choose a participant', { exact: true })).toBeVisible();
   await expect(page.getByText('Protocol must not be empty')).toBeVisible();
-  await expect(page.getByText('Operator must not be empty')).toBeVisible();
 
   await addParticipant(page, 'P-0002');
   await page.getByLabel('Participant', { exact: true }).selectOption({ label: 'P-0002' });
   await page.getByLabel('Protocol', { exact: true }).fill('   ');
-  await page.getByLabel('Operator', { exact: true }).fill('RA-7');
   await page.getByRole('button', { name: 'Create session' }).click();
   await expect(page.getByText('Protocol must not be empty')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Sessions', exact: true })).toBeVisible();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { consentStateSchema, keepMediaSchema } from './governance.js';
 
 /**
  * Pseudonymous participant code. Letters, digits and . _ - only, so that a real name with a space
@@ -18,6 +19,8 @@ export const participantSchema = z.object({
   code: z.string(),
   createdAt: z.string(),
   sessionCount: z.number().int().nonnegative(),
+  /** What the participant's latest consent record covers; "not_recorded" for participants from before consent. */
+  consent: consentStateSchema,
 });
 export type Participant = z.infer<typeof participantSchema>;
 
@@ -45,6 +48,9 @@ export const sessionSchema = z.object({
   participantId: idSchema,
   participantCode: z.string(),
   protocol: z.string(),
+  /** The operator profile that created the session (null for sessions from before profiles without a name). */
+  operatorId: idSchema.nullable(),
+  /** That operator's display name, or '' when unknown. */
   operator: z.string(),
   note: z.string(),
   status: sessionStatusSchema,
@@ -55,6 +61,8 @@ export const sessionSchema = z.object({
   endedAt: z.string().nullable(),
   durationMs: z.number().nonnegative().nullable(),
   media: z.array(mediaFileSchema),
+  /** What the capture kept: null until recording starts (and for imported or older sessions). */
+  keep: keepMediaSchema.nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

@@ -1,5 +1,7 @@
 /** Error codes a request can come back with. The renderer shows `message`; `code` is for logic. */
-export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'unknown_method', 'unavailable', 'internal', 'locked'] as const;
+/** locked: the data folder is locked (no key held); unlock first. */
+/** forbidden: refused by a governance rule (no operator chosen, no consent for this), with the reason in words. */
+export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'forbidden', 'unknown_method', 'unavailable', 'internal', 'locked'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ApiErrorBody {

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const db = openDatabase(path.join(dir, 'affect-studio.sqlite'), undefined, { key: encrypted ? randomBytes(32) : null });
   const sessions = new SessionsRepo(db);
   const p = new ParticipantsRepo(db).create('BENCH');
-  const s = sessions.create({ participantId: p.id, protocol: 'bench', operator: 'bench', note: '' });
+  const s = sessions.create({ participantId: p.id, protocol: 'bench', operatorId: null, note: '' });
   const media = sessions.addMedia({ sessionId: s.id, kind: 'recording', fileName: 'recording.webm', mimeType: 'video/webm', bytes: 0, durationMs, hasVideo: true, hasAudio: true });
   const runs = new AnalysisRunsRepo(db);
   const run = runs.create({ sessionId: s.id, mediaFileId: media.id, mode: 'offline', params: DEFAULT_ANALYSIS_PARAMS, softwareVersion: 'bench', mediaDurationMs: durationMs });

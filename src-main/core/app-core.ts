@@ -31,6 +31,14 @@ import { ClearMediaStore, EncryptedMediaStore, type MediaStore } from './crypto/
 import { mountMedia } from './crypto/media-mounts.js';
 import { hasKeyFile, type FolderKeys } from './vault/key-file.js';
 import { bareVaultHandlers } from './handlers/vault-bare.js';
+import { OperatorsRepo } from './store/operators-repo.js';
+import { ConsentRepo } from './store/consent-repo.js';
+import { OperatorSessions } from './governance/operator-sessions.js';
+import { Auditor } from './handlers/audit-writer.js';
+import { Deletion } from './governance/deletion.js';
+import { importConsent } from './governance/consent-check.js';
+import { renameLegacyImports } from './governance/legacy-media-names.js';
+import { governanceHandlers } from './handlers/governance.js';
 
 export interface AppCore {
   readonly services: CoreServices;
@@ -76,6 +84,9 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
   const unmountMedia = mountMedia(dataDir, media);
   const events = opts.events ?? new EventBus();
   const sessions = new SessionsRepo(db);
+  const participants = new ParticipantsRepo(db);
+  const operators = new OperatorsRepo(db);
+  const operatorSessions = new OperatorSessions(operators, dataDir);
   const recordings = new RecordingManager(db, sessions, dataDir, {
     sessionChanged: (s) => events.emit('session.changed', s),
     progress: (p) => events.emit('recording.progress', p),
@@ -85,7 +96,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     inference ??= InferenceService.start({ provider: opts.provider });
     return inference;
   };
-  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference });
+  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions) });
   const live = new LiveAnalysis({
     db,
     version: APP_VERSION,
@@ -103,7 +114,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     dataDir,
     db,
     media,
-    participants: new ParticipantsRepo(db),
+    participants,
     sessions,
     settings: new SettingsRepo(db),
     recordings,
@@ -114,7 +125,16 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     timeline,
     timelineQuery: new TimelineQuery(timeline),
     inference: startInference,
+    operators,
+    consent: new ConsentRepo(db),
+    operatorSessions,
+    audit: new Auditor(db, operatorSessions),
+    deletion: new Deletion({ db, dataDir, sessions, participants, runs: analysis.runs, runner: analysis.runner, recordings }),
   };
+  // Finish what an interrupted deletion left (its rows are gone, its folders not yet) and rename clips imported
+  // before original file names stopped being kept.
+  services.deletion.removePendingFiles();
+  await renameLegacyImports(db, dataDir);
   const handlers: Handlers = {
     ...participantHandlers(services),
     ...sessionHandlers(services),
@@ -126,6 +146,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
     ...bareVaultHandlers(services),
+    ...governanceHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();
@@ -139,6 +160,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     handle: (method, input, ctx) => dispatch(handlers, method, input, ctx),
     clientGone: async (clientId, why) => {
       await recordings.abandonOwner(clientId, why);
+      operatorSessions.forget(clientId);
     },
     close: async () => {
       if (closed) return;

@@ -11,6 +11,11 @@ import type { TimelineSource } from './review/timeline-source.js';
 import type { TimelineQuery } from './review/timeline-query.js';
 import type { InferenceService } from './inference/inference-service.js';
 import type { MediaStore } from './crypto/media-store.js';
+import type { OperatorsRepo } from './store/operators-repo.js';
+import type { ConsentRepo } from './store/consent-repo.js';
+import type { OperatorSessions } from './governance/operator-sessions.js';
+import type { Auditor } from './handlers/audit-writer.js';
+import type { Deletion } from './governance/deletion.js';
 
 /** What request handlers may use. Built once by createCore. */
 export interface CoreServices {
@@ -33,4 +38,11 @@ export interface CoreServices {
   timelineQuery: TimelineQuery;
   /** The process-wide inference worker, started on first use and shared by live and offline analysis. */
   inference(): Promise<InferenceService>;
+  operators: OperatorsRepo;
+  consent: ConsentRepo;
+  /** Which operator profile each connection chose. */
+  operatorSessions: OperatorSessions;
+  /** Audit entries under the calling operator's id. */
+  audit: Auditor;
+  deletion: Deletion;
 }

@@ -1,4 +1,4 @@
-export type View = 'sessions' | 'capture' | 'review' | 'settings';
+export type View = 'sessions' | 'capture' | 'review' | 'audit' | 'settings';
 
 /** Which view is shown and for which session; kept in the URL hash so a reload returns to the same place. */
 class Router {
@@ -13,7 +13,7 @@ class Router {
   }
 
   private readHash(): void {
-    const m = /^#\/(sessions|capture|review|settings)(?:\/(\d+))?$/.exec(window.location.hash);
+    const m = /^#\/(sessions|capture|review|audit|settings)(?:\/(\d+))?$/.exec(window.location.hash);
     if (!m) return;
     this.view = m[1] as View;
     this.sessionId = m[2] ? Number(m[2]) : this.sessionId;
@@ -22,7 +22,7 @@ class Router {
   go(view: View, sessionId: number | null = this.sessionId): void {
     this.view = view;
     this.sessionId = sessionId;
-    const hash = `#/${view}${sessionId !== null && view !== 'sessions' && view !== 'settings' ? `/${sessionId}` : ''}`;
+    const hash = `#/${view}${sessionId !== null && view !== 'sessions' && view !== 'settings' && view !== 'audit' ? `/${sessionId}` : ''}`;
     if (window.location.hash !== hash) history.replaceState(null, '', hash);
   }
 }

@@ -7,6 +7,7 @@ import {
   runSummarySchema,
 } from '../analysis.js';
 import { idSchema, mediaFileSchema } from '../domain.js';
+import { deidentifySchema } from '../governance.js';
 import { method } from './spec.js';
 
 const runId = z.object({ runId: idSchema }).strict();
@@ -84,6 +85,8 @@ export const exportMethods = {
         outDir: z.string().min(1).max(4096).optional(),
         /** UTF-8 byte-order mark for Excel. */
         bom: z.boolean().default(false),
+        /** De-identified export (docs/csv.md): pseudonyms, no notes, names or file names, dates dropped or shifted. */
+        deidentify: deidentifySchema.optional(),
         /** Also write sessions_summary.csv for a single session (always written for several). */
         combinedSummary: z.boolean().default(false),
       })
@@ -96,7 +99,10 @@ export const exportMethods = {
       skipped: z.array(z.object({ sessionId: idSchema, message: z.string() })),
       /** What each exported session's files are and which run they come from. */
       sessions: z.array(z.object({ sessionId: idSchema, runId: idSchema, timeline: z.string(), summary: z.string(), labels: z.string().nullable() })),
+      /** sessions_summary.csv, written for several sessions or when asked for. */
       combinedSummary: z.string().nullable(),
+      /** The de-identification key file, when one was asked for. */
+      keyFile: z.string().nullable(),
     }),
   ),
 } as const;

@@ -9,6 +9,8 @@ export const events = {
   'session.changed': sessionSchema,
   'recording.progress': z.object({ sessionId: idSchema, bytesWritten: z.number(), chunks: z.number() }),
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  /** Sessions (and, when participantId is set, that participant) were deleted for good. */
+  'sessions.deleted': z.object({ sessionIds: z.array(idSchema), participantId: idSchema.nullable() }),
   ...analysisEvents,
   ...voiceEvents,
   ...vaultEvents,

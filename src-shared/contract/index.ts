@@ -11,6 +11,7 @@ import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
 import { vaultMethods } from './vault.js';
+import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -31,6 +32,10 @@ export const contract = {
   ...voiceMethods,
   ...inferenceMethods,
   ...vaultMethods,
+  ...operatorMethods,
+  ...consentMethods,
+  ...deletionMethods,
+  ...auditMethods,
 } as const;
 
 export type Contract = typeof contract;

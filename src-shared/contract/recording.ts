@@ -1,17 +1,32 @@
 import { z } from 'zod';
 import { idSchema, sessionSchema } from '../domain.js';
+import { keepMediaSchema } from '../governance.js';
 import { method } from './spec.js';
 
-/** Containers the recording sink accepts: WebM with VP8/VP9 video and Opus audio. */
+/** Containers the recording sink accepts: WebM with VP8/VP9 video and Opus audio, or Opus audio alone. */
 export const recordingMimeSchema = z
   .string()
-  .regex(/^video\/webm(;\s*codecs="?(vp8|vp9)(,\s*opus)?"?)?$/i, 'Recording must be WebM with VP8 or VP9 video and Opus audio');
+  .regex(
+    /^(video\/webm(;\s*codecs="?(vp8|vp9)(,\s*opus)?"?)?|audio\/webm(;\s*codecs="?opus"?)?)$/i,
+    'Recording must be WebM with VP8 or VP9 video and Opus audio, or WebM with Opus audio',
+  );
 
 /** Upper bound for one chunk: a second of high-bitrate video stays far below it. */
 export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 
 export const recordingMethods = {
-  'recording.start': method(z.object({ sessionId: idSchema, mimeType: recordingMimeSchema }).strict(), sessionSchema),
+  /**
+   * Starts recording. `keep` says which media are written to disk (default both); with neither, no media file is
+   * ever written and only the live analysis is stored (mimeType is then not needed). Each kept medium needs the
+   * participant's consent, and storing analysis needs consent to automated analysis.
+   */
+  'recording.start': method(
+    z
+      .object({ sessionId: idSchema, mimeType: recordingMimeSchema.optional(), keep: keepMediaSchema.default({ video: true, audio: true }) })
+      .strict()
+      .refine((x) => x.mimeType !== undefined || (!x.keep.video && !x.keep.audio), 'mimeType is needed when media are kept'),
+    sessionSchema,
+  ),
   'recording.chunk': method(
     z
       .object({
@@ -23,5 +38,6 @@ export const recordingMethods = {
       .strict(),
     z.object({ bytesWritten: z.number().int().nonnegative(), chunks: z.number().int().nonnegative() }),
   ),
-  'recording.stop': method(z.object({ sessionId: idSchema }).strict(), sessionSchema),
+  /** `elapsedMs`: the recording clock's duration, used for sessions that keep no media (there is no file to measure). */
+  'recording.stop': method(z.object({ sessionId: idSchema, elapsedMs: z.number().nonnegative().max(7 * 24 * 3600 * 1000).optional() }).strict(), sessionSchema),
 } as const;

@@ -7,12 +7,13 @@ const text = (label: string, max: number) => z.string().trim().max(max, `${label
 export const sessionMethods = {
   'sessions.list': method(z.object({ participantId: idSchema.optional() }).strict(), z.array(sessionSchema)),
   'sessions.get': method(z.object({ id: idSchema }).strict(), sessionSchema),
+  /** sessions.get for showing the session to the operator (Review): audited as a view. */
+  'sessions.open': method(z.object({ id: idSchema }).strict(), sessionSchema),
   'sessions.create': method(
     z
       .object({
         participantId: idSchema,
         protocol: text('Protocol', 200).min(1, 'Protocol must not be empty'),
-        operator: text('Operator', 200).min(1, 'Operator must not be empty'),
         note: text('Note', 10_000).default(''),
       })
       .strict(),

@@ -15,6 +15,7 @@ import { ParticipantsRepo } from '../store/participants-repo.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
 import { VoiceObsRepo } from '../store/voice-obs-repo.js';
 import { runFfmpeg } from '../media/ffmpeg.js';
+import { governanceServices } from '../test-support/governance.js';
 import { makeWebm, tempDir } from '../test-support/make-media.js';
 import { runSummary } from './run-summary.js';
 import type { CoreServices } from '../core-services.js';
@@ -154,7 +155,7 @@ function world(media: 'av' | 'audio' = 'av'): World {
     analyzers: fakeStages(db, ctl),
   });
   const p = new ParticipantsRepo(db).create('P01');
-  const s = sessions.create({ participantId: p.id, protocol: "=cmd|' /C calc'!A0", operator: 'op', note: '' });
+  const s = sessions.create({ participantId: p.id, protocol: "=cmd|' /C calc'!A0", operatorId: null, note: '' });
   mkdirSync(sessionFolder(dataDir, s.id), { recursive: true });
   const name = media === 'av' ? 'clip.webm' : 'voice.mkv';
   copyFileSync(media === 'av' ? clip : audioClip, path.join(sessionFolder(dataDir, s.id), name));
@@ -302,9 +303,10 @@ describe('offline analysis run', () => {
 describe('analysis requests over the contract', () => {
   it('lists, summarises, re-fuses, exports and deletes runs, refusing what would be unsafe', async () => {
     const w = world();
-    const services = { db: w.db, dataDir: w.dataDir, sessions: w.sessions, events: new EventBus(), analysis: w.analysis } as unknown as CoreServices;
+    const gov = governanceServices(w.db, w.dataDir, [w.sessions.get(w.sessionId).participantId]);
+    const services = { db: w.db, dataDir: w.dataDir, sessions: w.sessions, events: new EventBus(), analysis: w.analysis, ...gov.services } as unknown as CoreServices;
     const handlers = analysisHandlers(services) as unknown as Handlers;
-    const call = (method: string, input: unknown) => dispatch(handlers, method, input, { clientId: 't' }, () => undefined);
+    const call = (method: string, input: unknown) => dispatch(handlers, method, input, gov.ctx, () => undefined);
     const started = await call('analysis.start', { sessionId: w.sessionId, params: { fusion: { halfLifeMs: 0 } } });
     expect(started).toMatchObject({ ok: true, value: { status: 'running' } });
     const runId = (started as { value: { id: number } }).value.id;

@@ -1,6 +1,7 @@
 /** Everything the analysis, import and export requests use, built once per core over its database. */
 import type { EventBus } from '../event-bus.js';
 import type { InferenceService } from '../inference/inference-service.js';
+import type { ImportDeps } from '../media/import-media.js';
 import { ImportUploads } from '../media/import-upload.js';
 import { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
@@ -29,6 +30,8 @@ export interface AnalysisServicesDeps {
   inference: () => Promise<InferenceService>;
   /** Tests replace the model-backed analyzers. */
   analyzers?: AnalyzerFactory;
+  /** Refuses an imported clip the session's participant has not consented to (ImportDeps.consent). */
+  consent?: ImportDeps['consent'];
 }
 
 export function createAnalysisServices(d: AnalysisServicesDeps): AnalysisServices {
@@ -46,7 +49,7 @@ export function createAnalysisServices(d: AnalysisServicesDeps): AnalysisService
     events: d.events,
     analyzers: d.analyzers ?? mediaAnalyzers(d.db, d.inference),
   });
-  const uploads = new ImportUploads({ db: d.db, dataDir: d.dataDir, sessions: d.sessions });
+  const uploads = new ImportUploads({ db: d.db, dataDir: d.dataDir, sessions: d.sessions, consent: d.consent });
   return {
     runs,
     fused,

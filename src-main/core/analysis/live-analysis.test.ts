@@ -8,6 +8,7 @@ import { directClient } from '../rpc/direct-client.js';
 import { decodeAudio16k } from '../media/audio-decode.js';
 import { decodeVideoFrames } from '../media/video-frames.js';
 import { faceSpeechClip } from '../test-support/face-speech-clip.js';
+import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { chunksOf, makeWebm, tempDir } from '../test-support/make-media.js';
 
 let core: AppCore | null = null;
@@ -34,9 +35,8 @@ describe('live analysis', () => {
     if ('skip' in clip) return;
     core = await createCore({ dataDir: tempDir() });
     const c = core;
-    const api = directClient(c);
-    const p = c.services.participants.create('P-live');
-    const s = c.services.sessions.create({ participantId: p.id, protocol: 'screening', operator: 'op', note: '' });
+    const api = directClient(c, operatorCtx(c));
+    const s = c.services.sessions.create({ participantId: consentedParticipant(c, 'P-live'), protocol: 'screening', operatorId: null, note: '' });
     const frames: Array<{ tMs: number; width: number; height: number; rgba: Uint8Array<ArrayBuffer> }> = [];
     for await (const f of decodeVideoFrames(clip.file, { rateHz: 10, maxShortSide: 360 })) frames.push({ tMs: f.tMs, width: f.width, height: f.height, rgba: rgba(f.rgb) });
 

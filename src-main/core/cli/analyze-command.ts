@@ -1,6 +1,7 @@
 /**
- * `affect analyze <clip…>`: each clip becomes a session of one participant (default code "imports"), is
- * imported (copied) into the data folder, analysed offline, and its two CSVs are written to --out. One result
+ * `affect analyze <clip…> --participant CODE`: each clip becomes a session of an existing participant whose consent
+ * covers analysis and research use, is imported (copied) into the data folder, analysed offline, and its two CSVs
+ * are written to --out. One result
  * line per clip on stdout (tab-separated); messages and progress on stderr. Every step is a request over the
  * contract (the in-process client), so it is checked and audited exactly as the same step in the app.
  */
@@ -9,12 +10,14 @@ import type { AnalysisProgress } from '../../../src-shared/analysis.js';
 import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import { uploadClipSource } from '../../../src-shared/client/upload-clip.js';
 import { ApiError } from '../../../src-shared/errors.js';
+import { type ConsentScope, consentRefusal, missingScopes } from '../../../src-shared/governance.js';
 import { openClipFile } from './clip-file.js';
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
 
 export interface AnalyzeOptions {
   clips: string[];
   outDir: string;
+  /** An existing participant's code: analyze never creates participants (their consent comes first). */
   participant: string;
   bom: boolean;
   /** Write progress lines to stderr. */
@@ -26,15 +29,15 @@ export interface Io {
   err(line: string): void;
 }
 
-async function participantId(api: ContractClient, code: string): Promise<number> {
-  const existing = (await api.call('participants.list', {})).find((p) => p.code.toLowerCase() === code.toLowerCase());
-  if (existing) return existing.id;
-  try {
-    return (await api.call('participants.create', { code })).id;
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 'invalid_input') throw new UsageError(`--participant: ${e.message}`);
-    throw e;
-  }
+/** Analysing and writing the CSVs needs consent to automated analysis and to research use of exported data. */
+const NEEDED: readonly ConsentScope[] = ['analysis', 'research'];
+
+/** The participant's id, or why the clips cannot be analysed for them (no such participant, missing consent). */
+async function participantFor(api: ContractClient, code: string): Promise<{ id: number } | { refused: string }> {
+  const p = (await api.call('participants.list', {})).find((x) => x.code.toLowerCase() === code.toLowerCase());
+  if (!p) return { refused: `there is no participant ${code}; add one with its consent first (affect participants add ${code} --consent …)` };
+  const missing = missingScopes(p.consent, NEEDED);
+  return missing.length ? { refused: consentRefusal(p.code, p.consent, missing, 'analyse clips') } : { id: p.id };
 }
 
 /** Imports one clip file into a session through the upload requests; the outcome's message says why not. */
@@ -53,7 +56,12 @@ async function importClip(api: ContractClient, sessionId: number, file: string):
 }
 
 export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: Io, interrupted: { requested: boolean; onRequest?: () => void }): Promise<number> {
-  const pid = await participantId(api, o.participant);
+  const participant = await participantFor(api, o.participant);
+  if ('refused' in participant) {
+    io.err(`affect: ${participant.refused}`);
+    return EXIT.failed;
+  }
+  const pid = participant.id;
   let failures = 0;
   let lastLine = 0;
   // Runs end with a progress event whose status is no longer 'running'; kept by run id, since a run may end
@@ -78,7 +86,8 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
     for (const clip of o.clips) {
       if (interrupted.requested) break;
       const abs = path.resolve(clip);
-      const session = await api.call('sessions.create', { participantId: pid, protocol: 'import', operator: 'affect-cli', note: `Imported from ${path.basename(abs)}` });
+      // The clip's name is kept nowhere (no note, no file name): names and birth dates travel in file names.
+      const session = await api.call('sessions.create', { participantId: pid, protocol: 'import' });
       const imported = await importClip(api, session.id, abs);
       if (!imported.ok) {
         failures++;

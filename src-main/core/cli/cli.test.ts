@@ -24,7 +24,21 @@ beforeAll(async () => {
 
 describe('affect CLI', () => {
   it('answers usage errors with exit code 2 and the usage text', async () => {
-    for (const args of [['analyze'], ['analyze', 'x.mp4', '--provider', 'tpu'], ['export', '1'], ['export', '--all', '3', '--out', 'x'], ['analyze', '--bogus', 'x']]) {
+    for (const args of [
+      ['analyze'],
+      ['analyze', 'x.mp4', '--participant', 'P1', '--provider', 'tpu'],
+      ['analyze', 'x.mp4'],
+      ['export', '1'],
+      ['export', '--all', '3', '--out', 'x'],
+      ['analyze', '--bogus', 'x'],
+      ['participants', 'add', 'P1'],
+      ['participants', 'add', 'P1', '--consent', 'video,telepathy'],
+      ['participants', 'add', 'Jane Doe', '--consent', 'video'],
+      ['participants', 'add', 'P1', '--consent', 'video', '--retain-until', '31.12.2030'],
+      ['export', '1', '--out', 'x', '--key-file', 'k.csv'],
+      ['audit', 'export'],
+      ['operators', 'add', 'X', '--role', 'boss'],
+    ]) {
       const c = capture();
       expect(await runCli(args, c.io)).toBe(2);
       expect(c.err.join('\n')).toMatch(/Exit codes:/);
@@ -39,24 +53,54 @@ describe('affect CLI', () => {
     expect(c.err.join('\n')).toMatch(/already using the data folder .* use --data-dir/);
   });
 
-  it('creates its session through the same request as the app, with the same audit entries', async () => {
+  it('records operators and participants with consent taken outside the app, and refuses analysis without it', async () => {
+    const dataDir = tempDir();
+    const at = ['--data-dir', dataDir];
+    const c = capture();
+    // No profile yet: commands that change data say how to make one.
+    expect(await runCli(['participants', 'add', 'P-1', '--consent', 'video,audio', ...at], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/affect operators add NAME --role/);
+    expect(await runCli(['operators', 'add', 'Study Coordinator', '--role', 'researcher', ...at], c.io)).toBe(0);
+    const op = ['--operator', 'study coordinator'];
+    expect(await runCli(['participants', 'add', 'P-1', '--consent', 'video,audio', '--retain-until', '2030-12-31', '--form', 'ICF 3', ...at, ...op], c.io)).toBe(0);
+    expect(await runCli(['participants', 'add', 'P-2', '--consent', 'video,audio,analysis,research', ...at, ...op], c.io)).toBe(0);
+    expect(await runCli(['participants', 'withdraw', 'P-2', '--date', '2026-05-01', ...at, ...op], c.io)).toBe(0);
+    const list = capture();
+    expect(await runCli(['participants', ...at], list.io)).toBe(0);
+    expect(list.out).toEqual(['1\tP-1\tconsent-given\tvideo,audio\t1\t2030-12-31\t0', '2\tP-2\tconsent-withdrawn\t-\t2\t\t0']);
+    const refused = capture();
+    expect(await runCli(['analyze', 'clip.mp4', '--participant', 'P-1', ...at, ...op], refused.io)).toBe(1);
+    expect(refused.err.join('\n')).toMatch(/Cannot analyse clips: participant P-1 has no consent for automated analysis and research use of exported data/);
+    expect(await runCli(['analyze', 'clip.mp4', '--participant', 'P-9', ...at, ...op], refused.io)).toBe(1);
+    expect(refused.err.at(-1)).toMatch(/there is no participant P-9/);
+    const audit = capture();
+    expect(await runCli(['audit', 'verify', ...at, ...op], audit.io)).toBe(0);
+    expect(audit.out[0]).toMatch(/^ok\t\d+ entries\t[0-9a-f]{64}$/);
+  });
+
+  it('creates its session through the same request as the app, with the same audit entries under the operator', async () => {
     const dataDir = tempDir();
     const bad = path.join(tempDir(), 'broken.mov');
     writeFileSync(bad, 'not a movie');
+    const setup = capture();
+    expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir], setup.io)).toBe(0);
+    expect(await runCli(['participants', 'add', 'P-77', '--consent', 'video,audio,analysis,research', '--data-dir', dataDir, '--operator', 'RA Lab'], setup.io)).toBe(0);
     const c = capture();
-    expect(await runCli(['analyze', bad, '--participant', 'P-77', '--data-dir', dataDir, '--out', tempDir()], c.io)).toBe(1);
+    expect(await runCli(['analyze', bad, '--participant', 'P-77', '--data-dir', dataDir, '--out', tempDir(), '--operator', 'RA Lab'], c.io)).toBe(1);
     const sessionId = Number(c.out[0].split('\t')[2]);
     const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
-    const audit = db.prepare('SELECT actor, action, entity, entity_id AS entityId FROM audit_log ORDER BY id').all();
+    const audit = db.prepare('SELECT operator_id AS operatorId, action, object, object_id AS objectId FROM audit_log ORDER BY id').all();
     db.close();
     expect(audit).toEqual([
-      { actor: 'affect-cli', action: 'participant.create', entity: 'participant', entityId: 1 },
-      { actor: 'affect-cli', action: 'session.create', entity: 'session', entityId: sessionId },
+      { operatorId: 1, action: 'operator.create', object: 'operator', objectId: 1 },
+      { operatorId: 1, action: 'participant.create', object: 'participant', objectId: 1 },
+      { operatorId: 1, action: 'consent.record', object: 'consent_record', objectId: 1 },
+      { operatorId: 1, action: 'session.create', object: 'session', objectId: sessionId },
     ]);
     // A participant code the contract refuses is a usage error.
     const u = capture();
     expect(await runCli(['analyze', bad, '--participant', 'Jane Doe', '--data-dir', dataDir], u.io)).toBe(2);
-    expect(u.err.join('\n')).toMatch(/--participant: .*code/i);
+    expect(u.err.join('\n')).toMatch(/"Jane Doe": .*code/i);
   });
 
   it('analyses a clip with the real models end to end and writes both CSVs; a bad clip fails alone (exit 1)', async (ctx) => {
@@ -66,7 +110,11 @@ describe('affect CLI', () => {
     const bad = path.join(tempDir(), 'broken.mov');
     writeFileSync(bad, 'not a movie');
     const c = capture();
-    const code = await runCli(['analyze', clip.file, bad, '--out', outDir, '--data-dir', dataDir, '--provider', 'cpu'], c.io);
+    const op = ['--operator', 'RA Lab'];
+    const setup = capture();
+    expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir], setup.io)).toBe(0);
+    expect(await runCli(['participants', 'add', 'imports', '--consent', 'video,audio,analysis,research', '--data-dir', dataDir, ...op], setup.io)).toBe(0);
+    const code = await runCli(['analyze', clip.file, bad, '--participant', 'imports', '--out', outDir, '--data-dir', dataDir, '--provider', 'cpu', ...op], c.io);
     expect(code, c.err.join('\n')).toBe(1);
     const lines = c.out.map((l) => l.split('\t'));
     expect(lines.map((l) => l[0])).toEqual(['ok', 'failed']);
@@ -109,14 +157,14 @@ describe('affect CLI', () => {
 
     // Every step went through the contract and is in the audit trail, as from the app.
     const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
-    const actions = (db.prepare('SELECT action FROM audit_log WHERE actor = ? ORDER BY id').all('affect-cli') as { action: string }[]).map((r) => r.action);
+    const actions = (db.prepare('SELECT action FROM audit_log WHERE operator_id = 1 ORDER BY id').all() as { action: string }[]).map((r) => r.action);
     db.close();
-    expect(actions).toEqual(['participant.create', 'session.create', 'media.import', 'analysis.start', 'export.sessions', 'session.create']);
+    expect(actions).toEqual(['operator.create', 'participant.create', 'consent.record', 'session.create', 'media.import', 'analysis.start', 'export.sessions', 'session.create']);
 
     // export --all: the analysed session (the failed clip's session has no run and is only reported).
     const out2 = tempDir();
     const e = capture();
-    expect(await runCli(['export', '--all', '--out', out2, '--data-dir', dataDir], e.io)).toBe(0);
+    expect(await runCli(['export', '--all', '--out', out2, '--data-dir', dataDir, ...op], e.io)).toBe(0);
     expect(e.out.filter((l) => l.startsWith('ok\t'))).toHaveLength(1);
     const combined = csv(path.join(out2, 'sessions_summary.csv'));
     expect(combined).toHaveLength(1);
@@ -124,7 +172,7 @@ describe('affect CLI', () => {
     expect(readFileSync(path.join(out2, path.basename(timelineFile)), 'utf8')).toBe(readFileSync(timelineFile, 'utf8'));
     // Naming the session without a run is a failure a script can see.
     const f = capture();
-    expect(await runCli(['export', String(Number(sessionId) + 1), '--out', out2, '--data-dir', dataDir], f.io)).toBe(1);
+    expect(await runCli(['export', String(Number(sessionId) + 1), '--out', out2, '--data-dir', dataDir, ...op], f.io)).toBe(1);
     expect(f.out[0]).toMatch(/^failed\t/);
   }, 180_000);
 });

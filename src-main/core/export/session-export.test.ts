@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppCore, createCore } from '../app-core.js';
 import { LabelsRepo } from '../store/labels-repo.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 import { seedReviewSession } from '../test-support/seed-review.js';
 
@@ -27,7 +28,7 @@ describe('session export', () => {
       ],
     });
     const out = tempDir();
-    const r = await core.handle('export.sessions', { sessionIds: [seeded.sessionId], outDir: out }, { clientId: 't' });
+    const r = await core.handle('export.sessions', { sessionIds: [seeded.sessionId], outDir: out }, operatorCtx(core));
     expect(r.ok).toBe(true);
     const files = readdirSync(out).sort();
     expect(files.some((f) => f.endsWith('_timeline.csv'))).toBe(true);

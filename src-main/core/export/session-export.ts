@@ -18,7 +18,8 @@ import type { FusedRepo } from '../store/fused-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { type Cell, type CsvWriter, Text, writeCsvFileAtomically } from './csv.js';
 import { writeLabelsCsvFile } from '../labels/labels-csv.js';
-import { LabelsRepo } from '../store/labels-repo.js';
+import { type ExportSegment, LabelsRepo } from '../store/labels-repo.js';
+import type { DeidMap } from './deidentify.js';
 
 export interface ExportDeps {
   db: Db;
@@ -31,6 +32,33 @@ export interface ExportDeps {
 export interface ExportOptions {
   /** UTF-8 byte-order mark for Excel (default off: R and pandas read plain UTF-8 best). */
   bom?: boolean;
+  /** De-identified export: pseudonyms and session numbers for codes and ids, no run ids, file names or notes. */
+  deid?: DeidMap;
+}
+
+/** The session column's value: its id, or its number in a de-identified export. */
+function sessionCell(session: Session, opts: ExportOptions): number {
+  return opts.deid ? opts.deid.session(session.id, session.participantCode) : session.id;
+}
+
+function participantCell(session: Session, opts: ExportOptions): Text {
+  return new Text(opts.deid ? opts.deid.participant(session.participantCode) : session.participantCode);
+}
+
+/** Label rows as exported: de-identified ones without notes or rater names, dates dropped or shifted. */
+function labelRows(d: ExportDeps, sessionIds: readonly number[], opts: ExportOptions): ExportSegment[] {
+  const rows = new LabelsRepo(d.db).exportRows(sessionIds);
+  const deid = opts.deid;
+  if (!deid) return rows;
+  return rows.map((r) => ({
+    ...r,
+    sessionId: deid.session(r.sessionId, r.participantCode),
+    participantCode: deid.participant(r.participantCode),
+    rater: deid.rater(r.rater),
+    note: '',
+    createdAt: deid.date(r.createdAt, r.participantCode) ?? '',
+    updatedAt: deid.date(r.updatedAt, r.participantCode) ?? '',
+  }));
 }
 
 const FACE_P = EMOTIONS.map((e) => `face_p_${e}`);
@@ -166,8 +194,8 @@ export async function writeTimelineCsv(d: ExportDeps, session: Session, run: Ana
         const fw = next() as number;
         const vw = next() as number;
         const cells: Array<Cell | Text> = [
-          session.id,
-          run.id,
+          sessionCell(session, opts),
+          opts.deid ? null : run.id,
           tMs,
           tMs / 1000,
           hasVideo ? face : null,
@@ -198,19 +226,20 @@ export async function writeTimelineCsv(d: ExportDeps, session: Session, run: Ana
   });
 }
 
-function runCells(run: AnalysisRun, media: MediaFile | null): Array<Cell | Text> {
+function runCells(run: AnalysisRun, media: MediaFile | null, session: Session, opts: ExportOptions): Array<Cell | Text> {
   const params = analysisParamsSchema.safeParse(run.params ?? {});
   const p = params.success ? params.data : null;
+  const startedAt = opts.deid ? opts.deid.date(run.startedAt, session.participantCode) : run.startedAt;
   return [
-    run.id,
+    opts.deid ? null : run.id,
     new Text(run.status),
     new Text(run.mode),
-    new Text(run.startedAt),
+    startedAt === null ? null : new Text(startedAt),
     new Text(run.softwareVersion),
     run.provider === null ? null : new Text(run.provider),
     run.providerDetail === null ? null : new Text(run.providerDetail),
     new Text(run.models.map((m) => `${m.id}@${m.sha256}`).join(';')),
-    media ? new Text(media.fileName) : null,
+    media && !opts.deid ? new Text(media.fileName) : null,
     p ? p.fusion.gridStepMs : null,
     p ? p.fusion.halfLifeMs : null,
     p ? p.episodes.minDurationMs / 1000 : null,
@@ -232,7 +261,13 @@ export function summaryOf(d: ExportDeps, session: Session, run: AnalysisRun): Ru
 
 /** One row per emotion; session, run and coverage columns repeat on every row so the file stands alone (tidy). */
 export async function writeSummaryCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}, summary = summaryOf(d, session, run)): Promise<string> {
-  const head: Array<Cell | Text> = [session.id, new Text(session.participantCode), new Text(session.protocol), ...runCells(run, mediaOf(session, run)), ...coverageCells(summary)];
+  const head: Array<Cell | Text> = [
+    sessionCell(session, opts),
+    participantCell(session, opts),
+    new Text(session.protocol),
+    ...runCells(run, mediaOf(session, run), session, opts),
+    ...coverageCells(summary),
+  ];
   return writeAtomically(file, SUMMARY_COLUMNS, opts, async (w) => {
     for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e)]);
   });
@@ -252,13 +287,18 @@ export async function exportSession(d: ExportDeps, sessionId: number, outDir: st
   const session = d.sessions.get(sessionId);
   const run = exportRunFor(d, session, opts.runId);
   ensureDir(outDir);
-  const stem = sessionFileStem(session);
+  const stem = opts.deid ? opts.deid.stem(session.id, session.participantCode) : sessionFileStem(session);
   const timeline = await writeTimelineCsv(d, session, run, path.join(outDir, `${stem}_timeline.csv`), opts);
   const summaryData = summaryOf(d, session, run);
   const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData);
-  const segments = new LabelsRepo(d.db).exportRows([sessionId]);
+  const segments = labelRows(d, [sessionId], opts);
   const labels = segments.length ? await writeLabelsCsvFile(segments, path.join(outDir, `${stem}_labels.csv`), { bom: opts.bom }) : null;
   return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData };
+}
+
+/** A folder name for an export made from the app: its time, sortable, safe on every platform. */
+export function exportFolderName(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
 
 export function ensureDir(dir: string): void {
@@ -294,10 +334,10 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
     combinedSummary = await writeAtomically(path.join(outDir, COMBINED_SUMMARY_FILE), COMBINED_SUMMARY_COLUMNS, opts, async (w) => {
       for (const x of done) {
         await w.write([
-          x.session.id,
-          new Text(x.session.participantCode),
+          sessionCell(x.session, opts),
+          participantCell(x.session, opts),
           new Text(x.session.protocol),
-          ...runCells(x.run, mediaOf(x.session, x.run)),
+          ...runCells(x.run, mediaOf(x.session, x.run), x.session, opts),
           ...coverageCells(x.summaryData),
           ...x.summaryData.emotions.flatMap(emotionCells),
         ]);

@@ -1,12 +1,14 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { analysisParamsSchema } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import { fuseRun } from '../analysis/fuse-run.js';
 import { lastObservationMs } from '../analysis/observation-source.js';
 import type { CoreServices } from '../core-services.js';
-import { exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
-import { actorOf, type Handlers } from '../rpc/dispatch.js';
-import { writeAudit } from '../store/audit-log.js';
+import { DeidMap } from '../export/deidentify.js';
+import { exportFolderName, exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
+import { requireConsent } from '../governance/consent-check.js';
+import type { Handlers } from '../rpc/dispatch.js';
 
 type AnalysisMethods =
   | 'analysis.start'
@@ -24,22 +26,32 @@ type AnalysisMethods =
   | 'media.importAbort'
   | 'export.sessions';
 
-/** A folder name for an export made from the app: its time, sortable, safe on every platform. */
-function exportFolderName(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
-}
-
 export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethods> {
   const a = s.analysis;
+  const participantOf = (sessionId: number) => s.sessions.get(sessionId).participantId;
+  const mayAnalyse = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis'], 'analyse this session');
+  const mayExport = (sessionId: number) => requireConsent(s.participants, participantOf(sessionId), ['analysis', 'research'], `export session ${sessionId}`);
   const exportDeps = { db: s.db, sessions: s.sessions, runs: a.runs, fused: a.fused, episodes: a.episodes };
   return {
     'analysis.start': (input, ctx) => {
+      s.operatorSessions.require(ctx);
+      mayAnalyse(input.sessionId);
       const run = a.runner.start(input);
-      writeAudit(s.db, { actor: actorOf(ctx), action: 'analysis.start', entity: 'analysis_run', entityId: run.id, detail: { sessionId: run.sessionId } });
+      s.audit.write(ctx, { action: 'analysis.start', sessionId: run.sessionId, object: 'analysis_run', objectId: run.id });
       return run;
     },
-    'analysis.cancel': ({ runId }) => a.runner.cancel(runId),
-    'analysis.resume': ({ runId }) => a.runner.resume(runId),
+    'analysis.cancel': ({ runId }, ctx) => {
+      const run = a.runner.cancel(runId);
+      s.audit.write(ctx, { action: 'analysis.cancel', sessionId: run.sessionId, object: 'analysis_run', objectId: runId });
+      return run;
+    },
+    'analysis.resume': ({ runId }, ctx) => {
+      s.operatorSessions.require(ctx);
+      mayAnalyse(a.runs.get(runId).sessionId);
+      const run = a.runner.resume(runId);
+      s.audit.write(ctx, { action: 'analysis.resume', sessionId: run.sessionId, object: 'analysis_run', objectId: runId });
+      return run;
+    },
     'analysis.runs': ({ sessionId }) => {
       s.sessions.get(sessionId);
       return a.runs.listForSession(sessionId);
@@ -48,8 +60,9 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     'analysis.delete': ({ runId }, ctx) => {
       if (a.runner.isBusy(runId)) throw new ApiError('conflict', `Run ${runId} is running; cancel it first`);
       s.db.transaction(() => {
+        const sessionId = a.runs.get(runId).sessionId;
+        s.audit.write(ctx, { action: 'analysis.delete', sessionId, object: 'analysis_run', objectId: runId });
         a.runs.delete(runId);
-        writeAudit(s.db, { actor: actorOf(ctx), action: 'analysis.delete', entity: 'analysis_run', entityId: runId });
       })();
       return { deleted: true as const };
     },
@@ -70,11 +83,14 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       const run = a.runs.get(runId);
       return summaryOf(exportDeps, s.sessions.get(run.sessionId), run);
     },
-    'media.importBegin': ({ sessionId, fileName, size }) => a.uploads.begin(sessionId, fileName, size),
+    'media.importBegin': ({ sessionId, fileName, size }, ctx) => {
+      s.operatorSessions.require(ctx);
+      return a.uploads.begin(sessionId, fileName, size);
+    },
     'media.importChunk': ({ uploadId, seq, data }) => a.uploads.chunk(uploadId, seq, data),
     'media.importFinish': async ({ uploadId }, ctx) => {
-      const outcome = await a.uploads.finish(uploadId, (media, originalName) =>
-        writeAudit(s.db, { actor: actorOf(ctx), action: 'media.import', entity: 'session', entityId: media.sessionId, detail: { fileName: media.fileName, originalName } }),
+      const outcome = await a.uploads.finish(uploadId, (media) =>
+        s.audit.write(ctx, { action: 'media.import', sessionId: media.sessionId, object: 'media_file', objectId: media.id, detail: { bytes: media.bytes, hasVideo: media.hasVideo, hasAudio: media.hasAudio } }),
       );
       if (outcome.ok) s.events.emit('session.changed', s.sessions.get(outcome.media.sessionId));
       return outcome;
@@ -83,21 +99,42 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       a.uploads.abort(uploadId);
       return { aborted: true as const };
     },
-    'export.sessions': async ({ sessionIds, runId, outDir, bom, combinedSummary }, ctx) => {
+    'export.sessions': async ({ sessionIds, runId, outDir, bom, combinedSummary, deidentify }, ctx) => {
+      s.operatorSessions.require(ctx);
       if (outDir !== undefined && !path.isAbsolute(outDir)) throw new ApiError('invalid_input', 'outDir must be an absolute folder path');
+      if (deidentify?.keyFile !== undefined && !path.isAbsolute(deidentify.keyFile)) throw new ApiError('invalid_input', 'The key file must be an absolute path');
       const folder = outDir ?? path.join(s.dataDir, 'exports', exportFolderName());
+      if (deidentify?.keyFile !== undefined && existsSync(deidentify.keyFile)) throw new ApiError('conflict', `${deidentify.keyFile} already exists; choose a new file for the key`);
+      const deid = deidentify ? new DeidMap(deidentify) : undefined;
+      const detail = { deidentified: deid !== undefined, dateShift: deidentify?.dates === 'shift', keyFile: deidentify?.keyFile !== undefined };
       const filesOf = (x: SessionExport) => [x.timeline, x.summary, ...(x.labels ? [x.labels] : [])];
+      // Exported results leave the app's protection: the participant must have agreed to analysis and research use.
+      const refused = (id: number): string | null => {
+        try {
+          mayExport(id);
+          return null;
+        } catch (e) {
+          if (e instanceof ApiError) return e.message;
+          throw e;
+        }
+      };
       if (sessionIds.length === 1 && !combinedSummary) {
-        const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom });
-        writeAudit(s.db, { actor: actorOf(ctx), action: 'export.sessions', entity: 'session', entityId: r.sessionId, detail: { runId: r.runId, folder } });
+        mayExport(sessionIds[0]);
+        const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom, deid });
+        const key = deid && deidentify?.keyFile ? deid.writeKeyFile(deidentify.keyFile) : null;
+        s.audit.write(ctx, { action: 'export.sessions', sessionId: r.sessionId, object: 'analysis_run', objectId: r.runId, detail: { ...detail, sessionIds: [r.sessionId] } });
         const one = { sessionId: r.sessionId, runId: r.runId, timeline: r.timeline, summary: r.summary, labels: r.labels };
-        return { folder, files: filesOf(one), skipped: [], sessions: [one], combinedSummary: null };
+        return { folder, files: [...filesOf(one), ...(key ? [key] : [])], skipped: [], sessions: [one], combinedSummary: null, keyFile: key };
       }
-      const r = await exportSessions(exportDeps, sessionIds, folder, { bom });
+      const consented = sessionIds.filter((id) => refused(id) === null);
+      const notConsented = sessionIds.filter((id) => !consented.includes(id)).map((id) => ({ sessionId: id, message: refused(id) ?? '' }));
+      const r = consented.length ? await exportSessions(exportDeps, consented, folder, { bom, deid }) : { sessions: [], skipped: [], combinedSummary: null };
       const files = r.sessions.flatMap(filesOf);
       if (r.combinedSummary) files.push(r.combinedSummary);
-      writeAudit(s.db, { actor: actorOf(ctx), action: 'export.sessions', entity: 'session', detail: { sessions: r.sessions.map((x) => x.sessionId), folder } });
-      return { folder, files, skipped: r.skipped, sessions: r.sessions, combinedSummary: r.combinedSummary };
+      const key = deid && deidentify?.keyFile && r.sessions.length ? deid.writeKeyFile(deidentify.keyFile) : null;
+      if (key) files.push(key);
+      s.audit.write(ctx, { action: 'export.sessions', detail: { ...detail, sessionIds: r.sessions.map((x) => x.sessionId) } });
+      return { folder, files, skipped: [...notConsented, ...r.skipped], sessions: r.sessions, combinedSummary: r.combinedSummary, keyFile: key };
     },
   };
 }

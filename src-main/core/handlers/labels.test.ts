@@ -10,12 +10,13 @@ import type { Call } from '../../../src-shared/client/contract-client.js';
 import { LABELS_CSV_COLUMNS } from '../labels/labels-csv.js';
 import { tempDir } from '../test-support/make-media.js';
 import { seedReviewSession } from '../test-support/seed-review.js';
+import { ALL_SCOPES, consentedParticipant, operatorCtx } from '../test-support/governance.js';
 
 let core: AppCore;
 let dataDir: string;
 
-/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts). */
-const call: Call = (method, input) => directClient(core).call(method, input);
+/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts), as the test's operator. */
+const call: Call = (method, input) => directClient(core, operatorCtx(core)).call(method, input);
 
 async function refused(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
   await expect(p).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
@@ -26,8 +27,8 @@ const newId = () => `seg-${++n}`;
 const plain = (s: Segment): Segment => ({ id: s.id, startMs: s.startMs, endMs: s.endMs, label: s.label, note: s.note });
 
 async function newSession(code = 'P01', protocol = 'Interview'): Promise<number> {
-  const p = (await call('participants.list', {})).find((x) => x.code === code) ?? (await call('participants.create', { code }));
-  return (await call('sessions.create', { participantId: p.id, protocol, operator: 'op' })).id;
+  const p = (await call('participants.list', {})).find((x) => x.code === code) ?? (await call('participants.create', { code, consent: { scopes: ALL_SCOPES, takenOn: '2026-01-01' } }));
+  return (await call('sessions.create', { participantId: p.id, protocol })).id;
 }
 
 beforeEach(async () => {
@@ -88,7 +89,7 @@ describe('label tiers and segments', () => {
     );
   });
 
-  it('undoes a split by applying its inverse, keeps created_at, and audits every step with before and after', async () => {
+  it('undoes a split by applying its inverse, keeps created_at, and audits every step by operator id without label text', async () => {
     const sessionId = await newSession();
     const t = await call('labels.addTier', { sessionId, rater: 'A' });
     let tier = await call('labels.apply', { tierId: t.id, action: 'create', changeset: createSegment([], { inMs: 0, outMs: 4000 }, 'happy', newId) });
@@ -100,12 +101,20 @@ describe('label tiers and segments', () => {
     tier = await call('labels.apply', { tierId: t.id, action: 'undo', changeset: invertChangeset(split) });
     expect(tier.segments.map(plain)).toEqual([plain(original)]);
 
-    const audit = core.services.db.prepare("SELECT actor, action, detail FROM audit_log WHERE action LIKE 'label.%' ORDER BY id").all() as { actor: string; action: string; detail: string }[];
-    expect(audit.map((a) => a.action)).toEqual(['label.tier.add', 'label.create', 'label.split', 'label.undo']);
-    expect(audit.every((a) => a.actor === 'A')).toBe(true);
-    const splitDetail = JSON.parse(audit[2].detail) as { removed: Segment[]; added: Segment[] };
-    expect(splitDetail.removed).toEqual([plain(original)]);
-    expect(splitDetail.added).toHaveLength(2);
+    const audit = core.services.db.prepare("SELECT operator_id, action, session_id, detail FROM audit_log WHERE action LIKE 'label.%' ORDER BY id").all() as {
+      operator_id: number;
+      action: string;
+      session_id: number;
+      detail: string;
+    }[];
+    expect(audit.map((a) => a.action)).toEqual(['label.tier.add', 'label.apply', 'label.apply', 'label.apply']);
+    expect(audit.every((a) => a.operator_id === operatorCtx(core).operatorId && a.session_id === sessionId)).toBe(true);
+    expect(audit.slice(1).map((a) => JSON.parse(a.detail))).toEqual([
+      { edit: 'create', removed: 0, added: 1 },
+      { edit: 'split', removed: 1, added: 2 },
+      { edit: 'undo', removed: 2, added: 1 },
+    ]);
+    expect(audit.some((a) => a.detail.includes('happy'))).toBe(false);
   });
 
   it('edits the vocabulary but keeps a label that segments still use', async () => {

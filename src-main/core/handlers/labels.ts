@@ -4,8 +4,8 @@ import type { CoreServices } from '../core-services.js';
 import { computeAgreement } from '../labels/agreement.js';
 import { labelsCsv, labelsCsvFileName } from '../labels/labels-csv.js';
 import { pickRun } from '../review/timeline-query.js';
-import { writeAudit } from '../store/audit-log.js';
-import { actorOf, type Handlers } from '../rpc/dispatch.js';
+import { requireConsent } from '../governance/consent-check.js';
+import type { Handlers } from '../rpc/dispatch.js';
 
 type LabelMethods =
   | 'labels.get'
@@ -20,42 +20,44 @@ type LabelMethods =
 const plain = (s: Segment): Segment => ({ id: s.id, startMs: s.startMs, endMs: s.endMs, label: s.label, note: s.note });
 
 /**
- * Labelling requests. Every change is one SQLite transaction with its audit entry (who, what, the segments
- * before and after), committed before the reply: what the rater saw saved is on disk.
+ * Labelling requests. Every change is one SQLite transaction with its audit entry (which operator, which tier,
+ * how many segments went and came, their ids), committed before the reply: what the rater saw saved is on disk.
+ * Label texts and notes stay in the label tables, never in the audit trail.
  */
 export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
   const { db, labels } = s;
+  const mayExport = (sessionId: number) => requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['research'], `export the labels of session ${sessionId}`);
   return {
     'labels.get': ({ sessionId }) => {
       s.sessions.get(sessionId);
       return { vocabulary: labels.vocabulary(), tiers: labels.tiers(sessionId) };
     },
-    'labels.addTier': ({ sessionId, rater }) =>
+    'labels.addTier': ({ sessionId, rater }, ctx) =>
       db
         .transaction(() => {
           const tier = labels.addTier(sessionId, rater);
-          writeAudit(db, { actor: rater, action: 'label.tier.add', entity: 'label_tier', entityId: tier.id, detail: { sessionId } });
+          s.audit.write(ctx, { action: 'label.tier.add', sessionId, object: 'label_tier', objectId: tier.id });
           return tier;
         })
         .immediate(),
-    'labels.removeTier': ({ tierId }) =>
+    'labels.removeTier': ({ tierId }, ctx) =>
       db
         .transaction(() => {
           const tier = labels.removeTier(tierId);
-          writeAudit(db, { actor: tier.rater, action: 'label.tier.remove', entity: 'label_tier', entityId: tierId, detail: { sessionId: tier.sessionId } });
+          s.audit.write(ctx, { action: 'label.tier.remove', sessionId: tier.sessionId, object: 'label_tier', objectId: tierId });
           return { removed: true as const };
         })
         .immediate(),
-    'labels.apply': ({ tierId, action, changeset }) =>
+    'labels.apply': ({ tierId, action, changeset }, ctx) =>
       db
         .transaction(() => {
           const tier = labels.applyInTransaction(tierId, changeset);
-          writeAudit(db, {
-            actor: tier.rater,
-            action: `label.${action}`,
-            entity: 'label_tier',
-            entityId: tierId,
-            detail: { sessionId: tier.sessionId, removed: changeset.remove, added: changeset.add },
+          s.audit.write(ctx, {
+            action: 'label.apply',
+            sessionId: tier.sessionId,
+            object: 'label_tier',
+            objectId: tierId,
+            detail: { edit: action, removed: changeset.remove.length, added: changeset.add.length },
           });
           return tier;
         })
@@ -65,15 +67,16 @@ export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
         .transaction(() => {
           const before = labels.vocabulary();
           const after = labels.setVocabulary(items);
-          writeAudit(db, { actor: actorOf(ctx), action: 'label.vocabulary', entity: 'label_vocabulary', detail: { before, after } });
+          s.audit.write(ctx, { action: 'label.vocabulary', object: 'label_vocabulary', detail: { before: before.length, after: after.length } });
           return after;
         })
         .immediate(),
     'labels.raters': () => labels.raters(),
     'labels.exportCsv': ({ sessionIds }, ctx) => {
-      for (const id of sessionIds) s.sessions.get(id);
+      s.operatorSessions.require(ctx);
+      for (const id of sessionIds) mayExport(id);
       const rows = labels.exportRows(sessionIds);
-      writeAudit(db, { actor: actorOf(ctx), action: 'label.export', entity: 'session', entityId: sessionIds.length === 1 ? sessionIds[0] : null, detail: { sessionIds, rows: rows.length } });
+      s.audit.write(ctx, { action: 'label.export', sessionId: sessionIds.length === 1 ? sessionIds[0] : null, detail: { sessionIds, rows: rows.length } });
       return { fileName: labelsCsvFileName(sessionIds), csv: labelsCsv(rows), rows: rows.length };
     },
     'labels.agreement': (req) => {

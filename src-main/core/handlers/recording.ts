@@ -1,3 +1,5 @@
+import type { ConsentScope } from '../../../src-shared/governance.js';
+import { requireConsent } from '../governance/consent-check.js';
 import type { Handlers } from '../rpc/dispatch.js';
 import type { CoreServices } from '../core-services.js';
 import type { RecordingAudit } from '../recording/recording-manager.js';
@@ -6,9 +8,18 @@ import type { Db } from '../store/database.js';
 
 export function recordingHandlers(s: CoreServices): Pick<Handlers, 'recording.start' | 'recording.chunk' | 'recording.stop'> {
   return {
-    'recording.start': ({ sessionId, mimeType }, ctx) => s.recordings.start(sessionId, mimeType, ctx.clientId),
+    'recording.start': ({ sessionId, mimeType, keep }, ctx) => {
+      const op = s.operatorSessions.require(ctx);
+      const session = s.sessions.get(sessionId);
+      // Each kept medium needs its consent; a session that keeps nothing exists only for its analysis.
+      const needed: ConsentScope[] = [...(keep.video ? (['video'] as const) : []), ...(keep.audio ? (['audio'] as const) : [])];
+      if (!keep.video && !keep.audio) needed.push('analysis');
+      const doing = keep.video || keep.audio ? `record ${[keep.video ? 'video' : '', keep.audio ? 'audio' : ''].filter(Boolean).join(' and ')}` : 'store live analysis results';
+      requireConsent(s.participants, session.participantId, needed, doing);
+      return s.recordings.start(sessionId, mimeType ?? null, ctx.clientId, keep, op.id);
+    },
     'recording.chunk': ({ sessionId, seq, data }) => s.recordings.chunk(sessionId, seq, data),
-    'recording.stop': ({ sessionId }) => s.recordings.stop(sessionId),
+    'recording.stop': ({ sessionId, elapsedMs }, ctx) => s.recordings.stop(sessionId, s.operatorSessions.of(ctx)?.id ?? null, elapsedMs),
   };
 }
 
@@ -18,14 +29,15 @@ export function recordingHandlers(s: CoreServices): Pick<Handlers, 'recording.st
  */
 export function recordingAudit(db: Db): RecordingAudit {
   return {
-    started: (sessionId, mimeType) => writeAudit(db, { actor: 'operator', action: 'recording.start', entity: 'session', entityId: sessionId, detail: { mimeType } }),
+    started: (sessionId, e) =>
+      writeAudit(db, e.operatorId, { action: 'recording.start', sessionId, object: 'session', objectId: sessionId, detail: { keepVideo: e.keep.video, keepAudio: e.keep.audio } }),
     ended: (sessionId, e) =>
-      writeAudit(db, {
-        actor: e.status === 'completed' ? 'operator' : 'system',
+      writeAudit(db, e.status === 'completed' ? e.operatorId : null, {
         action: e.status === 'completed' ? 'recording.stop' : 'recording.recover',
-        entity: 'session',
-        entityId: sessionId,
-        detail: { bytes: e.bytes, durationMs: e.durationMs, reason: e.reason },
+        sessionId,
+        object: 'session',
+        objectId: sessionId,
+        detail: { bytes: e.bytes, durationMs: e.durationMs },
       }),
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppCore, createCore } from '../app-core.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { directClient } from '../rpc/direct-client.js';
 import type { Call } from '../../../src-shared/client/contract-client.js';
 import { tempDir } from '../test-support/make-media.js';
@@ -8,8 +9,8 @@ import { type SeededSession, seedReviewSession } from '../test-support/seed-revi
 let core: AppCore;
 let seeded: SeededSession;
 
-/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts). */
-const call: Call = (method, input) => directClient(core).call(method, input);
+/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts), as the test's operator. */
+const call: Call = (method, input) => directClient(core, operatorCtx(core)).call(method, input);
 
 beforeAll(async () => {
   const dataDir = tempDir();
@@ -61,7 +62,7 @@ describe('review data for a session', () => {
 
   it('shows a session without analysis as such, not as "no estimate" everywhere', async () => {
     const p = await call('participants.create', { code: 'P-EMPTY' });
-    const s = await call('sessions.create', { participantId: p.id, protocol: 'x', operator: 'y' });
+    const s = await call('sessions.create', { participantId: p.id, protocol: 'x' });
     const t = await call('review.timeline', { sessionId: s.id, fromMs: 0, toMs: 1000, buckets: 100 });
     expect(t).toMatchObject({ runId: null, fused: null, noEstimate: [], runs: [] });
     expect(await call('review.media', { sessionId: s.id })).toBeNull();

@@ -2,14 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodInput } from '../../../src-shared/contract/index.js';
 import { createSegment } from '../../../src-shared/labels/segments.js';
 import { type AppCore, createCore } from '../app-core.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { directClient } from '../rpc/direct-client.js';
 import type { Call } from '../../../src-shared/client/contract-client.js';
 import { tempDir } from '../test-support/make-media.js';
 
 let core: AppCore;
 
-/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts). */
-const call: Call = (method, input) => directClient(core).call(method, input);
+/** Requests go through the contract, as from the app (src-main/core/rpc/direct-client.ts), as the test's operator. */
+const call: Call = (method, input) => directClient(core, operatorCtx(core)).call(method, input);
 
 beforeEach(async () => {
   core = await createCore({ dataDir: tempDir() });
@@ -22,9 +23,9 @@ describe('sessions.search', () => {
   it('filters by participant, protocol, date and labelled state, newest first', async () => {
     const p1 = await call('participants.create', { code: 'P01' });
     const p2 = await call('participants.create', { code: 'P02' });
-    const a = await call('sessions.create', { participantId: p1.id, protocol: 'Baseline interview', operator: 'op' });
-    const b = await call('sessions.create', { participantId: p1.id, protocol: 'Follow-up 50%', operator: 'op' });
-    const c = await call('sessions.create', { participantId: p2.id, protocol: 'Baseline interview', operator: 'op' });
+    const a = await call('sessions.create', { participantId: p1.id, protocol: 'Baseline interview' });
+    const b = await call('sessions.create', { participantId: p1.id, protocol: 'Follow-up 50%' });
+    const c = await call('sessions.create', { participantId: p2.id, protocol: 'Baseline interview' });
     const started = { [a.id]: '2026-01-10T10:00:00.000Z', [b.id]: '2026-02-01T10:00:00.000Z', [c.id]: '2026-02-03T23:30:00.000Z' };
     for (const [id, at] of Object.entries(started)) core.services.sessions.markRecording(Number(id), at);
     const tier = await call('labels.addTier', { sessionId: c.id, rater: 'RA' });

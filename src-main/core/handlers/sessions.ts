@@ -1,15 +1,20 @@
-import { writeAudit } from '../store/audit-log.js';
-import { actorOf, type Handlers } from '../rpc/dispatch.js';
+import type { Handlers } from '../rpc/dispatch.js';
 import type { CoreServices } from '../core-services.js';
 
-export function sessionHandlers(s: CoreServices): Pick<Handlers, 'sessions.list' | 'sessions.get' | 'sessions.create' | 'sessions.updateNote'> {
+export function sessionHandlers(s: CoreServices): Pick<Handlers, 'sessions.list' | 'sessions.get' | 'sessions.open' | 'sessions.create' | 'sessions.updateNote'> {
   return {
     'sessions.list': ({ participantId }) => s.sessions.list({ participantId }),
     'sessions.get': ({ id }) => s.sessions.get(id),
-    'sessions.create': (input) => {
+    'sessions.open': ({ id }, ctx) => {
+      const session = s.sessions.get(id);
+      s.audit.write(ctx, { action: 'session.view', sessionId: id, object: 'session', objectId: id });
+      return session;
+    },
+    'sessions.create': (input, ctx) => {
       const session = s.db.transaction(() => {
-        const created = s.sessions.create(input);
-        writeAudit(s.db, { actor: input.operator, action: 'session.create', entity: 'session', entityId: created.id, detail: { protocol: input.protocol } });
+        const op = s.operatorSessions.require(ctx);
+        const created = s.sessions.create({ participantId: input.participantId, protocol: input.protocol, note: input.note, operatorId: op.id });
+        s.audit.write(ctx, { action: 'session.create', sessionId: created.id, object: 'session', objectId: created.id });
         return created;
       })();
       s.events.emit('session.changed', session);
@@ -18,7 +23,7 @@ export function sessionHandlers(s: CoreServices): Pick<Handlers, 'sessions.list'
     'sessions.updateNote': ({ id, note }, ctx) => {
       const session = s.db.transaction(() => {
         const updated = s.sessions.updateNote(id, note);
-        writeAudit(s.db, { actor: actorOf(ctx), action: 'session.note', entity: 'session', entityId: id });
+        s.audit.write(ctx, { action: 'session.note', sessionId: id, object: 'session', objectId: id });
         return updated;
       })();
       s.events.emit('session.changed', session);

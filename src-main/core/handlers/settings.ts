@@ -27,7 +27,8 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
       schemaVersion: schemaVersion(s.db),
     }),
     'settings.get': () => current(),
-    'settings.update': (input) => {
+    'settings.update': (input, ctx) => {
+      s.audit.write(ctx, { action: 'settings.update', detail: { dataDir: input.dataDir !== undefined, camera: input.cameraId !== undefined, microphone: input.microphoneId !== undefined } });
       if (input.dataDir !== undefined) {
         if (!path.isAbsolute(input.dataDir)) throw new ApiError('invalid_input', 'The data folder must be an absolute path');
         writeConfig({ ...readConfig(), dataDir: input.dataDir });

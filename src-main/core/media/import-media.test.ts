@@ -7,13 +7,15 @@ import { directClient } from '../rpc/direct-client.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { chunksOf, makeWebm, tempDir } from '../test-support/make-media.js';
 import { runFfmpeg } from './ffmpeg.js';
-import { importMediaFiles, safeFileName } from './import-media.js';
+import { consentedParticipant, giveConsent, operatorCtx } from '../test-support/governance.js';
+import { importConsent } from '../governance/consent-check.js';
+import { importMediaFiles } from './import-media.js';
 
 let src: string;
 let good: string;
 let audioOnly: string;
 let core: AppCore | null = null;
-const ctx = { clientId: 'r1' };
+let ctx: ReturnType<typeof operatorCtx>;
 
 beforeAll(async () => {
   src = tempDir();
@@ -29,10 +31,12 @@ afterEach(async () => {
 });
 
 async function newSession(c: AppCore): Promise<number> {
-  const p = c.services.participants.create('P07');
-  return c.services.sessions.create({ participantId: p.id, protocol: 'research', operator: 'op', note: '' }).id;
+  ctx = operatorCtx(c);
+  const pid = consentedParticipant(c, 'P07');
+  return c.services.sessions.create({ participantId: pid, protocol: 'research', operatorId: ctx.operatorId, note: '' }).id;
 }
 
+const contentName = /^clip-[0-9a-f]{16}\.(webm|mkv)$/;
 
 describe('importing clips', () => {
   it('imports readable clips, refuses the rest one by one, and copies nothing it refuses', async () => {
@@ -46,11 +50,16 @@ describe('importing clips', () => {
     expect(out[2]).toMatchObject({ message: expect.stringMatching(/not a supported clip type/) });
     expect(out[4]).toMatchObject({ message: 'missing.avi: file not found' });
     const ok = out.filter((o): o is Extract<ImportOutcomeView, { ok: true }> => o.ok).map((o) => o.media);
-    expect(ok.map((m) => m.fileName)).toEqual(['Interview_1_Muller_.webm', 'voice.mkv', 'Interview_1_Muller_-2.webm']);
+    // Stored under the content's hash: the original name ("Interview 1 (Müller)") is nowhere in the data folder.
+    for (const m of ok.slice(0, 2)) expect(m.fileName).toMatch(contentName);
+    expect(ok[2].fileName).toBe(ok[0].fileName.replace('.webm', '-2.webm'));
     expect(ok[0]).toMatchObject({ kind: 'import', hasVideo: true, hasAudio: true, mimeType: 'video/webm' });
     expect(ok[0].durationMs).toBeGreaterThan(1500);
     expect(ok[1]).toMatchObject({ hasVideo: false, hasAudio: true, mimeType: 'video/x-matroska' });
-    expect(readdirSync(sessionFolder(dataDir, sid)).sort()).toEqual(['Interview_1_Muller_-2.webm', 'Interview_1_Muller_.webm', 'voice.mkv']);
+    expect(readdirSync(sessionFolder(dataDir, sid)).sort()).toEqual(ok.map((m) => m.fileName).sort());
+    const dbBytes = readFileSync(path.join(dataDir, 'affect-studio.sqlite'));
+    const wal = readFileSync(path.join(dataDir, 'affect-studio.sqlite-wal'));
+    for (const b of [dbBytes, wal]) expect(b.includes('Interview') || b.includes('M\u00fcller') || b.includes('Muller')).toBe(false);
     expect(readFileSync(path.join(sessionFolder(dataDir, sid), ok[0].fileName)).equals(readFileSync(good))).toBe(true);
     expect(core.services.sessions.get(sid).media).toHaveLength(3);
   });
@@ -65,7 +74,7 @@ describe('importing clips', () => {
     for (const [seq, data] of parts.entries()) await directClient(core, ctx).call('media.importChunk', { uploadId, seq, data });
     await directClient(core, ctx).call('media.importChunk', { uploadId, seq: 0, data: parts[0] }); // a resend is ignored
     const done = await directClient(core, ctx).call('media.importFinish', { uploadId });
-    expect(done).toMatchObject({ ok: true, media: { fileName: 'clip.webm', kind: 'import', bytes: bytes.byteLength } });
+    expect(done).toMatchObject({ ok: true, media: { fileName: expect.stringMatching(contentName), kind: 'import', bytes: bytes.byteLength } });
 
     const junk = new TextEncoder().encode('not a clip');
     const b = await directClient(core, ctx).call('media.importBegin', { sessionId: sid, fileName: 'junk.mov', size: junk.byteLength });
@@ -73,7 +82,7 @@ describe('importing clips', () => {
     const refused = await directClient(core, ctx).call('media.importFinish', { uploadId: b.uploadId });
     expect(refused).toMatchObject({ ok: false, fileName: 'junk.mov' });
     expect(readdirSync(path.join(sessionFolder(dataDir, sid), '.incoming'))).toEqual([]);
-    expect(core.services.sessions.get(sid).media.map((m) => m.fileName)).toEqual(['clip.webm']);
+    expect(core.services.sessions.get(sid).media).toHaveLength(1);
 
     expect(await core.handle('media.importBegin', { sessionId: sid, fileName: '../../etc/x.mp4', size: 10 }, ctx)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await core.handle('media.importBegin', { sessionId: sid, fileName: 'x.exe', size: 10 }, ctx)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not a supported clip type/) } });
@@ -83,9 +92,17 @@ describe('importing clips', () => {
     expect(existsSync(path.join(sessionFolder(dataDir, sid), '.incoming', `${c.uploadId}.part`))).toBe(false);
   });
 
-  it('makes safe, extension-keeping file names', () => {
-    expect(safeFileName('../../a b/évaluation ß.MOV')).toBe('evaluation_.mov');
-    expect(safeFileName('.hidden.mp4')).toBe('hidden.mp4');
-    expect(safeFileName('日本.mkv')).toBe('clip.mkv');
+  it('refuses a clip whose media the participant did not consent to, naming what is missing', async () => {
+    const dataDir = tempDir();
+    core = await createCore({ dataDir });
+    ctx = operatorCtx(core);
+    const p = core.services.participants.create('P-AUDIO');
+    giveConsent(core, p.id, { audio: true, analysis: true });
+    const sid = core.services.sessions.create({ participantId: p.id, protocol: 'x', operatorId: ctx.operatorId, note: '' }).id;
+    const deps = { db: core.services.db, dataDir, sessions: core.services.sessions, consent: importConsent(core.services.participants, core.services.sessions) };
+    const out = await importMediaFiles(deps, sid, [good, audioOnly]);
+    expect(out[0]).toMatchObject({ ok: false, message: expect.stringMatching(/participant P-AUDIO has no consent for video recording/) });
+    expect(out[1]).toMatchObject({ ok: true });
+    expect(readdirSync(sessionFolder(dataDir, sid)).filter((n) => !n.startsWith('.'))).toHaveLength(1);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * Importing existing clips into a session: each file is checked (type, size, ffprobe can read it and finds a
- * video or audio stream) before a byte is copied, then copied into the session folder under a safe unique
- * name and listed as media kind 'import'. Files are independent: one unreadable clip gets its own message and
- * the others go in.
+ * video or audio stream, the participant consented to what it holds) before a byte is copied, then copied into
+ * the session folder and listed as media kind 'import'. The original file name is not kept anywhere (names and
+ * birth dates often travel in file names): the copy is named after its content's SHA-256 and keeps only the
+ * extension. Files are independent: one unreadable clip gets its own message and the others go in.
  */
-import { constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { constants, copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
 import { nowIso } from '../store/time.js';
@@ -29,17 +31,15 @@ export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
 
 export type ImportOutcome = { fileName: string; ok: true; media: MediaFile } | { fileName: string; ok: false; message: string };
 
-/** Letters, digits, dot, dash, underscore; at most 100 characters; keeps the extension. */
-export function safeFileName(name: string): string {
-  const ext = path.extname(name).toLowerCase();
-  const base = path
-    .basename(name, path.extname(name))
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[._-]+/, '')
-    .slice(0, 90);
-  return `${base || 'clip'}${ext}`;
+/** `clip-<first 16 hex digits of the content's SHA-256>.<ext>`: says nothing about where the file came from. */
+export function contentFileName(sha256: string, originalName: string): string {
+  return `clip-${sha256.slice(0, 16)}${path.extname(originalName).toLowerCase()}`;
+}
+
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function uniqueName(folder: string, wanted: string, taken: Set<string>): string {
@@ -54,6 +54,8 @@ export interface ImportDeps {
   db: Db;
   dataDir: string;
   sessions: SessionsRepo;
+  /** Why the session's participant may not have this clip (the missing consent, in words), or null. */
+  consent?: (sessionId: number, holds: { video: boolean; audio: boolean }) => string | null;
 }
 
 /** Checks one file without touching the session; returns what it holds or a message for the user. */
@@ -89,7 +91,7 @@ export interface ImportOptions {
   names?: readonly string[];
   /** Move instead of copy (an upload's own temporary file). */
   move?: boolean;
-  /** Called inside the transaction that adds each clip to the session (the request layer audits it there). */
+  /** Called inside the transaction that adds each clip to the session (the request layer audits it there, by id). */
   onImported?: (media: MediaFile, originalName: string) => void;
 }
 
@@ -107,14 +109,21 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
       out.push({ fileName: displayName, ok: false, message: checked.message });
       continue;
     }
-    const name = uniqueName(folder, safeFileName(displayName), taken);
-    const target = path.join(folder, name);
-    const part = `${target}.part`;
+    const refused = deps.consent?.(sessionId, { video: checked.hasVideo, audio: checked.hasAudio }) ?? null;
+    if (refused) {
+      out.push({ fileName: displayName, ok: false, message: `${displayName}: ${refused}` });
+      continue;
+    }
+    const part = path.join(folder, `.import-${randomUUID()}.part`);
+    let name: string;
+    let sha256: string;
     try {
       if (opts.move) renameSync(file, part);
       // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
       else copyFileSync(file, part, constants.COPYFILE_FICLONE);
-      renameSync(part, target);
+      sha256 = await sha256OfFile(part);
+      name = uniqueName(folder, contentFileName(sha256, displayName), taken);
+      renameSync(part, path.join(folder, name));
     } catch (e) {
       rmSync(part, { force: true });
       out.push({ fileName: displayName, ok: false, message: `${displayName}: could not copy into the session folder (${e instanceof Error ? e.message : String(e)})` });
@@ -131,11 +140,12 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
         durationMs: checked.durationMs,
         hasVideo: checked.hasVideo,
         hasAudio: checked.hasAudio,
+        sha256,
       });
       opts.onImported?.(m, displayName);
       // A session made from imported clips is complete as soon as it has media: its duration is the clip's.
       if (deps.sessions.get(sessionId).status === 'created') {
-        deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: `Imported clip ${displayName}` });
+        deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: 'Imported clip' });
       }
       return m;
     })();

@@ -2,6 +2,8 @@ import { closeSync, fdatasyncSync, mkdirSync, openSync, statSync, writeSync } fr
 import path from 'node:path';
 import type { Session } from '../../../src-shared/domain.js';
 import { ApiError } from '../../../src-shared/errors.js';
+import type { KeepMedia } from '../../../src-shared/governance.js';
+import { lastLiveObservationMs } from '../store/live-extent.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { nowIso } from '../store/time.js';
@@ -11,8 +13,12 @@ import { RECORDING_PART, sessionFolder } from './session-folder.js';
 interface ActiveRecording {
   sessionId: number;
   owner: string;
-  mimeType: string;
-  fd: number;
+  /** Null when the session keeps no media: nothing is written, only the live analysis is stored. */
+  mimeType: string | null;
+  fd: number | null;
+  /** performance.now() at start, to bound a media-less session's duration. */
+  startedPerf: number;
+  operatorId: number | null;
   nextSeq: number;
   bytes: number;
   chunks: number;
@@ -28,8 +34,9 @@ export interface RecordingEvents {
  * transaction that changes the session, so the trail and the session never disagree.
  */
 export interface RecordingAudit {
-  started(sessionId: number, mimeType: string): void;
-  ended(sessionId: number, e: { status: 'completed' | 'recovered'; bytes: number; durationMs: number | null; reason: string | null }): void;
+  started(sessionId: number, e: { keep: KeepMedia; operatorId: number | null }): void;
+  /** `operatorId`: who stopped it; a recovered recording was ended by the app itself. */
+  ended(sessionId: number, e: { status: 'completed' | 'recovered'; bytes: number; durationMs: number | null; operatorId: number | null }): void;
 }
 
 /**
@@ -53,21 +60,33 @@ export class RecordingManager {
     return this.active.has(sessionId);
   }
 
-  start(sessionId: number, mimeType: string, owner: string): Session {
+  /**
+   * Opens the session's recording. `keep` says which media go to disk; with neither, no file (not even a
+   * temporary one) is created and the session's duration comes from the recording clock at stop.
+   */
+  start(sessionId: number, mimeType: string | null, owner: string, keep: KeepMedia = { video: true, audio: true }, operatorId: number | null = null): Session {
     const session = this.sessions.get(sessionId);
     if (this.active.has(sessionId) || session.status === 'recording') throw new ApiError('conflict', 'This session is already recording');
     if (session.status !== 'created') {
       throw new ApiError('conflict', 'This session already has a recording; create a new session to record again');
     }
-    const folder = sessionFolder(this.dataDir, sessionId);
-    mkdirSync(folder, { recursive: true });
-    const fd = openSync(path.join(folder, RECORDING_PART), 'a');
+    const keepsMedia = keep.video || keep.audio;
+    if (keepsMedia && !mimeType) throw new ApiError('invalid_input', 'A recording that keeps media needs its mimeType');
+    if (keepsMedia && mimeType && /^audio\//i.test(mimeType) === keep.video) {
+      throw new ApiError('invalid_input', keep.video ? 'Keeping video needs a video/webm recording' : 'Keeping audio only needs an audio/webm recording');
+    }
+    let fd: number | null = null;
+    if (keepsMedia) {
+      const folder = sessionFolder(this.dataDir, sessionId);
+      mkdirSync(folder, { recursive: true });
+      fd = openSync(path.join(folder, RECORDING_PART), 'a');
+    }
     const startedAt = nowIso();
     this.db.transaction(() => {
-      this.sessions.markRecording(sessionId, startedAt);
-      this.audit.started(sessionId, mimeType);
+      this.sessions.markRecording(sessionId, startedAt, keep);
+      this.audit.started(sessionId, { keep, operatorId });
     })();
-    this.active.set(sessionId, { sessionId, owner, mimeType, fd, nextSeq: 0, bytes: 0, chunks: 0 });
+    this.active.set(sessionId, { sessionId, owner, mimeType: keepsMedia ? mimeType : null, fd, startedPerf: performance.now(), operatorId, nextSeq: 0, bytes: 0, chunks: 0 });
     const updated = this.sessions.get(sessionId);
     this.events.sessionChanged(updated);
     return updated;
@@ -76,6 +95,7 @@ export class RecordingManager {
   chunk(sessionId: number, seq: number, data: Uint8Array): { bytesWritten: number; chunks: number } {
     const rec = this.active.get(sessionId);
     if (!rec) throw new ApiError('conflict', 'This session is not recording');
+    if (rec.fd === null) throw new ApiError('conflict', 'This session keeps no media: recorded chunks are refused, nothing is written to disk');
     if (seq < rec.nextSeq) return { bytesWritten: rec.bytes, chunks: rec.chunks }; // a resend: already on disk
     if (seq > rec.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${rec.nextSeq}; chunks must be sent in order`);
     let off = 0;
@@ -88,11 +108,14 @@ export class RecordingManager {
     return { bytesWritten: rec.bytes, chunks: rec.chunks };
   }
 
-  async stop(sessionId: number): Promise<Session> {
+  /** `elapsedMs`: the renderer's recording clock, the duration of a session that keeps no media. */
+  async stop(sessionId: number, operatorId: number | null = null, elapsedMs?: number): Promise<Session> {
     const pending = this.finalizing.get(sessionId);
     if (pending) return pending;
-    if (!this.active.has(sessionId)) throw new ApiError('conflict', 'This session is not recording');
-    return this.finish(sessionId, 'completed', null);
+    const rec = this.active.get(sessionId);
+    if (!rec) throw new ApiError('conflict', 'This session is not recording');
+    rec.operatorId = operatorId ?? rec.operatorId;
+    return this.finish(sessionId, 'completed', null, elapsedMs);
   }
 
   /** The renderer that owned these recordings is gone (crashed, reloaded, closed): keep what was written. */
@@ -115,20 +138,22 @@ export class RecordingManager {
     await Promise.all([...this.active.keys()].map((id) => this.finish(id, 'recovered', why)));
   }
 
-  private finish(sessionId: number, status: 'completed' | 'recovered', why: string | null): Promise<Session> {
+  private finish(sessionId: number, status: 'completed' | 'recovered', why: string | null, elapsedMs?: number): Promise<Session> {
     const existing = this.finalizing.get(sessionId);
     if (existing) return existing;
-    const p = this.doFinish(sessionId, status, why).finally(() => this.finalizing.delete(sessionId));
+    const p = this.doFinish(sessionId, status, why, elapsedMs).finally(() => this.finalizing.delete(sessionId));
     this.finalizing.set(sessionId, p);
     return p;
   }
 
-  private async doFinish(sessionId: number, status: 'completed' | 'recovered', why: string | null): Promise<Session> {
+  private async doFinish(sessionId: number, status: 'completed' | 'recovered', why: string | null, elapsedMs?: number): Promise<Session> {
     const rec = this.active.get(sessionId);
     const folder = sessionFolder(this.dataDir, sessionId);
+    const keep = this.sessions.get(sessionId).keep;
+    if (keep && !keep.video && !keep.audio) return this.finishWithoutMedia(sessionId, status, why, rec, elapsedMs);
     let endedAt = nowIso();
     if (rec) {
-      closeSync(rec.fd);
+      if (rec.fd !== null) closeSync(rec.fd);
       this.active.delete(sessionId);
     } else {
       try {
@@ -147,7 +172,7 @@ export class RecordingManager {
           sessionId,
           kind: 'recording',
           fileName: result.fileName,
-          mimeType: rec?.mimeType ?? 'video/webm',
+          mimeType: rec?.mimeType ?? (keep && !keep.video ? 'audio/webm' : 'video/webm'),
           bytes: result.bytes,
           durationMs: result.durationMs,
           hasVideo: result.hasVideo,
@@ -155,7 +180,24 @@ export class RecordingManager {
         });
         this.sessions.markEnded(sessionId, { status, endedAt, durationMs: result.durationMs, detail: details.length ? details.join(' ') : null });
       }
-      this.audit.ended(sessionId, { status, bytes: result?.bytes ?? 0, durationMs: result?.durationMs ?? null, reason: why });
+      this.audit.ended(sessionId, { status, bytes: result?.bytes ?? 0, durationMs: result?.durationMs ?? null, operatorId: rec?.operatorId ?? null });
+    })();
+    const session = this.sessions.get(sessionId);
+    this.events.sessionChanged(session);
+    return session;
+  }
+
+  /**
+   * Ends a session that kept no media. Its duration is the recording clock's (bounded by the core's own clock);
+   * after a crash, the end of the last stored observation stands in for it (the live run is fused up to there).
+   */
+  private async finishWithoutMedia(sessionId: number, status: 'completed' | 'recovered', why: string | null, rec: ActiveRecording | undefined, elapsedMs?: number): Promise<Session> {
+    if (rec) this.active.delete(sessionId);
+    const measured = rec ? performance.now() - rec.startedPerf : null;
+    const durationMs = measured !== null ? (elapsedMs !== undefined ? Math.min(elapsedMs, measured) : measured) : lastLiveObservationMs(this.db, sessionId);
+    this.db.transaction(() => {
+      this.sessions.markEnded(sessionId, { status, endedAt: nowIso(), durationMs, detail: why });
+      this.audit.ended(sessionId, { status, bytes: 0, durationMs, operatorId: rec?.operatorId ?? null });
     })();
     const session = this.sessions.get(sessionId);
     this.events.sessionChanged(session);

@@ -8,9 +8,10 @@ import { type AppCore, createCore } from '../app-core.js';
 import { directClient } from '../rpc/direct-client.js';
 import { probeMedia } from '../media/ffmpeg.js';
 import { chunksOf, makeWebm, tempDir } from '../test-support/make-media.js';
+import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { RECORDING_FILE, RECORDING_PART, sessionFolder } from './session-folder.js';
 
-const ctx = { clientId: 'renderer-1' };
+let ctx: { clientId: string; operatorId?: number } = { clientId: 'renderer-1' };
 let source: Uint8Array<ArrayBuffer>;
 let core: AppCore | null = null;
 
@@ -23,8 +24,9 @@ afterEach(async () => {
 });
 
 async function newSession(c: AppCore): Promise<Session> {
-  const p = c.services.participants.create('P01');
-  return c.services.sessions.create({ participantId: p.id, protocol: 'screening', operator: 'op', note: '' });
+  ctx = { clientId: 'renderer-1', operatorId: operatorCtx(c).operatorId };
+  const pid = consentedParticipant(c, 'P01');
+  return c.services.sessions.create({ participantId: pid, protocol: 'screening', operatorId: operatorCtx(c).operatorId, note: '' });
 }
 
 

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppCore, createCore } from '../app-core.js';
 import { tempDir } from '../test-support/make-media.js';
+import type { CallContext } from './dispatch.js';
+import { operatorCtx } from '../test-support/governance.js';
 
-const ctx = { clientId: 'test' };
+let ctx: CallContext = { clientId: 'test' };
 let core: AppCore | null = null;
 afterEach(async () => {
   await core?.close();
@@ -12,10 +14,11 @@ afterEach(async () => {
 describe('contract validation at the boundary', () => {
   it('creates a participant and a session from valid payloads', async () => {
     core = await createCore({ dataDir: tempDir() });
+    ctx = operatorCtx(core);
     const p = await core.handle('participants.create', { code: 'P-001' }, ctx);
     expect(p).toMatchObject({ ok: true, value: { code: 'P-001', sessionCount: 0 } });
     const id = (p as { value: { id: number } }).value.id;
-    const s = await core.handle('sessions.create', { participantId: id, protocol: 'Screening A', operator: 'RN Smith', note: '' }, ctx);
+    const s = await core.handle('sessions.create', { participantId: id, protocol: 'Screening A', note: '' }, ctx);
     expect(s).toMatchObject({ ok: true, value: { participantCode: 'P-001', status: 'created', media: [] } });
   });
 
@@ -25,13 +28,14 @@ describe('contract validation at the boundary', () => {
     ['participants.create', { code: '   ' }, 'code'],
     ['participants.create', { code: 'Jane Doe' }, 'code'],
     ['participants.create', { code: 'P1', extra: true }, ''],
-    ['sessions.create', { participantId: 'one', protocol: 'x', operator: 'y' }, 'participantId'],
-    ['sessions.create', { participantId: 1, protocol: '', operator: 'y' }, 'protocol'],
+    ['sessions.create', { participantId: 'one', protocol: 'x' }, 'participantId'],
+    ['sessions.create', { participantId: 1, protocol: '' }, 'protocol'],
     ['sessions.get', { id: -3 }, 'id'],
     ['recording.chunk', { sessionId: 1, seq: 0, data: 'not bytes' }, 'data'],
     ['recording.start', { sessionId: 1, mimeType: 'video/mp4' }, 'mimeType'],
   ])('rejects %s with %j as invalid_input naming the field', async (method, input, field) => {
     core = await createCore({ dataDir: tempDir() });
+    ctx = operatorCtx(core);
     const r = await core.handle(method, input, ctx);
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -43,6 +47,7 @@ describe('contract validation at the boundary', () => {
 
   it('answers unknown methods and non-object payloads with typed errors, never a crash', async () => {
     core = await createCore({ dataDir: tempDir() });
+    ctx = operatorCtx(core);
     expect(await core.handle('drop.tables', {}, ctx)).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(await core.handle('__proto__', {}, ctx)).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(await core.handle('participants.create', 'P1', ctx)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
@@ -51,6 +56,7 @@ describe('contract validation at the boundary', () => {
 
   it('refuses duplicate participant codes regardless of case, keeping the first', async () => {
     core = await createCore({ dataDir: tempDir() });
+    ctx = operatorCtx(core);
     await core.handle('participants.create', { code: 'P01' }, ctx);
     const dup = await core.handle('participants.create', { code: 'p01' }, ctx);
     expect(dup).toMatchObject({ ok: false, error: { code: 'conflict' } });
@@ -59,7 +65,8 @@ describe('contract validation at the boundary', () => {
 
   it('refuses a session for a participant that does not exist', async () => {
     core = await createCore({ dataDir: tempDir() });
-    const r = await core.handle('sessions.create', { participantId: 42, protocol: 'x', operator: 'y' }, ctx);
+    ctx = operatorCtx(core);
+    const r = await core.handle('sessions.create', { participantId: 42, protocol: 'x' }, ctx);
     expect(r).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });

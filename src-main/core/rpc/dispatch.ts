@@ -4,11 +4,12 @@ import { ApiError, type Result } from '../../../src-shared/errors.js';
 /** Who is calling: one id per renderer connection, so its recordings can be recovered if it goes away. */
 export interface CallContext {
   clientId: string;
-  /** Whom the audit trail names for this caller's requests when the request itself does not (default "operator"). */
-  actor?: string;
+  /**
+   * The operator profile acting, when the caller carries it itself (command line, in-process callers); a window
+   * chooses one with operators.select instead.
+   */
+  operatorId?: number;
 }
-
-export const actorOf = (ctx: CallContext): string => ctx.actor ?? 'operator';
 
 export type Handlers = {
   [M in MethodName]: (input: ParsedInput<M>, ctx: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>;

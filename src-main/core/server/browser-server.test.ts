@@ -96,11 +96,15 @@ describe('browser-mode server security', () => {
 
   it('carries the contract over the WebSocket, binary chunks included, and answers bad frames with errors', async () => {
     const ws = await connect(`?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` });
-    const created = await request(ws, 1, 'participants.create', { code: 'P01' });
+    // Who is using this window comes first (issue 17): a profile, then the participant with its consent.
+    expect(await request(ws, 11, 'operators.create', { displayName: 'RN Test', role: 'clinician' })).toMatchObject({ result: { ok: true, value: { id: 1 } } });
+    expect(await request(ws, 12, 'operators.select', { id: 1 })).toMatchObject({ result: { ok: true } });
+    const consent = { scopes: { video: true, audio: true, analysis: true, research: true }, takenOn: '2026-01-01' };
+    const created = await request(ws, 1, 'participants.create', { code: 'P01', consent });
     expect(created).toMatchObject({ type: 'res', id: 1, result: { ok: true, value: { code: 'P01' } } });
     const bad = await request(ws, 2, 'participants.create', { code: '' });
     expect(bad).toMatchObject({ result: { ok: false, error: { code: 'invalid_input' } } });
-    const session = await request(ws, 3, 'sessions.create', { participantId: 1, protocol: 'p', operator: 'o' });
+    const session = await request(ws, 3, 'sessions.create', { participantId: 1, protocol: 'p' });
     expect(session).toMatchObject({ result: { ok: true } });
     await request(ws, 4, 'recording.start', { sessionId: 1, mimeType: 'video/webm;codecs=vp8,opus' });
     const chunk = await request(ws, 5, 'recording.chunk', { sessionId: 1, seq: 0, data: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3]) });

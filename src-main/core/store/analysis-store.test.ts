@@ -15,7 +15,7 @@ import { SessionsRepo } from './sessions-repo.js';
 function setup() {
   const db = openDatabase(path.join(tempDir(), 'affect-studio.sqlite'));
   const p = new ParticipantsRepo(db).create('P1');
-  const s = new SessionsRepo(db).create({ participantId: p.id, protocol: 'x', operator: 'y', note: '' });
+  const s = new SessionsRepo(db).create({ participantId: p.id, protocol: 'x', operatorId: null, note: '' });
   const runs = new AnalysisRunsRepo(db);
   const newRun = () => runs.create({ sessionId: s.id, mediaFileId: null, mode: 'offline', params: DEFAULT_ANALYSIS_PARAMS, softwareVersion: '1', mediaDurationMs: 1000 });
   return { db, sessionId: s.id, runs, newRun, fused: new FusedRepo(db), episodes: new EpisodesRepo(db) };

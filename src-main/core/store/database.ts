@@ -21,6 +21,10 @@ export function openDatabase(file: string, migrations: readonly Migration[] = al
   const db = new Database(file);
   try {
     if (opts.key) applyKey(db, opts.key);
+    // Deleted rows are overwritten with zeros, not just unlinked: a deleted participant's code or note must not
+    // stay readable in free pages (issue 17). Incremental auto-vacuum lets a deletion give those pages back.
+    db.pragma('secure_delete = ON');
+    enableIncrementalVacuum(db);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commit.
@@ -49,6 +53,24 @@ export function applyKey(db: Db, key: Buffer): void {
     if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new WrongDatabaseKeyError('The database does not open with this key (wrong key, or not an encrypted database)');
     throw e;
   }
+}
+
+/** auto_vacuum can only change on an empty file or through one VACUUM (done once, before WAL is switched on). */
+function enableIncrementalVacuum(db: Db): void {
+  const INCREMENTAL = 2;
+  if (db.pragma('auto_vacuum', { simple: true }) === INCREMENTAL) return;
+  db.pragma('auto_vacuum = INCREMENTAL');
+  const hasTables = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").get() !== undefined;
+  if (hasTables) db.exec('VACUUM');
+}
+
+/**
+ * After a deletion: gives freed pages back to the file system and empties the write-ahead log, so the bytes of
+ * what was deleted are neither in free pages (secure_delete zeroed them) nor in old WAL frames.
+ */
+export function reclaimFreedPages(db: Db): void {
+  db.pragma('incremental_vacuum');
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 export function schemaVersion(db: Db): number {

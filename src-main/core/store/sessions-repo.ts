@@ -9,8 +9,12 @@ interface SessionRow {
   participant_code: string;
   protocol: string;
   operator: string;
+  operator_id: number | null;
+  operator_name: string | null;
   note: string;
   status: SessionStatus;
+  keep_video: number | null;
+  keep_audio: number | null;
   status_detail: string | null;
   created_at: string;
   started_at: string | null;
@@ -31,7 +35,8 @@ interface MediaRow {
   created_at: string;
 }
 
-const SELECT = `SELECT s.*, p.code AS participant_code FROM session s JOIN participant p ON p.id = s.participant_id`;
+const SELECT = `SELECT s.*, p.code AS participant_code, o.display_name AS operator_name
+                FROM session s JOIN participant p ON p.id = s.participant_id LEFT JOIN operator o ON o.id = s.operator_id`;
 
 const toMedia = (r: MediaRow): MediaFile => ({
   id: r.id,
@@ -49,7 +54,8 @@ const toMedia = (r: MediaRow): MediaFile => ({
 export interface NewSession {
   participantId: number;
   protocol: string;
-  operator: string;
+  /** The operator profile creating the session; null only for sessions made by the system. */
+  operatorId: number | null;
   note: string;
 }
 
@@ -62,6 +68,8 @@ export interface NewMedia {
   durationMs: number | null;
   hasVideo: boolean;
   hasAudio: boolean;
+  /** SHA-256 of the content (imports: stored instead of the original file name). */
+  sha256?: string | null;
 }
 
 export class SessionsRepo {
@@ -88,7 +96,8 @@ export class SessionsRepo {
       participantId: r.participant_id,
       participantCode: r.participant_code,
       protocol: r.protocol,
-      operator: r.operator,
+      operatorId: r.operator_id,
+      operator: r.operator_name ?? r.operator,
       note: r.note,
       status: r.status,
       statusDetail: r.status_detail,
@@ -97,6 +106,7 @@ export class SessionsRepo {
       endedAt: r.ended_at,
       durationMs: r.duration_ms,
       media: media.get(r.id) ?? [],
+      keep: r.keep_video === null || r.keep_audio === null ? null : { video: r.keep_video === 1, audio: r.keep_audio === 1 },
     }));
   }
 
@@ -122,8 +132,8 @@ export class SessionsRepo {
     const exists = this.db.prepare('SELECT 1 FROM participant WHERE id = ?').get(s.participantId);
     if (!exists) throw new ApiError('not_found', `Participant ${s.participantId} does not exist`);
     const info = this.db
-      .prepare('INSERT INTO session (participant_id, protocol, operator, note, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(s.participantId, s.protocol, s.operator, s.note, nowIso());
+      .prepare("INSERT INTO session (participant_id, protocol, operator, operator_id, note, created_at) VALUES (?, ?, '', ?, ?, ?)")
+      .run(s.participantId, s.protocol, s.operatorId, s.note, nowIso());
     return this.get(Number(info.lastInsertRowid));
   }
 
@@ -133,8 +143,10 @@ export class SessionsRepo {
     return this.get(id);
   }
 
-  markRecording(id: number, startedAt: string): void {
-    this.db.prepare("UPDATE session SET status = 'recording', started_at = ?, status_detail = NULL WHERE id = ?").run(startedAt, id);
+  markRecording(id: number, startedAt: string, keep: { video: boolean; audio: boolean } = { video: true, audio: true }): void {
+    this.db
+      .prepare("UPDATE session SET status = 'recording', started_at = ?, status_detail = NULL, keep_video = ?, keep_audio = ? WHERE id = ?")
+      .run(startedAt, +keep.video, +keep.audio, id);
   }
 
   markEnded(id: number, fields: { status: SessionStatus; endedAt: string; durationMs: number | null; detail: string | null }): void {
@@ -146,12 +158,12 @@ export class SessionsRepo {
   addMedia(m: NewMedia): MediaFile {
     this.db
       .prepare(
-        `INSERT INTO media_file (session_id, kind, file_name, mime_type, bytes, duration_ms, has_video, has_audio, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO media_file (session_id, kind, file_name, mime_type, bytes, duration_ms, has_video, has_audio, created_at, sha256)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (session_id, file_name) DO UPDATE SET bytes = excluded.bytes, duration_ms = excluded.duration_ms,
-           has_video = excluded.has_video, has_audio = excluded.has_audio, mime_type = excluded.mime_type`,
+           has_video = excluded.has_video, has_audio = excluded.has_audio, mime_type = excluded.mime_type, sha256 = excluded.sha256`,
       )
-      .run(m.sessionId, m.kind, m.fileName, m.mimeType, m.bytes, m.durationMs, m.hasVideo ? 1 : 0, m.hasAudio ? 1 : 0, nowIso());
+      .run(m.sessionId, m.kind, m.fileName, m.mimeType, m.bytes, m.durationMs, m.hasVideo ? 1 : 0, m.hasAudio ? 1 : 0, nowIso(), m.sha256 ?? null);
     const row = this.db.prepare('SELECT * FROM media_file WHERE session_id = ? AND file_name = ?').get(m.sessionId, m.fileName) as MediaRow;
     return toMedia(row);
   }

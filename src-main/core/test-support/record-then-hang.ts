@@ -7,7 +7,7 @@ import { chunksOf } from './make-media.js';
 const [dataDir, srcFile] = process.argv.slice(2);
 const core = await createCore({ dataDir });
 const p = core.services.participants.create('P-crash');
-const s = core.services.sessions.create({ participantId: p.id, protocol: 'screening', operator: 'op', note: '' });
+const s = core.services.sessions.create({ participantId: p.id, protocol: 'screening', operatorId: null, note: '' });
 core.services.recordings.start(s.id, 'video/webm;codecs=vp8,opus', 'renderer');
 const bytes = new Uint8Array(readFileSync(srcFile));
 const chunks = chunksOf(bytes, 16 * 1024);

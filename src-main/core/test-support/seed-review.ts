@@ -23,6 +23,7 @@ import { EpisodesRepo } from '../store/episodes-repo.js';
 import { FaceObsRepo } from '../store/face-obs-repo.js';
 import { FusedRepo } from '../store/fused-repo.js';
 import { ParticipantsRepo } from '../store/participants-repo.js';
+import { ConsentRepo } from '../store/consent-repo.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
 import { VoiceObsRepo } from '../store/voice-obs-repo.js';
 import { makeWebm } from './make-media.js';
@@ -65,7 +66,20 @@ export async function seedReviewSession(db: Db, dataDir: string, opts: SeedOptio
   const sessions = new SessionsRepo(db);
   const code = opts.participantCode ?? 'P-REVIEW';
   const participant = participants.list().find((p) => p.code === code) ?? participants.create(code);
-  const session = sessions.create({ participantId: participant.id, protocol: opts.protocol ?? 'Review fixture', operator: 'seed', note: '' });
+  // A reviewed session's participant agreed to everything (tests about consent make their own participants).
+  if (participant.consent.status === 'not_recorded') {
+    new ConsentRepo(db).add({
+      participantId: participant.id,
+      kind: 'given',
+      scopes: { video: true, audio: true, analysis: true, research: true },
+      takenBy: null,
+      takenOn: '2026-01-01',
+      formRef: 'seed',
+      retainUntil: null,
+      recordedBy: null,
+    });
+  }
+  const session = sessions.create({ participantId: participant.id, protocol: opts.protocol ?? 'Review fixture', operatorId: null, note: '' });
   const startedAt = opts.startedAt ?? '2026-01-15T09:00:00.000Z';
   sessions.markRecording(session.id, startedAt);
   sessions.markEnded(session.id, { status: 'completed', endedAt: new Date(Date.parse(startedAt) + durationMs).toISOString(), durationMs, detail: null });

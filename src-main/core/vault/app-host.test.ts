@@ -7,13 +7,15 @@ import { createCore } from '../app-core.js';
 import { importMediaFiles } from '../media/import-media.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { makeWebm, tempDir } from '../test-support/make-media.js';
+import type { CallContext } from '../rpc/dispatch.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { AppHost } from './app-host.js';
 import { encryptFolder } from './encrypt-folder.js';
 import { newKeyFile, writeKeyFile } from './key-file.js';
 
 process.env.AFFECT_INSECURE_TEST_KDF = '1';
 const PASS = 'a test passphrase';
-const ctx = { clientId: 'test' };
+let ctx: CallContext = { clientId: 'test' };
 let clip: string;
 let host: AppHost | null = null;
 
@@ -53,7 +55,7 @@ async function clearFolder(): Promise<{ dataDir: string; sessionId: number; file
   const dataDir = tempDir();
   const core = await createCore({ dataDir });
   const p = core.services.participants.create('P-CLEAR-77');
-  const s = core.services.sessions.create({ participantId: p.id, protocol: 'screening', operator: 'op', note: 'note-about-tremor' });
+  const s = core.services.sessions.create({ participantId: p.id, protocol: 'screening', operatorId: null, note: 'note-about-tremor' });
   const [r] = await importMediaFiles({ db: core.services.db, dataDir, sessions: core.services.sessions }, s.id, [clip]);
   if (!r.ok) throw new Error(r.message);
   await core.close();
@@ -83,6 +85,7 @@ describe('application lock', () => {
     const { recoveryKey, status } = await call<{ recoveryKey: string; status: VaultStatus }>(host, 'vault.setup', { passphrase: PASS });
     expect(status.state).toBe('unlocked');
     expect(recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
+    ctx = operatorCtx(host.current!);
     await call(host, 'participants.create', { code: 'P-SECRET-9' });
     expect(await call<unknown[]>(host, 'participants.list')).toHaveLength(1);
 
@@ -111,6 +114,7 @@ describe('application lock', () => {
   it('locks itself after the idle time and not while in use', async () => {
     host = await AppHost.open({ dataDir: tempDir(), idleCheckMs: 20, minuteMs: 200 });
     await call(host, 'vault.setup', { passphrase: PASS });
+    ctx = operatorCtx(host.current!);
     await call(host, 'vault.setIdleLock', { minutes: 1 });
     const started = Date.now();
     // Requests keep it open…
@@ -133,6 +137,7 @@ describe('encrypting a clear folder', () => {
     const clipBytes = readFileSync(clip);
     host = await AppHost.open({ dataDir });
     expect(host.status().state).toBe('clear');
+    ctx = operatorCtx(host.current!);
     expect(await call<unknown[]>(host, 'participants.list')).toHaveLength(1);
     const steps: VaultStatus[] = [];
     host.events.subscribe((name, p) => name === 'vault.changed' && steps.push(p as VaultStatus));

@@ -5,9 +5,11 @@ import { migration004 } from './004_face_obs.js';
 import { migration005 } from './005_voice_obs.js';
 import { migration006 } from './006_fused_episodes.js';
 import { migration007 } from './007_labels.js';
+import { migration008 } from './008_governance.js';
+import { migration009 } from './009_audit_chain.js';
 import type { Migration } from './types.js';
 
 /** All schema steps in order. Add a line per new migration; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
 
 export type { Migration } from './types.js';
