@@ -40,8 +40,17 @@ async function main(): Promise<void> {
   console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores; provider ${provider}; ${encrypted ? 'encrypted' : 'clear'} data folder`);
   const out: string[] = [];
   const progress: string[] = [];
+  // A consented participant and an operator first (not timed): analysis needs both.
+  const at = ['--data-dir', tempDir('affect-bench-data-'), ...folderArgs()];
+  const quiet = { out: (l: string) => progress.push(l), err: (l: string) => progress.push(l) };
+  for (const setup of [
+    ['operators', 'add', 'Bench', '--role', 'researcher'],
+    ['participants', 'add', 'BENCH', '--consent', 'video,audio,analysis,research', '--operator', 'Bench'],
+  ]) {
+    if ((await runCli([...setup, ...at], quiet)) !== 0) throw new Error(`setup failed: ${progress.join('\n')}`);
+  }
   const t0 = performance.now();
-  const code = await runCli(['analyze', clip.file, '--out', tempDir('affect-bench-out-'), '--data-dir', tempDir('affect-bench-data-'), '--provider', provider, ...folderArgs()], {
+  const code = await runCli(['analyze', clip.file, '--participant', 'BENCH', '--operator', 'Bench', '--out', tempDir('affect-bench-out-'), '--provider', provider, ...at], {
     out: (l) => out.push(l),
     err: (l) => progress.push(l),
   });

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AppCore, createCore } from './app-core.js';
+import type { AppCore } from './app-core.js';
 import { analyzeClips, type Io } from './cli/analyze-command.js';
 import { EXIT, UsageError } from './cli/exit-codes.js';
 import { cliOperator } from './cli/cli-operator.js';
@@ -27,7 +27,7 @@ import {
   withdrawConsent,
 } from './cli/governance-commands.js';
 import { resolveDataDir } from './config/app-config.js';
-import { DataFolderBusyError } from './config/data-lock.js';
+import { encryptCommand, FOLDER_OPTIONS, openFolder } from './cli/open-folder.js';
 import type { ProviderPreference } from './inference/providers.js';
 import { directClient } from './rpc/direct-client.js';
 import { APP_VERSION } from './version.js';
@@ -66,12 +66,19 @@ Commands:
   retention [purge --yes]       list sessions past their participant's retention date; purge deletes them
   audit verify                  check the audit trail's hash chain (exit 1 naming the first bad entry)
   audit export --out DIR        write the audit trail to DIR/audit_log.csv
+  encrypt                       encrypt an unencrypted data folder in place (asks for a new passphrase,
+                                prints the recovery key once on stderr); run again to finish an
+                                interrupted run
   version                       print the version
 
 Options:
   --data-dir DIR                data folder (default: the application's; it must not be open in the app)
   --operator NAME|ID            the operator profile acting (default: the one last chosen on this machine);
                                 every change is recorded in the audit trail under it
+  --passphrase-file FILE        the data folder's passphrase, in a file only you can read (chmod 600);
+                                also AFFECT_PASSPHRASE_FILE. Without either, it is asked on the terminal.
+                                Never give a passphrase as an argument: other users can see arguments.
+  --no-encryption               create a new data folder without encryption (the default is encrypted)
   --provider P                  auto (default), cpu, cuda, dml, coreml or webgpu
   --bom                         start CSV files with a UTF-8 byte-order mark (Excel)
 
@@ -86,20 +93,18 @@ Exit codes:
   1    at least one clip or session failed (the others were done; see stderr), nothing to export, a
        request refused (consent, busy session), or the audit trail does not verify
   2    usage error (also: a deletion without --yes, or no operator profile chosen)
-  3    the data folder is in use by another Affect Studio, or cannot be opened
+  3    the data folder is in use by another Affect Studio, or cannot be opened (also: encrypted and
+       no passphrase, or a wrong one)
   130  interrupted (Ctrl-C): the running analysis was marked incomplete and can be resumed in the app`;
 
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
-async function openCore(io: Io, dataDir: string | undefined, provider?: ProviderPreference): Promise<AppCore | number> {
-  try {
-    return await createCore({ dataDir: dataDir ?? resolveDataDir(), provider });
-  } catch (e) {
-    const why = e instanceof DataFolderBusyError ? `${e.message} (close it, or use --data-dir)` : `cannot open the data folder: ${e instanceof Error ? e.message : String(e)}`;
-    io.err(`affect: ${why}`);
-    return EXIT.dataFolder;
-  }
+type FolderValues = { 'data-dir'?: string; 'passphrase-file'?: string; 'no-encryption'?: boolean };
+
+/** Opens the data folder, clear or encrypted (cli/open-folder.ts says how the passphrase is found). */
+function openCore(io: Io, values: FolderValues, provider?: ProviderPreference): Promise<AppCore | number> {
+  return openFolder(io, { dataDir: values['data-dir'] ?? resolveDataDir(), provider, passphraseFile: values['passphrase-file'], noEncryption: values['no-encryption'] });
 }
 
 /** Runs an argument parse, turning its complaint into a usage error. */
@@ -111,14 +116,14 @@ function usage<T>(parse: () => T): T {
   }
 }
 
-const COMMON = { 'data-dir': { type: 'string' }, operator: { type: 'string' } } as const;
+const COMMON = { ...FOLDER_OPTIONS, operator: { type: 'string' } } as const;
 
 /**
  * Opens the core, resolves the operator profile (unless the command needs none) and runs `fn` with a client
  * that carries it; closes the core however `fn` ends.
  */
-async function withClient(io: Io, values: { 'data-dir'?: string; operator?: string }, fn: (c: ContractClient) => Promise<number>, opts: { operator?: boolean; provider?: ProviderPreference } = {}): Promise<number> {
-  const core = await openCore(io, values['data-dir'], opts.provider);
+async function withClient(io: Io, values: FolderValues & { operator?: string }, fn: (c: ContractClient) => Promise<number>, opts: { operator?: boolean; provider?: ProviderPreference } = {}): Promise<number> {
+  const core = await openCore(io, values, opts.provider);
   if (typeof core === 'number') return core;
   try {
     let operatorId: number | undefined;
@@ -304,8 +309,17 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   throw new UsageError('use: affect audit verify | affect audit export --out DIR');
 }
 
+async function encrypt(args: string[], io: Io): Promise<number> {
+  const { values } = usage(() => parseArgs({ args, allowPositionals: false, strict: true, options: { ...FOLDER_OPTIONS } }));
+  return encryptCommand(io, { dataDir: values['data-dir'] ?? resolveDataDir(), passphraseFile: values['passphrase-file'] });
+}
+
 /** Runs one command; `io` receives stdout and stderr lines (tests capture them). */
 export async function runCli(args: string[], io: Io = stdio): Promise<number> {
+  if (args.some((a) => a === '--passphrase' || a.startsWith('--passphrase='))) {
+    io.err('affect: a passphrase is never given as an argument (other users can read command lines); use --passphrase-file FILE or AFFECT_PASSPHRASE_FILE, or let affect ask');
+    return EXIT.usage;
+  }
   try {
     return await runCommand(args, io);
   } catch (e) {
@@ -325,6 +339,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   sessions: sessionsCommand,
   retention: retentionCommand,
   audit: auditCommand,
+  encrypt,
 };
 
 async function runCommand(args: string[], io: Io): Promise<number> {
