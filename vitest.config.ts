@@ -7,8 +7,9 @@ export default defineConfig({
   test: {
     include: ['src-shared/**/*.test.ts', 'src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
-    // The app's per-machine config (remembered operator, data folder) goes to a scratch folder, never the user's.
-    env: { AFFECT_CONFIG_DIR: mkdtempSync(path.join(os.tmpdir(), 'affect-test-config-')) },
+    // The app's per-machine config goes to a scratch folder; tests that load ONNX Runtime directly (model
+    // scripts) keep its telemetry off too (see process-hardening.ts).
+    env: { AFFECT_CONFIG_DIR: mkdtempSync(path.join(os.tmpdir(), 'affect-test-config-')), ORT_DISABLE_TELEMETRY: '1' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: run files in parallel but keep model-heavy tests from starving each other.

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Page } from '@playwright/test';
@@ -152,4 +152,12 @@ test('the Review view of a known session looks as it did', async ({ openApp, ser
     caret: 'hide',
     // Wall-clock times (created/updated) never appear in the workspace; the save-state text is stable.
   });
+});
+
+test('a recording deleted from the data folder is reported as missing, not as a bare media error', async ({ openApp, server }) => {
+  const s = seed(server.dataDir);
+  rmSync(path.join(server.sessionDir(s.sessionId), 'recording.webm'));
+  const page = await openApp(`#/review/${s.sessionId}`);
+  await expect(page.getByTestId('review-workspace')).toBeVisible();
+  await expect(page.getByText(/recording\.webm of session \d+ is missing from the data folder/)).toBeVisible();
 });

@@ -10,7 +10,9 @@ import { resolveDataDir } from './core/config/app-config.js';
 import { sessionMediaPath } from './core/recording/session-folder.js';
 import { resolveInside } from './core/server/static-files.js';
 import { fileResponse } from './electron/file-response.js';
+import { hardenProcess } from './core/security/process-hardening.js';
 
+hardenProcess();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.resolve(here, '..', 'renderer');
 const PRELOAD = path.resolve(here, '..', 'preload', 'preload.cjs');
@@ -67,7 +69,12 @@ if (!app.requestSingleInstanceLock()) {
       const m = /^\/(\d+)\/([^/]+)$/.exec(new URL(req.url).pathname);
       if (!m) return new Response('Not found', { status: 404 });
       const sessionId = Number(m[1]);
-      const fileName = decodeURIComponent(m[2]);
+      let fileName: string;
+      try {
+        fileName = decodeURIComponent(m[2]);
+      } catch {
+        return new Response('Bad media address', { status: 400 });
+      }
       const file = sessionMediaPath(c.services.sessions, c.services.dataDir, sessionId, fileName);
       return file ? fileResponse(file, req.headers.get('range')) : new Response('Not found', { status: 404 });
     });

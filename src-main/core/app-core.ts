@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../../src-shared/errors.js';
 import { acquireDataLock } from './config/data-lock.js';
@@ -20,6 +20,7 @@ import { SqliteTimelineSource } from './review/sqlite-timeline-source.js';
 import { TimelineQuery } from './review/timeline-query.js';
 import { InferenceService } from './inference/inference-service.js';
 import type { ProviderPreference } from './inference/providers.js';
+import { ensureDiskReserve } from './recording/disk-space.js';
 import { RecordingManager } from './recording/recording-manager.js';
 import { type CallContext, dispatch, type Handlers } from './rpc/dispatch.js';
 import { openDatabase } from './store/database.js';
@@ -62,13 +63,20 @@ export interface CoreOptions {
 
 export class FolderLockedError extends Error {}
 
+/** chmod where the platform has modes; a file that does not exist (yet) is skipped. */
+function privateMode(p: string, mode: number): void {
+  if (process.platform !== 'win32' && existsSync(p)) chmodSync(p, mode);
+}
+
 /**
  * Builds the whole application core over one data folder: database (migrated), repositories, recording
  * sink, handlers. Imports nothing from electron; Electron main, the browser-mode server and the CLI all use it.
  */
 export async function createCore(opts: CoreOptions): Promise<AppCore> {
   const dataDir = path.resolve(opts.dataDir);
-  mkdirSync(path.join(dataDir, 'sessions'), { recursive: true });
+  // Participants' recordings: the folder and what is in it belong to this user alone.
+  mkdirSync(path.join(dataDir, 'sessions'), { recursive: true, mode: 0o700 });
+  for (const dir of [dataDir, path.join(dataDir, 'sessions')]) privateMode(dir, 0o700);
   const encrypted = hasKeyFile(dataDir);
   if (encrypted && !opts.keys) throw new FolderLockedError(`The data folder ${dataDir} is encrypted: unlock it with its passphrase first`);
   if (!encrypted && opts.keys) throw new Error(`The data folder ${dataDir} has no key file; set up encryption through the app host`);
@@ -76,10 +84,13 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
   let db;
   try {
     db = openDatabase(path.join(dataDir, 'affect-studio.sqlite'), undefined, { key: opts.keys?.databaseKey() });
+    // SQLite creates -wal and -shm with the database file's mode, so 0600 here covers them too.
+    for (const f of ['affect-studio.sqlite', 'affect-studio.sqlite-wal', 'affect-studio.sqlite-shm']) privateMode(path.join(dataDir, f), 0o600);
   } catch (e) {
     releaseLock();
     throw e;
   }
+  ensureDiskReserve(dataDir);
   const media: MediaStore = opts.keys ? new EncryptedMediaStore(opts.keys.mediaKey()) : new ClearMediaStore();
   const unmountMedia = mountMedia(dataDir, media);
   const events = opts.events ?? new EventBus();

@@ -29,6 +29,7 @@ import {
 import { resolveDataDir } from './config/app-config.js';
 import { encryptCommand, FOLDER_OPTIONS, openFolder } from './cli/open-folder.js';
 import type { ProviderPreference } from './inference/providers.js';
+import { hardenProcess } from './security/process-hardening.js';
 import { directClient } from './rpc/direct-client.js';
 import { APP_VERSION } from './version.js';
 
@@ -52,12 +53,12 @@ Commands:
                                 labels for good
   sessions                      list sessions (id, participant, protocol, status, duration)
   sessions delete ID… --yes     delete sessions (media, analyses, labels) for good
-  analyze <clip…> --participant CODE [--out DIR] [--provider P] [--bom]
+  analyze <clip…> --participant CODE [--out DIR] [--provider P] [--bom] [--overwrite]
                                 import each clip (mp4, mov, webm, mkv, avi) as a new session of the
                                 existing participant CODE (whose consent must cover analysis and research
                                 use), analyse face and voice, and write <session>_timeline.csv and
                                 <session>_summary.csv to DIR (default: the current folder)
-  export <session-id…|--all> --out DIR [--run RUN-ID] [--bom] [--deidentify [--key-file FILE] [--shift-dates]]
+  export <session-id…|--all> --out DIR [--run RUN-ID] [--bom] [--overwrite] [--deidentify [--key-file FILE] [--shift-dates]]
                                 write the CSVs of the sessions' newest complete analysis runs (or of
                                 run RUN-ID for a single session); with several sessions or --all also
                                 sessions_summary.csv (one row per session). --deidentify: pseudonyms
@@ -81,6 +82,8 @@ Options:
   --no-encryption               create a new data folder without encryption (the default is encrypted)
   --provider P                  auto (default), cpu, cuda, dml, coreml or webgpu
   --bom                         start CSV files with a UTF-8 byte-order mark (Excel)
+  --overwrite                   replace CSV files of the same name in DIR (default: keep them and
+                                write the new file as NAME-2.csv, NAME-3.csv, …)
 
 Output: one tab-separated line per item on stdout, messages and progress on stderr.
   analyze: ok|failed <TAB> clip <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv <TAB> message
@@ -145,7 +148,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, ...COMMON },
+      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
     }),
   );
   if (!positionals.length) throw new UsageError('analyze needs at least one clip');
@@ -166,7 +169,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, bom: values.bom === true, progress: true }, io, interrupted);
+        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, bom: values.bom === true, overwrite: values.overwrite === true, progress: true }, io, interrupted);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -187,6 +190,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
         all: { type: 'boolean' },
         run: { type: 'string' },
         bom: { type: 'boolean' },
+        overwrite: { type: 'boolean' },
         deidentify: { type: 'boolean' },
         'key-file': { type: 'string' },
         'shift-dates': { type: 'boolean' },
@@ -209,7 +213,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
     ? { dates: values['shift-dates'] ? ('shift' as const) : ('drop' as const), keyFile: values['key-file'] === undefined ? undefined : path.resolve(values['key-file']) }
     : undefined;
   return withClient(io, values, (c) =>
-    exportCommand(c, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out!), runId, bom: values.bom === true, deidentify }, io),
+    exportCommand(c, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out!), runId, bom: values.bom === true, overwrite: values.overwrite === true, deidentify }, io),
   );
 }
 
@@ -359,6 +363,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
 
 const invokedDirectly = process.argv[1] && /cli\.(js|ts)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  hardenProcess();
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {

@@ -41,7 +41,7 @@ const clipName = z.string().trim().min(1, 'File name must not be empty').max(255
 export const MAX_IMPORT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 export const importOutcomeSchema = z.discriminatedUnion('ok', [
-  z.object({ fileName: z.string(), ok: z.literal(true), media: mediaFileSchema }),
+  z.object({ fileName: z.string(), ok: z.literal(true), media: mediaFileSchema, warning: z.string().optional() }),
   z.object({ fileName: z.string(), ok: z.literal(false), message: z.string() }),
 ]);
 export type ImportOutcomeView = z.infer<typeof importOutcomeSchema>;
@@ -89,6 +89,8 @@ export const exportMethods = {
         deidentify: deidentifySchema.optional(),
         /** Also write sessions_summary.csv for a single session (always written for several). */
         combinedSummary: z.boolean().default(false),
+        /** Replace files of the same name in outDir; by default new files get a free `-N` name. */
+        overwrite: z.boolean().default(false),
       })
       .strict()
       .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session')

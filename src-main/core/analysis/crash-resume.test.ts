@@ -65,7 +65,8 @@ describe('an analysis killed with its process', () => {
       expect(obs.n).toBe(obs.d);
       const voice = db.prepare('SELECT COUNT(*) AS n FROM voice_obs WHERE run_id = ?').get(run.id) as { n: number };
       expect(voice.n).toBeGreaterThan(5);
-      expect(done.fusedRows).toBe(60);
+      // One row per 100 ms of the media's duration (6 s of streams; the container may say a little more).
+      expect(done.fusedRows).toBe(Math.ceil(done.mediaDurationMs! / 100));
     } finally {
       await core.close();
     }

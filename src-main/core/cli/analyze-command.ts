@@ -11,6 +11,7 @@ import type { ContractClient } from '../../../src-shared/client/contract-client.
 import { uploadClipSource } from '../../../src-shared/client/upload-clip.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import { type ConsentScope, consentRefusal, missingScopes } from '../../../src-shared/governance.js';
+import { checkImportable } from '../media/import-media.js';
 import { openClipFile } from './clip-file.js';
 import { EXIT } from './exit-codes.js';
 
@@ -20,6 +21,8 @@ export interface AnalyzeOptions {
   /** An existing participant's code: analyze never creates participants (their consent comes first). */
   participant: string;
   bom: boolean;
+  /** Replace CSV files of the same name in outDir (default: new ones get a free -N name). */
+  overwrite?: boolean;
   /** Write progress lines to stderr. */
   progress: boolean;
 }
@@ -86,6 +89,15 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
     for (const clip of o.clips) {
       if (interrupted.requested) break;
       const abs = path.resolve(clip);
+      // A clip that cannot be imported leaves nothing behind: it is checked before its session exists.
+      const checked = await checkImportable(abs);
+      if (!checked.ok) {
+        failures++;
+        io.err(`affect: ${checked.message}`);
+        io.out(['failed', clip, '', '', '', '', checked.message].join('\t'));
+        continue;
+      }
+      if (checked.warning) io.err(`affect: warning: ${checked.warning}`);
       // The clip's name is kept nowhere (no note, no file name): names and birth dates travel in file names.
       const session = await api.call('sessions.create', { participantId: pid, protocol: 'import' });
       const imported = await importClip(api, session.id, abs);
@@ -108,7 +120,7 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }
-      const [exp] = (await api.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom })).sessions;
+      const [exp] = (await api.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom, overwrite: o.overwrite })).sessions;
       io.out(['ok', clip, session.id, run.id, exp.timeline, exp.summary, ''].join('\t'));
     }
   } finally {

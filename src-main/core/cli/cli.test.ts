@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { createCore } from '../app-core.js';
 import { runCli } from '../cli.js';
+import { acquireDataLock } from '../config/data-lock.js';
 import { defaultModelFor, loadManifest } from '../inference/manifest.js';
 import { faceSpeechClip } from '../test-support/face-speech-clip.js';
 import { tempDir } from '../test-support/make-media.js';
@@ -55,10 +56,15 @@ describe('affect CLI', () => {
 
   it('exits with 3 when another Affect Studio holds the data folder', async () => {
     const dataDir = await clearFolder();
-    writeFileSync(path.join(dataDir, '.affect-studio.lock'), '1'); // process 1 is always alive
-    const c = capture();
-    expect(await runCli(['export', '--all', '--out', tempDir(), '--data-dir', dataDir], c.io)).toBe(3);
-    expect(c.err.join('\n')).toMatch(/already using the data folder .* use --data-dir/);
+    // Held for real (an OS-level lock), as a running app holds it; a PID in a file alone locks nobody out.
+    const release = acquireDataLock(dataDir);
+    try {
+      const c = capture();
+      expect(await runCli(['export', '--all', '--out', tempDir(), '--data-dir', dataDir], c.io)).toBe(3);
+      expect(c.err.join('\n')).toMatch(/already using the data folder .* use --data-dir/);
+    } finally {
+      release();
+    }
   });
 
   it('records operators and participants with consent taken outside the app, and refuses analysis without it', async () => {
@@ -86,7 +92,7 @@ describe('affect CLI', () => {
     expect(audit.out[0]).toMatch(/^ok\t\d+ entries\t[0-9a-f]{64}$/);
   });
 
-  it('creates its session through the same request as the app, with the same audit entries under the operator', async () => {
+  it('creates its participant through the same request as the app, and leaves no session for a clip it cannot import', async () => {
     const dataDir = await clearFolder();
     const bad = path.join(tempDir(), 'broken.mov');
     writeFileSync(bad, 'not a movie');
@@ -95,16 +101,17 @@ describe('affect CLI', () => {
     expect(await runCli(['participants', 'add', 'P-77', '--consent', 'video,audio,analysis,research', '--data-dir', dataDir, '--operator', 'RA Lab'], setup.io)).toBe(0);
     const c = capture();
     expect(await runCli(['analyze', bad, '--participant', 'P-77', '--data-dir', dataDir, '--out', tempDir(), '--operator', 'RA Lab'], c.io)).toBe(1);
-    const sessionId = Number(c.out[0].split('\t')[2]);
+    expect(c.out[0].split('\t').slice(0, 3)).toEqual(['failed', bad, '']);
     const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
     const audit = db.prepare('SELECT operator_id AS operatorId, action, object, object_id AS objectId FROM audit_log ORDER BY id').all();
+    const sessions = db.prepare('SELECT COUNT(*) AS n FROM session').get() as { n: number };
     db.close();
     expect(audit).toEqual([
       { operatorId: 1, action: 'operator.create', object: 'operator', objectId: 1 },
       { operatorId: 1, action: 'participant.create', object: 'participant', objectId: 1 },
       { operatorId: 1, action: 'consent.record', object: 'consent_record', objectId: 1 },
-      { operatorId: 1, action: 'session.create', object: 'session', objectId: sessionId },
     ]);
+    expect(sessions.n).toBe(0);
     // A participant code the contract refuses is a usage error.
     const u = capture();
     expect(await runCli(['analyze', bad, '--participant', 'Jane Doe', '--data-dir', dataDir], u.io)).toBe(2);
@@ -167,9 +174,10 @@ describe('affect CLI', () => {
     const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true });
     const actions = (db.prepare('SELECT action FROM audit_log WHERE operator_id = 1 ORDER BY id').all() as { action: string }[]).map((r) => r.action);
     db.close();
-    expect(actions).toEqual(['operator.create', 'participant.create', 'consent.record', 'session.create', 'media.import', 'analysis.start', 'export.sessions', 'session.create']);
+    // The bad clip was refused before a session was made for it.
+    expect(actions).toEqual(['operator.create', 'participant.create', 'consent.record', 'session.create', 'media.import', 'analysis.start', 'export.sessions']);
 
-    // export --all: the analysed session (the failed clip's session has no run and is only reported).
+    // export --all: the analysed session.
     const out2 = tempDir();
     const e = capture();
     expect(await runCli(['export', '--all', '--out', out2, '--data-dir', dataDir, ...op], e.io)).toBe(0);
@@ -178,7 +186,7 @@ describe('affect CLI', () => {
     expect(combined).toHaveLength(1);
     expect(combined[0]).toMatchObject({ session_id: sessionId, run_id: runId });
     expect(readFileSync(path.join(out2, path.basename(timelineFile)), 'utf8')).toBe(readFileSync(timelineFile, 'utf8'));
-    // Naming the session without a run is a failure a script can see.
+    // Naming a session without a run (here: none at all) is a failure a script can see.
     const f = capture();
     expect(await runCli(['export', String(Number(sessionId) + 1), '--out', out2, '--data-dir', dataDir, ...op], f.io)).toBe(1);
     expect(f.out[0]).toMatch(/^failed\t/);

@@ -1,37 +1,71 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export class DataFolderBusyError extends Error {}
 
-function alive(pid: number): boolean {
+const LOCK_FILE = '.affect-studio.lock';
+const PID_FILE = '.affect-studio.pid';
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+function holderPid(dataDir: string): string {
   try {
-    process.kill(pid, 0);
-    return true;
+    const pid = readFileSync(path.join(dataDir, PID_FILE), 'utf8').trim();
+    return /^\d+$/.test(pid) ? ` (process ${pid})` : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Opens the lock database and takes its exclusive lock, or throws (busy, or not a database). */
+function lockDatabase(file: string): Database.Database {
+  const db = new Database(file, { timeout: 0 });
+  try {
+    // Exclusive locking mode keeps the OS-level lock (fcntl/LockFileEx) from the first write until the
+    // connection closes, and the OS drops it when the process dies however it dies.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('CREATE TABLE IF NOT EXISTS lock_holder (started_at TEXT)');
+    db.prepare('INSERT INTO lock_holder (started_at) VALUES (?)').run(new Date().toISOString());
+    db.exec('DELETE FROM lock_holder WHERE rowid NOT IN (SELECT max(rowid) FROM lock_holder)');
+    return db;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    db.close();
+    throw e;
   }
 }
 
 /**
- * One running Affect Studio per data folder (Electron or browser mode), so two recorders can never write
- * into the same session. A lock left by a crashed process is taken over.
+ * One running Affect Studio per data folder (Electron, browser mode or CLI), so two recorders can never
+ * write into the same session. The lock is an OS-level lock held by an open SQLite connection, not a PID
+ * in a file: a crashed holder releases it by dying, and a reused PID of some unrelated process locks nobody
+ * out. The PID file beside it only names the holder in the message. The lock file itself is never deleted
+ * (a waiter could otherwise lock a deleted file while a third process creates a new one).
  */
 export function acquireDataLock(dataDir: string): () => void {
-  const file = path.join(dataDir, '.affect-studio.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const file = path.join(dataDir, LOCK_FILE);
+  let db: Database.Database;
+  try {
+    db = lockDatabase(file);
+  } catch (e) {
+    if (isBusy(e)) throw new DataFolderBusyError(`Another Affect Studio${holderPid(dataDir)} is already using the data folder ${dataDir}`);
+    if ((e as { code?: string }).code !== 'SQLITE_NOTADB') throw e;
+    // A lock file of an earlier version (a bare PID); it locks nothing, so it is replaced.
+    rmSync(file, { force: true });
     try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(readFileSync(file, 'utf8').trim());
-      if (pid && pid !== process.pid && alive(pid)) {
-        throw new DataFolderBusyError(`Another Affect Studio (process ${pid}) is already using the data folder ${dataDir}`);
-      }
-      rmSync(file, { force: true });
+      db = lockDatabase(file);
+    } catch (again) {
+      if (isBusy(again)) throw new DataFolderBusyError(`Another Affect Studio${holderPid(dataDir)} is already using the data folder ${dataDir}`);
+      throw again;
     }
   }
-  throw new DataFolderBusyError(`Could not lock the data folder ${dataDir}`);
+  if (process.platform !== 'win32') chmodSync(file, 0o600);
+  writeFileSync(path.join(dataDir, PID_FILE), String(process.pid), { mode: 0o600 });
+  return () => {
+    rmSync(path.join(dataDir, PID_FILE), { force: true });
+    db.close();
+  };
 }

@@ -1,13 +1,15 @@
 /**
  * CSV text as R, pandas and Excel read it: RFC 4180 (comma separator, CRLF line ends, fields with a comma,
- * quote, CR or LF in double quotes with quotes doubled), UTF-8. No byte-order mark unless asked for: base R's
+ * semicolon, quote, CR or LF in double quotes with quotes doubled), UTF-8. No byte-order mark unless asked for: base R's
  * read.csv would otherwise glue it to the first column name; Excel users with non-ASCII text can ask for one.
  *
  * Text cells are guarded against spreadsheet formula injection (OWASP "CSV injection"): a text value that
  * begins with = + - @, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it as text
  * and never evaluates it. Numbers are written as numbers and never prefixed (a negative valence stays -0.3).
  */
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { constants, createWriteStream, linkSync, openSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
 import { once } from 'node:events';
 
 export type Cell = string | number | boolean | null | undefined;
@@ -23,8 +25,9 @@ export function guardText(s: string): string {
   return FORMULA_START.test(s) ? `'${s}` : s;
 }
 
+/** Quotes a field holding a separator: the comma, and the semicolon that semicolon-CSV locales split on. */
 export function quoteField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Numbers: up to `decimals` places, no exponent, no trailing zeros; NaN/Infinity and null are empty cells. */
@@ -53,12 +56,14 @@ export function formatRow(cells: ReadonlyArray<Cell | Text>): string {
 export interface CsvWriterOptions {
   /** Write a UTF-8 byte-order mark first (for Excel with non-ASCII text). Default false. */
   bom?: boolean;
+  /** Replace a file of the same name. Default false: the new file gets a free name (`x-2.csv`, `x-3.csv`, …). */
+  overwrite?: boolean;
 }
 
 /**
  * Streams rows to a file with bounded memory: lines are gathered into ~64 KiB pieces and the writer waits for
- * the stream to drain before taking more. The file is written to `<file>.part` and renamed by the caller only
- * after close() succeeds (see writeCsvFile), so a failed export never leaves a half file under the real name.
+ * the stream to drain before taking more. The file is a temp file put in place by writeCsvFileAtomically only
+ * after close() succeeds, so a failed export never leaves a half file under the real name.
  */
 export class CsvWriter {
   private readonly out: WriteStream;
@@ -71,7 +76,9 @@ export class CsvWriter {
     readonly header: readonly string[],
     opts: CsvWriterOptions = {},
   ) {
-    this.out = createWriteStream(file, { encoding: 'utf8' });
+    // A new file only (O_EXCL: never through a link or over an existing file), readable by this user only.
+    const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+    this.out = createWriteStream('', { fd, encoding: 'utf8' });
     this.out.on('error', (e) => (this.failed = e));
     this.buf = (opts.bom ? '\uFEFF' : '') + formatRow(header);
   }
@@ -107,21 +114,52 @@ export class CsvWriter {
   }
 }
 
+/** `x.csv`, `x-2.csv`, `x-3.csv`, … */
+export function numberedName(file: string, n: number): string {
+  if (n < 2) return file;
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}-${n}${ext}`;
+}
+
 /**
- * Writes a CSV file through `<file>.part`, renamed into place only when complete, so a failed or cancelled
- * export never leaves a half file that looks finished.
+ * Puts a finished temp file in place under `file`, or under the first free numbered name unless `overwrite`.
+ * link() fails when the name exists (a file or a link of any kind) and rename() replaces a link rather than
+ * following it, so neither writes anywhere but this folder. Returns the name used.
+ */
+function publish(temp: string, file: string, overwrite: boolean): string {
+  if (overwrite) {
+    renameSync(temp, file);
+    return file;
+  }
+  for (let n = 1; n < 10_000; n++) {
+    const name = numberedName(file, n);
+    try {
+      linkSync(temp, name);
+      rmSync(temp);
+      return name;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  throw new Error(`No free file name for ${file}`);
+}
+
+/**
+ * Writes a CSV file through a new temp file of a random name beside it (created exclusively, so a planted
+ * link cannot redirect it), put in place only when complete: a failed or cancelled export never leaves a half
+ * file that looks finished, and an existing file is only replaced when the caller says so. Returns the path
+ * written, which has a `-N` suffix when the name was taken.
  */
 export async function writeCsvFileAtomically(file: string, header: readonly string[], opts: CsvWriterOptions, body: (w: CsvWriter) => Promise<void>): Promise<string> {
-  const part = `${file}.part`;
-  const w = new CsvWriter(part, header, opts);
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.part`);
+  const w = new CsvWriter(temp, header, opts);
   try {
     await body(w);
     await w.close();
+    return publish(temp, file, opts.overwrite === true);
   } catch (e) {
     await w.abort();
-    rmSync(part, { force: true });
+    rmSync(temp, { force: true });
     throw e;
   }
-  renameSync(part, file);
-  return file;
 }

@@ -1,7 +1,8 @@
 /**
  * Per-session CSV files (`<session>_timeline.csv`, `<session>_summary.csv`) and batch export with a combined
  * summary, column by column as documented in docs/csv.md. Every file names the analysis run it comes from.
- * Files are written to `<name>.part` and renamed when complete, so a failed export leaves no half file.
+ * Files are written to a temp file and put in place when complete, so a failed export leaves no half file;
+ * an existing file is never replaced unless asked (`overwrite`), the new one gets a free `-N` name.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +35,8 @@ export interface ExportOptions {
   bom?: boolean;
   /** De-identified export: pseudonyms and session numbers for codes and ids, no run ids, file names or notes. */
   deid?: DeidMap;
+  /** Replace files of the same name; by default a new file gets a free `-N` name instead. */
+  overwrite?: boolean;
 }
 
 /** The session column's value: its id, or its number in a de-identified export. */
@@ -145,7 +148,7 @@ function mediaOf(session: Session, run: AnalysisRun): MediaFile | null {
 }
 
 function writeAtomically(file: string, header: readonly string[], opts: ExportOptions, body: (w: CsvWriter) => Promise<void>): Promise<string> {
-  return writeCsvFileAtomically(file, header, { bom: opts.bom }, body);
+  return writeCsvFileAtomically(file, header, { bom: opts.bom, overwrite: opts.overwrite }, body);
 }
 
 const PAGE = 4096;
@@ -292,7 +295,7 @@ export async function exportSession(d: ExportDeps, sessionId: number, outDir: st
   const summaryData = summaryOf(d, session, run);
   const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData);
   const segments = labelRows(d, [sessionId], opts);
-  const labels = segments.length ? await writeLabelsCsvFile(segments, path.join(outDir, `${stem}_labels.csv`), { bom: opts.bom }) : null;
+  const labels = segments.length ? await writeLabelsCsvFile(segments, path.join(outDir, `${stem}_labels.csv`), { bom: opts.bom, overwrite: opts.overwrite }) : null;
   return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData };
 }
 

@@ -99,7 +99,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       a.uploads.abort(uploadId);
       return { aborted: true as const };
     },
-    'export.sessions': async ({ sessionIds, runId, outDir, bom, combinedSummary, deidentify }, ctx) => {
+    'export.sessions': async ({ sessionIds, runId, outDir, bom, combinedSummary, deidentify, overwrite }, ctx) => {
       s.operatorSessions.require(ctx);
       if (outDir !== undefined && !path.isAbsolute(outDir)) throw new ApiError('invalid_input', 'outDir must be an absolute folder path');
       if (deidentify?.keyFile !== undefined && !path.isAbsolute(deidentify.keyFile)) throw new ApiError('invalid_input', 'The key file must be an absolute path');
@@ -120,7 +120,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       };
       if (sessionIds.length === 1 && !combinedSummary) {
         mayExport(sessionIds[0]);
-        const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom, deid });
+        const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom, deid, overwrite });
         const key = deid && deidentify?.keyFile ? deid.writeKeyFile(deidentify.keyFile) : null;
         s.audit.write(ctx, { action: 'export.sessions', sessionId: r.sessionId, object: 'analysis_run', objectId: r.runId, detail: { ...detail, sessionIds: [r.sessionId] } });
         const one = { sessionId: r.sessionId, runId: r.runId, timeline: r.timeline, summary: r.summary, labels: r.labels };
@@ -128,7 +128,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       }
       const consented = sessionIds.filter((id) => refused(id) === null);
       const notConsented = sessionIds.filter((id) => !consented.includes(id)).map((id) => ({ sessionId: id, message: refused(id) ?? '' }));
-      const r = consented.length ? await exportSessions(exportDeps, consented, folder, { bom, deid }) : { sessions: [], skipped: [], combinedSummary: null };
+      const r = consented.length ? await exportSessions(exportDeps, consented, folder, { bom, deid, overwrite }) : { sessions: [], skipped: [], combinedSummary: null };
       const files = r.sessions.flatMap(filesOf);
       if (r.combinedSummary) files.push(r.combinedSummary);
       const key = deid && deidentify?.keyFile && r.sessions.length ? deid.writeKeyFile(deidentify.keyFile) : null;

@@ -202,3 +202,43 @@ describe('agreement', () => {
     expect(r.kappa).toBeCloseTo((20 / 30 - (10 / 30) * (20 / 30) - (20 / 30) * (10 / 30)) / (1 - 4 / 9), 12);
   });
 });
+
+describe('bounds on label times and agreement work', () => {
+  it('refuses a segment that ends after the session’s media and keeps the tier unchanged', async () => {
+    const seeded = await seedReviewSession(core.services.db, dataDir, { video: false, durationMs: 10_000 });
+    const tier = await call('labels.addTier', { sessionId: seeded.sessionId, rater: 'A' });
+    const huge = { remove: [], add: [{ id: newId(), startMs: 0, endMs: 2 ** 40 - 1, label: 'happy', note: '' }] };
+    await refused(call('labels.apply', { tierId: tier.id, action: 'create', changeset: huge }), 'invalid_input', /cannot end after the session \(11\.0 s\)/);
+    expect((await call('labels.get', { sessionId: seeded.sessionId })).tiers[0].segments).toEqual([]);
+    // A session without media yet still has a bound.
+    const bare = await newSession('P02');
+    const t2 = await call('labels.addTier', { sessionId: bare, rater: 'A' });
+    await refused(call('labels.apply', { tierId: t2.id, action: 'create', changeset: huge }), 'invalid_input', /cannot end after the session/);
+  });
+
+  it('compares segments stored with ends near 2^40 ms within the session only, promptly', async () => {
+    const seeded = await seedReviewSession(core.services.db, dataDir, { video: false, durationMs: 10_000 });
+    // Written straight to the store, as data from before the bounds (or another tool) could be.
+    for (const rater of ['A', 'B']) {
+      const t = core.services.labels.addTier(seeded.sessionId, rater);
+      core.services.labels.applyInTransaction(t.id, { remove: [], add: [{ id: `${rater}-1`, startMs: 0, endMs: 2 ** 40, label: 'happy', note: '' }] });
+    }
+    const started = performance.now();
+    const r = await call('labels.agreement', { sessionIds: [seeded.sessionId], a: { kind: 'rater', rater: 'A' }, b: { kind: 'rater', rater: 'B' }, gridMs: 10 });
+    expect(r.n).toBe(1100); // 0 … 10 990 ms: the 10 s media plus 1 s slack, every 10 ms
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
+  it('refuses an agreement request that would compare more than its share of grid instants', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const id = await newSession(`Q${i}`);
+      ids.push(id);
+      for (const rater of ['A', 'B']) {
+        const t = core.services.labels.addTier(id, rater);
+        core.services.labels.applyInTransaction(t.id, { remove: [], add: [{ id: `${rater}-${i}`, startMs: 0, endMs: 40 * 3600_000, label: 'sad', note: '' }] });
+      }
+    }
+    await refused(call('labels.agreement', { sessionIds: ids, a: { kind: 'rater', rater: 'A' }, b: { kind: 'rater', rater: 'B' }, gridMs: 10 }), 'invalid_input', /Too much labelled time/);
+  });
+});

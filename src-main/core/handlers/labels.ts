@@ -1,4 +1,5 @@
 import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { ApiError } from '../../../src-shared/errors.js';
 import type { Segment } from '../../../src-shared/labels/segments.js';
 import type { CoreServices } from '../core-services.js';
 import { computeAgreement } from '../labels/agreement.js';
@@ -18,6 +19,17 @@ type LabelMethods =
   | 'labels.agreement';
 
 const plain = (s: Segment): Segment => ({ id: s.id, startMs: s.startMs, endMs: s.endMs, label: s.label, note: s.note });
+
+/** Labels of a session whose media length is not known yet may reach this far (two days). */
+export const MAX_UNKNOWN_SESSION_MS = 48 * 3600_000;
+/** Slack past the media's end, for a segment closed on the last frame. */
+const END_SLACK_MS = 1000;
+
+/** How far into a session labels can reach: its media duration (plus slack), else MAX_UNKNOWN_SESSION_MS. */
+function labelLimitMs(s: CoreServices, sessionId: number): number {
+  const d = s.sessions.get(sessionId).durationMs;
+  return d !== null && d > 0 ? d + END_SLACK_MS : MAX_UNKNOWN_SESSION_MS;
+}
 
 /**
  * Labelling requests. Every change is one SQLite transaction with its audit entry (which operator, which tier,
@@ -51,6 +63,10 @@ export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
     'labels.apply': ({ tierId, action, changeset }, ctx) =>
       db
         .transaction(() => {
+          const owner = labels.tier(tierId);
+          const limit = labelLimitMs(s, owner.sessionId);
+          const late = changeset.add.find((x) => x.endMs > limit);
+          if (late) throw new ApiError('invalid_input', `A segment cannot end after the session (${(limit / 1000).toFixed(1)} s); this one ends at ${(late.endMs / 1000).toFixed(1)} s`);
           const tier = labels.applyInTransaction(tierId, changeset);
           s.audit.write(ctx, {
             action: 'label.apply',
@@ -84,6 +100,7 @@ export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
       return computeAgreement(
         {
           vocabulary: () => labels.vocabulary(),
+          limitMs: (id) => labelLimitMs(s, id),
           participantCode: (id) => s.sessions.get(id).participantCode,
           tier: (sessionId, rater) => labels.tierOf(sessionId, rater)?.segments.map(plain) ?? null,
           model: (sessionId) => {

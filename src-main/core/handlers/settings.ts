@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Settings } from '../../../src-shared/domain.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import { readConfig, writeConfig } from '../config/app-config.js';
+import { dataDirProblem } from '../config/data-dir-check.js';
 import { ffmpegPath } from '../media/ffmpeg.js';
 import { schemaVersion } from '../store/database.js';
 import type { Handlers } from '../rpc/dispatch.js';
@@ -30,7 +31,8 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
     'settings.update': (input, ctx) => {
       s.audit.write(ctx, { action: 'settings.update', detail: { dataDir: input.dataDir !== undefined, camera: input.cameraId !== undefined, microphone: input.microphoneId !== undefined } });
       if (input.dataDir !== undefined) {
-        if (!path.isAbsolute(input.dataDir)) throw new ApiError('invalid_input', 'The data folder must be an absolute path');
+        const problem = dataDirProblem(input.dataDir);
+        if (problem) throw new ApiError('invalid_input', problem);
         writeConfig({ ...readConfig(), dataDir: input.dataDir });
       }
       if (input.cameraId !== undefined) s.settings.set('cameraId', input.cameraId);

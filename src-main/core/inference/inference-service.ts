@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { switchOffOrtTelemetry } from '../security/process-hardening.js';
 import { getModel, loadManifest, type Manifest, modelPath, modelsDir, verifySha256 } from './manifest.js';
 import { type BackendInfo, providerOrder, type ProviderPreference, unavailableReason } from './providers.js';
 import { type LoadedModelInfo, type RecurrentResult, type RecurrentRun, type TensorData, transferList, type WorkerReply, type WorkerRequest } from './tensor-data.js';
@@ -22,6 +23,7 @@ export interface InferenceOptions {
 type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 function backendsAvailable(): { backends: BackendInfo[]; cudaLibs: boolean } {
+  switchOffOrtTelemetry();
   try {
     const ort = require('onnxruntime-node') as { listSupportedBackends?: () => BackendInfo[] };
     const backends = ort.listSupportedBackends?.() ?? [{ name: 'cpu', bundled: true }];
@@ -80,6 +82,8 @@ export class InferenceService {
 
   static async start(opts: InferenceOptions = {}): Promise<InferenceService> {
     const manifest = loadManifest(opts.modelsDir ?? modelsDir());
+    // Whoever embeds the core, ORT's telemetry is off before the worker (and its ORT environment) exists.
+    switchOffOrtTelemetry();
     const url = workerUrl();
     const workerData = { intraOpThreads: opts.intraOpThreads ?? defaultIntraOpThreads() };
     // From .ts sources (tests, dev) the worker loads its module through tsx, since Node 20 cannot run .ts itself.

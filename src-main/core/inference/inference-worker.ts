@@ -4,6 +4,7 @@
  */
 import ort from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
+import { ORT_TELEMETRY_SWITCH } from '../security/process-hardening.js';
 import { type LoadedModelInfo, type RecurrentResult, type TensorArray, type TensorData, transferList, type WorkerReply, type WorkerRequest } from './tensor-data.js';
 
 const port = parentPort;
@@ -12,6 +13,9 @@ const threads = (workerData as { intraOpThreads?: number } | undefined)?.intraOp
 const sessions = new Map<string, ort.InferenceSession>();
 
 async function load(req: Extract<WorkerRequest, { op: 'load' }>): Promise<LoadedModelInfo> {
+  // ORT reads its telemetry switch from the process environment when its first session is created; this
+  // worker's env is a copy of the parent's at start, so it shows whether the parent switched it off.
+  if (process.env[ORT_TELEMETRY_SWITCH] !== '1') throw new Error(`${ORT_TELEMETRY_SWITCH} is not set: refusing to start ONNX Runtime with its telemetry on`);
   const reasons: string[] = [];
   for (const provider of req.providers) {
     const why = req.unavailable[provider];

@@ -8,9 +8,15 @@ import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { type ModelSample, NO_LABEL, type PairCounts, raterVsModel, raterVsRater } from '../../../src-shared/labels/agreement-grid.js';
 import { addConfusions, cohensKappa, type Confusion, confusionMatrix } from '../../../src-shared/labels/kappa.js';
 import type { Segment } from '../../../src-shared/labels/segments.js';
+import { ApiError } from '../../../src-shared/errors.js';
+
+/** Grid instants one agreement request may compare in all (10 M: about 28 h of labels at a 10 ms grid). */
+export const MAX_GRID_INSTANTS = 10_000_000;
 
 export interface AgreementSources {
   vocabulary(): string[];
+  /** The latest time labels in a session can mean: its media duration, or a generous bound when unknown. */
+  limitMs(sessionId: number): number;
   participantCode(sessionId: number): string;
   /** The rater's segments in a session, or null when the session has no tier for that rater. */
   tier(sessionId: number, rater: string): Segment[] | null;
@@ -37,16 +43,25 @@ export function computeAgreement(src: AgreementSources, req: AgreementRequest): 
   const matrices: Confusion[] = [];
   const totalSkipped = noSkips();
 
+  let instants = 0;
   for (const sessionId of req.sessionIds) {
     const participantCode = src.participantCode(sessionId);
-    const a = src.tier(sessionId, raterA);
+    const limit = src.limitMs(sessionId);
+    // Segments stored before the bounds existed (or edited elsewhere) count only within the session.
+    const clip = (segs: Segment[] | null) => segs && segs.filter((x) => x.startMs < limit).map((x) => ({ ...x, endMs: Math.min(x.endMs, limit) }));
+    const a = clip(src.tier(sessionId, raterA));
     let counts: PairCounts | null = null;
     let missing: string | null = null;
     if (!a) missing = `no tier for rater "${raterA}"`;
     else if (req.b.kind === 'rater') {
-      const b = src.tier(sessionId, req.b.rater);
+      const b = clip(src.tier(sessionId, req.b.rater));
       if (!b) missing = `no tier for rater "${req.b.rater}"`;
-      else counts = raterVsRater(a, b, { stepMs: req.gridMs, includeUnlabelled: req.includeUnlabelled });
+      else {
+        const end = Math.max(0, ...a.map((x) => x.endMs), ...b.map((x) => x.endMs));
+        instants += Math.ceil(end / req.gridMs);
+        if (instants > MAX_GRID_INSTANTS) throw new ApiError('invalid_input', `Too much labelled time to compare at a ${req.gridMs} ms grid in one request; choose fewer sessions or a coarser grid`);
+        counts = raterVsRater(a, b, { stepMs: req.gridMs, includeUnlabelled: req.includeUnlabelled });
+      }
     } else {
       const model = src.model(sessionId);
       if (!model) missing = 'not analysed (no fused timeline)';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { concatFloat32 } from '../../../src-shared/float32.js';
-import { ffmpegPath } from './ffmpeg.js';
+import { ffmpegPath, untrustedInput } from './ffmpeg.js';
 
 export const DECODE_SAMPLE_RATE = 16000;
 
@@ -30,7 +30,7 @@ function explain(stderr: string, file: string): string {
 export async function* decodeAudio16k(file: string, opts: DecodeOptions = {}): AsyncGenerator<Float32Array, void, void> {
   const blockBytes = (opts.blockSamples ?? DECODE_SAMPLE_RATE) * 4;
   if (opts.signal?.aborted) throw new AudioDecodeError('Decoding was cancelled');
-  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', file, '-map', '0:a:0', '-vn', '-sn', '-dn'];
+  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', ...untrustedInput(file), '-map', '0:a:0', '-vn', '-sn', '-dn'];
   args.push('-af', `aresample=${DECODE_SAMPLE_RATE}:async=1:first_pts=0`, '-ac', '1', '-ar', String(DECODE_SAMPLE_RATE), '-f', 'f32le', 'pipe:1');
   const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

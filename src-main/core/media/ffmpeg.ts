@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -20,24 +21,78 @@ function fromPackage(pkg: string): string | null {
   }
 }
 
-let cached: { ffmpeg: string; ffprobe: string } | null = null;
+export type MediaToolsSource = 'environment' | 'platform' | 'bundled' | 'path';
+
+let cached: { ffmpeg: string; ffprobe: string; source: MediaToolsSource } | null = null;
+
+const EXE = process.platform === 'win32' ? '.exe' : '';
 
 /**
- * Which ffmpeg/ffprobe the core runs: an explicit AFFECT_FFMPEG/AFFECT_FFPROBE, else the binaries shipped in
- * the @ffmpeg-installer/@ffprobe-installer npm packages, else whatever is on PATH.
+ * A folder holding both ffmpeg and ffprobe from the platform: the PATH (absolute entries only), then where
+ * package managers put them when a desktop app's PATH is short (Homebrew, /usr/local).
  */
-function resolveBinaries(): { ffmpeg: string; ffprobe: string } {
+export function platformMediaTools(envPath = process.env.PATH ?? ''): { ffmpeg: string; ffprobe: string } | null {
+  const extra = process.platform === 'darwin' ? ['/opt/homebrew/bin', '/usr/local/bin'] : process.platform === 'linux' ? ['/usr/bin', '/usr/local/bin'] : [];
+  const dirs = [...envPath.split(path.delimiter), ...extra].filter((d) => d && path.isAbsolute(d));
+  for (const dir of dirs) {
+    const ffmpeg = path.join(dir, `ffmpeg${EXE}`);
+    const ffprobe = path.join(dir, `ffprobe${EXE}`);
+    if (isExecutableFile(ffmpeg) && isExecutableFile(ffprobe)) return { ffmpeg, ffprobe };
+  }
+  return null;
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    if (!statSync(p).isFile()) return false;
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which ffmpeg/ffprobe decode media (untrusted clips included): an explicit AFFECT_FFMPEG/AFFECT_FFPROBE;
+ * else the platform's, where installed, since a distribution patches it for security (Debian 12: 5.1.x);
+ * else the builds shipped in the @ffmpeg-installer/@ffprobe-installer npm packages (no maintained npm
+ * package ships a newer ffmpeg inside its tarball; see THIRD_PARTY_NOTICES); else whatever PATH finds.
+ */
+export function resolveMediaTools(): { ffmpeg: string; ffprobe: string; source: MediaToolsSource } {
   if (!cached) {
-    cached = {
-      ffmpeg: process.env.AFFECT_FFMPEG || fromPackage('@ffmpeg-installer/ffmpeg') || 'ffmpeg',
-      ffprobe: process.env.AFFECT_FFPROBE || fromPackage('@ffprobe-installer/ffprobe') || 'ffprobe',
-    };
+    const platform = platformMediaTools();
+    const bundledFfmpeg = fromPackage('@ffmpeg-installer/ffmpeg');
+    const bundledFfprobe = fromPackage('@ffprobe-installer/ffprobe');
+    if (process.env.AFFECT_FFMPEG || process.env.AFFECT_FFPROBE) {
+      cached = {
+        ffmpeg: process.env.AFFECT_FFMPEG || platform?.ffmpeg || bundledFfmpeg || 'ffmpeg',
+        ffprobe: process.env.AFFECT_FFPROBE || platform?.ffprobe || bundledFfprobe || 'ffprobe',
+        source: 'environment',
+      };
+    } else if (platform) cached = { ...platform, source: 'platform' };
+    else if (bundledFfmpeg && bundledFfprobe) cached = { ffmpeg: bundledFfmpeg, ffprobe: bundledFfprobe, source: 'bundled' };
+    else cached = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', source: 'path' };
   }
   return cached;
 }
 
-export const ffmpegPath = (): string => resolveBinaries().ffmpeg;
-export const ffprobePath = (): string => resolveBinaries().ffprobe;
+export const ffmpegPath = (): string => resolveMediaTools().ffmpeg;
+export const ffprobePath = (): string => resolveMediaTools().ffprobe;
+
+/**
+ * Demuxers allowed to open a file we decode: the clip containers the app imports (Matroska/WebM, MP4/MOV,
+ * AVI) and the audio files the voice tools read. Nothing else in ffmpeg's long list parses untrusted bytes.
+ */
+export const DECODE_FORMATS = 'matroska,mov,avi,wav,flac,ogg,mp3';
+
+/**
+ * ffmpeg/ffprobe options placed before `-i FILE` for every file the app decodes: only plain files may be
+ * opened (no http, no concat/subfile/data tricks in a playlist-like file reading other local files), and
+ * only the demuxers above.
+ */
+export function untrustedInput(file: string): string[] {
+  return ['-protocol_whitelist', 'file', '-format_whitelist', DECODE_FORMATS, '-i', file];
+}
 
 export interface ProbedStream {
   index: number;
@@ -49,6 +104,8 @@ export interface ProbedStream {
   channels?: number;
   /** Average frame rate as reported by the container, frames per second. */
   avgFrameRate?: number;
+  /** Display rotation in degrees (display matrix or rotate tag), as ffmpeg applies it when decoding. */
+  rotation?: number;
 }
 
 export interface ProbeResult {
@@ -65,12 +122,25 @@ function parseRate(r: unknown): number | undefined {
   return d ? n / d : undefined;
 }
 
+/** A probe that takes longer than this is a hostile or broken file, not a slow disk. */
+export const PROBE_TIMEOUT_MS = 60_000;
+
+function rotationOf(s: Record<string, unknown>): number | undefined {
+  const side = Array.isArray(s.side_data_list) ? (s.side_data_list as Array<Record<string, unknown>>) : [];
+  const fromMatrix = side.find((d) => typeof d.rotation === 'number')?.rotation as number | undefined;
+  const tag = (s.tags as Record<string, unknown> | undefined)?.rotate;
+  const r = fromMatrix ?? (typeof tag === 'string' ? Number(tag) : undefined);
+  return r !== undefined && Number.isFinite(r) ? r : undefined;
+}
+
 /** Reads container and stream facts; throws MediaProbeError with ffprobe's words for unreadable files. */
 export async function probeMedia(file: string): Promise<ProbeResult> {
   let stdout: string;
   try {
-    ({ stdout } = await run(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], {
+    ({ stdout } = await run(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...untrustedInput(file)], {
       maxBuffer: 16 * 1024 * 1024,
+      timeout: PROBE_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
     }));
   } catch (e) {
     const err = e as { stderr?: string; message: string };
@@ -91,10 +161,31 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
       sampleRate: s.sample_rate ? Number(s.sample_rate) : undefined,
       channels: typeof s.channels === 'number' ? s.channels : undefined,
       avgFrameRate: parseRate(s.avg_frame_rate),
+      rotation: rotationOf(s),
     };
   });
   const d = json.format?.duration ? Number(json.format.duration) : NaN;
   return { formatName: json.format?.format_name ?? '', durationMs: Number.isFinite(d) ? d * 1000 : null, streams };
+}
+
+/**
+ * How far a file's audio and video actually go, in ms: every packet is read (no decoding: `-c copy` into the
+ * null muxer, so it runs at disk speed) and ffmpeg's own progress report (key=value lines, no file text)
+ * gives the end. A truncated file's container may still claim its full length; this does not.
+ */
+export async function measureMediaExtentMs(file: string, timeoutMs = 10 * 60_000): Promise<number | null> {
+  try {
+    const { stdout } = await run(
+      ffmpegPath(),
+      ['-hide_banner', '-nostdin', '-loglevel', 'error', ...untrustedInput(file), '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'null', '-progress', 'pipe:1', '-nostats', '-'],
+      { maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' },
+    );
+    const last = stdout.split('\n').filter((l) => l.startsWith('out_time_us=')).pop();
+    const us = last ? Number(last.slice('out_time_us='.length)) : NaN;
+    return Number.isFinite(us) && us >= 0 ? us / 1000 : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Runs ffmpeg to completion; rejects with its last stderr line. */

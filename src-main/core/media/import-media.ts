@@ -6,14 +6,14 @@
  * extension. Files are independent: one unreadable clip gets its own message and the others go in.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
 import { nowIso } from '../store/time.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { sessionFolder } from '../recording/session-folder.js';
-import { probeMedia } from './ffmpeg.js';
+import { measureMediaExtentMs, probeMedia } from './ffmpeg.js';
 
 export const IMPORT_TYPES: Readonly<Record<string, string>> = {
   '.mp4': 'video/mp4',
@@ -29,7 +29,7 @@ export const IMPORT_EXTENSIONS = Object.keys(IMPORT_TYPES);
 /** Far above any session recording, far below filling a disk by mistake. */
 export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
 
-export type ImportOutcome = { fileName: string; ok: true; media: MediaFile } | { fileName: string; ok: false; message: string };
+export type ImportOutcome = { fileName: string; ok: true; media: MediaFile; warning?: string } | { fileName: string; ok: false; message: string };
 
 /** `clip-<first 16 hex digits of the content's SHA-256>.<ext>`: says nothing about where the file came from. */
 export function contentFileName(sha256: string, originalName: string): string {
@@ -59,8 +59,25 @@ export interface ImportDeps {
 }
 
 /** Checks one file without touching the session; returns what it holds or a message for the user. */
+/** A container whose stated length is off by more than this from what its packets cover gets a warning. */
+const DURATION_TOLERANCE_MS = 500;
+
+/**
+ * The duration a clip really has: how far its packets go. When the container says otherwise (a truncated or
+ * damaged file still claims its full length), the measured one is used and a warning says so.
+ */
+async function decodableDuration(file: string, displayName: string, stated: number | null): Promise<{ durationMs: number | null; warning?: string }> {
+  const measured = await measureMediaExtentMs(file);
+  if (measured === null) return { durationMs: stated };
+  if (stated !== null && Math.abs(stated - measured) > Math.max(DURATION_TOLERANCE_MS, stated * 0.02)) {
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    return { durationMs: measured, warning: `${displayName}: the file says it lasts ${s(stated)} but only ${s(measured)} can be read (truncated or damaged); ${s(measured)} is used` };
+  }
+  return { durationMs: stated ?? measured };
+}
+
 export async function checkImportable(file: string, displayName = path.basename(file)): Promise<
-  { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string } | { ok: false; message: string }
+  { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string; warning?: string } | { ok: false; message: string }
 > {
   const ext = path.extname(displayName).toLowerCase();
   const mimeType = IMPORT_TYPES[ext];
@@ -80,7 +97,9 @@ export async function checkImportable(file: string, displayName = path.basename(
     const hasVideo = probe.streams.some((s) => s.type === 'video');
     const hasAudio = probe.streams.some((s) => s.type === 'audio');
     if (!hasVideo && !hasAudio) return { ok: false, message: `${displayName}: no video or audio stream in the file` };
-    return { ok: true, durationMs: probe.durationMs, hasVideo, hasAudio, bytes, mimeType };
+    const { durationMs, warning } = await decodableDuration(file, displayName, probe.durationMs);
+    if (durationMs !== null && durationMs <= 0) return { ok: false, message: `${displayName}: nothing in the file can be read` };
+    return { ok: true, durationMs, hasVideo, hasAudio, bytes, mimeType, ...(warning ? { warning } : {}) };
   } catch (e) {
     return { ok: false, message: `${displayName}: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -99,7 +118,7 @@ export interface ImportOptions {
 export async function importMediaFiles(deps: ImportDeps, sessionId: number, files: readonly string[], opts: ImportOptions = {}): Promise<ImportOutcome[]> {
   deps.sessions.get(sessionId); // not_found before anything else
   const folder = sessionFolder(deps.dataDir, sessionId);
-  mkdirSync(folder, { recursive: true });
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
   const taken = new Set(deps.sessions.get(sessionId).media.map((m) => m.fileName.toLowerCase()));
   const out: ImportOutcome[] = [];
   for (const [i, file] of files.entries()) {
@@ -121,6 +140,8 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
       if (opts.move) renameSync(file, part);
       // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
       else copyFileSync(file, part, constants.COPYFILE_FICLONE);
+      // A copy takes its source's mode; the session's copy is this user's alone.
+      if (process.platform !== 'win32') chmodSync(part, 0o600);
       sha256 = await sha256OfFile(part);
       name = uniqueName(folder, contentFileName(sha256, displayName), taken);
       renameSync(part, path.join(folder, name));
@@ -145,11 +166,11 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
       opts.onImported?.(m, displayName);
       // A session made from imported clips is complete as soon as it has media: its duration is the clip's.
       if (deps.sessions.get(sessionId).status === 'created') {
-        deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: 'Imported clip' });
+        deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: ['Imported clip', checked.warning].filter(Boolean).join('. ') });
       }
       return m;
     })();
-    out.push({ fileName: displayName, ok: true, media });
+    out.push({ fileName: displayName, ok: true, media, ...(checked.warning ? { warning: checked.warning } : {}) });
   }
   return out;
 }

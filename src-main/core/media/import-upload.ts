@@ -5,7 +5,7 @@
  * with a message when it is not a readable clip.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../src-shared/errors.js';
 import { sessionFolder } from '../recording/session-folder.js';
@@ -20,25 +20,57 @@ interface Upload {
   fd: number;
   written: number;
   nextSeq: number;
+  lastActive: number;
+}
+
+/** Uploads open at once: each holds a file open; a client cannot leave hundreds behind. */
+export const MAX_OPEN_UPLOADS = 8;
+/** An upload with no chunk for this long is abandoned: its file is closed and deleted. */
+export const UPLOAD_IDLE_MS = 10 * 60_000;
+
+export interface UploadOptions {
+  idleMs?: number;
+  now?: () => number;
 }
 
 export class ImportUploads {
   private readonly uploads = new Map<string, Upload>();
+  private readonly idleMs: number;
+  private readonly now: () => number;
+  private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly deps: ImportDeps) {}
+  constructor(
+    private readonly deps: ImportDeps,
+    opts: UploadOptions = {},
+  ) {
+    this.idleMs = opts.idleMs ?? UPLOAD_IDLE_MS;
+    this.now = opts.now ?? Date.now;
+    removeStaleIncoming(deps.dataDir);
+    this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, this.idleMs)).unref();
+  }
+
+  /** Aborts uploads idle for longer than the limit; returns how many. */
+  sweep(): number {
+    const t = this.now();
+    const stale = [...this.uploads.values()].filter((u) => t - u.lastActive > this.idleMs);
+    for (const u of stale) this.abort(u.id);
+    return stale.length;
+  }
 
   begin(sessionId: number, fileName: string, size: number): { uploadId: string } {
     this.deps.sessions.get(sessionId);
+    this.sweep();
+    if (this.uploads.size >= MAX_OPEN_UPLOADS) throw new ApiError('conflict', `${MAX_OPEN_UPLOADS} uploads are already in progress; finish or cancel one first`);
     const ext = path.extname(fileName).toLowerCase();
     if (!IMPORT_TYPES[ext]) throw new ApiError('invalid_input', `${fileName}: not a supported clip type (use ${IMPORT_EXTENSIONS.join(', ')})`);
     if (size <= 0) throw new ApiError('invalid_input', `${fileName}: the file is empty`);
     if (size > MAX_IMPORT_BYTES) throw new ApiError('invalid_input', `${fileName}: larger than ${MAX_IMPORT_BYTES / 1024 ** 3} GiB`);
     const dir = path.join(sessionFolder(this.deps.dataDir, sessionId), '.incoming');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const id = randomUUID();
     const file = path.join(dir, `${id}.part`);
-    const fd = openSync(file, 'wx');
-    this.uploads.set(id, { id, sessionId, fileName, size, file, fd, written: 0, nextSeq: 0 });
+    const fd = openSync(file, 'wx', 0o600);
+    this.uploads.set(id, { id, sessionId, fileName, size, file, fd, written: 0, nextSeq: 0, lastActive: this.now() });
     return { uploadId: id };
   }
 
@@ -51,6 +83,7 @@ export class ImportUploads {
   /** Appends a chunk; chunks are numbered from 0 and a resent one is ignored, so a retry cannot corrupt the file. */
   chunk(id: string, seq: number, data: Uint8Array): { received: number } {
     const u = this.get(id);
+    u.lastActive = this.now();
     if (seq < u.nextSeq) return { received: u.written };
     if (seq > u.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${u.nextSeq}`);
     if (u.written + data.byteLength > u.size) {
@@ -87,6 +120,18 @@ export class ImportUploads {
 
   /** Drops every unfinished upload (core closing). */
   abortAll(): void {
+    clearInterval(this.sweeper);
     for (const id of [...this.uploads.keys()]) this.abort(id);
   }
+
+  openCount(): number {
+    return this.uploads.size;
+  }
+}
+
+/** Uploads cut off by a crash leave <session>/.incoming/*.part behind; nothing can resume them. */
+function removeStaleIncoming(dataDir: string): void {
+  const sessions = path.join(dataDir, 'sessions');
+  if (!existsSync(sessions)) return;
+  for (const id of readdirSync(sessions)) rmSync(path.join(sessions, id, '.incoming'), { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/make-media.js';
 import { runFfmpeg } from './ffmpeg.js';
-import { decodeVideoFrames, VideoDecodeError } from './video-frames.js';
+import { decodeVideoFrames, MAX_LONG_SIDE, outputSize, VideoDecodeError } from './video-frames.js';
 
 /** Frame times of the variable-rate clip: 30 fps, a 500 ms pause after frame 9, then 10 fps from frame 20. */
 const VFR_TIMES = Array.from({ length: 30 }, (_, n) => (n < 10 ? n * 33 : n < 20 ? n * 33 + 500 : 19 * 33 + 500 + (n - 19) * 100));
@@ -61,6 +61,28 @@ describe('decodeVideoFrames', () => {
       })(),
     ).rejects.toThrow(/cancelled/);
     expect(n).toBe(5);
+  });
+
+  it('takes frame times and sizes from the media, not from text the file carries (a forged title)', async () => {
+    const file = path.join(tempDir(), 'forged.mkv');
+    const title = [
+      'x',
+      '[Parsed_showinfo_1 @ 0x1] n:   0 pts:      0 pts_time:99 pos: 1 fmt:rgb24',
+      'Output #0, rawvideo, to pipe:1:',
+      '    Stream #0:0: Video: rawvideo (RGB[24] / 0x18424752), rgb24, 8x8, q=2-31',
+      '0,          0,          0,        1,       12, 0x00000000',
+      '#tb 0: 1/1',
+    ].join('\n');
+    await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10', '-frames:v', '5', '-metadata', `title=${title}`, '-metadata:s:v:0', `title=${title}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+    const frames = await collect(file);
+    expect(frames.map((f) => Math.round(f.tMs))).toEqual([0, 100, 200, 300, 400]);
+    for (const f of frames) expect([f.width, f.height, f.rgb.byteLength]).toEqual([320, 240, 320 * 240 * 3]);
+  });
+
+  it('sizes frames as displayed: a 90° rotation swaps the sides, and no side exceeds the limits', () => {
+    expect(outputSize(640, 360, -90)).toEqual({ width: 360, height: 640 });
+    expect(outputSize(1280, 720, 180)).toEqual({ width: 854, height: 480 });
+    expect(outputSize(2, 100_000)).toEqual({ width: 2, height: MAX_LONG_SIDE });
   });
 
   it('refuses a file that is not media with ffmpeg’s reason', async () => {

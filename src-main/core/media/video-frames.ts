@@ -1,17 +1,23 @@
 /**
  * Decodes a media file's first video stream into RGB frames with the media's own timestamps, using the
- * ffmpeg binary from ffmpeg.ts. Frames are read from a raw pipe; each frame's time comes from ffmpeg's
- * showinfo filter (pts_time, relative to the file's start), so variable-frame-rate media keeps its real times
- * and no frame is invented or dropped by a constant-rate output (`-vsync passthrough`). showinfo sits before
- * the scaler, where its per-frame checksums are cheaper; the output size comes from ffmpeg's description of
- * the output stream.
+ * ffmpeg binary from ffmpeg.ts. Nothing is read from ffmpeg's log, which echoes the file's own metadata
+ * (a title can hold any text, including lines that look like frame reports):
  *
- * Sampling at an analysis rate keeps the first frame of every 1/rate-second bin (original frames with their
- * original times, never resampled copies). Frames are downscaled so the short side is at most maxShortSide,
- * the same limit the live path uses, so face sizes mean the same in both.
+ * - the output size is decided here, from ffprobe's JSON (rotation included), and forced with scale=W:H, so
+ *   every frame is exactly W·H·3 bytes whatever the file claims or changes to mid-stream;
+ * - each frame's time comes from a second output of the same filter graph (a split to a 2×2 copy) written
+ *   as `framecrc` to pipe 3: numbers only, in the time base its header states, one line per frame in the
+ *   same order as the raw frames on stdout. `-vsync passthrough` keeps variable-frame-rate media's real
+ *   times and never invents or drops a frame.
+ *
+ * Frames are streamed: ffmpeg is paused once `readAhead` frames wait unread, so memory stays bounded by the
+ * frame size. Sampling at an analysis rate keeps the first frame of every 1/rate-second bin (original frames
+ * with their original times, never resampled copies). Frames are downscaled so the short side is at most
+ * maxShortSide, the same limit the live path uses, so face sizes mean the same in both.
  */
-import { spawn } from 'node:child_process';
-import { ffmpegPath } from './ffmpeg.js';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { ffmpegPath, MediaProbeError, probeMedia, untrustedInput } from './ffmpeg.js';
 
 export interface DecodedFrame {
   /** Milliseconds from the media start. */
@@ -36,51 +42,89 @@ export interface VideoFrameOptions {
 
 export class VideoDecodeError extends Error {}
 
-/** Frame time in ms from one showinfo line; null for other log lines. */
-export function parseShowinfo(line: string): number | null {
-  if (!line.includes('Parsed_showinfo') || !line.includes(' n:')) return null;
-  const pts = /pts_time:\s*(-?[\d.]+(?:e[-+]?\d+)?)/.exec(line);
-  return pts ? Number(pts[1]) * 1000 : null;
+/** The longest side a decoded frame may have (a forged aspect ratio cannot make frames huge). */
+export const MAX_LONG_SIDE = 4096;
+
+/**
+ * The decoded frame size: the displayed size (width/height swapped for a 90° rotation, as ffmpeg rotates
+ * while decoding), short side at most maxShort, long side keeping the aspect ratio rounded to even like
+ * ffmpeg's scale=-2, and never more than MAX_LONG_SIDE.
+ */
+export function outputSize(width: number, height: number, rotation = 0, maxShort = 480): { width: number; height: number } {
+  if (!(width > 0 && height > 0)) throw new VideoDecodeError('The video stream has no frame size');
+  const quarter = Math.round(Math.abs(rotation) / 90) % 2 === 1;
+  const [w, h] = quarter ? [height, width] : [width, height];
+  const even = (x: number) => Math.max(2, Math.min(MAX_LONG_SIDE, Math.round(x / 2) * 2));
+  if (w <= h) {
+    const W = Math.min(w, maxShort);
+    return { width: W, height: even((W * h) / w) };
+  }
+  const H = Math.min(h, maxShort);
+  return { width: even((H * w) / h), height: H };
 }
 
-/** Size of the raw output stream from ffmpeg's "Output #0 … Stream #0:0: Video: rawvideo …, WxH" lines. */
-export function parseOutputSize(line: string): { width: number; height: number } | null {
-  const m = /Stream #\d+:\d+.*?: Video: rawvideo.*?, (\d+)x(\d+)/.exec(line);
-  return m ? { width: Number(m[1]), height: Number(m[2]) } : null;
-}
-
-export function filterChain(opts: VideoFrameOptions): string {
-  const maxShort = opts.maxShortSide ?? 480;
+export function filterGraph(opts: VideoFrameOptions, size: { width: number; height: number }): string {
   const parts: string[] = [];
   if (opts.rateHz !== undefined) {
     if (!(opts.rateHz > 0)) throw new VideoDecodeError('Analysis rate must be a positive number of frames per second');
     const r = opts.rateHz;
     parts.push(`select='isnan(prev_selected_t)+gt(floor(t*${r}),floor(prev_selected_t*${r}))'`);
   }
-  // Short side to at most maxShort, keeping the aspect ratio and even sizes; never upscale.
-  parts.push(
-    'showinfo',
-    `scale='if(lte(iw,ih),min(iw,${maxShort}),-2)':'if(lte(iw,ih),-2,min(ih,${maxShort}))':flags=area`,
-    'format=rgb24',
-  );
-  return parts.join(',');
+  parts.push(`scale=${size.width}:${size.height}:flags=area`, 'format=rgb24', 'split=2[frames][times]');
+  return `[0:v:0]${parts.join(',')};[times]scale=2:2,format=gray[stamps]`;
+}
+
+/**
+ * Reads framecrc lines: `#tb 0: N/D` sets the time base, `0, dts, pts, duration, size, crc` is one frame.
+ * Returns the frame time in ms, or null for header lines; throws on anything else.
+ */
+export class FrameTimes {
+  private tb: [number, number] | null = null;
+
+  line(text: string): number | null {
+    if (!text || text.startsWith('#')) {
+      const m = /^#tb 0: (\d+)\/(\d+)$/.exec(text);
+      if (m) this.tb = [Number(m[1]), Number(m[2])];
+      return null;
+    }
+    const f = /^0,\s*-?\d+,\s*(-?\d+),/.exec(text);
+    if (!f || !this.tb || this.tb[1] === 0) throw new VideoDecodeError(`Unexpected frame timing line from ffmpeg: ${text.slice(0, 80)}`);
+    return (Number(f[1]) * this.tb[0] * 1000) / this.tb[1];
+  }
+}
+
+/** The size frames will have: from ffprobe's JSON, never from ffmpeg's log. */
+async function frameSize(file: string, maxShort: number): Promise<{ width: number; height: number }> {
+  let probe;
+  try {
+    probe = await probeMedia(file);
+  } catch (e) {
+    throw new VideoDecodeError(`ffmpeg could not decode ${file}: ${e instanceof MediaProbeError ? e.message : String(e)}`);
+  }
+  const v = probe.streams.find((x) => x.type === 'video');
+  if (!v) throw new VideoDecodeError(`${file} has no video stream`);
+  return outputSize(v.width ?? 0, v.height ?? 0, v.rotation ?? 0, maxShort);
 }
 
 /** Yields frames in presentation order. Stops ffmpeg when the consumer stops early or the signal aborts. */
 export async function* decodeVideoFrames(file: string, opts: VideoFrameOptions = {}): AsyncGenerator<DecodedFrame> {
   const readAhead = opts.readAhead ?? 16;
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', file, '-map', '0:v:0', '-an', '-sn', '-dn'];
-  args.push('-vf', filterChain(opts), '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
-  const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const size = await frameSize(file, opts.maxShortSide ?? 480);
+  const frameBytes = size.width * size.height * 3;
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', ...untrustedInput(file), '-filter_complex', filterGraph(opts, size)];
+  args.push('-map', '[frames]', '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+  args.push('-map', '[stamps]', '-vsync', 'passthrough', '-enc_time_base', '-1', '-c:v', 'rawvideo', '-f', 'framecrc', 'pipe:3');
+  if (opts.signal?.aborted) throw new DOMException('Media analysis was cancelled', 'AbortError');
+  const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
+  const stamps = proc.stdio[3] as Readable;
 
   const times: number[] = [];
-  // An object, not a `let`: it is filled in by the stderr handler, which control-flow analysis cannot see.
-  const out: { size: { width: number; height: number } | null } = { size: null };
-  let inOutputSection = false;
+  const parser = new FrameTimes();
   const chunks: Buffer[] = [];
   let buffered = 0;
   let stderrTail = '';
   let lineBuf = '';
+  let timingError: Error | null = null;
   let exited = false;
   let exitCode: number | null = null;
   let spawnError: Error | null = null;
@@ -93,25 +137,29 @@ export async function* decodeVideoFrames(file: string, opts: VideoFrameOptions =
 
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (s: string) => {
+    stderrTail = `${stderrTail}${s}`.slice(-2000);
+  });
+  stamps.setEncoding('latin1');
+  stamps.on('data', (s: string) => {
     lineBuf += s;
-    const lines = lineBuf.split(/\r?\n/);
+    const lines = lineBuf.split('\n');
     lineBuf = lines.pop() ?? '';
-    for (const line of lines) {
-      const t = parseShowinfo(line);
-      if (t !== null) {
-        times.push(t);
-        continue;
+    if (lineBuf.length > 4096) timingError = new VideoDecodeError('ffmpeg wrote an overlong frame timing line');
+    try {
+      for (const line of lines) {
+        const t = parser.line(line.trim());
+        if (t !== null) times.push(t);
       }
-      if (line.startsWith('Output #0')) inOutputSection = true;
-      else if (inOutputSection && !out.size) out.size = parseOutputSize(line);
-      if (line.trim()) stderrTail = `${stderrTail}\n${line}`.slice(-2000);
+    } catch (e) {
+      timingError = e as Error;
+      proc.kill('SIGKILL');
     }
     notify();
   });
+  stamps.on('error', () => {});
   proc.stdout.on('data', (b: Buffer) => {
     chunks.push(b);
     buffered += b.length;
-    const frameBytes = out.size ? out.size.width * out.size.height * 3 : 640 * 480 * 3;
     if (buffered > readAhead * frameBytes) proc.stdout.pause();
     notify();
   });
@@ -147,12 +195,11 @@ export async function* decodeVideoFrames(file: string, opts: VideoFrameOptions =
   try {
     for (;;) {
       if (opts.signal?.aborted) throw new DOMException('Media analysis was cancelled', 'AbortError');
-      const size = out.size;
-      const need = size ? size.width * size.height * 3 : Infinity;
-      if (size && times.length && buffered >= need) {
+      if (timingError) throw timingError;
+      if (times.length && buffered >= frameBytes) {
         const tMs = times.shift()!;
-        const rgb = take(need);
-        if (proc.stdout.isPaused() && buffered < readAhead * need) proc.stdout.resume();
+        const rgb = take(frameBytes);
+        if (proc.stdout.isPaused() && buffered < readAhead * frameBytes) proc.stdout.resume();
         yield { tMs, width: size.width, height: size.height, rgb, index: index++ };
         continue;
       }
@@ -162,7 +209,7 @@ export async function* decodeVideoFrames(file: string, opts: VideoFrameOptions =
         if (buffered > 0 || times.length) throw new VideoDecodeError(`ffmpeg output for ${file} ended mid-frame (${buffered} bytes, ${times.length} frame times left)`);
         return;
       }
-      if (proc.stdout.isPaused()) proc.stdout.resume();
+      if (proc.stdout.isPaused() && buffered < readAhead * frameBytes) proc.stdout.resume();
       await new Promise<void>((r) => (wake = r));
     }
   } finally {

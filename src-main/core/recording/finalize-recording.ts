@@ -1,6 +1,6 @@
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { probeMedia, runFfmpeg } from '../media/ffmpeg.js';
+import { probeMedia, runFfmpeg, untrustedInput } from '../media/ffmpeg.js';
 import { RECORDING_FILE, RECORDING_PART } from './session-folder.js';
 
 export interface FinalizedRecording {
@@ -30,9 +30,10 @@ export async function finalizeRecording(folder: string): Promise<FinalizedRecord
     }
     const tmp = path.join(folder, 'recording.remux.webm');
     try {
-      await runFfmpeg(['-y', '-fflags', '+genpts', '-i', part, '-map', '0', '-c', 'copy', '-f', 'webm', tmp]);
+      await runFfmpeg(['-y', '-fflags', '+genpts', ...untrustedInput(part), '-map', '0', '-c', 'copy', '-f', 'webm', tmp]);
       const probed = await probeMedia(tmp);
       if (!probed.streams.length) throw new Error('remuxed file has no streams');
+      if (process.platform !== 'win32') chmodSync(tmp, 0o600);
       renameSync(tmp, final);
       rmSync(part);
     } catch (e) {

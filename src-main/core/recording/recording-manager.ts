@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../src-shared/domain.js';
 import { ApiError } from '../../../src-shared/errors.js';
@@ -7,6 +7,7 @@ import { lastLiveObservationMs } from '../store/live-extent.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { nowIso } from '../store/time.js';
+import { diskFullMessage, ensureDiskReserve, isDiskFull, releaseDiskReserve } from './disk-space.js';
 import { finalizeRecording } from './finalize-recording.js';
 import { RECORDING_PART, sessionFolder } from './session-folder.js';
 
@@ -78,8 +79,8 @@ export class RecordingManager {
     let fd: number | null = null;
     if (keepsMedia) {
       const folder = sessionFolder(this.dataDir, sessionId);
-      mkdirSync(folder, { recursive: true });
-      fd = openSync(path.join(folder, RECORDING_PART), 'a');
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      fd = openSync(path.join(folder, RECORDING_PART), 'a', 0o600);
     }
     const startedAt = nowIso();
     this.db.transaction(() => {
@@ -98,9 +99,20 @@ export class RecordingManager {
     if (rec.fd === null) throw new ApiError('conflict', 'This session keeps no media: recorded chunks are refused, nothing is written to disk');
     if (seq < rec.nextSeq) return { bytesWritten: rec.bytes, chunks: rec.chunks }; // a resend: already on disk
     if (seq > rec.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${rec.nextSeq}; chunks must be sent in order`);
-    let off = 0;
-    while (off < data.byteLength) off += writeSync(rec.fd, data, off, data.byteLength - off);
-    fdatasyncSync(rec.fd);
+    try {
+      let off = 0;
+      while (off < data.byteLength) off += writeSync(rec.fd, data, off, data.byteLength - off);
+      fdatasyncSync(rec.fd);
+    } catch (e) {
+      // Cut back to what was acknowledged, so a resend of this chunk lands right after it.
+      try {
+        ftruncateSync(rec.fd, rec.bytes);
+      } catch {
+        /* the next start's recovery trims nothing: the ffmpeg remux reads what parses */
+      }
+      if (isDiskFull(e)) throw new ApiError('unavailable', diskFullMessage(`chunk ${seq} of the recording was not saved; send it again once there is space`));
+      throw e;
+    }
     rec.nextSeq++;
     rec.bytes += data.byteLength;
     rec.chunks++;
@@ -112,9 +124,10 @@ export class RecordingManager {
   async stop(sessionId: number, operatorId: number | null = null, elapsedMs?: number): Promise<Session> {
     const pending = this.finalizing.get(sessionId);
     if (pending) return pending;
+    // A Stop that could not be written (disk full) is retried from what is on disk.
     const rec = this.active.get(sessionId);
-    if (!rec) throw new ApiError('conflict', 'This session is not recording');
-    rec.operatorId = operatorId ?? rec.operatorId;
+    if (!rec && this.sessions.get(sessionId).status !== 'recording') throw new ApiError('conflict', 'This session is not recording');
+    if (rec) rec.operatorId = operatorId ?? rec.operatorId;
     return this.finish(sessionId, 'completed', null, elapsedMs);
   }
 
@@ -164,6 +177,37 @@ export class RecordingManager {
     }
     const result = await finalizeRecording(folder);
     const details = [why, ...(result?.warnings ?? [])].filter((x): x is string => !!x);
+    const mimeType = rec?.mimeType ?? (keep && !keep.video ? 'audio/webm' : 'video/webm');
+    const close = () => this.closeSession(sessionId, status, why, endedAt, mimeType, rec?.operatorId ?? null, result, details);
+    try {
+      close();
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      // The reserve exists for this moment: give it up and write the session's end.
+      if (!releaseDiskReserve(this.dataDir)) throw new ApiError('unavailable', diskFullMessage('the recording is kept on disk but the session could not be closed; press Stop again'));
+      try {
+        close();
+      } catch (again) {
+        if (isDiskFull(again)) throw new ApiError('unavailable', diskFullMessage('the recording is kept on disk but the session could not be closed; press Stop again'));
+        throw again;
+      }
+    }
+    ensureDiskReserve(this.dataDir);
+    const session = this.sessions.get(sessionId);
+    this.events.sessionChanged(session);
+    return session;
+  }
+
+  private closeSession(
+    sessionId: number,
+    status: 'completed' | 'recovered',
+    why: string | null,
+    endedAt: string,
+    mimeType: string,
+    operatorId: number | null,
+    result: Awaited<ReturnType<typeof finalizeRecording>>,
+    details: string[],
+  ): void {
     this.db.transaction(() => {
       if (!result) {
         this.sessions.markEnded(sessionId, { status: 'failed', endedAt, durationMs: null, detail: [why, 'No media data was written before the recording ended'].filter(Boolean).join('. ') });
@@ -172,7 +216,7 @@ export class RecordingManager {
           sessionId,
           kind: 'recording',
           fileName: result.fileName,
-          mimeType: rec?.mimeType ?? (keep && !keep.video ? 'audio/webm' : 'video/webm'),
+          mimeType,
           bytes: result.bytes,
           durationMs: result.durationMs,
           hasVideo: result.hasVideo,
@@ -180,11 +224,8 @@ export class RecordingManager {
         });
         this.sessions.markEnded(sessionId, { status, endedAt, durationMs: result.durationMs, detail: details.length ? details.join(' ') : null });
       }
-      this.audit.ended(sessionId, { status, bytes: result?.bytes ?? 0, durationMs: result?.durationMs ?? null, operatorId: rec?.operatorId ?? null });
+      this.audit.ended(sessionId, { status, bytes: result?.bytes ?? 0, durationMs: result?.durationMs ?? null, operatorId });
     })();
-    const session = this.sessions.get(sessionId);
-    this.events.sessionChanged(session);
-    return session;
   }
 
   /**

@@ -1,18 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, type ServerMessage } from '../../../src-shared/wire.js';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import type { AppCore } from '../app-core.js';
-import { sessionMediaPath } from '../recording/session-folder.js';
-import { checkRequest, contentSecurityPolicy, newToken, TOKEN_COOKIE } from './security.js';
-import { resolveInside, sendFile } from './static-files.js';
+import { handleHttp, type HttpContext, LAUNCH_PATH } from './http-routes.js';
+import { serveRpcSocket } from './rpc-socket.js';
+import { checkRequest, LaunchCredentials } from './security.js';
 
 export interface BrowserServer {
-  url: string;
+  /** http://127.0.0.1:PORT, without any credential. */
+  origin: string;
   port: number;
-  token: string;
+  /** A new one-time launch address (valid for ttlMs, default 2 min): opening it signs that browser in. */
+  newLaunchUrl(ttlMs?: number): string;
   close(): Promise<void>;
 }
 
@@ -20,123 +21,95 @@ export interface BrowserServerOptions {
   core: AppCore;
   rendererDir: string;
   port?: number;
-  token?: string;
   log?: (msg: string) => void;
+  /** Called whenever a launch code has been exchanged for a session cookie. */
+  onLaunchCodeUsed?: () => void;
+}
+
+/**
+ * The largest WebSocket message ws accepts before it drops the client: above the contract's largest bodies
+ * (16 MiB recording/import chunks; four live frames of at most 480 × 4096 px) plus the frame header.
+ */
+export const MAX_WS_PAYLOAD = 32 * 1024 * 1024;
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** The WebSocket endpoint /rpc: admitted like any request, then served by rpc-socket.ts. */
+function attachRpc(server: Server, core: AppCore, state: { port: number; creds: LaunchCredentials | null }, log: (msg: string) => void): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
+  wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
+  wss.on('wsClientError', (e, socket) => {
+    log(`WebSocket handshake refused: ${e.message}`);
+    socket.destroy();
+  });
+  wss.on('connection', (ws) => serveRpcSocket(core, ws, log));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Until ws takes the socket over, its errors (a reset mid-handshake) are ours to absorb.
+    socket.on('error', () => socket.destroy());
+    const verdict = checkRequest(req, state.port, state.creds!, { requireOrigin: true });
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.status, 'Forbidden');
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/rpc') return refuseUpgrade(socket, 404, 'Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  return wss;
 }
 
 /**
  * Browser mode: the same application served on 127.0.0.1 only. HTTP serves the built renderer and session
- * media; a WebSocket at /rpc carries the contract. Every request must present the per-launch token and come
- * with an allowed Host (and Origin, for the WebSocket and any non-GET).
+ * media; a WebSocket at /rpc carries the contract. Admission: a one-time launch code, exchanged once for an
+ * HttpOnly cookie of this launch, plus Host, Origin and fetch-metadata checks (security.ts). No error a
+ * client can cause (bad HTTP, bad WebSocket frames, dropped connections) reaches the process.
  */
 export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
-  const token = opts.token ?? newToken();
-  const rendererDir = path.resolve(opts.rendererDir);
-  const { core } = opts;
-  let port = 0;
+  const log = opts.log ?? (() => {});
+  const state: { port: number; creds: LaunchCredentials | null } = { port: 0, creds: null };
+  const ctx = (): HttpContext => ({
+    core: opts.core,
+    rendererDir: path.resolve(opts.rendererDir),
+    creds: state.creds!,
+    port: () => state.port,
+    onLaunchCodeUsed: opts.onLaunchCodeUsed,
+  });
 
   const server = createServer((req, res) => {
     try {
-      handleHttp(req, res);
+      handleHttp(ctx(), req, res);
     } catch (e) {
-      opts.log?.(`HTTP error: ${(e as Error).message}`);
+      log(`HTTP error: ${(e as Error).message}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('Internal error');
     }
   });
-
-  function handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    const unsafeMethod = req.method !== 'GET' && req.method !== 'HEAD';
-    const verdict = checkRequest(req, port, token, { requireOrigin: unsafeMethod });
-    if (!verdict.ok) {
-      res.writeHead(verdict.status, { 'content-type': 'text/plain' }).end(verdict.reason);
-      return;
-    }
-    if (unsafeMethod) {
-      res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end('Method not allowed');
-      return;
-    }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    // The cookie lets the page's own sub-resources (scripts, media) carry the token without it in every URL.
-    const cookie = verdict.via === 'query' ? { 'set-cookie': `${TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict` } : undefined;
-    const media = /^\/media\/(\d+)\/([^/]+)$/.exec(url.pathname);
-    if (media) {
-      const sessionId = Number(media[1]);
-      const fileName = decodeURIComponent(media[2]);
-      const file = sessionMediaPath(core.services.sessions, core.services.dataDir, sessionId, fileName);
-      if (!file) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('No such media');
-        return;
-      }
-      sendFile(req, res, file, { 'cache-control': 'no-store', ...cookie });
-      return;
-    }
-    const isAsset = url.pathname !== '/' && !url.pathname.endsWith('.html') && path.extname(url.pathname) !== '';
-    const file = isAsset ? resolveInside(rendererDir, url.pathname) : path.join(rendererDir, 'index.html');
-    if (!file) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-      return;
-    }
-    sendFile(req, res, file, {
-      'content-security-policy': contentSecurityPolicy(port),
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'permissions-policy': 'camera=(self), microphone=(self)',
-      ...cookie,
-    });
-  }
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const verdict = checkRequest(req, port, token, { requireOrigin: true });
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (!verdict.ok || url.pathname !== '/rpc') {
-      socket.end(`HTTP/1.1 ${verdict.ok ? 404 : verdict.status} ${verdict.ok ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+  server.on('clientError', (_e, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
-  function onConnection(ws: WebSocket): void {
-    const clientId = `ws-${randomUUID()}`;
-    const send = (m: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(m));
-    };
-    const unsubscribe = core.services.events.subscribe((name, payload) => send({ type: 'evt', name, payload }));
-    ws.on('message', (data, isBinary) => {
-      let id = -1;
-      void (async () => {
-        try {
-          if (!isBinary) throw new Error('Text frames are not part of the protocol');
-          const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-          const msg = decodeFrame(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)) as { type?: unknown; id?: unknown; method?: unknown; input?: unknown };
-          if (msg?.type !== 'req' || typeof msg.id !== 'number') throw new Error('Not a request message');
-          id = msg.id;
-          send({ type: 'res', id, result: await core.handle(msg.method, msg.input, { clientId }) });
-        } catch (e) {
-          send({ type: 'res', id, result: { ok: false, error: { code: 'invalid_input', message: (e as Error).message } } });
-        }
-      })();
-    });
-    ws.on('close', () => {
-      unsubscribe();
-      void core.clientGone(clientId, 'The window was closed or reloaded while recording; everything written before that was kept');
-    });
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}/?token=${token}`;
+  const wss = attachRpc(server, opts.core, state, log);
+  state.port = await listen(server, opts.port ?? 0);
+  state.creds = new LaunchCredentials(state.port);
+  server.on('error', (e) => log(`Server error: ${e.message}`));
+  const origin = `http://127.0.0.1:${state.port}`;
   return {
-    url,
-    port,
-    token,
+    origin,
+    port: state.port,
+    newLaunchUrl: (ttlMs) => `${origin}${LAUNCH_PATH}?code=${state.creds!.issueCode(ttlMs)}`,
     close: async () => {
       for (const c of wss.clients) c.terminate();
       wss.close();
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

@@ -1,11 +1,88 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'affect_token';
+/** How long a one-time launch code stays valid: long enough for a browser to start, short enough to go stale. */
+export const LAUNCH_CODE_TTL_MS = 120_000;
+/** A printed address (--no-open) waits for a person to copy it into a browser. */
+export const PRINTED_CODE_TTL_MS = 60 * 60_000;
 
-/** A fresh secret per launch: only someone who was handed the launch URL can talk to this server. */
-export function newToken(): string {
-  return randomBytes(24).toString('base64url');
+function secret(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The secrets of one launch. The session secret never leaves this process except in an HttpOnly cookie
+ * (never in a URL, on a command line or in the environment). A browser gets that cookie by presenting a
+ * one-time launch code, which is worthless once used or after LAUNCH_CODE_TTL_MS. The cookie's name is new
+ * at every launch and names the port: cookies ignore ports, so two servers on 127.0.0.1 never share one.
+ */
+export class LaunchCredentials {
+  readonly cookieName: string;
+  private readonly session = secret(32);
+  private readonly codes = new Map<string, number>();
+
+  constructor(
+    port: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.cookieName = `affect_${port}_${secret(6).replace(/[-_]/g, 'x')}`;
+  }
+
+  /** A fresh one-time code, valid for ttlMs. */
+  issueCode(ttlMs = LAUNCH_CODE_TTL_MS): string {
+    this.prune();
+    const code = secret(24);
+    this.codes.set(code, this.now() + ttlMs);
+    return code;
+  }
+
+  /** True once for a valid, unexpired code; the code is spent either way. */
+  redeem(code: string): boolean {
+    this.prune();
+    for (const [known, expires] of this.codes) {
+      if (safeEqual(known, code)) {
+        this.codes.delete(known);
+        return expires > this.now();
+      }
+    }
+    return false;
+  }
+
+  pendingCodes(): number {
+    this.prune();
+    return this.codes.size;
+  }
+
+  /** Set-Cookie value that admits this browser for the rest of the launch. */
+  cookie(): string {
+    return `${this.cookieName}=${this.session}; Path=/; HttpOnly; SameSite=Strict`;
+  }
+
+  /** Whether the request carries this launch's session cookie. */
+  admits(req: Pick<IncomingMessage, 'headers'>): boolean {
+    const value = cookieValue(req.headers.cookie, this.cookieName);
+    return value !== undefined && safeEqual(value, this.session);
+  }
+
+  private prune(): void {
+    const t = this.now();
+    for (const [code, expires] of this.codes) if (expires <= t) this.codes.delete(code);
+  }
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
 }
 
 /** Hosts the server answers to. Anything else is DNS rebinding: a foreign name resolved to 127.0.0.1. */
@@ -20,43 +97,33 @@ export function originAllowed(origin: string | undefined, port: number, required
   return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/**
+ * Fetch metadata: a page on another 127.0.0.1 port is "same-site" (sites ignore ports), so SameSite cookies
+ * alone would let it embed /media/… with the user's cookie. Only requests from this origin itself, or typed
+ * and opened by the user ("none"), are served. Clients that send no fetch metadata are not browsers and
+ * still need the cookie.
+ */
+export function fetchSiteAllowed(req: Pick<IncomingMessage, 'headers'>): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined) return true;
+  return site === 'same-origin' || site === 'none';
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
-}
+export type Verdict = { ok: true } | { ok: false; status: 400 | 403; reason: string };
 
-/** The token a request presents: ?token=, the X-Affect-Token header, or the cookie set on first visit. */
-export function presentedToken(req: Pick<IncomingMessage, 'url' | 'headers'>): { token: string | undefined; via: 'query' | 'header' | 'cookie' | 'none' } {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const q = url.searchParams.get('token');
-  if (q) return { token: q, via: 'query' };
-  const h = req.headers['x-affect-token'];
-  if (typeof h === 'string') return { token: h, via: 'header' };
-  const c = cookieValue(req.headers.cookie, TOKEN_COOKIE);
-  if (c) return { token: c, via: 'cookie' };
-  return { token: undefined, via: 'none' };
-}
-
-export type Verdict = { ok: true; via: 'query' | 'header' | 'cookie' } | { ok: false; status: 400 | 403; reason: string };
-
-/** Every HTTP and WebSocket request goes through this before anything else happens. */
-export function checkRequest(req: Pick<IncomingMessage, 'url' | 'headers'>, port: number, token: string, opts: { requireOrigin: boolean }): Verdict {
-  if (!hostAllowed(req.headers.host, port)) return { ok: false, status: 403, reason: 'Host not allowed' };
+/** Every HTTP and WebSocket request except a launch-code exchange goes through this first. */
+export function checkRequest(req: Pick<IncomingMessage, 'headers'>, port: number, creds: LaunchCredentials, opts: { requireOrigin: boolean }): Verdict {
+  const hostOk = checkHost(req, port);
+  if (!hostOk.ok) return hostOk;
   const origin = req.headers.origin;
   if (!originAllowed(typeof origin === 'string' ? origin : undefined, port, opts.requireOrigin)) return { ok: false, status: 403, reason: 'Origin not allowed' };
-  const presented = presentedToken(req);
-  if (!presented.token || presented.via === 'none' || !safeEqual(presented.token, token)) return { ok: false, status: 403, reason: 'Missing or wrong token' };
-  return { ok: true, via: presented.via };
+  if (!fetchSiteAllowed(req)) return { ok: false, status: 403, reason: 'Cross-site request refused' };
+  if (!creds.admits(req)) return { ok: false, status: 403, reason: 'Not signed in to this Affect Studio: open the address it printed at start' };
+  return { ok: true };
+}
+
+export function checkHost(req: Pick<IncomingMessage, 'headers'>, port: number): Verdict {
+  return hostAllowed(req.headers.host, port) ? { ok: true } : { ok: false, status: 403, reason: 'Host not allowed' };
 }
 
 export function contentSecurityPolicy(port: number): string {

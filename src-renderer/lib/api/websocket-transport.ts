@@ -3,12 +3,12 @@ import { decodeFrame, encodeFrame, type ServerMessage } from '../../../src-share
 import type { Transport } from './transport.js';
 
 /**
- * Browser mode: one WebSocket to the loopback server carrying the same contract. The token rides in the
- * HttpOnly cookie set when the page was opened with ?token=, and is also passed explicitly when known.
+ * Browser mode: one WebSocket to the loopback server carrying the same contract. It is admitted by the
+ * HttpOnly session cookie the server set when this browser opened its one-time launch address; the page
+ * never sees a credential.
  */
 export function websocketTransport(location: Location): Transport {
-  const token = new URLSearchParams(location.search).get('token');
-  const wsUrl = `ws://${location.host}/rpc${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const wsUrl = `ws://${location.host}/rpc`;
   const listeners = new Set<(name: string, payload: unknown) => void>();
   const pending = new Map<number, (r: Result<unknown>) => void>();
   let nextId = 1;

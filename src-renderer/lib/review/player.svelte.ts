@@ -73,6 +73,15 @@ export class Player {
     };
     const onError = () => {
       this.error = video.error?.message || 'This media file cannot be played here';
+      // The element only says MEDIA_ELEMENT_ERROR; the server (or Electron's protocol) says why, e.g. that
+      // the file is missing from the data folder.
+      const src = video.currentSrc || video.src;
+      if (!src) return;
+      fetch(src, { headers: { range: 'bytes=0-0' } })
+        .then(async (r) => {
+          if (!r.ok) this.error = (await r.text()).trim() || this.error;
+        })
+        .catch(() => {});
     };
     const onRate = () => (this.rate = video.playbackRate);
     // One table for adding and removing, so no listener can outlive the player.
