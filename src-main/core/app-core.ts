@@ -101,7 +101,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
   const recordings = new RecordingManager(db, sessions, dataDir, {
     sessionChanged: (s) => events.emit('session.changed', s),
     progress: (p) => events.emit('recording.progress', p),
-  }, recordingAudit(db));
+  }, recordingAudit(db), media);
   let inference: Promise<InferenceService> | null = null;
   const startInference = (): Promise<InferenceService> => {
     inference ??= InferenceService.start({ provider: opts.provider });

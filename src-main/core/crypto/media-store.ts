@@ -3,7 +3,7 @@
  * analysis and playback work the same on an encrypted folder (sealed and journal files, see sealed-file.ts
  * and journal-file.ts) and on a clear one (plain files, as before encryption existed).
  */
-import { close, closeSync, constants, createReadStream, fdatasyncSync, fstat, open, openSync, readSync, rmSync, write, writeSync, type Stats } from 'node:fs';
+import { close, closeSync, constants, createReadStream, fdatasyncSync, fstat, ftruncateSync, open, openSync, readSync, rmSync, write, writeSync, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 import { type JournalReadResult, JournalWriter, readJournal } from './journal-file.js';
 import type { MediaKey } from './media-header.js';
@@ -26,7 +26,10 @@ export interface StoredMediaWriter {
   abort(): Promise<void>;
 }
 
-/** A recording in progress: every append is on disk before append() returns. */
+/**
+ * A recording in progress: every append is on disk before append() returns; an append that fails (a full
+ * disk) leaves the file as it was before it, so a retry appends the data exactly once.
+ */
 export interface RecordingJournal {
   append(data: Uint8Array): void;
   close(): void;
@@ -106,9 +109,19 @@ class ClearJournal implements RecordingJournal {
     this.fd = openSync(file, CREATE_FLAGS, 0o600);
   }
   append(data: Uint8Array): void {
-    let off = 0;
-    while (off < data.byteLength) off += writeSync(this.fd, data, off, data.byteLength - off, this.committed + off);
-    fdatasyncSync(this.fd);
+    try {
+      let off = 0;
+      while (off < data.byteLength) off += writeSync(this.fd, data, off, data.byteLength - off, this.committed + off);
+      fdatasyncSync(this.fd);
+    } catch (e) {
+      // Cut back to what was acknowledged, so a resend of this data lands right after it.
+      try {
+        ftruncateSync(this.fd, this.committed);
+      } catch {
+        /* the original error is the one to report */
+      }
+      throw e;
+    }
     this.committed += data.byteLength;
   }
   close(): void {

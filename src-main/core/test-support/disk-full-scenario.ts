@@ -5,6 +5,7 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../app-core.js';
+import { consentedParticipant, operatorCtx } from './governance.js';
 
 const [dataDir, clip] = process.argv.slice(2);
 const bytes = readFileSync(clip);
@@ -23,10 +24,11 @@ function fill(file: string): void {
 }
 
 const core = await createCore({ dataDir });
-const { participants, sessions } = core.services;
-const p = participants.create('P01');
-const s = sessions.create({ participantId: p.id, protocol: 'p', operatorId: null, note: '' });
-const call = (method: string, input: unknown) => core.handle(method, input, { clientId: 'scenario' });
+const { sessions } = core.services;
+// Recording needs an operator profile and a participant's consent (issue 17).
+const ctx = { ...operatorCtx(core), clientId: 'scenario' };
+const s = sessions.create({ participantId: consentedParticipant(core, 'P01'), protocol: 'p', operatorId: ctx.operatorId, note: '' });
+const call = (method: string, input: unknown) => core.handle(method, input, ctx);
 const out: Record<string, unknown> = {};
 await call('recording.start', { sessionId: s.id, mimeType: 'video/webm' });
 out.chunk0 = await call('recording.chunk', { sessionId: s.id, seq: 0, data: chunk(0) });
