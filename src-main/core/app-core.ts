@@ -107,7 +107,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     inference ??= InferenceService.start({ provider: opts.provider });
     return inference;
   };
-  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions) });
+  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions), media });
   const live = new LiveAnalysis({
     db,
     version: APP_VERSION,

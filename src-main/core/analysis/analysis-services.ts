@@ -32,6 +32,8 @@ export interface AnalysisServicesDeps {
   analyzers?: AnalyzerFactory;
   /** Refuses an imported clip the session's participant has not consented to (ImportDeps.consent). */
   consent?: ImportDeps['consent'];
+  /** The data folder's media store (ImportDeps.media). */
+  media?: ImportDeps['media'];
 }
 
 export function createAnalysisServices(d: AnalysisServicesDeps): AnalysisServices {
@@ -49,7 +51,7 @@ export function createAnalysisServices(d: AnalysisServicesDeps): AnalysisService
     events: d.events,
     analyzers: d.analyzers ?? mediaAnalyzers(d.db, d.inference),
   });
-  const uploads = new ImportUploads({ db: d.db, dataDir: d.dataDir, sessions: d.sessions, consent: d.consent });
+  const uploads = new ImportUploads({ db: d.db, dataDir: d.dataDir, sessions: d.sessions, consent: d.consent, media: d.media });
   return {
     runs,
     fused,

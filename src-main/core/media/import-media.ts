@@ -13,6 +13,7 @@ import { nowIso } from '../store/time.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { sessionFolder } from '../recording/session-folder.js';
+import { ClearMediaStore, type MediaStore } from '../crypto/media-store.js';
 import { measureMediaExtentMs, probeMedia } from './ffmpeg.js';
 
 export const IMPORT_TYPES: Readonly<Record<string, string>> = {
@@ -56,6 +57,49 @@ export interface ImportDeps {
   sessions: SessionsRepo;
   /** Why the session's participant may not have this clip (the missing consent, in words), or null. */
   consent?: (sessionId: number, holds: { video: boolean; audio: boolean }) => string | null;
+  /** Where the copy goes: encrypted in an encrypted data folder (default: plain files). */
+  media?: MediaStore;
+}
+
+/**
+ * Puts the clip's bytes at `part` and returns their SHA-256 and size (of the clip itself, not of its
+ * encrypted form). In an encrypted folder the copy is encrypted as it is read, so no clear copy is ever
+ * written; an upload is already encrypted where it lies and is moved as it is.
+ */
+async function storeCopy(media: MediaStore, file: string, part: string, move: boolean): Promise<{ sha256: string; bytes: number }> {
+  if (!media.encrypted) {
+    if (move) renameSync(file, part);
+    // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
+    else copyFileSync(file, part, constants.COPYFILE_FICLONE);
+    // A copy takes its source's mode; the session's copy is this user's alone.
+    if (process.platform !== 'win32') chmodSync(part, 0o600);
+    return { sha256: await sha256OfFile(part), bytes: statSync(part).size };
+  }
+  const hash = createHash('sha256');
+  if (move) {
+    renameSync(file, part);
+    const r = await media.open(part);
+    try {
+      if (r.size > 0) for await (const b of r.range(0, r.size - 1)) hash.update(b);
+      return { sha256: hash.digest('hex'), bytes: r.size };
+    } finally {
+      await r.close();
+    }
+  }
+  const w = await media.create(part);
+  let bytes = 0;
+  try {
+    for await (const b of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      hash.update(b);
+      bytes += b.length;
+      await w.write(b);
+    }
+    await w.close();
+  } catch (e) {
+    await w.abort();
+    throw e;
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }
 
 /** Checks one file without touching the session; returns what it holds or a message for the user. */
@@ -136,13 +180,9 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
     const part = path.join(folder, `.import-${randomUUID()}.part`);
     let name: string;
     let sha256: string;
+    let bytes: number;
     try {
-      if (opts.move) renameSync(file, part);
-      // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
-      else copyFileSync(file, part, constants.COPYFILE_FICLONE);
-      // A copy takes its source's mode; the session's copy is this user's alone.
-      if (process.platform !== 'win32') chmodSync(part, 0o600);
-      sha256 = await sha256OfFile(part);
+      ({ sha256, bytes } = await storeCopy(deps.media ?? new ClearMediaStore(), file, part, opts.move === true));
       name = uniqueName(folder, contentFileName(sha256, displayName), taken);
       renameSync(part, path.join(folder, name));
     } catch (e) {
@@ -157,7 +197,7 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
         kind: 'import',
         fileName: name,
         mimeType: checked.mimeType,
-        bytes: checked.bytes,
+        bytes,
         durationMs: checked.durationMs,
         hasVideo: checked.hasVideo,
         hasAudio: checked.hasAudio,
