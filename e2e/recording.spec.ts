@@ -1,11 +1,11 @@
-import path from 'node:path';
 import { addParticipant, createSession, expect, loadedDuration, playheadMs, test, waitForPreview } from './fixtures/app.js';
 import { probe } from './fixtures/probe.js';
+import { decryptedCopy } from './fixtures/stored-data.js';
 import { TONE_DBFS } from './fixtures/test-media.js';
 
 const RECORD_MS = 5000;
 
-test('records 5 s from the camera and microphone into one WebM with one video and one audio stream', async ({ openApp, server }) => {
+test('records 5 s from the camera and microphone into one WebM with one video and one audio stream', async ({ openApp, server, tmpDir }) => {
   const page = await openApp();
   await addParticipant(page, 'P-0001');
   const sessionId = await createSession(page, { participant: 'P-0001', protocol: 'Baseline interview', note: 'e2e recording' });
@@ -29,7 +29,8 @@ test('records 5 s from the camera and microphone into one WebM with one video an
   await stop.click();
   await expect(page.getByText(/Recording saved: /)).toBeVisible({ timeout: 30_000 });
 
-  const file = path.join(server.sessionDir(sessionId), 'recording.webm');
+  // The stored file is encrypted: checked as a decrypted copy outside the data folder.
+  const file = await decryptedCopy(server.dataDir, sessionId, 'recording.webm', tmpDir);
   const probed = await probe(file);
   console.log(`recorded ${probed.durationS.toFixed(3)} s: ${probed.streams.map((s) => `${s.type}/${s.codec}`).join(', ')}`);
   expect(probed.streams.filter((s) => s.type === 'video')).toHaveLength(1);

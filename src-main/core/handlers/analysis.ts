@@ -6,7 +6,8 @@ import { fuseRun } from '../analysis/fuse-run.js';
 import { lastObservationMs } from '../analysis/observation-source.js';
 import type { CoreServices } from '../core-services.js';
 import { DeidMap } from '../export/deidentify.js';
-import { exportFolderName, exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
+import { exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
+import { defaultExportFolder } from '../export/export-root.js';
 import { requireConsent } from '../governance/consent-check.js';
 import type { Handlers } from '../rpc/dispatch.js';
 
@@ -103,7 +104,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       s.operatorSessions.require(ctx);
       if (outDir !== undefined && !path.isAbsolute(outDir)) throw new ApiError('invalid_input', 'outDir must be an absolute folder path');
       if (deidentify?.keyFile !== undefined && !path.isAbsolute(deidentify.keyFile)) throw new ApiError('invalid_input', 'The key file must be an absolute path');
-      const folder = outDir ?? path.join(s.dataDir, 'exports', exportFolderName());
+      const folder = outDir ?? defaultExportFolder(s.dataDir, s.media.encrypted);
       if (deidentify?.keyFile !== undefined && existsSync(deidentify.keyFile)) throw new ApiError('conflict', `${deidentify.keyFile} already exists; choose a new file for the key`);
       const deid = deidentify ? new DeidMap(deidentify) : undefined;
       const detail = { deidentified: deid !== undefined, dateShift: deidentify?.dates === 'shift', keyFile: deidentify?.keyFile !== undefined };

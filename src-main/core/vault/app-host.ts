@@ -15,10 +15,9 @@ import { isVaultMethod, type MigrationProgress, type VaultMethod, type VaultStat
 import { ApiError, type Result } from '../../../src-shared/errors.js';
 import { type AppCore, createCore } from '../app-core.js';
 import { acquireDataLock } from '../config/data-lock.js';
-import type { StoredMediaReader } from '../crypto/media-store.js';
 import { EventBus } from '../event-bus.js';
 import type { ProviderPreference } from '../inference/providers.js';
-import { sessionMediaPath } from '../recording/session-folder.js';
+import { type AppEndpoint, type MediaOpen, openSessionMedia } from '../server/app-endpoint.js';
 import type { CallContext } from '../rpc/dispatch.js';
 import { encryptFolder, markMigrationStarted } from './encrypt-folder.js';
 import { folderKind } from './folder-kind.js';
@@ -61,9 +60,7 @@ export interface HostOptions {
 export const DEFAULT_IDLE_LOCK_MINUTES = 15;
 const IDLE_SETTING = 'vault.idleLockMinutes';
 
-export type MediaOpen = { ok: true; reader: StoredMediaReader; fileName: string } | { ok: false; why: 'locked' | 'not_found' | 'missing' };
-
-export class AppHost {
+export class AppHost implements AppEndpoint {
   readonly events = new EventBus();
   readonly dataDir: string;
   private core: AppCore | null = null;
@@ -374,14 +371,7 @@ export class AppHost {
     const core = this.core;
     if (!core) return { ok: false, why: 'locked' };
     this.activity();
-    const file = sessionMediaPath(core.services.sessions, this.dataDir, sessionId, fileName);
-    if (!file) return { ok: false, why: 'not_found' };
-    try {
-      return { ok: true, reader: await core.services.media.open(file), fileName };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return { ok: false, why: code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'not_found' };
-    }
+    return openSessionMedia(core, sessionId, fileName);
   }
 
   async clientGone(clientId: string, why: string): Promise<void> {

@@ -56,4 +56,5 @@ export const VT = {
   keychainOn: 'Keep the key in this computer’s keychain (opens without typing)',
   keychainUnavailable: 'No secure keychain is available on this computer.',
   exportClear: 'Exports are written unencrypted to the folder you choose.',
+  exportDefaultEncrypted: 'default: “Affect Studio exports” in Documents',
 };

@@ -9,6 +9,11 @@ import { api } from '../api/client.js';
 class VaultStore {
   status = $state<VaultStatus | null>(null);
   error = $state<string | null>(null);
+  /**
+   * A recovery key just made (set-up, encrypting a folder, a new key): shown by the gate, over whatever the
+   * state change behind it would show, until the user says it is stored. It is kept nowhere else.
+   */
+  recoveryKey = $state<string | null>(null);
 
   get open(): boolean {
     return this.status?.state === 'unlocked' || this.status?.state === 'clear';
