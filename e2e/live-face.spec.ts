@@ -14,8 +14,6 @@ const run = promisify(execFile);
 const SOURCE_VIDEO = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'video', 'face-frown-ckplus.avi');
 const MEDIA_DIR = path.join(os.tmpdir(), `affect-e2e-live-face-${process.pid}`);
 const CAMERA_Y4M = path.join(MEDIA_DIR, 'face.y4m');
-const RUN_MS = 5000;
-const RECORD_MS = 3000;
 
 test.describe('live face analysis', () => {
   test.skip(!existsSync(SOURCE_VIDEO), `needs the research clip ${SOURCE_VIDEO} (../shared/data is absent)`);
@@ -36,9 +34,11 @@ test.describe('live face analysis', () => {
 
     // The first result can wait for the models to load.
     await expect.poll(async () => (await readLiveStats(page)).analysed, { timeout: 60_000 }).toBeGreaterThan(0);
+    // At least 10 more frames analysed, counted by the app, however long a loaded machine takes; the rate
+    // is reported, not asserted.
     const before = await readLiveStats(page);
     const t0 = Date.now();
-    await page.waitForTimeout(RUN_MS);
+    await expect.poll(async () => (await readLiveStats(page)).analysed - before.analysed, { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
     const after = await readLiveStats(page);
     const seconds = (Date.now() - t0) / 1000;
     const analysed = after.analysed - before.analysed;
@@ -48,18 +48,18 @@ test.describe('live face analysis', () => {
         `face on ${withFace} (${((100 * withFace) / Math.max(1, analysed)).toFixed(1)}%), ` +
         `latency median ${after.faceMedianMs?.toFixed(0)} ms, p95 ${after.faceP95Ms?.toFixed(0)} ms (${after.hz.toFixed(1)} Hz shown)`,
     );
-    expect(analysed).toBeGreaterThanOrEqual(10);
     expect(withFace / analysed).toBeGreaterThanOrEqual(0.9);
     // The overlay shows the face: a box with its track ID and seven bars, and no "no face" notice.
     const overlay = page.locator('[data-slot="face-overlay"]');
     await expect(overlay.getByRole('list', { name: /^Emotion probabilities for face \d+$/ }).first().locator('li')).toHaveCount(7);
     await expect(page.getByTestId('face-latency-ms')).toHaveText(/^\d+ ms$/);
 
-    // Record 3 s: what was analysed meanwhile is stored under the session's live run, on the recording's clock.
+    // Record 3 s by the app's recording clock: what was analysed meanwhile is stored under the session's live
+    // run, on the recording's clock.
     await page.getByRole('button', { name: 'Start recording' }).click();
     const stop = page.getByRole('button', { name: 'Stop recording' });
     await expect(stop).toBeVisible();
-    await page.waitForTimeout(RECORD_MS);
+    await expect(page.getByTestId('elapsed')).toHaveText(/^00:(0[3-9]|[1-5]\d)$/, { timeout: 30_000 });
     const rec = await readLiveStats(page);
     console.log(`while recording: ${rec.hz.toFixed(1)} Hz shown, latency median ${rec.faceMedianMs?.toFixed(0)} ms, p95 ${rec.faceP95Ms?.toFixed(0)} ms (recent results)`);
     await stop.click();
@@ -77,8 +77,12 @@ test.describe('live face analysis', () => {
       await expect.poll(() => stored().faces).toBeGreaterThan(0);
       const s = stored();
       console.log(`live run: ${s.frames} frames, ${s.faces} face observations stored, last at ${s.maxT.toFixed(0)} ms`);
-      // Stored rows are on the recording's clock (ms from its start), not the preview's.
-      expect(s.maxT).toBeLessThanOrEqual(RECORD_MS + 3000);
+      // Stored rows are on the recording's clock (ms from its start), not the preview's (which had run for
+      // several seconds before): every stored frame was captured while the core's sink was open, so its time
+      // is at most that span (the core's clock; 0.2 s for millisecond timestamps and the two clocks' rounding).
+      const span = db.prepare('SELECT started_at AS a, ended_at AS b FROM session WHERE id = ?').get(sessionId) as { a: string; b: string };
+      const sinkOpenMs = Date.parse(span.b) - Date.parse(span.a);
+      expect(s.maxT).toBeLessThanOrEqual(sinkOpenMs + 200);
       expect(s.faces / Math.max(1, s.frames)).toBeGreaterThanOrEqual(0.9);
     } finally {
       db.close();

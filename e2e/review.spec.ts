@@ -19,6 +19,16 @@ function seed(dataDir: string): { sessionId: number; runId: number; durationMs: 
   return JSON.parse(out.trim().split('\n').pop()!) as { sessionId: number; runId: number; durationMs: number };
 }
 
+/** Pixels drawn on the video overlay (the face boxes of the frame on screen). */
+function overlayPixels(page: Page): Promise<number> {
+  return page.getByTestId('review-overlay').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+}
+
 async function openReview(page: Page, sessionId: number): Promise<void> {
   await expect(page.getByTestId('review-workspace')).toBeVisible();
   // The recording is loaded and the first frame decoded.
@@ -54,13 +64,7 @@ test('plays, steps frames, labels two segments by keyboard; they survive a reloa
   await expect(page.getByTestId('frame-number')).toContainText('frame 2 ');
 
   // The overlay canvas has something drawn on it at this frame (the participant's box).
-  const drawn = await page.getByTestId('review-overlay').evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-    return n;
-  });
-  expect(drawn).toBeGreaterThan(100);
+  expect(await overlayPixels(page)).toBeGreaterThan(100);
 
   // A tier for this rater, then two segments with I / O and number keys (2 = happy, 3 = sad).
   await page.getByLabel('Rater').fill('RA-1');
@@ -145,7 +149,11 @@ test('the Review view of a known session looks as it did', async ({ openApp, ser
     await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
   });
   await expect.poll(() => playheadMs(page)).toBeGreaterThanOrEqual(1466);
-  await page.waitForTimeout(300);
+  // Settled by the app's own signals instead of a sleep: the overlay has drawn this frame's face box and the
+  // timeline reads the estimate at the playhead (happy 0.8 in this part of the seeded script). The
+  // screenshot itself then waits for two identical frames in a row.
+  await expect.poll(() => overlayPixels(page)).toBeGreaterThan(100);
+  await expect(page.getByTestId('timeline-readout')).toContainText('happy 0.80');
   await expect(page.getByTestId('review-workspace')).toHaveScreenshot('review-workspace.png', {
     maxDiffPixelRatio: 0.02,
     animations: 'disabled',

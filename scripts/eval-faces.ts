@@ -16,10 +16,10 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMOTIONS } from '../src-shared/emotions.js';
-import { FaceAnalyzer } from '../src-main/core/inference/face/face-analyzer.js';
-import { FaceTracker } from '../src-main/core/inference/face/face-tracker.js';
+import { FaceAnalyzer } from '../src-main/core/analysis/face/face-analyzer.js';
+import { FaceTracker } from '../src-main/core/analysis/face/face-tracker.js';
 import type { PixelFrame } from '../src-main/core/inference/face/frame.js';
-import { type BilinearMode, resizeBilinear, toGray } from '../src-main/core/inference/face/gray-resize.js';
+import { type BilinearMode, resizeBilinear, toGray } from '../src-main/core/analysis/face/gray-resize.js';
 import { InferenceService } from '../src-main/core/inference/inference-service.js';
 import { evaluate, expectedCalibrationError, formatConfusion, summaryLine } from './lib/classification-metrics.js';
 import { decodeImageFile } from './lib/decode-image.js';

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
 
   const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: 1 });
   try {
-    const analyzer = VoiceAnalyzer.create({ runner: svc, manifest: svc.manifest, emotionModelId: args.model });
+    const analyzer = await VoiceAnalyzer.create(svc, { emotionModelId: args.model });
     const entry = analyzer.emotionEntry!;
     const modelHasCalm = (entry.labels ?? []).includes('calm');
     const dirHasCalm = folders.includes('calm');

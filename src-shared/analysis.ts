@@ -69,7 +69,8 @@ export const analysisRunSchema = z.object({
   /** Why a preferred provider was not used, per model; null when nothing fell back. */
   providerDetail: z.string().nullable(),
   models: z.array(runModelSchema),
-  params: z.unknown(),
+  /** The settings the run was made with (every field filled in: defaults are stored, not implied). */
+  params: analysisParamsSchema,
   softwareVersion: z.string(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),

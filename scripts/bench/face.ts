@@ -11,12 +11,12 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FaceAnalyzer } from '../../src-main/core/inference/face/face-analyzer.js';
+import { FaceAnalyzer } from '../../src-main/core/analysis/face/face-analyzer.js';
 import type { PixelFrame } from '../../src-main/core/inference/face/frame.js';
 import { InferenceService } from '../../src-main/core/inference/inference-service.js';
 import { runFfmpeg } from '../../src-main/core/media/ffmpeg.js';
 import { decodeVideoFrames } from '../../src-main/core/media/video-frames.js';
-import { cacheRoot, fetchPackage } from '../models/fetch-package.js';
+import { cacheRoot, fetchPackage } from '../../src-main/core/test-support/fetch-package.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       for (const batch of [1, 8]) {
         const frames = Array.from({ length: batch }, () => fr);
         const r = await rate(() => analyzer.detector.detect(frames));
-        const prep = await rate(async () => analyzer.detector.prepare(frames), 1, 1);
+        const prep = await rate(async () => analyzer.detector.toInput(frames), 1, 1);
         console.log(
           `  batch ${batch}: ${(1000 / r.perSec / batch).toFixed(2)} ms per frame (letterbox ${(1000 / prep.perSec / batch).toFixed(2)} ms), ` +
             `${(r.perSec * batch).toFixed(0)} frames/s; CPU ${(r.cpuMs / batch).toFixed(2)} ms per frame`,

@@ -19,13 +19,10 @@ import type { FrameFaces } from '../../src-shared/contract/face.js';
 import type { VoiceWindowResult } from '../../src-shared/contract/voice.js';
 import { DEFAULT_ANALYSIS_PARAMS } from '../../src-shared/analysis.js';
 import { EMOTIONS } from '../../src-shared/emotions.js';
-import { fuseRun } from '../../src-main/core/analysis/fuse-run.js';
+import { RunRecorder } from '../../src-main/core/analysis/run-recorder.js';
 import { writeTimelineCsv } from '../../src-main/core/export/session-export.js';
-import { AnalysisRunsRepo } from '../../src-main/core/store/analysis-runs-repo.js';
 import { openDatabase } from '../../src-main/core/store/database.js';
-import { EpisodesRepo } from '../../src-main/core/store/episodes-repo.js';
 import { FaceObsRepo } from '../../src-main/core/store/face-obs-repo.js';
-import { FusedRepo } from '../../src-main/core/store/fused-repo.js';
 import { ParticipantsRepo } from '../../src-main/core/store/participants-repo.js';
 import { SessionsRepo } from '../../src-main/core/store/sessions-repo.js';
 import { VoiceObsRepo } from '../../src-main/core/store/voice-obs-repo.js';
@@ -34,7 +31,7 @@ import { tempDir } from '../../src-main/core/test-support/make-media.js';
 const argv = process.argv.slice(2);
 const minutes = argv.includes('--minutes') ? Number(argv[argv.indexOf('--minutes') + 1]) : 60;
 const durationMs = minutes * 60_000;
-/** Frames per transaction; 240 is what an offline run commits at a time (analysis/media-analyzers.ts). */
+/** Frames per transaction; 240 is what an offline run commits at a time (analysis/face/face-modality.ts). */
 const batchFrames = argv.includes('--batch') ? Number(argv[argv.indexOf('--batch') + 1]) : 240;
 
 setFlagsFromString('--expose-gc');
@@ -100,12 +97,11 @@ async function main(): Promise<void> {
   const p = new ParticipantsRepo(db).create('BENCH');
   const s = sessions.create({ participantId: p.id, protocol: 'bench', operatorId: null, note: '' });
   const media = sessions.addMedia({ sessionId: s.id, kind: 'recording', fileName: 'recording.webm', mimeType: 'video/webm', bytes: 0, durationMs, hasVideo: true, hasAudio: true });
-  const runs = new AnalysisRunsRepo(db);
-  const run = runs.create({ sessionId: s.id, mediaFileId: media.id, mode: 'offline', params: DEFAULT_ANALYSIS_PARAMS, softwareVersion: 'bench', mediaDurationMs: durationMs });
+  const recorder = new RunRecorder(db, 'bench');
+  const { runs, fused, episodes } = recorder;
+  const run = recorder.open({ sessionId: s.id, mediaFileId: media.id, mode: 'offline', params: DEFAULT_ANALYSIS_PARAMS, mediaDurationMs: durationMs });
   const faces = new FaceObsRepo(db);
   const voices = new VoiceObsRepo(db);
-  const fused = new FusedRepo(db);
-  const episodes = new EpisodesRepo(db);
   console.log(`${minutes} min session in ${dir} (${encrypted ? 'encrypted' : 'clear'} database); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
 
   const nFrames = Math.round((durationMs * 30) / 1000);
@@ -125,7 +121,7 @@ async function main(): Promise<void> {
   console.log(`voice: ${nWin} windows in ${voiceS.toFixed(2)} s, batches of 64 windows`);
 
   t0 = performance.now();
-  const f = fuseRun({ db, fused, episodes }, run.id, durationMs, DEFAULT_ANALYSIS_PARAMS);
+  const f = recorder.fuse(run.id, durationMs)!;
   const fuseS = (performance.now() - t0) / 1000;
   console.log(`fusion: ${f.rows} fused rows + ${f.episodes.length} episodes in ${fuseS.toFixed(2)} s (reads the observations back, aligns, fuses, smooths, stores)`);
 

@@ -76,7 +76,7 @@ const { x, source } = await speech(SECONDS);
 const audioMs = (x.length / SAMPLE_RATE) * 1000;
 const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: 1 });
 try {
-  const analyzer = VoiceAnalyzer.create({ runner: svc, manifest: svc.manifest });
+  const analyzer = await VoiceAnalyzer.create(svc);
   const vadEntry = defaultModelFor(svc.manifest, 'vad');
   const emo = new VoiceEmotionModel(svc, analyzer.emotionEntry!);
   await svc.load(vadEntry.id);

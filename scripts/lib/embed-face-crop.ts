@@ -1,5 +1,5 @@
 import type { PixelFrame } from '../../src-main/core/inference/face/frame.js';
-import { resizeBilinear } from '../../src-main/core/inference/face/gray-resize.js';
+import { resizeBilinear } from '../../src-main/core/analysis/face/gray-resize.js';
 
 /**
  * A face crop (e.g. FER2013's 48×48) as a still the app's detector can find a face in: the detector is trained on

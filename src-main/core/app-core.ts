@@ -16,7 +16,7 @@ import { labelHandlers } from './handlers/labels.js';
 import { reviewHandlers } from './handlers/review.js';
 import { sessionSearchHandlers } from './handlers/session-search.js';
 import { LabelsRepo } from './store/labels-repo.js';
-import { SqliteTimelineSource } from './review/sqlite-timeline-source.js';
+import { ReviewTimelineRepo } from './store/review-timeline-repo.js';
 import { TimelineQuery } from './review/timeline-query.js';
 import { InferenceService } from './inference/inference-service.js';
 import type { ProviderPreference } from './inference/providers.js';
@@ -108,18 +108,8 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     return inference;
   };
   const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions), media });
-  const live = new LiveAnalysis({
-    db,
-    version: APP_VERSION,
-    sessions,
-    recordings,
-    runs: analysis.runs,
-    fused: analysis.fused,
-    episodes: analysis.episodes,
-    events,
-    inference: startInference,
-  });
-  const timeline = new SqliteTimelineSource(db);
+  const live = new LiveAnalysis({ db, sessions, recordings, recorder: analysis.recorder, stages: analysis.stages, events, inference: startInference });
+  const timeline = new ReviewTimelineRepo(db);
   const services: CoreServices = {
     version: APP_VERSION,
     dataDir,

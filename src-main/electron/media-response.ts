@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { MediaOpen } from '../core/server/app-endpoint.js';
+import type { MediaOpen } from '../core/app-endpoint.js';
 import { mediaReply } from '../core/server/media-range.js';
 
 /**

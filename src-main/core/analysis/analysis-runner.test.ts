@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AnalysisProgress } from '../../../src-shared/analysis.js';
+import { type AnalysisProgress, DEFAULT_ANALYSIS_PARAMS } from '../../../src-shared/analysis.js';
 import type { FrameFaces } from '../../../src-shared/contract/face.js';
 import type { VoiceWindowResult } from '../../../src-shared/contract/voice.js';
 import { EMOTIONS, type Emotion } from '../../../src-shared/emotions.js';
@@ -10,10 +10,8 @@ import { EventBus } from '../event-bus.js';
 import { exportSessions } from '../export/session-export.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { openDatabase, type Db } from '../store/database.js';
-import { FaceObsRepo } from '../store/face-obs-repo.js';
 import { ParticipantsRepo } from '../store/participants-repo.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
-import { VoiceObsRepo } from '../store/voice-obs-repo.js';
 import { runFfmpeg } from '../media/ffmpeg.js';
 import { governanceServices } from '../test-support/governance.js';
 import { makeWebm, tempDir } from '../test-support/make-media.js';
@@ -21,7 +19,9 @@ import { runSummary } from './run-summary.js';
 import type { CoreServices } from '../core-services.js';
 import { analysisHandlers } from '../handlers/analysis.js';
 import { dispatch, type Handlers } from '../rpc/dispatch.js';
-import type { AnalyzerFactory, ModalityStage, StageContext } from './analysis-runner.js';
+import type { RunnableStage, StageFactory } from './analysis-runner.js';
+import { modality } from './modalities.js';
+import type { ModalityDefinition, Stage } from './stage.js';
 import { type AnalysisServices, createAnalysisServices } from './analysis-services.js';
 
 const one = (e: Emotion, p = 0.9): number[] => EMOTIONS.map((x) => (x === e ? p : (1 - p) / 6));
@@ -69,20 +69,24 @@ interface Control {
   afterMs: Array<number | null>;
 }
 
-function fakeStages(db: Db, ctl: Control): AnalyzerFactory {
-  const faceRepo = new FaceObsRepo(db);
-  const voiceRepo = new VoiceObsRepo(db);
-  const face: ModalityStage = {
+/** Scripted stages in place of the model-backed ones; their results are stored by the real writers. */
+function fakeStages(db: Db, ctl: Control): StageFactory {
+  const face: Stage<'video', FrameFaces> = {
     modality: 'face',
-    async run(_file: string, ctx: StageContext) {
-      ctl.afterMs.push(ctx.afterMs);
+    source: 'video',
+    modelIds: ['face-test'],
+    notes: [],
+    open: () => {
+      throw new Error('offline only');
+    },
+    async process(_file, run) {
+      ctl.afterMs.push(run.afterMs ?? null);
       const frames = 120; // 4 s at 30 fps
       let batches = 0;
       for (let i = 0; i < frames; i += 10) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        const batch = Array.from({ length: Math.min(10, frames - i) }, (_, k) => frameAt(i + k)).filter((f) => ctx.afterMs === null || f.tMs > ctx.afterMs);
-        if (batch.length) ctx.commit(() => faceRepo.insertFrames(ctx.runId, batch), batch[batch.length - 1].tMs);
-        ctx.onProgress({ doneMs: ((i + 10) * 1000) / 30, frames: i + 10 });
+        if (run.signal?.aborted) throw run.signal.reason;
+        await run.onResults?.(Array.from({ length: Math.min(10, frames - i) }, (_, k) => frameAt(i + k)));
+        run.onProgress?.({ doneMs: ((i + 10) * 1000) / 30, totalMs: null, frames: i + 10 });
         batches++;
         if (ctl.pauseAfter !== null && batches === ctl.pauseAfter) {
           ctl.pauseAfter = null;
@@ -93,20 +97,24 @@ function fakeStages(db: Db, ctl: Control): AnalyzerFactory {
       }
     },
   };
-  const voice: ModalityStage = {
+  const voice: Stage<'audio', VoiceWindowResult> = {
     modality: 'voice',
-    async run(_file: string, ctx: StageContext) {
-      const windows = Array.from({ length: 5 }, (_, i) => windowAt(i)).filter((w) => ctx.afterMs === null || w.tMs > ctx.afterMs);
-      if (windows.length) ctx.commit(() => voiceRepo.insert(ctx.runId, windows), windows[windows.length - 1].tMs);
-      ctx.onProgress({ doneMs: 4000, frames: 400 });
+    source: 'audio',
+    modelIds: [],
+    notes: [],
+    open: () => {
+      throw new Error('offline only');
+    },
+    async process(_file, run) {
+      await run.onResults?.(Array.from({ length: 5 }, (_, i) => windowAt(i)));
+      run.onProgress?.({ doneMs: 4000, totalMs: null, frames: 400 });
     },
   };
+  // Every batch committed as it comes (the real stages gather larger ones), so a cancel lands between batches.
+  const runnable = (stage: Stage, m: ModalityDefinition): RunnableStage => ({ stage, store: m.writer(db), storeEvery: 1 });
   return async () => ({
-    face,
-    voice,
-    models: [{ id: 'face-test', task: 'face-emotion', file: 'face-test.onnx', sha256: 'a'.repeat(64) }],
-    provider: 'cpu',
-    providerDetail: null,
+    stages: [runnable(face, modality('face')), runnable(voice, modality('voice'))],
+    use: { models: [{ id: 'face-test', task: 'face-emotion', file: 'face-test.onnx', sha256: 'a'.repeat(64) }], provider: 'cpu', providerDetail: null },
   });
 }
 
@@ -152,7 +160,7 @@ function world(media: 'av' | 'audio' = 'av'): World {
     sessions,
     events: bus,
     inference: () => Promise.reject(new Error('no models in this test')),
-    analyzers: fakeStages(db, ctl),
+    offlineStages: fakeStages(db, ctl),
   });
   const p = new ParticipantsRepo(db).create('P01');
   const s = sessions.create({ participantId: p.id, protocol: "=cmd|' /C calc'!A0", operatorId: null, note: '' });
@@ -210,13 +218,13 @@ describe('offline analysis run', () => {
     expect(stopped.status).toBe('incomplete');
     expect(stopped.error).toMatch(/Cancelled by the user/);
     const progress = w.analysis.runs.progress(r.id);
-    expect(progress.faceProgressMs).toBeCloseTo((49 * 1000) / 30, 6);
+    expect(progress.modalities.face).toBeCloseTo((49 * 1000) / 30, 6);
     expect(stopped.fusedRows).toBe(0);
 
     w.analysis.runner.resume(r.id);
     const finished = await w.analysis.runner.whenDone(r.id);
     expect(finished.status).toBe('complete');
-    expect(w.ctl.afterMs).toEqual([null, progress.faceProgressMs]);
+    expect(w.ctl.afterMs).toEqual([null, progress.modalities.face]);
     const frames = w.db.prepare('SELECT COUNT(*) AS n FROM face_frame WHERE run_id = ?').get(r.id) as { n: number };
     const obs = w.db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT t_ms) AS d FROM face_obs WHERE run_id = ?').get(r.id) as { n: number; d: number };
     expect(frames.n).toBe(120);
@@ -240,7 +248,7 @@ describe('offline analysis run', () => {
 
   it('marks runs left running by a crashed process incomplete when the data folder is opened again', () => {
     const w = world();
-    const run = w.analysis.runs.create({ sessionId: w.sessionId, mediaFileId: null, mode: 'offline', params: {}, softwareVersion: 'x', mediaDurationMs: null });
+    const run = w.analysis.runs.create({ sessionId: w.sessionId, mediaFileId: null, mode: 'offline', params: DEFAULT_ANALYSIS_PARAMS, softwareVersion: 'x', mediaDurationMs: null });
     const again = createAnalysisServices({
       db: w.db,
       dataDir: w.dataDir,

@@ -3,18 +3,22 @@ import type { EventBus } from '../event-bus.js';
 import type { InferenceService } from '../inference/inference-service.js';
 import type { ImportDeps } from '../media/import-media.js';
 import { ImportUploads } from '../media/import-upload.js';
-import { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
+import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
-import { EpisodesRepo } from '../store/episodes-repo.js';
-import { FusedRepo } from '../store/fused-repo.js';
+import type { EpisodesRepo } from '../store/episodes-repo.js';
+import type { FusedRepo } from '../store/fused-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
-import { type AnalyzerFactory, AnalysisRunner } from './analysis-runner.js';
-import { mediaAnalyzers } from './media-analyzers.js';
+import { AnalysisRunner, type StageFactory } from './analysis-runner.js';
+import { modality, Stages } from './modalities.js';
+import { modelUse, RunRecorder } from './run-recorder.js';
 
 export interface AnalysisServices {
+  recorder: RunRecorder;
   runs: AnalysisRunsRepo;
   fused: FusedRepo;
   episodes: EpisodesRepo;
+  /** The analysis stages of the process (their models loaded once), shared by live and offline analysis. */
+  stages: Stages;
   runner: AnalysisRunner;
   uploads: ImportUploads;
   /** Cancels running analyses (they stay resumable) and drops unfinished uploads. */
@@ -28,34 +32,46 @@ export interface AnalysisServicesDeps {
   sessions: SessionsRepo;
   events: EventBus;
   inference: () => Promise<InferenceService>;
-  /** Tests replace the model-backed analyzers. */
-  analyzers?: AnalyzerFactory;
+  /** Tests replace the model-backed stages of offline runs. */
+  offlineStages?: StageFactory;
   /** Refuses an imported clip the session's participant has not consented to (ImportDeps.consent). */
   consent?: ImportDeps['consent'];
   /** The data folder's media store (ImportDeps.media). */
   media?: ImportDeps['media'];
 }
 
+/** The registered modalities' stages for a file's streams, storing through their own writers. */
+function registeredStages(db: Db, stages: Stages, inference: () => Promise<InferenceService>): StageFactory {
+  return async (sources) => {
+    const svc = await inference();
+    const available = await stages.available(sources);
+    return {
+      stages: available.stages.map((stage) => {
+        const m = modality(stage.modality);
+        return { stage, store: m.writer(db), storeEvery: m.storeEvery };
+      }),
+      use: modelUse(svc, available.stages, available.notes),
+    };
+  };
+}
+
 export function createAnalysisServices(d: AnalysisServicesDeps): AnalysisServices {
-  const runs = new AnalysisRunsRepo(d.db);
-  const fused = new FusedRepo(d.db);
-  const episodes = new EpisodesRepo(d.db);
+  const recorder = new RunRecorder(d.db, d.version);
+  const stages = new Stages(d.inference);
   const runner = new AnalysisRunner({
-    db: d.db,
     dataDir: d.dataDir,
-    version: d.version,
     sessions: d.sessions,
-    runs,
-    fused,
-    episodes,
+    recorder,
     events: d.events,
-    analyzers: d.analyzers ?? mediaAnalyzers(d.db, d.inference),
+    stages: d.offlineStages ?? registeredStages(d.db, stages, d.inference),
   });
   const uploads = new ImportUploads({ db: d.db, dataDir: d.dataDir, sessions: d.sessions, consent: d.consent, media: d.media });
   return {
-    runs,
-    fused,
-    episodes,
+    recorder,
+    runs: recorder.runs,
+    fused: recorder.fused,
+    episodes: recorder.episodes,
+    stages,
     runner,
     uploads,
     close: async () => {

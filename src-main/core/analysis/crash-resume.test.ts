@@ -52,7 +52,7 @@ describe('an analysis killed with its process', () => {
       const [run] = a.runs.listForSession(1);
       expect(run).toMatchObject({ status: 'incomplete', error: expect.stringMatching(/stopped while this analysis was running/) });
       const before = a.runs.progress(run.id);
-      expect(before.faceProgressMs).toBeGreaterThan(0);
+      expect(before.modalities.face).toBeGreaterThan(0);
       a.runner.resume(run.id);
       const done = await a.runner.whenDone(run.id);
       expect(done.status, done.error ?? '').toBe('complete');

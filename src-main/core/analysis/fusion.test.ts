@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANALYSIS_PARAMS } from '../../../src-shared/analysis.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
-import { valenceArousal } from './affect-space.js';
 import { FaceAligner, VoiceAligner } from './align.js';
 import { type FaceSample, fuseStep, type VoiceSample } from './fusion.js';
 import { contributors, fuseTimeline, gridLength } from './timeline.js';
@@ -51,20 +50,6 @@ describe('fuseStep', () => {
     expect(r.probs[EMOTIONS.indexOf('happy')]).toBeCloseTo(0.5, 10);
     expect(r.probs[EMOTIONS.indexOf('sad')]).toBeCloseTo(0.5, 10);
     expect(r.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
-  });
-});
-
-describe('valence and arousal', () => {
-  it('maps classes onto the circumplex and averages by probability', () => {
-    expect(valenceArousal(one('neutral'))).toEqual({ valence: 0, arousal: 0 });
-    const happy = valenceArousal(one('happy'));
-    expect(happy.valence).toBeGreaterThan(0.5);
-    const sad = valenceArousal(one('sad'));
-    expect(sad.valence).toBeLessThan(0);
-    expect(sad.arousal).toBeLessThan(0);
-    expect(valenceArousal(one('angry')).arousal).toBeGreaterThan(0.5);
-    const mix = valenceArousal(EMOTIONS.map((e) => (e === 'happy' || e === 'sad' ? 0.5 : 0)));
-    expect(mix.valence).toBeCloseTo((0.8 - 0.7) / 2, 10);
   });
 });
 

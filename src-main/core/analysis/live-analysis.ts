@@ -1,62 +1,60 @@
 /**
  * Live analysis of a session being captured: downscaled camera frames and 16 kHz microphone blocks from the
- * renderer go through the same face and voice pipelines as offline analysis. Results always go back (so the
- * overlay works during the preview); they are stored as a 'live' analysis run only while the session is
- * recording, and that run is fused into the session's timeline when the recording ends.
+ * renderer go through the same stages as offline analysis (every registered modality of that source, each
+ * with a live stream of its own per session). Results always go back (so the overlay works during the
+ * preview); they are stored as a 'live' analysis run only while the session is recording, and that run is
+ * fused into the session's timeline when the recording ends.
  */
-import { analysisParamsSchema, type RunModel } from '../../../src-shared/analysis.js';
+import { DEFAULT_ANALYSIS_PARAMS } from '../../../src-shared/analysis.js';
 import type { FrameFaces, LiveFrame } from '../../../src-shared/contract/face.js';
+import type { VoiceWindowResult } from '../../../src-shared/contract/voice.js';
 import type { Session } from '../../../src-shared/domain.js';
 import type { EventBus } from '../event-bus.js';
-import { FaceAnalyzer } from '../inference/face/face-analyzer.js';
-import type { FaceTracker } from '../inference/face/face-tracker.js';
 import type { InferenceService } from '../inference/inference-service.js';
-import { getModel } from '../inference/manifest.js';
 import type { RecordingManager } from '../recording/recording-manager.js';
-import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
-import type { EpisodesRepo } from '../store/episodes-repo.js';
-import { FaceObsRepo } from '../store/face-obs-repo.js';
-import type { FusedRepo } from '../store/fused-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
-import { VoiceObsRepo } from '../store/voice-obs-repo.js';
-import { fuseRun } from './fuse-run.js';
-import { lastObservationMs } from './observation-source.js';
-import { VoiceAnalyzer } from './voice/voice-analyzer.js';
-import type { VoiceStream } from './voice/voice-stream.js';
+import { faceModality } from './face/face-modality.js';
+import { MODALITIES, type Stages } from './modalities.js';
+import { modelUse, type RunRecorder } from './run-recorder.js';
+import type { LiveStream, MediaSource, ModalityDefinition, SourceInput, Timed } from './stage.js';
+import { voiceModality } from './voice/voice-modality.js';
 
 export interface LiveAnalysisDeps {
   db: Db;
-  version: string;
   sessions: SessionsRepo;
   recordings: RecordingManager;
-  runs: AnalysisRunsRepo;
-  fused: FusedRepo;
-  episodes: EpisodesRepo;
+  recorder: RunRecorder;
+  stages: Stages;
   events: EventBus;
   inference: () => Promise<InferenceService>;
 }
 
+interface LiveStreamState {
+  stream: LiveStream<unknown, Timed>;
+  store: (runId: number, batch: readonly Timed[]) => void;
+  /** Serialises one stream's inputs: its state (tracks, voice activity) must see them in order. */
+  queue: Promise<unknown>;
+}
+
 interface LiveState {
-  tracker: FaceTracker | null;
-  voice: VoiceStream | null;
-  nextVoiceSeq: number;
+  streams: Map<string, LiveStreamState>;
   runId: number | null;
-  /** Serialises voice blocks of one session: the stream's VAD state must see them in order. */
-  voiceQueue: Promise<unknown>;
+}
+
+/** Results of one live input, per modality. */
+export type LiveResults = ReadonlyMap<string, readonly Timed[]>;
+
+/** A modality's results, typed by its definition. */
+export function resultsOf<S extends MediaSource, R extends Timed>(results: LiveResults, m: ModalityDefinition<S, R>): R[] {
+  return [...((results.get(m.name) ?? []) as readonly R[])];
 }
 
 export class LiveAnalysis {
-  private face: Promise<FaceAnalyzer> | null = null;
-  private voice: Promise<VoiceAnalyzer> | null = null;
   private readonly live = new Map<number, LiveState>();
-  private readonly faceObs: FaceObsRepo;
-  private readonly voiceObs: VoiceObsRepo;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly d: LiveAnalysisDeps) {
-    this.faceObs = new FaceObsRepo(d.db);
-    this.voiceObs = new VoiceObsRepo(d.db);
     this.unsubscribe = d.events.subscribe((name, payload) => {
       if (name === 'session.changed') this.sessionChanged(payload as Session);
     });
@@ -65,27 +63,10 @@ export class LiveAnalysis {
   private state(sessionId: number): LiveState {
     let st = this.live.get(sessionId);
     if (!st) {
-      st = { tracker: null, voice: null, nextVoiceSeq: 0, runId: null, voiceQueue: Promise.resolve() };
+      st = { streams: new Map(), runId: null };
       this.live.set(sessionId, st);
     }
     return st;
-  }
-
-  private faceAnalyzer(): Promise<FaceAnalyzer> {
-    this.face ??= this.d.inference().then((svc) => FaceAnalyzer.create(svc));
-    this.face.catch(() => (this.face = null));
-    return this.face;
-  }
-
-  private voiceAnalyzer(): Promise<VoiceAnalyzer> {
-    this.voice ??= this.d.inference().then(async (svc) => {
-      const va = VoiceAnalyzer.create({ runner: svc, manifest: svc.manifest });
-      await svc.load(va.vadEntry.id);
-      if (va.emotionEntry) await svc.load(va.emotionEntry.id);
-      return va;
-    });
-    this.voice.catch(() => (this.voice = null));
-    return this.voice;
   }
 
   /**
@@ -96,91 +77,67 @@ export class LiveAnalysis {
     if (!recordingClock || !this.d.recordings.isRecording(sessionId)) return null;
     if (st.runId !== null) return st.runId;
     const svc = await this.d.inference();
-    // Both modalities' models are loaded first, so the run names every model that can write into it.
-    const ids: string[] = [];
-    const notes: string[] = [];
-    try {
-      const fa = await this.faceAnalyzer();
-      ids.push(fa.modelRefs.detector.id, fa.modelRefs.emotion.id);
-    } catch (e) {
-      notes.push(`face analysis unavailable: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    try {
-      const va = await this.voiceAnalyzer();
-      ids.push(va.vadEntry.id, ...(va.emotionEntry ? [va.emotionEntry.id] : []));
-    } catch (e) {
-      notes.push(`voice analysis unavailable: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    // Every modality's models are loaded first, so the run names every model that can write into it.
+    const available = await this.d.stages.available(new Set<MediaSource>(['video', 'audio']));
     if (st.runId !== null) return st.runId;
-    const run = this.d.runs.create({
-      sessionId,
-      mediaFileId: null,
-      mode: 'live',
-      params: analysisParamsSchema.parse({}),
-      softwareVersion: this.d.version,
-      mediaDurationMs: null,
-    });
-    const report = svc.providerReport().filter((r) => ids.includes(r.id));
-    const models: RunModel[] = ids.map((id) => {
-      const e = getModel(svc.manifest, id);
-      return { id: e.id, task: e.task, file: e.file, sha256: e.sha256 };
-    });
-    const fallbacks = report.filter((r) => r.fallbackReason).map((r) => `${r.id}: ${r.fallbackReason}`);
-    this.d.runs.setModels(run.id, {
-      provider: [...new Set(report.map((r) => r.provider))].join('+') || null,
-      providerDetail: [...fallbacks, ...notes].join('; ') || null,
-      models,
-    });
+    const run = this.d.recorder.open({ sessionId, mediaFileId: null, mode: 'live', params: DEFAULT_ANALYSIS_PARAMS, mediaDurationMs: null });
+    this.d.recorder.recordModels(run.id, modelUse(svc, available.stages, available.notes));
     st.runId = run.id;
     return run.id;
   }
 
-  async analyzeFrames(sessionId: number, frames: LiveFrame[], recordingClock = false): Promise<{ results: FrameFaces[]; processingMs: number }> {
-    const started = performance.now();
+  /** One live input through every modality of its source; results are stored while recording. */
+  async push<S extends MediaSource>(sessionId: number, source: S, input: SourceInput[S], recordingClock = false): Promise<LiveResults> {
     this.d.sessions.get(sessionId);
-    const analyzer = await this.faceAnalyzer();
     const st = this.state(sessionId);
-    st.tracker ??= analyzer.newTracker();
-    const results = await analyzer.analyzeFrames(frames, st.tracker);
-    const runId = await this.runFor(sessionId, st, recordingClock);
-    if (runId !== null) this.faceObs.insertFrames(runId, results);
+    const out = new Map<string, readonly Timed[]>();
+    for (const m of MODALITIES.filter((x) => x.source === source)) {
+      const stage = await this.d.stages.get(m);
+      let s = st.streams.get(m.name);
+      if (!s) {
+        s = { stream: stage.open() as LiveStream<unknown, Timed>, store: m.writer(this.d.db), queue: Promise.resolve() };
+        st.streams.set(m.name, s);
+      }
+      const stream = s;
+      const task = stream.queue.then(async () => {
+        const results = await stream.stream.push(input);
+        const runId = await this.runFor(sessionId, st, recordingClock);
+        if (runId !== null && results.length) stream.store(runId, results);
+        return results;
+      });
+      stream.queue = task.catch(() => undefined);
+      out.set(m.name, await task);
+    }
+    return out;
+  }
+
+  async analyzeFrames(sessionId: number, frames: readonly LiveFrame[], recordingClock = false): Promise<{ results: FrameFaces[]; processingMs: number }> {
+    const started = performance.now();
+    const results = resultsOf(await this.push(sessionId, 'video', frames, recordingClock), faceModality);
     return { results, processingMs: performance.now() - started };
   }
 
   /** Pushes one block; finished windows are stored (while recording) and pushed as voice.window events. */
-  voiceBlock(sessionId: number, seq: number, tStartMs: number, pcm: Float32Array, recordingClock = false): Promise<{ windows: number }> {
-    this.d.sessions.get(sessionId);
-    const st = this.state(sessionId);
-    const task = st.voiceQueue.then(async () => {
-      const analyzer = await this.voiceAnalyzer();
-      // seq 0 (a new time base, e.g. recording started) or a gap: a fresh stream, so windows stay on the clock.
-      if (seq === 0 || seq !== st.nextVoiceSeq || !st.voice) st.voice = analyzer.createStream({ t0Ms: tStartMs, batch: 1 });
-      st.nextVoiceSeq = seq + 1;
-      const windows = await st.voice.push(pcm);
-      const runId = await this.runFor(sessionId, st, recordingClock);
-      if (runId !== null && windows.length) this.voiceObs.insert(runId, windows);
-      for (const result of windows) this.d.events.emit('voice.window', { sessionId, result });
-      return { windows: windows.length };
-    });
-    st.voiceQueue = task.catch(() => undefined);
-    return task;
+  async voiceBlock(sessionId: number, seq: number, tStartMs: number, pcm: Float32Array, recordingClock = false): Promise<{ windows: number }> {
+    const windows: VoiceWindowResult[] = resultsOf(await this.push(sessionId, 'audio', { seq, tStartMs, pcm }, recordingClock), voiceModality);
+    for (const result of windows) this.d.events.emit('voice.window', { sessionId, result });
+    return { windows: windows.length };
   }
 
-  /** When a recording ends (stopped or recovered) its live run is closed and fused onto the 10 Hz grid. */
+  /** When a recording ends (stopped or recovered) its live run is fused onto the 10 Hz grid and closed. */
   private sessionChanged(session: Session): void {
     const st = this.live.get(session.id);
     if (!st || st.runId === null || session.status === 'recording') return;
     const runId = st.runId;
     this.live.delete(session.id);
+    const { recorder } = this.d;
     try {
-      const run = this.d.runs.get(runId);
-      const params = analysisParamsSchema.parse(run.params ?? {});
-      const extent = session.durationMs ?? lastObservationMs(this.d.db, runId);
-      if (extent !== null) fuseRun({ db: this.d.db, fused: this.d.fused, episodes: this.d.episodes }, runId, extent, params);
-      this.d.runs.setProgress(runId, { progressMs: extent ?? 0 });
-      this.d.runs.finish(runId, session.status === 'completed' ? 'complete' : 'incomplete', session.status === 'completed' ? null : session.statusDetail);
+      const fused = recorder.fuse(runId, session.durationMs);
+      recorder.runs.setProgress(runId, { progressMs: fused?.extentMs ?? 0 });
+      const completed = session.status === 'completed';
+      recorder.close(runId, completed ? 'complete' : 'incomplete', completed ? null : session.statusDetail);
     } catch (e) {
-      this.d.runs.finish(runId, 'failed', e instanceof Error ? e.message : String(e));
+      recorder.close(runId, 'failed', e instanceof Error ? e.message : String(e));
     }
   }
 

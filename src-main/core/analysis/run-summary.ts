@@ -1,5 +1,5 @@
 /** A run's session-level figures (coverage, per-emotion shares and episodes), read from its stored rows. */
-import { analysisParamsSchema, type RunSummary } from '../../../src-shared/analysis.js';
+import type { RunSummary } from '../../../src-shared/analysis.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { EpisodesRepo } from '../store/episodes-repo.js';
@@ -14,7 +14,7 @@ export interface MediaStreams {
 
 export function runSummary(d: { runs: AnalysisRunsRepo; fused: FusedRepo; episodes: EpisodesRepo }, runId: number, media: MediaStreams): RunSummary {
   const run = d.runs.get(runId);
-  const params = analysisParamsSchema.parse(run.params ?? {});
+  const { params } = run;
   const acc = new SummaryAccumulator();
   for (const r of d.fused.iterate(runId)) {
     acc.add({ probs: rowProbs(r), dominant: r.dominant, faceState: rowFaceState(r), speech: r.speech === null ? null : r.speech === 1 });

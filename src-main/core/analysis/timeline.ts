@@ -4,7 +4,7 @@
  */
 import type { FusionParams } from '../../../src-shared/analysis.js';
 import { EMOTIONS, type Emotion } from '../../../src-shared/emotions.js';
-import { valenceArousal } from './affect-space.js';
+import { valenceArousal } from '../../../src-shared/circumplex.js';
 import { FaceAligner, VoiceAligner } from './align.js';
 import { argmax, type FaceSample, fuseStep, type VoiceSample } from './fusion.js';
 import { ExponentialSmoother } from './smoothing.js';

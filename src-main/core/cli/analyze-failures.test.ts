@@ -16,8 +16,13 @@ describe('affect analyze with clips that cannot be imported', () => {
     const dataDir = path.join(dir, 'data');
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(['analyze', junk, empty, path.join(dir, 'missing.mkv'), '--out', dir, '--data-dir', dataDir], { out: (l) => out.push(l), err: (l) => err.push(l) });
-    expect(code).toBe(1);
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+    const at = ['--data-dir', dataDir, '--operator', 'RA'];
+    expect(await runCli(['operators', 'add', 'RA', '--role', 'researcher', '--data-dir', dataDir], io)).toBe(0);
+    expect(await runCli(['participants', 'add', 'P-1', '--consent', 'video,audio,analysis,research', ...at], io)).toBe(0);
+    out.length = 0;
+    const code = await runCli(['analyze', junk, empty, path.join(dir, 'missing.mkv'), '--participant', 'P-1', '--out', dir, ...at], io);
+    expect(code, err.join('\n')).toBe(1);
     expect(out.filter((l) => l.startsWith('failed\t'))).toHaveLength(3);
     const core = await createCore({ dataDir });
     try {

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppCore, createCore } from '../app-core.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 import { readConfig, resolveDataDir, writeConfig } from './app-config.js';
 import { defaultDataDir } from './app-paths.js';
@@ -22,12 +23,13 @@ afterEach(async () => {
 
 describe('choosing the data folder', () => {
   it.skipIf(process.platform === 'win32')('refuses folders the next start could not use, and leaves the setting as it was', async () => {
+    const ctx = operatorCtx(core);
     const good = path.join(tempDir(), 'next');
-    expect((await core.handle('settings.update', { dataDir: good }, { clientId: 't' })).ok).toBe(true);
+    expect((await core.handle('settings.update', { dataDir: good }, ctx)).ok).toBe(true);
     const file = path.join(tempDir(), 'a-file');
     writeFileSync(file, 'x');
     for (const bad of ['/dev/null', '/proc/self', '/', '/tmp/a\0b', file, `${file}/inside`, 'relative/dir']) {
-      const r = await core.handle('settings.update', { dataDir: bad }, { clientId: 't' });
+      const r = await core.handle('settings.update', { dataDir: bad }, ctx);
       expect(r.ok, bad).toBe(false);
       if (!r.ok) expect(r.error.code).toBe('invalid_input');
       expect(readConfig().dataDir).toBe(good);

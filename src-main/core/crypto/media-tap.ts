@@ -12,7 +12,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { byteRange } from '../server/static-files.js';
+import { byteRange } from '../media/byte-range.js';
 
 export interface RangeSource {
   readonly size: number;

@@ -6,6 +6,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppCore, createCore } from '../app-core.js';
+import { operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 import { seedReviewSession } from '../test-support/seed-review.js';
 import { formatCell, Text } from './csv.js';
@@ -24,7 +25,7 @@ async function seeded(): Promise<{ core: AppCore; sessionId: number; stem: strin
 }
 
 async function exportTo(c: AppCore, sessionId: number, outDir: string, overwrite?: boolean): Promise<string[]> {
-  const r = await c.handle('export.sessions', { sessionIds: [sessionId], outDir, ...(overwrite === undefined ? {} : { overwrite }) }, { clientId: 't' });
+  const r = await c.handle('export.sessions', { sessionIds: [sessionId], outDir, ...(overwrite === undefined ? {} : { overwrite }) }, operatorCtx(c));
   if (!r.ok) throw new Error(r.error.message);
   return (r.value as { files: string[] }).files;
 }

@@ -7,7 +7,6 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
-import { analysisParamsSchema } from '../../../src-shared/analysis.js';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { ApiError } from '../../../src-shared/errors.js';
@@ -18,6 +17,7 @@ import type { EpisodesRepo } from '../store/episodes-repo.js';
 import type { FusedRepo } from '../store/fused-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { type Cell, type CsvWriter, Text, writeCsvFileAtomically } from './csv.js';
+import { TIMELINE_COLUMNS, TIMELINE_SELECT, timelineCells } from './timeline-columns.js';
 import { writeLabelsCsvFile } from '../labels/labels-csv.js';
 import { type ExportSegment, LabelsRepo } from '../store/labels-repo.js';
 import type { DeidMap } from './deidentify.js';
@@ -64,49 +64,7 @@ function labelRows(d: ExportDeps, sessionIds: readonly number[], opts: ExportOpt
   }));
 }
 
-const FACE_P = EMOTIONS.map((e) => `face_p_${e}`);
-const VOICE_P = EMOTIONS.map((e) => `voice_p_${e}`);
-const FUSED_P = EMOTIONS.map((e) => `fused_p_${e}`);
-const VOICE_FEATURES: ReadonlyArray<[string, string]> = [
-  ['voice_f0_mean_hz', 'f0_mean_hz'],
-  ['voice_f0_sd_st', 'f0_sd_st'],
-  ['voice_loudness_mean', 'loudness_mean'],
-  ['voice_jitter_local', 'jitter_local'],
-  ['voice_shimmer_local_db', 'shimmer_local_db'],
-  ['voice_hnr_db', 'hnr_db'],
-  ['voice_alpha_ratio_db', 'alpha_ratio_db'],
-  ['voice_voiced_ratio', 'voiced_ratio'],
-];
-
-/** Timeline columns, in order. Stable: docs/csv.md documents each; add at the end, never rename. */
-export const TIMELINE_COLUMNS: readonly string[] = [
-  'session_id',
-  'run_id',
-  't_ms',
-  't_s',
-  'face_present',
-  'face_reliable',
-  'face_track_id',
-  'face_box_x',
-  'face_box_y',
-  'face_box_w',
-  'face_box_h',
-  'face_det_score',
-  'face_unreliable_reasons',
-  ...FACE_P,
-  'speech',
-  'speech_prob',
-  ...VOICE_FEATURES.map(([c]) => c),
-  ...VOICE_P,
-  'voice_p_calm',
-  ...FUSED_P,
-  'dominant',
-  'valence',
-  'arousal',
-  'modalities',
-  'face_weight',
-  'voice_weight',
-];
+export { TIMELINE_COLUMNS } from './timeline-columns.js';
 
 const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'software_version', 'provider', 'provider_detail', 'models', 'media_file', 'grid_step_ms', 'smoothing_half_life_ms', 'episode_min_duration_s'];
 const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
@@ -151,87 +109,18 @@ function writeAtomically(file: string, header: readonly string[], opts: ExportOp
   return writeCsvFileAtomically(file, header, { bom: opts.bom, overwrite: opts.overwrite }, body);
 }
 
-const PAGE = 4096;
-
-/** One row per grid step of the run, streamed page by page from a join of fused rows and their observations. */
+/** One row per grid step of the run, streamed page by page from the fused rows joined with their observations. */
 export async function writeTimelineCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}): Promise<string> {
   const media = mediaOf(session, run);
-  const hasVideo = media ? media.hasVideo : true;
-  const faceP = EMOTIONS.map((e) => `fo.p_${e}`);
-  const voiceP = [...EMOTIONS.map((e) => `vo.p_${e}`), 'vo.p_calm'];
-  const fusedP = EMOTIONS.map((e) => `f.p_${e}`);
-  const voiceCols = ['vo.speech_prob', ...VOICE_FEATURES.map(([, c]) => `vo.${c}`), ...voiceP];
-  const stmt = d.db
-    .prepare(
-      `SELECT f.t_ms, f.face_state, fo.track_id, fo.box_x, fo.box_y, fo.box_w, fo.box_h, fo.det_score, fo.unreliable_reasons, ${faceP.join(', ')},
-              f.speech, ${voiceCols.join(', ')}, ${fusedP.join(', ')}, f.dominant, f.valence, f.arousal, f.face_weight, f.voice_weight
-       FROM fused f LEFT JOIN face_obs fo ON fo.id = f.face_obs_id
-       LEFT JOIN voice_obs vo ON vo.run_id = f.run_id AND vo.t_ms = f.voice_t_ms
-       WHERE f.run_id = ? AND f.t_ms > ? ORDER BY f.t_ms LIMIT ?`,
-    )
-    .raw();
+  // A de-identified export numbers sessions per export and leaves run ids out.
+  const cells = timelineCells({ sessionId: sessionCell(session, opts), runId: opts.deid ? null : run.id, hasVideo: media ? media.hasVideo : true });
   return writeAtomically(file, TIMELINE_COLUMNS, opts, async (w) => {
-    let after = -1;
-    for (;;) {
-      const rows = stmt.all(run.id, after, PAGE) as Array<Array<number | string | null>>;
-      for (const r of rows) {
-        let i = 0;
-        const next = (): number | string | null => r[i++];
-        const tMs = next() as number;
-        const faceState = next() as number;
-        const face = hasVideo && faceState > 0;
-        const trackId = next();
-        const box = [next(), next(), next(), next()];
-        const det = next();
-        const reasons = next() as string | null;
-        const fp = EMOTIONS.map(() => next());
-        const speech = next() as number | null;
-        const speechProb = next();
-        const feats = VOICE_FEATURES.map(() => next());
-        const vp = EMOTIONS.map(() => next());
-        const calm = next();
-        const fused = EMOTIONS.map(() => next());
-        const dominant = next() as string | null;
-        const valence = next();
-        const arousal = next();
-        const fw = next() as number;
-        const vw = next() as number;
-        const cells: Array<Cell | Text> = [
-          sessionCell(session, opts),
-          opts.deid ? null : run.id,
-          tMs,
-          tMs / 1000,
-          hasVideo ? face : null,
-          hasVideo ? faceState === 2 : null,
-          face ? trackId : null,
-          ...box.map((b) => (face ? b : null)),
-          face ? det : null,
-          face ? new Text((reasons ?? '').replace(/,/g, ';')) : null,
-          ...fp.map((p) => (face ? p : null)),
-          speech === null ? null : speech === 1,
-          speechProb,
-          ...feats,
-          ...vp,
-          calm,
-          ...fused,
-          dominant === null ? new Text('no estimate') : new Text(dominant),
-          valence,
-          arousal,
-          new Text([fw > 0 ? 'face' : '', vw > 0 ? 'voice' : ''].filter(Boolean).join('+') || 'none'),
-          fw,
-          vw,
-        ] as Array<Cell | Text>;
-        await w.write(cells);
-      }
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1][0] as number;
-    }
+    for (const row of d.fused.joined(run.id, TIMELINE_SELECT)) await w.write(cells(row));
   });
 }
 
 function runCells(run: AnalysisRun, media: MediaFile | null, session: Session, opts: ExportOptions): Array<Cell | Text> {
-  const params = analysisParamsSchema.safeParse(run.params ?? {});
-  const p = params.success ? params.data : null;
+  const p = run.params;
   const startedAt = opts.deid ? opts.deid.date(run.startedAt, session.participantCode) : run.startedAt;
   return [
     opts.deid ? null : run.id,
@@ -243,9 +132,9 @@ function runCells(run: AnalysisRun, media: MediaFile | null, session: Session, o
     run.providerDetail === null ? null : new Text(run.providerDetail),
     new Text(run.models.map((m) => `${m.id}@${m.sha256}`).join(';')),
     media && !opts.deid ? new Text(media.fileName) : null,
-    p ? p.fusion.gridStepMs : null,
-    p ? p.fusion.halfLifeMs : null,
-    p ? p.episodes.minDurationMs / 1000 : null,
+    p.fusion.gridStepMs,
+    p.fusion.halfLifeMs,
+    p.episodes.minDurationMs / 1000,
   ];
 }
 

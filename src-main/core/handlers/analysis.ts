@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { analysisParamsSchema } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
-import { fuseRun } from '../analysis/fuse-run.js';
-import { lastObservationMs } from '../analysis/observation-source.js';
 import type { CoreServices } from '../core-services.js';
 import { DeidMap } from '../export/deidentify.js';
 import { exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
@@ -69,11 +66,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     },
     'analysis.fuse': ({ runId }) => {
       if (a.runner.isBusy(runId)) throw new ApiError('conflict', `Run ${runId} is still running`);
-      const run = a.runs.get(runId);
-      const params = analysisParamsSchema.parse(run.params ?? {});
-      const extent = run.mediaDurationMs ?? lastObservationMs(s.db, runId);
-      if (extent === null) throw new ApiError('conflict', `Run ${runId} has no observations to fuse`);
-      fuseRun({ db: s.db, fused: a.fused, episodes: a.episodes }, runId, extent, params);
+      if (!a.recorder.fuse(runId)) throw new ApiError('conflict', `Run ${runId} has no observations to fuse`);
       return a.runs.get(runId);
     },
     'analysis.episodes': ({ runId }) => {

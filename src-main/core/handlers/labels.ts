@@ -113,7 +113,7 @@ export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
               const ok = probs.every(Number.isFinite);
               return { tMs, probs: ok ? probs : null, reliable: ok };
             });
-            return { gridStepMs: run.gridStepMs ?? 100, samples };
+            return { gridStepMs: run.gridStepMs, samples };
           },
         },
         req,

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppCore, createCore } from '../app-core.js';
-import { operatorCtx } from '../test-support/governance.js';
+import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
 import { ImportUploads, MAX_OPEN_UPLOADS } from './import-upload.js';
 
@@ -18,19 +18,19 @@ function openFds(): number {
 
 async function sessionIn(dataDir: string): Promise<{ core: AppCore; sessionId: number }> {
   core = await createCore({ dataDir });
-  const p = core.services.participants.create('P01');
-  const s = core.services.sessions.create({ participantId: p.id, protocol: 'p', operatorId: null, note: '' });
+  const participantId = consentedParticipant(core, 'P01');
+  const s = core.services.sessions.create({ participantId, protocol: 'p', operatorId: null, note: '' });
   return { core, sessionId: s.id };
 }
 
 describe('abandoned uploads', () => {
   it.skipIf(process.platform !== 'linux')('refuses more than a few unfinished uploads at once instead of holding hundreds of files open', async () => {
     const { core: c, sessionId } = await sessionIn(tempDir());
+    const ctx = operatorCtx(c);
     const before = openFds();
     const refusals: string[] = [];
     for (let i = 0; i < 300; i++) {
-      // Uploads are made by an operator (issue 17).
-      const r = await c.handle('media.importBegin', { sessionId, fileName: `clip${i}.mp4`, size: 1000 }, operatorCtx(c));
+      const r = await c.handle('media.importBegin', { sessionId, fileName: `clip${i}.mp4`, size: 1000 }, ctx);
       if (!r.ok) refusals.push(r.error.message);
     }
     expect(refusals).toHaveLength(300 - MAX_OPEN_UPLOADS);
@@ -42,13 +42,13 @@ describe('abandoned uploads', () => {
     const { core: c, sessionId } = await sessionIn(tempDir());
     let t = 0;
     const uploads = new ImportUploads({ db: c.services.db, dataDir: c.services.dataDir, sessions: c.services.sessions }, { idleMs: 1000, now: () => t });
-    const { uploadId } = await uploads.begin(sessionId, 'clip.mp4', 10);
-    await uploads.chunk(uploadId, 0, new Uint8Array(4));
+    const { uploadId } = uploads.begin(sessionId, 'clip.mp4', 10);
+    uploads.chunk(uploadId, 0, new Uint8Array(4));
     const incoming = path.join(c.services.dataDir, 'sessions', String(sessionId), '.incoming');
     expect(readdirSync(incoming)).toHaveLength(1);
     t = 900;
     expect(uploads.sweep()).toBe(0);
-    await uploads.chunk(uploadId, 1, new Uint8Array(4)); // activity keeps it alive
+    uploads.chunk(uploadId, 1, new Uint8Array(4)); // activity keeps it alive
     t = 2000;
     expect(uploads.sweep()).toBe(1);
     expect(readdirSync(incoming)).toEqual([]);

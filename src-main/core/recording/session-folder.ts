@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { resolveInside } from '../server/static-files.js';
+import { resolveInside } from '../fs/resolve-inside.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 
 /** Every session's files live in <data>/sessions/<id>/, never shared between sessions. */

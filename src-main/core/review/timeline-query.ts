@@ -8,8 +8,6 @@ import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { downsample, missingSpans } from '../../../src-shared/timeline/downsample.js';
 import type { EpisodeMark, FusedColumns, ProbColumns, ReviewRun, TimelineSource } from './timeline-source.js';
 
-const DEFAULT_GRID_MS = 100;
-
 /** The run Review shows by default: newest complete offline run, else newest offline, else newest live. */
 export function pickRun(runs: readonly ReviewRun[]): ReviewRun | null {
   const usable = runs.filter((r) => r.status !== 'failed');
@@ -24,7 +22,7 @@ export function pickRun(runs: readonly ReviewRun[]): ReviewRun | null {
 interface RunColumns {
   fused: FusedColumns;
   face: ProbColumns;
-  voice: ProbColumns | null;
+  voice: ProbColumns;
   episodes: EpisodeMark[];
 }
 
@@ -82,7 +80,7 @@ export class TimelineQuery {
     if (!run) return base;
     const cols = this.columns(run);
     const { fromMs, toMs, buckets } = req;
-    const step = run.gridStepMs ?? DEFAULT_GRID_MS;
+    const step = run.gridStepMs;
     const probsAt = cols.fused.probs[0];
     const want = new Set<TimelineSeries>(req.include ?? ['fused', 'affect', 'face', 'voice']);
     return {
@@ -92,7 +90,7 @@ export class TimelineQuery {
       fused: want.has('fused') ? downsample({ t: cols.fused.t, channels: cols.fused.probs }, fromMs, toMs, buckets) : null,
       affect: want.has('affect') ? downsample({ t: cols.fused.t, channels: [cols.fused.valence, cols.fused.arousal] }, fromMs, toMs, buckets) : null,
       face: want.has('face') ? downsample({ t: cols.face.t, channels: cols.face.probs }, fromMs, toMs, buckets) : null,
-      voice: cols.voice && want.has('voice') ? downsample({ t: cols.voice.t, channels: cols.voice.probs }, fromMs, toMs, buckets) : null,
+      voice: want.has('voice') ? downsample({ t: cols.voice.t, channels: cols.voice.probs }, fromMs, toMs, buckets) : null,
       // Runs without a fused timeline (not fused yet) show no shading rather than "no estimate" everywhere.
       noEstimate: cols.fused.t.length
         ? missingSpans(cols.fused.t, (i) => Number.isFinite(probsAt[i]), step, fromMs, Math.min(toMs, cols.fused.t[cols.fused.t.length - 1] + step), (toMs - fromMs) / buckets)

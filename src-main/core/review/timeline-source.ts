@@ -10,8 +10,8 @@ export interface ReviewRun {
   mode: 'live' | 'offline';
   status: string;
   startedAt: string;
-  /** Fused grid step of the run's parameters, ms; null when the run has none recorded. */
-  gridStepMs: number | null;
+  /** Fused grid step of the run's parameters, ms. */
+  gridStepMs: number;
 }
 
 export interface ProbColumns {
@@ -40,8 +40,8 @@ export interface TimelineSource {
   fused(runId: number): FusedColumns;
   /** The participant's face: reliable observations carry probabilities, unreliable ones NaN (a gap). */
   face(runId: number): ProbColumns;
-  /** Voice windows with speech, at each window's centre; null where voice results are not stored. */
-  voice(runId: number): ProbColumns | null;
+  /** Voice windows with speech, at each window's centre. */
+  voice(runId: number): ProbColumns;
   episodes(runId: number): EpisodeMark[];
   /** Every face of every analysed frame in [fromMs, toMs), for the video overlay. */
   overlay(runId: number, fromMs: number, toMs: number): OverlayFrame[];

@@ -9,6 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli.js';
 import { makeWebm, tempDir } from '../test-support/make-media.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -45,9 +46,15 @@ describe.skipIf(process.platform === 'win32')('ONNX Runtime telemetry', () => {
     expect(existsSync(store(r.home))).toBe(true);
   });
 
-  it('the CLI (its entry and the inference worker) analyses a clip and leaves no telemetry store', () => {
+  it('the CLI (its entry and the inference worker) analyses a clip and leaves no telemetry store', async () => {
     const out = tempDir();
-    const r = runFresh(['--import', 'tsx', 'src-main/core/cli.ts', 'analyze', clip, '--out', out, '--data-dir', path.join(out, 'data'), '--provider', 'cpu']);
+    const data = ['--data-dir', path.join(out, 'data')];
+    // Analysis needs an operator profile and a participant who consented to it (issue 17): set up in-process,
+    // which loads no model.
+    const quiet = { out: () => undefined, err: () => undefined };
+    expect(await runCli(['operators', 'add', 'RA', '--role', 'researcher', ...data], quiet)).toBe(0);
+    expect(await runCli(['participants', 'add', 'P-1', '--consent', 'video,audio,analysis,research', '--operator', 'RA', ...data], quiet)).toBe(0);
+    const r = runFresh(['--import', 'tsx', 'src-main/core/cli.ts', 'analyze', clip, '--participant', 'P-1', '--operator', 'RA', '--out', out, ...data, '--provider', 'cpu']);
     expect(r.status, r.output).toBe(0);
     expect(r.output).toMatch(/^ok\t/m);
     expect(existsSync(store(r.home)), r.output).toBe(false);

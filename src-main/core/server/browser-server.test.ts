@@ -188,9 +188,12 @@ describe('browser-mode RPC', () => {
 
   it('drops a client that breaks the WebSocket protocol and keeps serving everyone else, recording included', async () => {
     const recorder = await open();
-    await rpc(recorder, 1, 'participants.create', { code: 'P01' });
-    await rpc(recorder, 2, 'sessions.create', { participantId: 1, protocol: 'p' });
-    await rpc(recorder, 3, 'recording.start', { sessionId: 1, mimeType: 'video/webm' });
+    expect(await rpc(recorder, 4, 'operators.create', { displayName: 'RN Test', role: 'clinician' })).toMatchObject({ result: { ok: true } });
+    expect(await rpc(recorder, 5, 'operators.select', { id: 1 })).toMatchObject({ result: { ok: true } });
+    const consent = { scopes: { video: true, audio: true, analysis: true, research: true }, takenOn: '2026-01-01' };
+    expect(await rpc(recorder, 1, 'participants.create', { code: 'P01', consent })).toMatchObject({ result: { ok: true } });
+    expect(await rpc(recorder, 2, 'sessions.create', { participantId: 1, protocol: 'p' })).toMatchObject({ result: { ok: true } });
+    expect(await rpc(recorder, 3, 'recording.start', { sessionId: 1, mimeType: 'video/webm' })).toMatchObject({ result: { ok: true } });
     const bad: Array<[string, Buffer]> = [
       ['invalid UTF-8 in a text frame', clientFrame(0x1, new Uint8Array([0xc3, 0x28, 0xff]))],
       ['a 65 MiB length', Buffer.concat([clientFrame(0x2, new Uint8Array(0), { length: 65 * 1024 * 1024 }), Buffer.alloc(64)])],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { AppCore } from '../app-core.js';
-import { type AppEndpoint, endpointOf } from './app-endpoint.js';
+import { type AppEndpoint, endpointOf } from '../app-endpoint.js';
 import { handleHttp, type HttpContext, LAUNCH_PATH } from './http-routes.js';
 import { serveRpcSocket } from './rpc-socket.js';
 import { checkRequest, LaunchCredentials } from './security.js';

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { AppEndpoint } from './app-endpoint.js';
+import type { AppEndpoint } from '../app-endpoint.js';
 import { mediaReply } from './media-range.js';
 import { checkHost, checkRequest, contentSecurityPolicy, type LaunchCredentials } from './security.js';
 import { resolveInside, sendFile } from './static-files.js';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, type ServerMessage } from '../../../src-shared/wire.js';
-import type { AppEndpoint } from './app-endpoint.js';
+import type { AppEndpoint } from '../app-endpoint.js';
 
 /** Requests one connection may have in flight; more are refused rather than queued without bound. */
 export const MAX_IN_FLIGHT = 64;

@@ -1,4 +1,4 @@
-import type { AnalysisRun, RunModel, RunStatus } from '../../../src-shared/analysis.js';
+import { type AnalysisParams, analysisParamsSchema, type AnalysisRun, DEFAULT_ANALYSIS_PARAMS, type RunModel, type RunStatus } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
@@ -29,16 +29,26 @@ export interface NewRun {
   sessionId: number;
   mediaFileId: number | null;
   mode: 'live' | 'offline';
-  params: unknown;
+  params: AnalysisParams;
   softwareVersion: string;
   mediaDurationMs: number | null;
 }
 
 /** Per-modality progress of an offline run, so a resumed run skips what is already stored. */
 export interface RunProgress {
+  /** Media time every modality has stored up to. */
   progressMs: number;
-  faceProgressMs: number | null;
-  voiceProgressMs: number | null;
+  /** Per modality: media time its stored results cover; null before its first commit. */
+  modalities: Record<string, number | null>;
+}
+
+/** Where each modality's resume point is kept (a new modality adds its column in a migration, and here). */
+const PROGRESS_COLUMNS: Readonly<Record<string, string>> = { face: 'face_progress_ms', voice: 'voice_progress_ms' };
+
+function progressColumn(modality: string): string {
+  const c = PROGRESS_COLUMNS[modality];
+  if (!c) throw new Error(`analysis_run has no progress column for modality "${modality}"`);
+  return c;
 }
 
 const SELECT = `SELECT r.*, (SELECT COUNT(*) FROM fused f WHERE f.run_id = r.id) AS fused_rows,
@@ -52,6 +62,15 @@ function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
+/**
+ * A run's stored settings. They were validated before they were stored; a row that does not parse (written by
+ * hand, or by a build with other settings) reads as the defaults rather than failing every reader.
+ */
+export function parseParams(text: string): AnalysisParams {
+  const parsed = analysisParamsSchema.safeParse(parseJson<unknown>(text, {}));
+  return parsed.success ? parsed.data : DEFAULT_ANALYSIS_PARAMS;
+}
+
 const toRun = (r: RunRow): AnalysisRun => ({
   id: r.id,
   sessionId: r.session_id,
@@ -61,7 +80,7 @@ const toRun = (r: RunRow): AnalysisRun => ({
   provider: r.provider,
   providerDetail: r.provider_detail,
   models: parseJson<RunModel[]>(r.models, []),
-  params: parseJson<unknown>(r.params, {}),
+  params: parseParams(r.params),
   softwareVersion: r.software_version,
   startedAt: r.started_at,
   endedAt: r.ended_at,
@@ -82,7 +101,7 @@ export class AnalysisRunsRepo {
         `INSERT INTO analysis_run (session_id, media_file_id, mode, status, params, software_version, started_at, media_duration_ms)
          VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
       )
-      .run(run.sessionId, run.mediaFileId, run.mode, JSON.stringify(run.params ?? {}), run.softwareVersion, nowIso(), run.mediaDurationMs);
+      .run(run.sessionId, run.mediaFileId, run.mode, JSON.stringify(run.params), run.softwareVersion, nowIso(), run.mediaDurationMs);
     return this.get(Number(info.lastInsertRowid));
   }
 
@@ -93,11 +112,11 @@ export class AnalysisRunsRepo {
   }
 
   progress(id: number): RunProgress {
-    const r = this.db.prepare('SELECT progress_ms, face_progress_ms, voice_progress_ms FROM analysis_run WHERE id = ?').get(id) as
-      | Pick<RunRow, 'progress_ms' | 'face_progress_ms' | 'voice_progress_ms'>
+    const r = this.db.prepare(`SELECT progress_ms, ${Object.values(PROGRESS_COLUMNS).join(', ')} FROM analysis_run WHERE id = ?`).get(id) as
+      | Record<string, number | null>
       | undefined;
     if (!r) throw new ApiError('not_found', `Analysis run ${id} does not exist`);
-    return { progressMs: r.progress_ms, faceProgressMs: r.face_progress_ms, voiceProgressMs: r.voice_progress_ms };
+    return { progressMs: r.progress_ms as number, modalities: Object.fromEntries(Object.entries(PROGRESS_COLUMNS).map(([m, c]) => [m, r[c]])) };
   }
 
   listForSession(sessionId: number): AnalysisRun[] {
@@ -116,13 +135,20 @@ export class AnalysisRunsRepo {
       .run(fields.provider, fields.providerDetail, JSON.stringify(fields.models), id);
   }
 
-  setProgress(id: number, p: Partial<RunProgress>): void {
-    this.db
-      .prepare(
-        `UPDATE analysis_run SET progress_ms = COALESCE(?, progress_ms), face_progress_ms = COALESCE(?, face_progress_ms),
-         voice_progress_ms = COALESCE(?, voice_progress_ms) WHERE id = ?`,
-      )
-      .run(p.progressMs ?? null, p.faceProgressMs ?? null, p.voiceProgressMs ?? null, id);
+  /** The media duration as measured when the run executes (the media list's figure may be missing). */
+  setMediaDuration(id: number, durationMs: number): void {
+    this.db.prepare('UPDATE analysis_run SET media_duration_ms = ? WHERE id = ?').run(durationMs, id);
+  }
+
+  /** Sets the overall progress and, when given, one modality's. */
+  setProgress(id: number, p: { progressMs?: number; modality?: { name: string; doneMs: number } }): void {
+    if (p.modality) {
+      this.db
+        .prepare(`UPDATE analysis_run SET progress_ms = COALESCE(?, progress_ms), ${progressColumn(p.modality.name)} = ? WHERE id = ?`)
+        .run(p.progressMs ?? null, p.modality.doneMs, id);
+    } else if (p.progressMs !== undefined) {
+      this.db.prepare('UPDATE analysis_run SET progress_ms = ? WHERE id = ?').run(p.progressMs, id);
+    }
   }
 
   /** Back to 'running' for a resume; the stored progress stays. */

@@ -73,9 +73,9 @@ describe('analysis store', () => {
     const first = newRun();
     runs.finish(first.id, 'complete');
     const second = newRun();
-    runs.setProgress(second.id, { faceProgressMs: 400, progressMs: 0 });
-    runs.setProgress(second.id, { voiceProgressMs: 250, progressMs: 250 });
-    expect(runs.progress(second.id)).toEqual({ progressMs: 250, faceProgressMs: 400, voiceProgressMs: 250 });
+    runs.setProgress(second.id, { modality: { name: 'face', doneMs: 400 }, progressMs: 0 });
+    runs.setProgress(second.id, { modality: { name: 'voice', doneMs: 250 }, progressMs: 250 });
+    expect(runs.progress(second.id)).toEqual({ progressMs: 250, modalities: { face: 400, voice: 250 } });
     expect(runs.latestComplete(sessionId)?.id).toBe(first.id);
     runs.finish(second.id, 'complete');
     expect(runs.latestComplete(sessionId)?.id).toBe(second.id);

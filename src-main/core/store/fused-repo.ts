@@ -1,9 +1,10 @@
-import { EMOTIONS, type Emotion } from '../../../src-shared/emotions.js';
+import type { Emotion } from '../../../src-shared/emotions.js';
 import type { FaceState, FusedRow } from '../analysis/timeline.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
+import { P_COLUMNS } from './prob-columns.js';
 
-const P_COLS = EMOTIONS.map((e) => `p_${e}`);
+const P_COLS = P_COLUMNS;
 // The insert below binds the seven probabilities one by one (measured faster than spreading an array).
 if (P_COLS.length !== 7) throw new Error('fused-repo binds exactly seven probabilities; update it with the emotion list');
 const FACE_STATE: Record<FaceState, number> = { none: 0, unreliable: 1, reliable: 2 };
@@ -85,6 +86,30 @@ export class FusedRepo {
       yield* rows;
       if (rows.length < page) return;
       after = rows[rows.length - 1].t_ms;
+    }
+  }
+
+  /**
+   * Rows in time order joined with the face observation and voice window each came from, a page at a time,
+   * as raw arrays of the given expressions over the aliases `f` (fused), `fo` (face_obs) and `vo` (voice_obs).
+   * The first expression must be `f.t_ms` (the page key). The timeline CSV is generated from this join.
+   */
+  *joined(runId: number, select: readonly string[], pageSize = 4096): Generator<Array<number | string | null>> {
+    if (select[0] !== 'f.t_ms') throw new Error('The first joined column must be f.t_ms');
+    const stmt = this.db
+      .prepare(
+        `SELECT ${select.join(', ')}
+         FROM fused f LEFT JOIN face_obs fo ON fo.id = f.face_obs_id
+         LEFT JOIN voice_obs vo ON vo.run_id = f.run_id AND vo.t_ms = f.voice_t_ms
+         WHERE f.run_id = ? AND f.t_ms > ? ORDER BY f.t_ms LIMIT ?`,
+      )
+      .raw();
+    let after = -1;
+    for (;;) {
+      const rows = stmt.all(runId, after, pageSize) as Array<Array<number | string | null>>;
+      yield* rows;
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1][0] as number;
     }
   }
 }

@@ -1,6 +1,8 @@
 import type { VoiceFeatures, VoiceWindowResult } from '../../../src-shared/contract/voice.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
+import type { VoiceSample } from '../analysis/fusion.js';
 import type { Db } from './database.js';
+import { P_COLUMNS, type ProbColumn } from './prob-columns.js';
 
 /** voice_obs column for each scalar feature (FEATURE_NAMES in analysis/voice/feature-vector.ts). */
 const SCALAR_COLUMNS: ReadonlyArray<[keyof VoiceFeatures, string]> = [
@@ -21,7 +23,7 @@ const SCALAR_COLUMNS: ReadonlyArray<[keyof VoiceFeatures, string]> = [
 ];
 const MFCC_MEAN = Array.from({ length: 13 }, (_, i) => `mfcc${i + 1}_mean`);
 const MFCC_SD = Array.from({ length: 13 }, (_, i) => `mfcc${i + 1}_sd`);
-const PROB_COLUMNS = [...EMOTIONS.map((e) => `p_${e}`), 'p_calm'];
+const PROB_COLUMNS = [...P_COLUMNS, 'p_calm'];
 const COLUMNS = [
   'run_id',
   't_ms',
@@ -85,7 +87,7 @@ function toRecord(r: Row): VoiceObsRecord {
     emotion:
       r.p_neutral === null
         ? null
-        : { probs: EMOTIONS.map((e) => r[`p_${e}`] as number), calm: r.p_calm, valence: r.valence as number, arousal: r.arousal as number },
+        : { probs: P_COLUMNS.map((c) => r[c] as number), calm: r.p_calm, valence: r.valence as number, arousal: r.arousal as number },
   };
 }
 
@@ -120,4 +122,33 @@ export class VoiceObsRepo {
       .get(runId) as { n: number; s: number; e: number };
     return { windows: r.n, speechWindows: r.s, estimated: r.e };
   }
+
+  /** A run's windows in order of their start, a page at a time, in the shape fusion takes. */
+  *windowSamples(runId: number, pageSize = 4096): Generator<VoiceSample> {
+    const stmt = this.db.prepare(`SELECT t_ms, dur_ms, speech, speech_prob, ${P_COLUMNS.join(', ')} FROM voice_obs WHERE run_id = ? AND t_ms > ? ORDER BY t_ms LIMIT ?`);
+    let t = -Infinity;
+    for (;;) {
+      const rows = stmt.all(runId, t, pageSize) as SampleRow[];
+      for (const r of rows) {
+        yield {
+          startMs: r.t_ms,
+          endMs: r.t_ms + r.dur_ms,
+          // The window's start is its key in voice_obs, and so its reference from a fused row.
+          ref: r.t_ms,
+          speech: r.speech === 1,
+          speechProb: r.speech_prob,
+          probs: r.p_neutral === null ? null : P_COLUMNS.map((c) => r[c] as number),
+        };
+      }
+      if (rows.length < pageSize) return;
+      t = rows[rows.length - 1].t_ms;
+    }
+  }
+
+  /** End of the last window of a run, or null. */
+  extent(runId: number): number | null {
+    return (this.db.prepare('SELECT MAX(t_ms + dur_ms) AS t FROM voice_obs WHERE run_id = ?').get(runId) as { t: number | null }).t;
+  }
 }
+
+type SampleRow = { t_ms: number; dur_ms: number; speech: number; speech_prob: number } & Record<ProbColumn, number | null>;

@@ -25,8 +25,7 @@ function fill(file: string): void {
 
 const core = await createCore({ dataDir });
 const { sessions } = core.services;
-// Recording needs an operator profile and a participant's consent (issue 17).
-const ctx = { ...operatorCtx(core), clientId: 'scenario' };
+const ctx = operatorCtx(core);
 const s = sessions.create({ participantId: consentedParticipant(core, 'P01'), protocol: 'p', operatorId: ctx.operatorId, note: '' });
 const call = (method: string, input: unknown) => core.handle(method, input, ctx);
 const out: Record<string, unknown> = {};

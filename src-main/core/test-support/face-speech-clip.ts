@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { cacheRoot, fetchPackage } from '../../../scripts/models/fetch-package.js';
+import { cacheRoot, fetchPackage } from './fetch-package.js';
 import { runFfmpeg } from '../media/ffmpeg.js';
 
 export async function faceSpeechClip(seconds = 6): Promise<{ file: string } | { skip: string }> {

@@ -17,7 +17,7 @@ import { type AppCore, createCore } from '../app-core.js';
 import { acquireDataLock } from '../config/data-lock.js';
 import { EventBus } from '../event-bus.js';
 import type { ProviderPreference } from '../inference/providers.js';
-import { type AppEndpoint, type MediaOpen, openSessionMedia } from '../server/app-endpoint.js';
+import { type AppEndpoint, type MediaOpen, openSessionMedia } from '../app-endpoint.js';
 import type { CallContext } from '../rpc/dispatch.js';
 import { encryptFolder, markMigrationStarted } from './encrypt-folder.js';
 import { folderKind } from './folder-kind.js';

@@ -15,7 +15,6 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync,
-  copyFileSync,
   createReadStream,
   existsSync,
   fdatasyncSync,
@@ -31,12 +30,11 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { JournalWriter, readJournal } from '../crypto/journal-file.js';
 import { looksEncrypted, type MediaKey } from '../crypto/media-header.js';
 import { SealedReader, SealedWriter } from '../crypto/sealed-file.js';
 import { RECORDING_PART } from '../recording/session-folder.js';
-import { applyKey } from '../store/database.js';
+import { encryptedDatabaseCopy } from '../store/encrypt-database.js';
 import type { FolderKeys } from './key-file.js';
 
 export const MIGRATION_MARKER = '.affect-encrypting';
@@ -167,42 +165,15 @@ function mediaFiles(dataDir: string): string[] {
   return out;
 }
 
-function tableCounts(db: Database.Database): Record<string, number> {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t.replace(/"/g, '""')}"`).pluck().get() as number]));
-}
-
 function encryptDatabase(dataDir: string, keys: FolderKeys): void {
   const file = path.join(dataDir, DATABASE_FILE);
   if (!existsSync(file)) return;
   const head = firstBytes(file);
   if (!head.toString('latin1').startsWith('SQLite format 3')) return; // already encrypted
-  const clear = new Database(file);
-  clear.pragma('wal_checkpoint(TRUNCATE)');
-  const expected = tableCounts(clear);
-  clear.close();
   const tmp = file + TEMP;
-  for (const f of [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
-  copyFileSync(file, tmp);
   const key = keys.databaseKey();
   try {
-    const enc = new Database(tmp);
-    enc.pragma('journal_mode = DELETE');
-    enc.pragma("cipher = 'sqlcipher'");
-    enc.pragma('legacy = 4');
-    enc.pragma(`rekey = "x'${key.toString('hex')}'"`);
-    enc.close();
-    const check = new Database(tmp);
-    applyKey(check, key);
-    const ok = check.pragma('integrity_check', { simple: true });
-    const got = tableCounts(check);
-    check.close();
-    if (ok !== 'ok' || JSON.stringify(got) !== JSON.stringify(expected)) {
-      throw new MigrationError(`The encrypted database does not match the clear one (${ok}); the clear database was kept`);
-    }
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+    encryptedDatabaseCopy(file, tmp, key);
   } finally {
     key.fill(0);
   }

@@ -17,7 +17,7 @@ let samples: Float32Array;
 
 beforeAll(async () => {
   svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: 1 });
-  analyzer = VoiceAnalyzer.create({ runner: svc, manifest: svc.manifest });
+  analyzer = await VoiceAnalyzer.create(svc);
   const wav = path.join(dir, 'say.wav');
   execFileSync('espeak-ng', ['-v', 'en', '-s', '150', '-w', wav, 'Good morning. I am really not sure this is going to work out today.']);
   clip = path.join(dir, 'clip.webm');
@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('VoiceAnalyzer with the real models', () => {
   it('analyses a file into 2 s windows every 0.5 s on the media clock: silence gets no estimate, speech does', async () => {
     const progress: number[] = [];
-    const { windows, durationMs } = await analyzer.analyzeMediaFile(clip, { onProgress: (ms) => progress.push(ms) });
+    const { windows, durationMs } = await analyzer.analyzeMediaFile(clip, { onProgress: (p) => progress.push(p.doneMs) });
     expect(durationMs).toBeGreaterThan(6000);
     const grid = windows.slice(0, -1).map((w) => w.tMs);
     expect(grid).toEqual(grid.map((_, i) => i * 500));

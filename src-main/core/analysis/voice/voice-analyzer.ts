@@ -21,33 +21,30 @@ import {
 import { FileVoiceStream } from './file-voice-stream.js';
 import { PrecomputedVad } from './precomputed-vad.js';
 import { VoiceStream, type VoiceStreamOptions } from './voice-stream.js';
+import type { AudioBlock, LiveStream, ProcessRun, Stage } from '../stage.js';
 
 /** Audio decoded ahead of the stream so its VAD can run in lanes: 48 s (8 lanes of ~6 s). */
 const SPAN_SECONDS = 48;
 
+/** The inference service, or anything that loads and runs manifest models the same way. */
+export type VoiceModelService = ModelRunner & { readonly manifest: Manifest; load(modelId: string): Promise<unknown> };
+
 export interface VoiceAnalyzerOptions {
-  /** The inference service (or anything with its run()). */
-  runner: ModelRunner;
-  manifest: Manifest;
   window?: WindowParams;
   /** Manifest ids; default: the default model for each task. `emotionModelId: null` runs without a classifier. */
   vadModelId?: string;
   emotionModelId?: string | null;
 }
 
-export interface MediaAnalysisOptions {
-  signal?: AbortSignal;
-  /** Called as decoding proceeds: media ms analysed so far, and the media duration when known. */
-  onProgress?: (doneMs: number, durationMs: number | null) => void;
-  /** Called with each batch of finished windows (e.g. to store them), in time order. */
-  onWindows?: (windows: VoiceWindowResult[]) => void | Promise<void>;
-  /** Keep every window in the returned list (default true; turn off for very long files stored via onWindows). */
+export interface MediaAnalysisOptions extends ProcessRun<VoiceWindowResult> {
+  /** Keep every window in the returned list (default true; turn off for very long files stored via onResults). */
   collect?: boolean;
   /** Classify windows without speech too (evaluation diagnostics only). */
   classifyAll?: boolean;
-  /** Resuming a run: windows starting at or before this media time are already stored and are not delivered. */
-  afterMs?: number | null;
 }
+
+/** Audio "frames" are the 10 ms analysis frames, so an audio-only clip still reports a rate. */
+const framesIn = (ms: number): number => Math.floor((ms * SAMPLE_RATE) / 1000 / FRAME_HOP);
 
 /** Refuses a log-mel model trained on frames other than the ones this build computes. */
 function checkFrontEnd(entry: ModelEntry, model: VoiceEmotionModel): void {
@@ -60,29 +57,69 @@ function checkFrontEnd(entry: ModelEntry, model: VoiceEmotionModel): void {
 }
 
 /**
- * Voice analysis for live blocks and media files: Silero VAD, eGeMAPS-style features and the voice emotion
+ * The voice stage for live blocks and media files: Silero VAD, eGeMAPS-style features and the voice emotion
  * model, all chosen through models/manifest.json and run on the inference service.
  */
-export class VoiceAnalyzer {
+export class VoiceAnalyzer implements Stage<'audio', VoiceWindowResult> {
+  readonly modality = 'voice';
+  readonly source = 'audio' as const;
+
   private constructor(
     private readonly runner: ModelRunner,
     readonly vadEntry: ModelEntry,
     readonly emotionEntry: ModelEntry | null,
     readonly window: WindowParams,
+    readonly notes: readonly string[],
   ) {}
 
-  static create(opts: VoiceAnalyzerOptions): VoiceAnalyzer {
+  /**
+   * Checks and loads the models. Without a usable emotion model (when none was named) the voice still gives
+   * speech and features, with no probabilities, and `notes` says why.
+   */
+  static async create(svc: VoiceModelService, opts: VoiceAnalyzerOptions = {}): Promise<VoiceAnalyzer> {
     const window = opts.window ?? DEFAULT_WINDOW;
     windowSamples(window);
-    const vadEntry = opts.vadModelId ? getModel(opts.manifest, opts.vadModelId) : defaultModelFor(opts.manifest, 'vad');
+    const vadEntry = opts.vadModelId ? getModel(svc.manifest, opts.vadModelId) : defaultModelFor(svc.manifest, 'vad');
+    new SileroVad(svc, vadEntry);
     let emotionEntry: ModelEntry | null = null;
+    const notes: string[] = [];
     if (opts.emotionModelId !== null) {
-      emotionEntry = opts.emotionModelId ? getModel(opts.manifest, opts.emotionModelId) : defaultModelFor(opts.manifest, 'voice-emotion');
-      const m = new VoiceEmotionModel(opts.runner, emotionEntry);
-      if (m.inputKind === 'logmel') checkFrontEnd(emotionEntry, m);
+      try {
+        emotionEntry = opts.emotionModelId ? getModel(svc.manifest, opts.emotionModelId) : defaultModelFor(svc.manifest, 'voice-emotion');
+        const m = new VoiceEmotionModel(svc, emotionEntry);
+        if (m.inputKind === 'logmel') checkFrontEnd(emotionEntry, m);
+      } catch (e) {
+        if (opts.emotionModelId) throw e;
+        emotionEntry = null;
+        notes.push(`voice emotion unavailable: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
-    new SileroVad(opts.runner, vadEntry);
-    return new VoiceAnalyzer(opts.runner, vadEntry, emotionEntry, window);
+    await svc.load(vadEntry.id);
+    if (emotionEntry) await svc.load(emotionEntry.id);
+    return new VoiceAnalyzer(svc, vadEntry, emotionEntry, window, notes);
+  }
+
+  get modelIds(): readonly string[] {
+    return [this.vadEntry.id, ...(this.emotionEntry ? [this.emotionEntry.id] : [])];
+  }
+
+  /** One session's microphone: block by block, starting afresh at seq 0 or after a gap. */
+  open(): LiveStream<AudioBlock, VoiceWindowResult> {
+    let stream: VoiceStream | null = null;
+    let nextSeq = 0;
+    return {
+      push: ({ seq, tStartMs, pcm }) => {
+        // seq 0 (a new time base, e.g. recording started) or a gap: a fresh stream, so windows stay on the clock.
+        if (seq === 0 || seq !== nextSeq || !stream) stream = this.createStream({ t0Ms: tStartMs, batch: 1 });
+        nextSeq = seq + 1;
+        return stream.push(pcm);
+      },
+      finish: async () => (stream ? stream.finish() : []),
+    };
+  }
+
+  async process(file: string, run: ProcessRun<VoiceWindowResult>): Promise<void> {
+    await this.analyzeMediaFile(file, { ...run, collect: false });
   }
 
   /** A fresh stream (own VAD state); for a live session, one per session, fed block by block. */
@@ -128,18 +165,21 @@ export class VoiceAnalyzer {
       const ws = opts.afterMs === null || opts.afterMs === undefined ? all : all.filter((w) => w.tMs > opts.afterMs!);
       if (!ws.length) return;
       if (opts.collect !== false) collected.push(...ws);
-      await opts.onWindows?.(ws);
+      await opts.onResults?.(ws);
     };
     let reported = 0;
     for await (const block of decodeAudio16k(file, { signal: opts.signal })) {
       if (opts.signal?.aborted) throw new Error('Voice analysis was cancelled');
       await deliver(await stream.push(block));
-      if (stream.samples > reported) opts.onProgress?.((stream.samples * 1000) / SAMPLE_RATE, durationMs);
+      if (stream.samples > reported) {
+        const doneMs = (stream.samples * 1000) / SAMPLE_RATE;
+        opts.onProgress?.({ doneMs, totalMs: durationMs, frames: framesIn(doneMs) });
+      }
       reported = stream.samples;
     }
     await deliver(await stream.finish());
     const doneMs = (stream.samples * 1000) / SAMPLE_RATE;
-    opts.onProgress?.(doneMs, durationMs ?? doneMs);
+    opts.onProgress?.({ doneMs, totalMs: durationMs ?? doneMs, frames: framesIn(doneMs) });
     return { windows: collected, durationMs: doneMs };
   }
 }

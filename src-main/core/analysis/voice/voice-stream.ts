@@ -1,6 +1,6 @@
 import type { VoiceEmotion, VoiceWindowResult } from '../../../../src-shared/contract/voice.js';
 import type { VoiceEmotionModel } from '../../inference/voice/voice-emotion-model.js';
-import { valenceArousal } from './circumplex.js';
+import { valenceArousal } from '../../../../src-shared/circumplex.js';
 import { featureVector } from './feature-vector.js';
 import { FrameAnalyzer } from './frame-analyzer.js';
 import { FrameStore } from './frame-store.js';

@@ -2,12 +2,18 @@
  * Runs the manifest's face detector on a batch of frames (one model call) and returns faces in frame pixels.
  */
 import type { InferenceService } from '../inference-service.js';
-import type { FaceLandmarks } from './align-crop.js';
 import type { ModelEntry } from '../manifest.js';
 import { type BlazeFaceDecoderSpec, decodeCandidates, ssdAnchors, weightedNms } from './blazeface-decode.js';
 import type { PixelFrame } from './frame.js';
 import { letterboxFor, toFramePx, writeLetterboxed } from './letterbox.js';
 import { inputNormalisation } from './model-io.js';
+
+export interface FaceLandmarks {
+  /** The subject's right eye (image left for an unmirrored upright face). */
+  rightEye: [number, number];
+  leftEye: [number, number];
+  mouth: [number, number];
+}
 
 export interface DetectedFace {
   score: number;
@@ -56,7 +62,7 @@ export class FaceDetector {
   }
 
   /** Builds the batch input on this thread; kept separate so callers can overlap it with a running model call. */
-  prepare(frames: PixelFrame[]): Float32Array {
+  toInput(frames: PixelFrame[]): Float32Array {
     const S = this.size;
     const data = new Float32Array(frames.length * S * S * 3);
     frames.forEach((f, i) => writeLetterboxed(f, letterboxFor(f.width, f.height, S), data, i * S * S * 3, this.norm.scale, this.norm.offset));
@@ -65,7 +71,7 @@ export class FaceDetector {
 
   async detect(frames: PixelFrame[], minScore = this.decoder.minScore): Promise<DetectedFace[][]> {
     if (!frames.length) return [];
-    return this.detectPrepared(frames, this.prepare(frames), minScore);
+    return this.detectPrepared(frames, this.toInput(frames), minScore);
   }
 
   async detectPrepared(frames: PixelFrame[], input: Float32Array, minScore = this.decoder.minScore): Promise<DetectedFace[][]> {

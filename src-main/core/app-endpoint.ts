@@ -5,12 +5,12 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { Result } from '../../../src-shared/errors.js';
-import type { AppCore } from '../app-core.js';
-import type { StoredMediaReader } from '../crypto/media-store.js';
-import type { EventBus } from '../event-bus.js';
-import { sessionMediaPath } from '../recording/session-folder.js';
-import type { CallContext } from '../rpc/dispatch.js';
+import type { Result } from '../../src-shared/errors.js';
+import type { AppCore } from './app-core.js';
+import type { StoredMediaReader } from './crypto/media-store.js';
+import type { EventBus } from './event-bus.js';
+import { sessionMediaPath } from './recording/session-folder.js';
+import type { CallContext } from './rpc/dispatch.js';
 
 export type MediaOpen = { ok: true; reader: StoredMediaReader } | { ok: false; why: 'locked' | 'not_found' | 'missing' };
 

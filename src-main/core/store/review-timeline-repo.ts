@@ -1,41 +1,26 @@
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import type { OverlayFrame } from '../../../src-shared/contract/review.js';
-import type { Db } from '../store/database.js';
-import type { EpisodeMark, FusedColumns, ProbColumns, ReviewRun, TimelineSource } from './timeline-source.js';
+import type { EpisodeMark, FusedColumns, ProbColumns, ReviewRun, TimelineSource } from '../review/timeline-source.js';
+import { parseParams } from './analysis-runs-repo.js';
+import type { Db } from './database.js';
+import { P_COLUMNS } from './prob-columns.js';
 
-const P = EMOTIONS.map((e) => `p_${e}`);
-
-function tableExists(db: Db, name: string): boolean {
-  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
-}
-
-function gridStepOf(params: string): number | null {
-  try {
-    const p = JSON.parse(params) as { fusion?: { gridStepMs?: unknown } };
-    return typeof p.fusion?.gridStepMs === 'number' ? p.fusion.gridStepMs : null;
-  } catch {
-    return null;
-  }
-}
+const P = P_COLUMNS;
 
 const num = (v: number | null | undefined): number => (v === null || v === undefined ? NaN : v);
 
-/**
- * Reads observation tables of the store (face_obs/face_frame: migration 004, fused/episode: 006, voice:
- * voice_obs when present). A table the data folder does not have yet reads as empty.
- */
-export class SqliteTimelineSource implements TimelineSource {
+/** What Review reads of a run's stored rows (face_obs/face_frame, voice_obs, fused, episode), as columns. */
+export class ReviewTimelineRepo implements TimelineSource {
   constructor(private readonly db: Db) {}
 
   runs(sessionId: number): ReviewRun[] {
     const rows = this.db
       .prepare('SELECT id, mode, status, started_at, params FROM analysis_run WHERE session_id = ? ORDER BY id DESC')
       .all(sessionId) as { id: number; mode: 'live' | 'offline'; status: string; started_at: string; params: string }[];
-    return rows.map((r) => ({ id: r.id, mode: r.mode, status: r.status, startedAt: r.started_at, gridStepMs: gridStepOf(r.params) }));
+    return rows.map((r) => ({ id: r.id, mode: r.mode, status: r.status, startedAt: r.started_at, gridStepMs: parseParams(r.params).fusion.gridStepMs }));
   }
 
   fused(runId: number): FusedColumns {
-    if (!tableExists(this.db, 'fused')) return { t: new Float64Array(0), probs: P.map(() => new Float64Array(0)), valence: new Float64Array(0), arousal: new Float64Array(0) };
     const rows = this.db
       .prepare(`SELECT t_ms, ${P.join(', ')}, valence, arousal FROM fused WHERE run_id = ? ORDER BY t_ms`)
       .raw()
@@ -62,14 +47,9 @@ export class SqliteTimelineSource implements TimelineSource {
     return this.columns(rows.map((r) => [r[0], ...(r[1] === 1 ? r.slice(2) : P.map(() => NaN))]));
   }
 
-  voice(runId: number): ProbColumns | null {
-    if (!tableExists(this.db, 'voice_obs')) return null;
-    const cols = (this.db.prepare('PRAGMA table_info(voice_obs)').all() as { name: string }[]).map((c) => c.name);
-    if (!P.every((p) => cols.includes(p)) || !cols.includes('t_ms')) return null;
-    const speech = cols.includes('speech') ? 'AND speech = 1' : '';
-    const centre = cols.includes('dur_ms') ? 't_ms + dur_ms / 2' : 't_ms';
+  voice(runId: number): ProbColumns {
     const rows = this.db
-      .prepare(`SELECT ${centre}, ${P.join(', ')} FROM voice_obs WHERE run_id = ? ${speech} ORDER BY t_ms`)
+      .prepare(`SELECT t_ms + dur_ms / 2, ${P.join(', ')} FROM voice_obs WHERE run_id = ? AND speech = 1 ORDER BY t_ms`)
       .raw()
       .all(runId) as (number | null)[][];
     return this.columns(rows.map((r) => r.map(num)));
@@ -87,7 +67,6 @@ export class SqliteTimelineSource implements TimelineSource {
   }
 
   episodes(runId: number): EpisodeMark[] {
-    if (!tableExists(this.db, 'episode')) return [];
     return this.db
       .prepare(
         `SELECT emotion, start_ms AS startMs, end_ms AS endMs, mean_prob AS meanProbability, peak_prob AS peakProbability

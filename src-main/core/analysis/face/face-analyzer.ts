@@ -4,18 +4,19 @@
  * faces of a call (several frames offline) go to the classifier in one model call.
  */
 import { EMOTIONS, type Emotion } from '../../../../src-shared/emotions.js';
-import type { FaceObservation, FrameFaces } from '../../../../src-shared/contract/face.js';
+import type { FaceObservation, FrameFaces, LiveFrame } from '../../../../src-shared/contract/face.js';
 import { probeMedia } from '../../media/ffmpeg.js';
 import { decodeVideoFrames } from '../../media/video-frames.js';
-import type { InferenceService } from '../inference-service.js';
-import { defaultModelFor, getModel, type ModelEntry } from '../manifest.js';
+import type { InferenceService } from '../../inference/inference-service.js';
+import { defaultModelFor, getModel, type ModelEntry } from '../../inference/manifest.js';
 import { type CropParams, cropGeometry, cropGray, laplacianVariance } from './align-crop.js';
-import { EmotionClassifier } from './emotion-classifier.js';
-import { type DetectedFace, FaceDetector } from './face-detector.js';
+import { EmotionClassifier } from '../../inference/face/emotion-classifier.js';
+import { type DetectedFace, FaceDetector } from '../../inference/face/face-detector.js';
 import { DEFAULT_TRACKER, FaceTracker, type TrackerOptions } from './face-tracker.js';
-import { type FrameInput, type PixelFrame, toPixelFrame } from './frame.js';
+import { type FrameInput, type PixelFrame, toPixelFrame } from '../../inference/face/frame.js';
 import { resizeArea } from './gray-resize.js';
 import { DEFAULT_QUALITY, judgeQuality, QUALITY_CROP, type QualityThresholds } from './quality.js';
+import type { LiveStream, ProcessRun, Stage } from '../stage.js';
 
 export interface FaceAnalyzerOptions {
   detectorId?: string;
@@ -24,15 +25,11 @@ export interface FaceAnalyzerOptions {
   tracker?: TrackerOptions;
 }
 
-export interface MediaAnalysisOptions {
+export interface MediaAnalysisOptions extends ProcessRun<FrameFaces> {
   /** Analysis rate in Hz; omitted: every frame. */
   rateHz?: number;
   /** Frames per detector call (and per classifier call). */
   batchFrames?: number;
-  signal?: AbortSignal;
-  onProgress?: (p: { doneMs: number; totalMs: number | null; frames: number }) => void;
-  /** Receives results in time order, a batch at a time (e.g. to store them in one transaction). */
-  onResults?: (results: FrameFaces[]) => void | Promise<void>;
 }
 
 export interface MediaAnalysisSummary {
@@ -63,7 +60,11 @@ function dominant(probs: number[]): Emotion {
   return EMOTIONS[best];
 }
 
-export class FaceAnalyzer {
+/** The face stage: detect → track → crop → judge quality → classify, for live frames and media files. */
+export class FaceAnalyzer implements Stage<'video', FrameFaces> {
+  readonly modality = 'face';
+  readonly source = 'video' as const;
+  readonly notes: readonly string[] = [];
   private readonly liveTracker: FaceTracker;
 
   private constructor(
@@ -75,6 +76,20 @@ export class FaceAnalyzer {
     readonly modelRefs: { detector: ModelRef; emotion: ModelRef },
   ) {
     this.liveTracker = new FaceTracker(trackerOpts);
+  }
+
+  get modelIds(): readonly string[] {
+    return [this.modelRefs.detector.id, this.modelRefs.emotion.id];
+  }
+
+  /** One session's live frames, with tracks of their own. */
+  open(): LiveStream<readonly LiveFrame[], FrameFaces> {
+    const tracker = this.newTracker();
+    return { push: (frames) => this.analyzeFrames(frames, tracker), finish: async () => [] };
+  }
+
+  async process(file: string, run: ProcessRun<FrameFaces>): Promise<void> {
+    await this.analyzeMediaFile(file, run);
   }
 
   static async create(svc: InferenceService, opts: FaceAnalyzerOptions = {}): Promise<FaceAnalyzer> {
@@ -103,7 +118,7 @@ export class FaceAnalyzer {
    * Live frames of one session, in time order; tracks carry over between calls until resetTracks(). Pass a
    * tracker of your own (new FaceTracker()) to keep several live streams apart.
    */
-  async analyzeFrames(frames: FrameInput[], tracker: FaceTracker = this.liveTracker): Promise<FrameFaces[]> {
+  async analyzeFrames(frames: readonly FrameInput[], tracker: FaceTracker = this.liveTracker): Promise<FrameFaces[]> {
     const pixels = frames.map(toPixelFrame);
     const detections = await this.detector.detect(pixels);
     return this.finish(pixels, detections, tracker);
@@ -198,7 +213,7 @@ export class FaceAnalyzer {
       opts.onProgress?.({ doneMs: summary.lastFrameMs ?? 0, totalMs: probe.durationMs, frames: summary.frames });
     };
     const submit = async (frames: PixelFrame[]) => {
-      const input = this.detector.prepare(frames);
+      const input = this.detector.toInput(frames);
       const next = { frames, dets: this.detector.detectPrepared(frames, input) };
       // Keep the promise from counting as unhandled while the previous batch completes.
       next.dets.catch(() => undefined);

@@ -3,7 +3,10 @@
  * margin, rotated so the eye line is horizontal, resampled with supersampled bilinear filtering (so a large
  * face is averaged, not aliased) and converted to gray with the model's weights.
  */
-import type { PixelFrame } from './frame.js';
+import type { FaceLandmarks } from '../../inference/face/face-detector.js';
+import type { PixelFrame } from '../../inference/face/frame.js';
+
+export type { FaceLandmarks };
 
 export interface CropGeometry {
   /** Crop centre in frame pixels. */
@@ -26,13 +29,6 @@ export interface CropParams {
   margin: number;
   /** Moves the centre along the face's vertical axis by this fraction of the box height (down is positive). */
   shiftY: number;
-}
-
-export interface FaceLandmarks {
-  /** The subject's right eye (image left for an unmirrored upright face). */
-  rightEye: [number, number];
-  leftEye: [number, number];
-  mouth: [number, number];
 }
 
 /** Roll of the eye line in radians, image coordinates (y down): positive when the right-hand eye is lower. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cropGeometry, cropGray, eyeRoll, laplacianVariance } from './align-crop.js';
-import type { PixelFrame } from './frame.js';
+import type { PixelFrame } from '../../inference/face/frame.js';
 
 const W = 320;
 const H = 240;

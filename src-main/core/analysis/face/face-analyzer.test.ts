@@ -8,7 +8,7 @@ import { openDatabase } from '../../store/database.js';
 import { FaceObsRepo } from '../../store/face-obs-repo.js';
 import { tempDir } from '../../test-support/make-media.js';
 import { sharedDataFile } from '../../test-support/shared-data.js';
-import { InferenceService } from '../inference-service.js';
+import { InferenceService } from '../../inference/inference-service.js';
 import { cropGeometry, cropGray } from './align-crop.js';
 import { FaceAnalyzer } from './face-analyzer.js';
 
