@@ -24,7 +24,7 @@ import { ClearMediaStore, EncryptedMediaStore, type MediaStore } from '../../src
 import { ffmpegPath, runFfmpeg } from '../../src-main/core/media/ffmpeg.js';
 import { mediaReply } from '../../src-main/core/server/media-range.js';
 import { tempDir } from '../../src-main/core/test-support/make-media.js';
-import { cacheRoot } from '../models/fetch-package.js';
+import { cacheRoot } from '../../src-main/core/test-support/fetch-package.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
