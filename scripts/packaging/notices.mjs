@@ -72,8 +72,8 @@ export function generatedBlock(config, lock = readLock()) {
   for (const p of shipped) {
     // An npm alias (better-sqlite3 is better-sqlite3-multiple-ciphers) is listed under both names.
     const published = lock.packages[`node_modules/${p.name}`]?.name;
-    const name = published && published !== p.name ? `${p.name} (npm package ${published})` : p.name;
-    lines.push(`${name} ${p.version} — licence: ${p.license ?? 'see the package'} — ${[...p.where].join(', ')}`);
+    const alias = published && published !== p.name ? ` — the npm package ${published}` : '';
+    lines.push(`${p.name} ${p.version} — licence: ${p.license ?? 'see the package'} — ${[...p.where].join(', ')}${alias}`);
   }
   lines.push('', 'Models (models/, described in models/manifest.json and models/MODEL_CARD.md)', '---------------------------------------------------------------------------', '');
   const manifest = JSON.parse(readFileSync(path.join(root, 'models', 'manifest.json'), 'utf8'));
