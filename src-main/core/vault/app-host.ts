@@ -73,6 +73,8 @@ export class AppHost implements AppEndpoint {
   /** Vault operations run one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Wrong passphrases or recovery keys in a row: after a few, each further try waits longer. */
+  private failures = 0;
 
   private constructor(
     private readonly opts: HostOptions,
@@ -232,10 +234,18 @@ export class AppHost implements AppEndpoint {
     this.requireState('locked', 'migrating');
     if (this.state === 'migrating' && this.migration && !this.migration.interrupted) throw new ApiError('conflict', 'The data folder is being encrypted');
     const file = readKeyFile(this.dataDir);
+    // Someone at a locked machine trying passphrases: 1 s, 2 s, 4 s … (at most 30 s) after the fifth wrong one.
+    if (this.failures >= 5) await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** (this.failures - 5))));
     let keys: FolderKeys;
-    if (secret.passphrase !== undefined) keys = await unlockWithPassphrase(file, secret.passphrase);
-    else if (secret.recoveryKey !== undefined) keys = unlockWithRecoveryKey(file, secret.recoveryKey);
-    else {
+    if (secret.passphrase !== undefined || secret.recoveryKey !== undefined) {
+      try {
+        keys = secret.passphrase !== undefined ? await unlockWithPassphrase(file, secret.passphrase) : unlockWithRecoveryKey(file, secret.recoveryKey!);
+      } catch (e) {
+        if (e instanceof WrongSecretError) this.failures++;
+        throw e;
+      }
+      this.failures = 0;
+    } else {
       const stored = this.opts.keychain?.available ? this.opts.keychain.load(file.keyId) : null;
       if (!stored) throw new ApiError('unavailable', 'This computer’s keychain holds no key for this data folder');
       try {
