@@ -5,6 +5,7 @@ import { ClearMediaStore, type MediaStore } from '../crypto/media-store.js';
 import { DECODE_FORMATS, probeMedia, runFfmpeg, untrustedInput } from '../media/ffmpeg.js';
 import { ffmpegStream } from '../media/ffmpeg-stream.js';
 import { finishMatroska } from '../media/matroska-finish.js';
+import { isDiskFull } from './disk-space.js';
 import { RECORDING_FILE, RECORDING_PART } from './session-folder.js';
 
 export interface FinalizedRecording {
@@ -91,6 +92,8 @@ async function finalizeEncrypted(folder: string, media: MediaStore): Promise<Fin
       renameSync(tmp, final);
     } catch (e) {
       rmSync(tmp, { force: true });
+      // A full disk fails the raw copy too: the journal stays, untouched, for a later try.
+      if (isDiskFull(e)) throw e;
       warnings.push(`The recording could not be indexed for seeking (${(e as Error).message}); the raw stream was kept.`);
       const raw = await media.create(tmp);
       try {

@@ -176,7 +176,15 @@ export class RecordingManager {
         /* no part file: the end time is unknown, now is the honest upper bound */
       }
     }
-    const result = await finalizeRecording(folder, this.media);
+    let result: Awaited<ReturnType<typeof finalizeRecording>>;
+    try {
+      result = await finalizeRecording(folder, this.media);
+    } catch (e) {
+      // Finishing an encrypted recording writes it anew; on a full disk the journal stays as it is (nothing is
+      // lost) and the session stays open: Stop again, or the next start, finishes it.
+      if (isDiskFull(e)) throw new ApiError('unavailable', diskFullMessage('the recording is kept on disk (encrypted) but could not be finished; free some space and press Stop again'));
+      throw e;
+    }
     const details = [why, ...(result?.warnings ?? [])].filter((x): x is string => !!x);
     const mimeType = rec?.mimeType ?? (keep && !keep.video ? 'audio/webm' : 'video/webm');
     const close = () => this.closeSession(sessionId, status, why, endedAt, mimeType, rec?.operatorId ?? null, result, details);
