@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -69,20 +69,27 @@ function analyze(kind: 'clear' | 'encrypted'): void {
   record('affect analyze, 20 s clip (s)', kind, grab(out, /affect analyze: ([\d.]+) s wall/, 'analyze time'));
 }
 
-/** A `minutes`-long WebM like a recording (VP8 + Opus, small frame so it is quick to make), made once. */
+/**
+ * A `minutes`-long WebM like a recording (VP8 + Opus), made once: one minute encoded, then repeated by the
+ * concat demuxer without re-encoding (timestamps run on), so making it takes seconds, not an hour of encoding.
+ */
 async function longRecording(): Promise<string> {
   const file = path.join(cacheRoot(), `bench-recording-${minutes}min.webm`);
   if (existsSync(file)) return file;
   mkdirSync(cacheRoot(), { recursive: true });
-  const part = `${file}.${process.pid}.part.webm`;
-  const seconds = minutes * 60;
+  const work = tempDir('affect-bench-rec-');
+  const minute = path.join(work, 'minute.webm');
   console.log(`making a ${minutes} min recording for the seek benchmark (once; cached in ${cacheRoot()})…`);
   await runFfmpeg([
-    '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=15:duration=${seconds}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15:duration=60',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=60',
     '-c:v', 'libvpx', '-b:v', '300k', '-g', '150', '-deadline', 'realtime', '-cpu-used', '8',
-    '-c:a', 'libopus', '-b:a', '32k', '-shortest', part,
+    '-c:a', 'libopus', '-b:a', '32k', '-shortest', minute,
   ]);
+  const list = path.join(work, 'list.txt');
+  writeFileSync(list, Array.from({ length: minutes }, () => `file '${minute}'`).join('\n'));
+  const part = `${file}.${process.pid}.part.webm`;
+  await runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', part]);
   renameSync(part, file);
   return file;
 }
@@ -94,6 +101,7 @@ async function serve(store: MediaStore, file: string): Promise<{ url: string; cl
       const reply = mediaReply(reader, 'recording.webm', req.headers.range, req.method === 'HEAD');
       res.writeHead(reply.status, reply.headers);
       if (!reply.body) return void res.end();
+      reply.body.on('error', () => res.destroy());
       res.on('close', () => reply.body?.destroy());
       reply.body.pipe(res);
     });

@@ -9,6 +9,7 @@ import { type JournalReadResult, JournalWriter, readJournal } from './journal-fi
 import type { MediaKey } from './media-header.js';
 import { type RangeSource, MediaTap, type TapInput } from './media-tap.js';
 import { CREATE_FLAGS, READ_FLAGS, SealedReader, SealedWriter } from './sealed-file.js';
+import { SharedFd } from './shared-fd.js';
 
 const pOpen = promisify(open);
 const pClose = promisify(close);
@@ -56,17 +57,21 @@ export interface MediaStore {
 const HEAD_BYTES_CLEAR = 64 * 1024;
 
 class ClearReader implements StoredMediaReader {
+  private readonly file: SharedFd;
   constructor(
-    private readonly fd: number,
+    fd: number,
     readonly size: number,
-  ) {}
-  async *range(start: number, end: number): AsyncGenerator<Buffer> {
-    if (this.size === 0) return;
-    const s = createReadStream('', { fd: this.fd, start, end, autoClose: false, highWaterMark: 1024 * 1024 });
-    for await (const b of s as AsyncIterable<Buffer>) yield b;
+  ) {
+    this.file = new SharedFd(fd);
   }
-  async close(): Promise<void> {
-    await pClose(this.fd);
+  async *range(start: number, end: number): AsyncGenerator<Buffer> {
+    const PIECE = 1024 * 1024;
+    for (let at = start; at <= end && at < this.size; at += PIECE) {
+      yield await this.file.read(Math.min(PIECE, end - at + 1, this.size - at), at, () => new Error('The media file was cut short while being read'));
+    }
+  }
+  close(): Promise<void> {
+    return this.file.close();
   }
 }
 

@@ -132,6 +132,19 @@ describe('sealed media files', () => {
     await expect(SealedReader.open(salted, key)).rejects.toThrow(/Not an encrypted/);
   });
 
+  it('closes only after the reads in flight end, and refuses reads after close', async () => {
+    const data = plaintext(40 * C);
+    const r = await SealedReader.open(await seal(data), key);
+    // Each range fits one batch (one read): both are in flight when close() is called.
+    const reads = [r.read(0, 10 * C), r.read(25 * C, 40 * C - 1)];
+    const closed = r.close();
+    const [a, b] = await Promise.all(reads);
+    await closed;
+    expect(a.equals(data.subarray(0, 10 * C + 1))).toBe(true);
+    expect(b.equals(data.subarray(25 * C))).toBe(true);
+    await expect(r.read(0, 10)).rejects.toThrow(/closed/);
+  });
+
   it('lets the writer fill in its first chunk last (encrypted once) and never overwrites a file', async () => {
     const data = plaintext(2 * C + 9);
     const file = path.join(dir, 'deferred');

@@ -9,6 +9,7 @@
 import { close, closeSync, constants, fdatasync, fstat, open, read, rmSync, write, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 import { openChunk, sealChunk, sealedExtra } from './chunk-cipher.js';
+import { SharedFd } from './shared-fd.js';
 import { fileKey, HEADER_BYTES, Layout, MediaCryptoError, type MediaHeader, type MediaKey, newHeader, parseHeader, TAG_BYTES } from './media-header.js';
 
 const pOpen = promisify(open);
@@ -29,6 +30,8 @@ async function writeAll(fd: number, buf: Buffer, position: number): Promise<void
     off += bytesWritten;
   }
 }
+
+const cutShort = (): Error => new MediaCryptoError('Encrypted media file ended early (it was cut short while being read)');
 
 async function readExactly(fd: number, length: number, position: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
@@ -164,15 +167,17 @@ export class SealedWriter {
 
 /** Random-access reading of a sealed file. */
 export class SealedReader {
+  private readonly file: SharedFd;
   private constructor(
-    private readonly fd: number,
+    fd: number,
     private readonly header: MediaHeader,
     private readonly key: Buffer,
     private readonly chunks: number,
     /** Plaintext bytes in the file. */
     readonly size: number,
-    private readonly ownsFd: boolean,
-  ) {}
+  ) {
+    this.file = new SharedFd(fd);
+  }
 
   /**
    * Opens a sealed file (a path, opened without following symlinks, or an fd the reader then owns) and
@@ -191,7 +196,7 @@ export class SealedReader {
       const chunks = Math.ceil(body / (C + TAG_BYTES));
       const lastPlain = rem === 0 ? C : rem - TAG_BYTES;
       const size = (chunks - 1) * C + lastPlain;
-      const reader = new SealedReader(fd, header, fileKey(mediaKey, header), chunks, size, true);
+      const reader = new SealedReader(fd, header, fileKey(mediaKey, header), chunks, size);
       await reader.chunk(chunks - 1); // throws unless it is the chunk written as final
       return reader;
     } catch (e) {
@@ -210,7 +215,7 @@ export class SealedReader {
 
   private async chunk(i: number): Promise<Buffer> {
     const C = this.header.chunkBytes;
-    const sealed = await readExactly(this.fd, this.chunkLength(i) + TAG_BYTES, HEADER_BYTES + i * (C + TAG_BYTES));
+    const sealed = await this.file.read(this.chunkLength(i) + TAG_BYTES, HEADER_BYTES + i * (C + TAG_BYTES), cutShort);
     return openChunk(this.key, this.header, i, sealedExtra(i === this.chunks - 1), sealed);
   }
 
@@ -231,7 +236,7 @@ export class SealedReader {
       // One read for the whole batch, then each chunk decrypted from it.
       const from = HEADER_BYTES + first * (C + TAG_BYTES);
       const to = HEADER_BYTES + upto * (C + TAG_BYTES) + this.chunkLength(upto) + TAG_BYTES;
-      const raw = await readExactly(this.fd, to - from, from);
+      const raw = await this.file.read(to - from, from, cutShort);
       const parts: Buffer[] = [];
       for (let i = first; i <= upto; i++) {
         const at = (i - first) * (C + TAG_BYTES);
@@ -252,7 +257,8 @@ export class SealedReader {
     return Buffer.concat(parts);
   }
 
-  async close(): Promise<void> {
-    if (this.ownsFd) await pClose(this.fd);
+  /** Closes the file once the reads in flight have ended. */
+  close(): Promise<void> {
+    return this.file.close();
   }
 }
