@@ -220,7 +220,8 @@ export class SealedReader {
   }
 
   /**
-   * Plaintext bytes [start, end] (inclusive), in pieces of at most `batchChunks` chunks, decrypting only the
+   * Plaintext bytes [start, end] (inclusive), in pieces of at most `batchChunks` chunks (the first pieces
+   * smaller: 1, 2, 4 … chunks, so the first bytes of a range go out after one chunk), decrypting only the
    * chunks the range touches. Reads ahead nothing: the consumer's pace sets the memory used.
    */
   async *range(start: number, end: number, batchChunks = 16): AsyncGenerator<Buffer> {
@@ -231,8 +232,10 @@ export class SealedReader {
     const C = this.header.chunkBytes;
     let first = Math.floor(start / C);
     const last = Math.floor(end / C);
+    let batch = 1;
     while (first <= last) {
-      const upto = Math.min(last, first + batchChunks - 1);
+      const upto = Math.min(last, first + batch - 1);
+      batch = Math.min(batchChunks, batch * 2);
       // One read for the whole batch, then each chunk decrypted from it.
       const from = HEADER_BYTES + first * (C + TAG_BYTES);
       const to = HEADER_BYTES + upto * (C + TAG_BYTES) + this.chunkLength(upto) + TAG_BYTES;
