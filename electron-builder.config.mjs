@@ -6,7 +6,7 @@
 // instead of adding to it: each platform gets the full list below plus its own exclusions.
 
 /** The app itself: package.json main (out/main/main.js) is started as it is, with no extraMetadata override. */
-const appFiles = ['package.json', 'out/main/**', 'out/preload/**', 'out/renderer/**', 'models/**', '!**/*.map', '!models/fixtures{,/**}'];
+const appFiles = ['package.json', 'out/main/**', 'out/preload/**', 'out/renderer/**', 'models/**', 'assets/fonts/**', '!**/*.map', '!models/fixtures{,/**}'];
 
 /** Exclusions that also apply inside node_modules (electron-builder keeps only "!" rules there). */
 const dependencyExclusions = [

@@ -67,7 +67,7 @@ test('records 5 s from the camera and microphone into one WebM with one video an
   await expect(row.locator('[data-status]')).toHaveText('Completed');
   const rounded = Math.round(probed.durationS);
   await expect(row.locator('[data-col="duration"]')).toHaveText(`00:${String(rounded).padStart(2, '0')}`);
-  const listedSeconds = Number((await row.locator('[data-col="duration"]').getAttribute('title'))?.replace(' s', ''));
+  const listedSeconds = Number((await row.locator('[data-col="duration"]').getAttribute('title'))?.replace(/[^0-9.]/g, ''));
   expect(Math.abs(listedSeconds - probed.durationS)).toBeLessThan(0.05);
 
   // Open it and play it back: Review loads the file and Space starts playback.

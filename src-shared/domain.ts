@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { LANGUAGE_PREFERENCES } from './i18n/i18n.js';
+import { enText } from './i18n/errors.js';
 import { consentStateSchema, keepMediaSchema } from './governance.js';
 
 /**
@@ -8,9 +10,9 @@ import { consentStateSchema, keepMediaSchema } from './governance.js';
 export const participantCodeSchema = z
   .string()
   .trim()
-  .min(1, 'Participant code must not be empty')
-  .max(40, 'Participant code must be at most 40 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dot, dash or underscore only (a pseudonymous code, never a name)');
+  .min(1, enText('errors.participantCode.empty'))
+  .max(40, enText('errors.participantCode.tooLong'))
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, enText('errors.participantCode.format'));
 
 export const idSchema = z.number().int().positive();
 
@@ -72,6 +74,8 @@ export const settingsSchema = z.object({
   pendingDataDir: z.string().nullable(),
   cameraId: z.string().nullable(),
   microphoneId: z.string().nullable(),
+  /** Interface (and report) language: the system's, or a chosen catalogue. */
+  language: z.enum(LANGUAGE_PREFERENCES),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -47,7 +47,9 @@ export function packagesFor(lock, target) {
     const installable = allows(info.os, target.platform) && allows(info.cpu, target.arch);
     if (!installable) continue;
     const name = p.slice(p.lastIndexOf('node_modules/') + 'node_modules/'.length);
-    out.push({ path: p, name, version: info.version, license: info.license ?? null, dev: info.dev === true, optional: info.optional === true, installed: existsSync(path.join(root, p, 'package.json')) });
+    // devOptional: a dev dependency that a production package names only as an optional peer (typescript for
+    // i18next); electron-builder leaves it out like any dev dependency.
+    out.push({ path: p, name, version: info.version, license: info.license ?? null, dev: info.dev === true || info.devOptional === true, optional: info.optional === true, installed: existsSync(path.join(root, p, 'package.json')) });
   }
   return out;
 }

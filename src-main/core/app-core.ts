@@ -15,6 +15,8 @@ import { createAnalysisServices } from './analysis/analysis-services.js';
 import { labelHandlers } from './handlers/labels.js';
 import { reviewHandlers } from './handlers/review.js';
 import { sessionSearchHandlers } from './handlers/session-search.js';
+import { reportHandlers } from './handlers/report.js';
+import { trendsHandlers } from './handlers/trends.js';
 import { LabelsRepo } from './store/labels-repo.js';
 import { ReviewTimelineRepo } from './store/review-timeline-repo.js';
 import { TimelineQuery } from './review/timeline-query.js';
@@ -147,6 +149,8 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
     ...bareVaultHandlers(services),
+    ...reportHandlers(services),
+    ...trendsHandlers(services),
     ...governanceHandlers(services),
   };
 

@@ -10,6 +10,9 @@ import { EXIT, UsageError } from './cli/exit-codes.js';
 import { cliOperator } from './cli/cli-operator.js';
 import type { ContractClient } from '../../src-shared/client/contract-client.js';
 import { exportCommand } from './cli/export-command.js';
+import { ct, systemLocale } from './cli/cli-language.js';
+import { reportCommand } from './cli/report-command.js';
+import { isLocale, LOCALES, type Locale } from '../../src-shared/i18n/i18n.js';
 import {
   addOperator,
   addParticipant,
@@ -35,70 +38,8 @@ import { APP_VERSION } from './version.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
-const USAGE = `Usage: affect <command> [options]
-
-Commands:
-  operators                     list operator profiles (id, name, role)
-  operators add NAME --role R   add a profile; R is clinician, researcher or admin
-  participants                  list participants (id, code, consent status, what it covers, consent
-                                version, retain-until date, sessions)
-  participants add CODE --consent SCOPES [--retain-until DATE] [--form REF] [--consent-date DATE]
-                                record a participant with consent taken outside the app (SCOPES: a comma
-                                list of video, audio, analysis, research); for an existing code, records
-                                a new consent version
-  participants withdraw CODE [--date DATE]
-                                record that the participant withdrew consent
-  participants delete CODE --yes
-                                delete the participant and all of their sessions, media, analyses and
-                                labels for good
-  sessions                      list sessions (id, participant, protocol, status, duration)
-  sessions delete ID… --yes     delete sessions (media, analyses, labels) for good
-  analyze <clip…> --participant CODE [--out DIR] [--provider P] [--bom] [--overwrite]
-                                import each clip (mp4, mov, webm, mkv, avi) as a new session of the
-                                existing participant CODE (whose consent must cover analysis and research
-                                use), analyse face and voice, and write <session>_timeline.csv and
-                                <session>_summary.csv to DIR (default: the current folder)
-  export <session-id…|--all> --out DIR [--run RUN-ID] [--bom] [--overwrite] [--deidentify [--key-file FILE] [--shift-dates]]
-                                write the CSVs of the sessions' newest complete analysis runs (or of
-                                run RUN-ID for a single session); with several sessions or --all also
-                                sessions_summary.csv (one row per session). --deidentify: pseudonyms
-                                instead of codes and ids, no notes, names or file names, dates dropped
-                                (or shifted with --shift-dates); --key-file keeps the mapping in FILE
-  retention [purge --yes]       list sessions past their participant's retention date; purge deletes them
-  audit verify                  check the audit trail's hash chain (exit 1 naming the first bad entry)
-  audit export --out DIR        write the audit trail to DIR/audit_log.csv
-  encrypt                       encrypt an unencrypted data folder in place (asks for a new passphrase,
-                                prints the recovery key once on stderr); run again to finish an
-                                interrupted run
-  version                       print the version
-
-Options:
-  --data-dir DIR                data folder (default: the application's; it must not be open in the app)
-  --operator NAME|ID            the operator profile acting (default: the one last chosen on this machine);
-                                every change is recorded in the audit trail under it
-  --passphrase-file FILE        the data folder's passphrase, in a file only you can read (chmod 600);
-                                also AFFECT_PASSPHRASE_FILE. Without either, it is asked on the terminal.
-                                Never give a passphrase as an argument: other users can see arguments.
-  --no-encryption               create a new data folder without encryption (the default is encrypted)
-  --provider P                  auto (default), cpu, cuda, dml, coreml or webgpu
-  --bom                         start CSV files with a UTF-8 byte-order mark (Excel)
-  --overwrite                   replace CSV files of the same name in DIR (default: keep them and
-                                write the new file as NAME-2.csv, NAME-3.csv, …)
-
-Output: one tab-separated line per item on stdout, messages and progress on stderr.
-  analyze: ok|failed <TAB> clip <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv <TAB> message
-  export:  ok|failed <TAB> session-id <TAB> run-id <TAB> timeline.csv <TAB> summary.csv [<TAB> message]
-           summary <TAB> <TAB> <TAB> sessions_summary.csv
-           key <TAB> <TAB> <TAB> key-file
-
-Exit codes:
-  0    everything asked for was done
-  1    at least one clip or session failed (the others were done; see stderr), nothing to export, a
-       request refused (consent, busy session), or the audit trail does not verify
-  2    usage error (also: a deletion without --yes, or no operator profile chosen)
-  3    the data folder is in use by another Affect Studio, or cannot be opened (also: encrypted and
-       no passphrase, or a wrong one)
-  130  interrupted (Ctrl-C): the running analysis was marked incomplete and can be resumed in the app`;
+/** The usage text, in the system's language (src-shared/i18n/locales: cli.usage). */
+const usageText = (): string => ct('cli.usage');
 
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
@@ -151,11 +92,11 @@ async function analyze(args: string[], io: Io): Promise<number> {
       options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
     }),
   );
-  if (!positionals.length) throw new UsageError('analyze needs at least one clip');
-  if (!values.participant) throw new UsageError('analyze needs --participant CODE (an existing participant whose consent covers analysis and research use)');
+  if (!positionals.length) throw new UsageError(ct('cli.analyzeNeedsClip'));
+  if (!values.participant) throw new UsageError(ct('cli.analyzeNeedsParticipant'));
   const participant = parseCode(values.participant);
   const provider = values.provider ?? 'auto';
-  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(ct('cli.providerOneOf', { list: PROVIDERS.join(', ') }));
   return withClient(
     io,
     values,
@@ -163,7 +104,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       const interrupted: { requested: boolean; onRequest?: () => void } = { requested: false };
       const onSignal = (): void => {
         interrupted.requested = true;
-        io.err('affect: interrupted; stopping the running analysis (it stays resumable)');
+        io.err(`affect: ${ct('cli.interrupted')}`);
         interrupted.onRequest?.();
       };
       process.on('SIGINT', onSignal);
@@ -198,17 +139,12 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
       },
     }),
   );
-  if (!values.out) throw new UsageError('export needs --out DIR');
-  if (values.all && positionals.length) throw new UsageError('give session ids or --all, not both');
-  if (!values.all && !positionals.length) throw new UsageError('export needs session ids or --all');
-  if (!values.deidentify && (values['key-file'] !== undefined || values['shift-dates'])) throw new UsageError('--key-file and --shift-dates go with --deidentify');
+  if (!values.out) throw new UsageError(ct('cli.exportNeedsOut'));
+  if (values.all && positionals.length) throw new UsageError(ct('cli.idsOrAll'));
+  if (!values.all && !positionals.length) throw new UsageError(ct('cli.exportNeedsIds'));
+  if (!values.deidentify && (values['key-file'] !== undefined || values['shift-dates'])) throw new UsageError(ct('cli.deidentifyOptions'));
   const ids = positionals.map(sessionId);
-  let runId: number | undefined;
-  if (values.run !== undefined) {
-    if (!/^[1-9][0-9]*$/.test(values.run)) throw new UsageError('--run needs a run id');
-    if (ids.length !== 1) throw new UsageError('--run can only be used with one session id');
-    runId = Number(values.run);
-  }
+  const runId = runOption(values.run, ids);
   const deidentify = values.deidentify
     ? { dates: values['shift-dates'] ? ('shift' as const) : ('drop' as const), keyFile: values['key-file'] === undefined ? undefined : path.resolve(values['key-file']) }
     : undefined;
@@ -218,8 +154,33 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
 }
 
 function sessionId(p: string): number {
-  if (!/^[1-9][0-9]*$/.test(p)) throw new UsageError(`"${p}" is not a session id`);
+  if (!/^[1-9][0-9]*$/.test(p)) throw new UsageError(ct('cli.notSessionId', { value: p }));
   return Number(p);
+}
+
+/** --run RUN-ID, only with a single session. */
+function runOption(run: string | undefined, ids: number[]): number | undefined {
+  if (run === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(run)) throw new UsageError(ct('cli.runNeedsId'));
+  if (ids.length !== 1) throw new UsageError(ct('cli.runOneSession'));
+  return Number(run);
+}
+
+async function report(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = usage(() =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, lang: { type: 'string' }, run: { type: 'string' }, ...COMMON } }),
+  );
+  if (!values.out) throw new UsageError(ct('cli.reportNeedsOut'));
+  if (!positionals.length) throw new UsageError(ct('cli.reportNeedsIds'));
+  const ids = positionals.map(sessionId);
+  const runId = runOption(values.run, ids);
+  let locale: Locale = systemLocale();
+  if (values.lang !== undefined) {
+    if (!isLocale(values.lang)) throw new UsageError(ct('cli.langOneOf', { list: LOCALES.join(', ') }));
+    locale = values.lang;
+  }
+  const outDir = path.resolve(values.out);
+  return withClient(io, values, (c) => reportCommand(c, { sessionIds: ids, outDir, locale, runId }, io));
 }
 
 async function operatorsCommand(args: string[], io: Io): Promise<number> {
@@ -328,7 +289,7 @@ export async function runCli(args: string[], io: Io = stdio): Promise<number> {
     return await runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`affect: ${e.message}\n\n${USAGE}`);
+      io.err(`affect: ${e.message}\n\n${usageText()}`);
       return EXIT.usage;
     }
     throw e;
@@ -338,6 +299,7 @@ export async function runCli(args: string[], io: Io = stdio): Promise<number> {
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   analyze,
   export: exportCsv,
+  report,
   operators: operatorsCommand,
   participants: participantsCommand,
   sessions: sessionsCommand,
@@ -350,14 +312,14 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   const [command] = args;
   if (command && Object.prototype.hasOwnProperty.call(COMMANDS, command)) return COMMANDS[command](args.slice(1), io);
   if (!command || command === '--help' || command === '-h') {
-    console.log(USAGE);
+    console.log(usageText());
     return command ? 0 : 2;
   }
   if (command === 'version' || command === '--version') {
     console.log(APP_VERSION);
     return 0;
   }
-  console.error(`Unknown command "${command}".\n\n${USAGE}`);
+  console.error(`${ct('cli.unknownCommand', { command })}\n\n${usageText()}`);
   return 2;
 }
 

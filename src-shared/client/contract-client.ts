@@ -18,7 +18,7 @@ export class ContractClient<T extends ContractTransport = ContractTransport> {
 
   async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
     const r = await this.transport.invoke(method, input);
-    if (!r.ok) throw new ApiError(r.error.code, r.error.message, r.error.issues);
+    if (!r.ok) throw new ApiError(r.error.code, r.error.message, r.error.issues, r.error.i18n);
     return r.value as MethodOutput<M>;
   }
 

@@ -11,6 +11,8 @@ import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
 import { vaultMethods } from './vault.js';
+import { reportMethods } from './report.js';
+import { trendsMethods } from './trends.js';
 import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
 
 /**
@@ -32,6 +34,8 @@ export const contract = {
   ...voiceMethods,
   ...inferenceMethods,
   ...vaultMethods,
+  ...reportMethods,
+  ...trendsMethods,
   ...operatorMethods,
   ...consentMethods,
   ...deletionMethods,

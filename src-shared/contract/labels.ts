@@ -3,6 +3,7 @@ import { idSchema } from '../domain.js';
 import { MAX_NOTE_LENGTH } from '../labels/segments.js';
 import { labelValueSchema, vocabularySchema } from '../labels/vocabulary.js';
 import { method } from './spec.js';
+import { enText } from '../i18n/errors.js';
 
 /** Segment ids are made by the editor (UUIDs) so they stay the same through undo and redo. */
 export const segmentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Segment id must be 1–64 letters, digits, - or _');
@@ -21,9 +22,9 @@ export const labelSegmentSchema = z
 export const raterSchema = z
   .string()
   .trim()
-  .min(1, 'Rater must not be empty')
-  .max(60, 'Rater must be at most 60 characters')
-  .regex(/^[^\r\n\t]+$/, 'Rater must be a single line');
+  .min(1, enText('errors.raterEmpty'))
+  .max(60, enText('errors.raterTooLong'))
+  .regex(/^[^\r\n\t]+$/, enText('errors.raterOneLine'));
 
 export const storedSegmentSchema = labelSegmentSchema.extend({ createdAt: z.string(), updatedAt: z.string() });
 export type StoredSegment = z.infer<typeof storedSegmentSchema>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { idSchema, sessionSchema } from '../domain.js';
 import { method } from './spec.js';
+import { enText } from '../i18n/errors.js';
 
-const text = (label: string, max: number) => z.string().trim().max(max, `${label} must be at most ${max} characters`);
+const text = (label: string, max: number) => z.string().trim().max(max, enText('errors.tooLong', { field: label, max }));
 
 export const sessionMethods = {
   'sessions.list': method(z.object({ participantId: idSchema.optional() }).strict(), z.array(sessionSchema)),
@@ -13,7 +14,7 @@ export const sessionMethods = {
     z
       .object({
         participantId: idSchema,
-        protocol: text('Protocol', 200).min(1, 'Protocol must not be empty'),
+        protocol: text('Protocol', 200).min(1, enText('errors.protocolEmpty')),
         note: text('Note', 10_000).default(''),
       })
       .strict(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appInfoSchema, settingsSchema } from '../domain.js';
+import { LANGUAGE_PREFERENCES } from '../i18n/i18n.js';
 import { method } from './spec.js';
 
 export const settingsMethods = {
@@ -12,6 +13,7 @@ export const settingsMethods = {
         microphoneId: z.string().max(512).nullable().optional(),
         /** Absolute path; applied at the next start so an open session never changes folder under the user. */
         dataDir: z.string().min(1).max(4096).optional(),
+        language: z.enum(LANGUAGE_PREFERENCES).optional(),
       })
       .strict(),
     settingsSchema,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addConfusions, cohensKappa, confusionMatrix, type Confusion, kappaWords } from './kappa.js';
+import { addConfusions, cohensKappa, confusionMatrix, type Confusion, kappaBand } from './kappa.js';
 
 const m = (categories: string[], matrix: number[][]): Confusion => ({ categories, matrix, n: matrix.flat().reduce((a, b) => a + b, 0) });
 
@@ -66,7 +66,7 @@ describe("Cohen's kappa", () => {
     const one = cohensKappa(confusionMatrix([['sad', 'sad'], ['sad', 'sad']]));
     expect(one.kappa).toBeNull();
     expect(one.observed).toBe(1);
-    expect(kappaWords(one.kappa)).toBe('undefined');
+    expect(kappaBand(one.kappa)).toBe('undefined');
   });
 
   it('keeps the given category order and appends unknown labels without dropping any pair', () => {
@@ -89,9 +89,9 @@ describe("Cohen's kappa", () => {
   });
 
   it('reads values in Landis & Koch words', () => {
-    expect(kappaWords(0.4)).toBe('fair');
-    expect(kappaWords(0.41)).toBe('moderate');
-    expect(kappaWords(0.95)).toBe('almost perfect');
-    expect(kappaWords(-0.1)).toBe('poor (below chance)');
+    expect(kappaBand(0.4)).toBe('fair');
+    expect(kappaBand(0.41)).toBe('moderate');
+    expect(kappaBand(0.95)).toBe('almostPerfect');
+    expect(kappaBand(-0.1)).toBe('poor');
   });
 });

@@ -96,12 +96,16 @@ export function cohensKappa(c: Confusion): KappaResult {
 }
 
 /** Landis & Koch (1977) words for a kappa value, as commonly reported next to it. */
-export function kappaWords(kappa: number | null): string {
+export const KAPPA_BANDS = ['undefined', 'poor', 'slight', 'fair', 'moderate', 'substantial', 'almostPerfect'] as const;
+export type KappaBand = (typeof KAPPA_BANDS)[number];
+
+/** The band (Landis & Koch) a kappa falls in; the catalogues put it in words (kappa.band.<band>). */
+export function kappaBand(kappa: number | null): KappaBand {
   if (kappa === null) return 'undefined';
-  if (kappa < 0) return 'poor (below chance)';
+  if (kappa < 0) return 'poor';
   if (kappa <= 0.2) return 'slight';
   if (kappa <= 0.4) return 'fair';
   if (kappa <= 0.6) return 'moderate';
   if (kappa <= 0.8) return 'substantial';
-  return 'almost perfect';
+  return 'almostPerfect';
 }

@@ -14,6 +14,7 @@ import { type ConsentScope, consentRefusal, missingScopes } from '../../../src-s
 import { checkImportable } from '../media/import-media.js';
 import { openClipFile } from './clip-file.js';
 import { EXIT } from './exit-codes.js';
+import { ct } from './cli-language.js';
 
 export interface AnalyzeOptions {
   clips: string[];
@@ -80,9 +81,9 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
     const now = Date.now();
     if (p.status === 'running' && now - lastLine < 2000) return;
     lastLine = now;
-    const fps = p.framesPerSec === null ? '' : `, ${p.framesPerSec.toFixed(0)} frames/s`;
-    const eta = p.etaMs === null ? '' : `, ${Math.ceil(p.etaMs / 1000)} s left`;
-    io.err(`  run ${p.runId}: ${p.stage} ${p.percent.toFixed(0)}%${fps}${eta}`);
+    const fps = p.framesPerSec === null ? '' : ct('cli.analyze.fps', { fps: p.framesPerSec.toFixed(0) });
+    const eta = p.etaMs === null ? '' : ct('cli.analyze.eta', { seconds: Math.ceil(p.etaMs / 1000) });
+    io.err(ct('cli.analyze.progress', { runId: p.runId, stage: p.stage, percent: `${p.percent.toFixed(0)}%`, fps, eta }));
   });
   const runEnded = (runId: number): Promise<unknown> => (ended.has(runId) ? Promise.resolve() : new Promise((resolve) => waiters.set(runId, resolve)));
   try {
@@ -97,7 +98,7 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
         io.out(['failed', clip, '', '', '', '', checked.message].join('\t'));
         continue;
       }
-      if (checked.warning) io.err(`affect: warning: ${checked.warning}`);
+      if (checked.warning) io.err(`affect: ${ct('cli.warning', { message: checked.warning })}`);
       // The clip's name is kept nowhere (no note, no file name): names and birth dates travel in file names.
       const session = await api.call('sessions.create', { participantId: pid, protocol: 'import' });
       const imported = await importClip(api, session.id, abs);
@@ -107,7 +108,7 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
         io.out(['failed', clip, session.id, '', '', '', imported.message].join('\t'));
         continue;
       }
-      io.err(`${clip}: session ${session.id}, analysing…`);
+      io.err(ct('cli.analyze.analysing', { clip, id: session.id }));
       const run = await api.call('analysis.start', { sessionId: session.id, mediaFileId: imported.mediaFileId });
       interrupted.onRequest = () => void api.call('analysis.cancel', { runId: run.id }).catch(() => undefined);
       await runEnded(run.id);
@@ -116,7 +117,7 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
       if (done.status !== 'complete') {
         failures++;
         const why = done.error ?? done.status;
-        io.err(`affect: ${clip}: analysis run ${run.id} ${done.status}: ${why}`);
+        io.err(`affect: ${ct('cli.analyze.runFailed', { clip, runId: run.id, status: done.status, why })}`);
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }

@@ -7,6 +7,7 @@ import { ApiError } from '../../../src-shared/errors.js';
 import type { Deidentify } from '../../../src-shared/governance.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './exit-codes.js';
+import { ct } from './cli-language.js';
 
 export interface ExportCommandOptions {
   sessionIds: number[] | 'all';
@@ -22,7 +23,7 @@ export async function exportCommand(api: ContractClient, o: ExportCommandOptions
   const all = o.sessionIds === 'all';
   const ids = all ? (await api.call('sessions.list', {})).map((s) => s.id).sort((a, b) => a - b) : (o.sessionIds as number[]);
   if (!ids.length) {
-    io.err('affect: nothing to export (there are no sessions)');
+    io.err(`affect: ${ct('cli.export.noSessions')}`);
     return EXIT.failed;
   }
   let r;
@@ -37,14 +38,14 @@ export async function exportCommand(api: ContractClient, o: ExportCommandOptions
   }
   for (const s of r.sessions) io.out(['ok', s.sessionId, s.runId, s.timeline, s.summary].join('\t'));
   for (const s of r.skipped) {
-    io.err(`affect: session ${s.sessionId}: ${s.message}`);
+    io.err(`affect: ${ct('cli.export.skipped', { id: s.sessionId, message: s.message })}`);
     if (!all) io.out(['failed', s.sessionId, '', '', '', s.message].join('\t'));
   }
   if (r.combinedSummary) io.out(['summary', '', '', r.combinedSummary, ''].join('\t'));
   if (r.keyFile) io.out(['key', '', '', r.keyFile, ''].join('\t'));
   // With --all, sessions that were never analysed are expected and only reported; naming one is a failure.
   if (!r.sessions.length) {
-    io.err('affect: nothing to export (no session has a complete analysis run the participant consented to export)');
+    io.err(`affect: ${ct('cli.export.nothingConsented')}`);
     return EXIT.failed;
   }
   return !all && r.skipped.length ? EXIT.failed : EXIT.ok;

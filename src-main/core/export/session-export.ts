@@ -21,6 +21,7 @@ import { TIMELINE_COLUMNS, TIMELINE_SELECT, timelineCells } from './timeline-col
 import { writeLabelsCsvFile } from '../labels/labels-csv.js';
 import { type ExportSegment, LabelsRepo } from '../store/labels-repo.js';
 import type { DeidMap } from './deidentify.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 export interface ExportDeps {
   db: Db;
@@ -93,11 +94,11 @@ const seconds = (ms: number | null): number | null => (ms === null ? null : ms /
 export function exportRunFor(d: ExportDeps, session: Session, runId?: number): AnalysisRun {
   if (runId !== undefined) {
     const run = d.runs.get(runId);
-    if (run.sessionId !== session.id) throw new ApiError('invalid_input', `Run ${runId} belongs to session ${run.sessionId}, not ${session.id}`);
+    if (run.sessionId !== session.id) throw apiError('invalid_input', 'errors.runOfOtherSession', { runId, other: run.sessionId, id: session.id });
     return run;
   }
   const run = d.runs.latestComplete(session.id);
-  if (!run) throw new ApiError('conflict', `Session ${session.id} (${session.participantCode}) has no complete analysis run to export`);
+  if (!run) throw apiError('conflict', 'errors.noCompleteRun', { id: session.id, code: session.participantCode });
   return run;
 }
 

@@ -1,8 +1,7 @@
-import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { Segment } from '../../../src-shared/labels/segments.js';
 import type { CoreServices } from '../core-services.js';
-import { computeAgreement } from '../labels/agreement.js';
+import { computeAgreement, modelSamples } from '../labels/agreement.js';
 import { labelsCsv, labelsCsvFileName } from '../labels/labels-csv.js';
 import { pickRun } from '../review/timeline-query.js';
 import { requireConsent } from '../governance/consent-check.js';
@@ -105,15 +104,7 @@ export function labelHandlers(s: CoreServices): Pick<Handlers, LabelMethods> {
           tier: (sessionId, rater) => labels.tierOf(sessionId, rater)?.segments.map(plain) ?? null,
           model: (sessionId) => {
             const run = pickRun(s.timeline.runs(sessionId));
-            if (!run) return null;
-            const f = s.timeline.fused(run.id);
-            if (!f.t.length) return null;
-            const samples = Array.from(f.t, (tMs, i) => {
-              const probs = EMOTIONS.map((_, c) => f.probs[c][i]);
-              const ok = probs.every(Number.isFinite);
-              return { tMs, probs: ok ? probs : null, reliable: ok };
-            });
-            return { gridStepMs: run.gridStepMs, samples };
+            return run ? modelSamples(s.timeline, run) : null;
           },
         },
         req,

@@ -1,12 +1,17 @@
 import path from 'node:path';
 import type { Settings } from '../../../src-shared/domain.js';
-import { ApiError } from '../../../src-shared/errors.js';
 import { readConfig, writeConfig } from '../config/app-config.js';
 import { dataDirProblem } from '../config/data-dir-check.js';
 import { ffmpegPath } from '../media/ffmpeg.js';
 import { schemaVersion } from '../store/database.js';
 import type { Handlers } from '../rpc/dispatch.js';
 import type { CoreServices } from '../core-services.js';
+import { LANGUAGE_PREFERENCES, type LanguagePreference } from '../../../src-shared/i18n/i18n.js';
+import { ApiError } from '../../../src-shared/errors.js';
+
+function storedLanguage(v: string | null): LanguagePreference {
+  return (LANGUAGE_PREFERENCES as readonly (string | null)[]).includes(v) ? (v as LanguagePreference) : 'system';
+}
 
 export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | 'settings.get' | 'settings.update'> {
   const current = (): Settings => {
@@ -16,6 +21,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
       pendingDataDir: configured && path.resolve(configured) !== path.resolve(s.dataDir) ? configured : null,
       cameraId: s.settings.get('cameraId'),
       microphoneId: s.settings.get('microphoneId'),
+      language: storedLanguage(s.settings.get('language')),
     };
   };
   return {
@@ -37,6 +43,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
       }
       if (input.cameraId !== undefined) s.settings.set('cameraId', input.cameraId);
       if (input.microphoneId !== undefined) s.settings.set('microphoneId', input.microphoneId);
+      if (input.language !== undefined) s.settings.set('language', input.language === 'system' ? null : input.language);
       return current();
     },
   };

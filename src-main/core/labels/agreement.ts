@@ -8,6 +8,7 @@ import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { type ModelSample, NO_LABEL, type PairCounts, raterVsModel, raterVsRater } from '../../../src-shared/labels/agreement-grid.js';
 import { addConfusions, cohensKappa, type Confusion, confusionMatrix } from '../../../src-shared/labels/kappa.js';
 import type { Segment } from '../../../src-shared/labels/segments.js';
+import type { ReviewRun, TimelineSource } from '../review/timeline-source.js';
 import { ApiError } from '../../../src-shared/errors.js';
 
 /** Grid instants one agreement request may compare in all (10 M: about 28 h of labels at a 10 ms grid). */
@@ -30,6 +31,18 @@ export interface AgreementRequest {
   b: AgreementSide;
   gridMs: number;
   includeUnlabelled: boolean;
+}
+
+/** A run's fused grid as the model side of an agreement; null when the run has no fused timeline. */
+export function modelSamples(timeline: Pick<TimelineSource, 'fused'>, run: Pick<ReviewRun, 'id' | 'gridStepMs'>): { gridStepMs: number; samples: ModelSample[] } | null {
+  const f = timeline.fused(run.id);
+  if (!f.t.length) return null;
+  const samples = Array.from(f.t, (tMs, i) => {
+    const probs = EMOTIONS.map((_, c) => f.probs[c][i]);
+    const ok = probs.every(Number.isFinite);
+    return { tMs, probs: ok ? probs : null, reliable: ok };
+  });
+  return { gridStepMs: run.gridStepMs ?? 100, samples };
 }
 
 const noSkips = () => ({ onlyA: 0, onlyB: 0, modelUnreliable: 0, notModelClass: 0 });

@@ -11,6 +11,7 @@ import { ApiError } from '../../../src-shared/errors.js';
 import { ClearMediaStore, type StoredMediaWriter } from '../crypto/media-store.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { type ImportDeps, type ImportOptions, type ImportOutcome, importMediaFiles, IMPORT_EXTENSIONS, IMPORT_TYPES, MAX_IMPORT_BYTES } from './import-media.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 interface Upload {
   id: string;
@@ -66,9 +67,9 @@ export class ImportUploads {
     this.sweep();
     if (this.uploads.size >= MAX_OPEN_UPLOADS) throw new ApiError('conflict', `${MAX_OPEN_UPLOADS} uploads are already in progress; finish or cancel one first`);
     const ext = path.extname(fileName).toLowerCase();
-    if (!IMPORT_TYPES[ext]) throw new ApiError('invalid_input', `${fileName}: not a supported clip type (use ${IMPORT_EXTENSIONS.join(', ')})`);
-    if (size <= 0) throw new ApiError('invalid_input', `${fileName}: the file is empty`);
-    if (size > MAX_IMPORT_BYTES) throw new ApiError('invalid_input', `${fileName}: larger than ${MAX_IMPORT_BYTES / 1024 ** 3} GiB`);
+    if (!IMPORT_TYPES[ext]) throw apiError('invalid_input', 'errors.import.type', { file: fileName, types: IMPORT_EXTENSIONS.join(', ') });
+    if (size <= 0) throw apiError('invalid_input', 'errors.import.empty', { file: fileName });
+    if (size > MAX_IMPORT_BYTES) throw apiError('invalid_input', 'errors.import.tooLarge', { file: fileName, size: MAX_IMPORT_BYTES / 1024 ** 3 });
     const dir = path.join(sessionFolder(this.deps.dataDir, sessionId), '.incoming');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const id = randomUUID();

@@ -11,6 +11,7 @@ import { diskFullMessage, ensureDiskReserve, isDiskFull, releaseDiskReserve } fr
 import { ClearMediaStore, type MediaStore, type RecordingJournal } from '../crypto/media-store.js';
 import { finalizeRecording } from './finalize-recording.js';
 import { RECORDING_PART, sessionFolder } from './session-folder.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 interface ActiveRecording {
   sessionId: number;
@@ -70,9 +71,9 @@ export class RecordingManager {
    */
   start(sessionId: number, mimeType: string | null, owner: string, keep: KeepMedia = { video: true, audio: true }, operatorId: number | null = null): Session {
     const session = this.sessions.get(sessionId);
-    if (this.active.has(sessionId) || session.status === 'recording') throw new ApiError('conflict', 'This session is already recording');
+    if (this.active.has(sessionId) || session.status === 'recording') throw apiError('conflict', 'errors.alreadyRecording');
     if (session.status !== 'created') {
-      throw new ApiError('conflict', 'This session already has a recording; create a new session to record again');
+      throw apiError('conflict', 'errors.alreadyHasRecording');
     }
     const keepsMedia = keep.video || keep.audio;
     if (keepsMedia && !mimeType) throw new ApiError('invalid_input', 'A recording that keeps media needs its mimeType');
@@ -102,7 +103,7 @@ export class RecordingManager {
 
   chunk(sessionId: number, seq: number, data: Uint8Array): { bytesWritten: number; chunks: number } {
     const rec = this.active.get(sessionId);
-    if (!rec) throw new ApiError('conflict', 'This session is not recording');
+    if (!rec) throw apiError('conflict', 'errors.notRecording');
     if (rec.journal === null) throw new ApiError('conflict', 'This session keeps no media: recorded chunks are refused, nothing is written to disk');
     if (seq < rec.nextSeq) return { bytesWritten: rec.bytes, chunks: rec.chunks }; // a resend: already on disk
     if (seq > rec.nextSeq) throw new ApiError('invalid_input', `Chunk ${seq} arrived before chunk ${rec.nextSeq}; chunks must be sent in order`);
@@ -127,7 +128,7 @@ export class RecordingManager {
     if (pending) return pending;
     // A Stop that could not be written (disk full) is retried from what is on disk.
     const rec = this.active.get(sessionId);
-    if (!rec && this.sessions.get(sessionId).status !== 'recording') throw new ApiError('conflict', 'This session is not recording');
+    if (!rec && this.sessions.get(sessionId).status !== 'recording') throw apiError('conflict', 'errors.notRecording');
     if (rec) rec.operatorId = operatorId ?? rec.operatorId;
     return this.finish(sessionId, 'completed', null, elapsedMs);
   }

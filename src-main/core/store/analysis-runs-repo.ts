@@ -2,6 +2,7 @@ import { type AnalysisParams, analysisParamsSchema, type AnalysisRun, DEFAULT_AN
 import { ApiError } from '../../../src-shared/errors.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 interface RunRow {
   id: number;
@@ -107,7 +108,7 @@ export class AnalysisRunsRepo {
 
   get(id: number): AnalysisRun {
     const row = this.db.prepare(`${SELECT} WHERE r.id = ?`).get(id) as RunRow | undefined;
-    if (!row) throw new ApiError('not_found', `Analysis run ${id} does not exist`);
+    if (!row) throw apiError('not_found', 'errors.runNotFound', { id });
     return toRun(row);
   }
 
@@ -115,7 +116,7 @@ export class AnalysisRunsRepo {
     const r = this.db.prepare(`SELECT progress_ms, ${Object.values(PROGRESS_COLUMNS).join(', ')} FROM analysis_run WHERE id = ?`).get(id) as
       | Record<string, number | null>
       | undefined;
-    if (!r) throw new ApiError('not_found', `Analysis run ${id} does not exist`);
+    if (!r) throw apiError('not_found', 'errors.runNotFound', { id });
     return { progressMs: r.progress_ms as number, modalities: Object.fromEntries(Object.entries(PROGRESS_COLUMNS).map(([m, c]) => [m, r[c]])) };
   }
 
@@ -174,6 +175,6 @@ export class AnalysisRunsRepo {
   /** Deletes a run with everything computed in it (observations, fused rows, episodes cascade). */
   delete(id: number): void {
     const info = this.db.prepare('DELETE FROM analysis_run WHERE id = ?').run(id);
-    if (!info.changes) throw new ApiError('not_found', `Analysis run ${id} does not exist`);
+    if (!info.changes) throw apiError('not_found', 'errors.runNotFound', { id });
   }
 }

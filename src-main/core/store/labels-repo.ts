@@ -3,6 +3,7 @@ import { ApiError } from '../../../src-shared/errors.js';
 import { applyChangeset, type Changeset, SegmentEditError, type Segment } from '../../../src-shared/labels/segments.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 interface TierRow {
   id: number;
@@ -106,9 +107,9 @@ export class LabelsRepo {
   }
 
   addTier(sessionId: number, rater: string): LabelTier {
-    if (!this.db.prepare('SELECT 1 FROM session WHERE id = ?').get(sessionId)) throw new ApiError('not_found', `Session ${sessionId} does not exist`);
+    if (!this.db.prepare('SELECT 1 FROM session WHERE id = ?').get(sessionId)) throw apiError('not_found', 'errors.sessionNotFound', { id: sessionId });
     const existing = this.tierOf(sessionId, rater);
-    if (existing) throw new ApiError('conflict', `This session already has a tier for rater "${existing.rater}"`);
+    if (existing) throw apiError('conflict', 'errors.tierExists', { rater: existing.rater });
     const info = this.db.prepare('INSERT INTO label_tier (session_id, rater, created_at) VALUES (?, ?, ?)').run(sessionId, rater, nowIso());
     return this.tier(Number(info.lastInsertRowid));
   }
@@ -131,7 +132,7 @@ export class LabelsRepo {
     const vocab = new Set(this.vocabulary());
     for (const a of cs.add) {
       // Only labels of the controlled vocabulary go in; undoing back to a label since removed is refused too.
-      if (!vocab.has(a.label)) throw new ApiError('invalid_input', `"${a.label}" is not in the project's label vocabulary`);
+      if (!vocab.has(a.label)) throw apiError('invalid_input', 'errors.notInVocabulary', { label: a.label });
     }
     try {
       applyChangeset(before.segments.map(plain), cs);

@@ -4,6 +4,7 @@ import { type ConsentState, NO_SCOPES } from '../../../src-shared/governance.js'
 import { NOT_RECORDED } from './consent-repo.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 interface Row {
   id: number;
@@ -48,7 +49,7 @@ export class ParticipantsRepo {
 
   get(id: number): Participant {
     const row = this.db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as Row | undefined;
-    if (!row) throw new ApiError('not_found', `Participant ${id} does not exist`);
+    if (!row) throw apiError('not_found', 'errors.participantNotFound', { id });
     return toParticipant(row);
   }
 
@@ -61,7 +62,7 @@ export class ParticipantsRepo {
   /** Codes are unique regardless of case, so P01 and p01 cannot become two people. */
   create(code: string): Participant {
     const existing = this.db.prepare('SELECT code FROM participant WHERE code = ? COLLATE NOCASE').get(code) as { code: string } | undefined;
-    if (existing) throw new ApiError('conflict', `Participant code "${existing.code}" already exists`);
+    if (existing) throw apiError('conflict', 'errors.participantCode.duplicate', { code: existing.code });
     const info = this.db.prepare('INSERT INTO participant (code, created_at) VALUES (?, ?)').run(code, nowIso());
     return this.get(Number(info.lastInsertRowid));
   }

@@ -1,7 +1,7 @@
 import type { MediaFile, Session, SessionStatus } from '../../../src-shared/domain.js';
-import { ApiError } from '../../../src-shared/errors.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
 
 interface SessionRow {
   id: number;
@@ -120,7 +120,7 @@ export class SessionsRepo {
 
   get(id: number): Session {
     const row = this.db.prepare(`${SELECT} WHERE s.id = ?`).get(id) as SessionRow | undefined;
-    if (!row) throw new ApiError('not_found', `Session ${id} does not exist`);
+    if (!row) throw apiError('not_found', 'errors.sessionNotFound', { id });
     return this.toSessions([row])[0];
   }
 
@@ -130,7 +130,7 @@ export class SessionsRepo {
 
   create(s: NewSession): Session {
     const exists = this.db.prepare('SELECT 1 FROM participant WHERE id = ?').get(s.participantId);
-    if (!exists) throw new ApiError('not_found', `Participant ${s.participantId} does not exist`);
+    if (!exists) throw apiError('not_found', 'errors.participantNotFound', { id: s.participantId });
     const info = this.db
       .prepare("INSERT INTO session (participant_id, protocol, operator, operator_id, note, created_at) VALUES (?, ?, '', ?, ?, ?)")
       .run(s.participantId, s.protocol, s.operatorId, s.note, nowIso());

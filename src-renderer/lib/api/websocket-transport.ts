@@ -1,6 +1,7 @@
 import type { Result } from '../../../src-shared/errors.js';
 import { decodeFrame, encodeFrame, type ServerMessage } from '../../../src-shared/wire.js';
 import type { Transport } from './transport.js';
+import { t } from '../i18n/i18n.js';
 
 /**
  * Browser mode: one WebSocket to the loopback server carrying the same contract. It is admitted by the
@@ -20,10 +21,10 @@ export function websocketTransport(location: Location): Transport {
       const ws = new WebSocket(wsUrl);
       ws.binaryType = 'arraybuffer';
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new Error('Cannot reach the Affect Studio server. Is it still running?'));
+      ws.onerror = () => reject(new Error(t('connection.unreachable')));
       ws.onclose = () => {
         socket = null;
-        for (const done of pending.values()) done({ ok: false, error: { code: 'unavailable', message: 'Connection to the Affect Studio server was lost' } });
+        for (const done of pending.values()) done({ ok: false, error: { code: 'unavailable', message: t('connection.lost') } });
         pending.clear();
       };
       ws.onmessage = (ev) => {

@@ -1,5 +1,6 @@
 import workletUrl from './pcm-capture-worklet.ts?worker&url';
 import type { PcmWorkletMessage } from './pcm-capture-worklet.js';
+import { t } from '../i18n/i18n.js';
 
 export interface MicPcmBlock {
   /** 16 kHz mono float32. */
@@ -23,7 +24,7 @@ export interface MicPcmStream {
  * played back.
  */
 export async function startMicPcm(stream: MediaStream, onBlock: (b: MicPcmBlock) => void, opts: { blockMs?: number } = {}): Promise<MicPcmStream> {
-  if (!stream.getAudioTracks().length) throw new Error('The selected input has no microphone track');
+  if (!stream.getAudioTracks().length) throw new Error(t('devices.noMicTrack'));
   const context = new AudioContext({ latencyHint: 'interactive' });
   try {
     await context.audioWorklet.addModule(workletUrl);
@@ -52,6 +53,6 @@ export async function startMicPcm(stream: MediaStream, onBlock: (b: MicPcmBlock)
     };
   } catch (e) {
     await context.close().catch(() => undefined);
-    throw new Error(`Could not start microphone analysis: ${(e as Error).message}`);
+    throw new Error(t('devices.micAnalysisFailed', { error: (e as Error).message }));
   }
 }

@@ -18,6 +18,7 @@ export class Resampler16k {
   private pos: number;
 
   constructor(readonly inputRate: number) {
+    // not-ui: a programming error (the AudioContext rate), never shown for a user's action
     if (!(inputRate >= TARGET_RATE)) throw new Error(`Input rate must be at least ${TARGET_RATE} Hz, got ${inputRate}`);
     this.step = inputRate / TARGET_RATE;
     this.half = Math.ceil((HALF_WIDTH_48K * inputRate) / 48000);

@@ -1,4 +1,5 @@
 import { ChunkQueue, type ChunkSender } from './chunk-queue.js';
+import { t } from '../i18n/i18n.js';
 
 /** WebM with VP9 or VP8 and Opus, best first: what the recording sink accepts. */
 export const PREFERRED_MIME_TYPES = ['video/webm;codecs=vp9,opus', 'video/webm;codecs=vp8,opus'] as const;
@@ -44,7 +45,7 @@ export class ChunkedRecorder {
     this.recorder.addEventListener('dataavailable', (ev) => this.queue.push(ev.data));
     this.recorder.addEventListener('error', (ev) => {
       const err = (ev as Event & { error?: unknown }).error;
-      this.fail(new Error(`The browser's recorder failed: ${err instanceof Error ? err.message : 'unknown error'}`));
+      this.fail(new Error(t('capture.recorderFailed', { error: err instanceof Error ? err.message : t('capture.unknownError') })));
     });
     this.stopped = new Promise<void>((resolve) => this.recorder.addEventListener('stop', () => resolve(), { once: true }));
   }

@@ -1,3 +1,5 @@
+import { t } from '../i18n/i18n.js';
+
 export interface DeviceOption {
   id: string;
   label: string;
@@ -16,15 +18,15 @@ export const RAW_AUDIO = { echoCancellation: false, noiseSuppression: false, aut
 
 /** Turns MediaDeviceInfo into named options; unnamed devices (no permission yet) get a numbered name. */
 export function toDeviceLists(devices: readonly Pick<MediaDeviceInfo, 'kind' | 'deviceId' | 'label'>[]): DeviceLists {
-  const pick = (kind: MediaDeviceKind, noun: string): DeviceOption[] =>
+  const pick = (kind: MediaDeviceKind, noun: (n: number) => string): DeviceOption[] =>
     devices
       .filter((d) => d.kind === kind)
-      .map((d, i) => ({ id: d.deviceId, label: d.label || `${noun} ${i + 1}` }));
-  return { cameras: pick('videoinput', 'Camera'), microphones: pick('audioinput', 'Microphone') };
+      .map((d, i) => ({ id: d.deviceId, label: d.label || noun(i + 1) }));
+  return { cameras: pick('videoinput', (n) => t('devices.cameraN', { n })), microphones: pick('audioinput', (n) => t('devices.microphoneN', { n })) };
 }
 
 export async function listDevices(): Promise<DeviceLists> {
-  if (!navigator.mediaDevices?.enumerateDevices) throw new Error('This window cannot access cameras or microphones.');
+  if (!navigator.mediaDevices?.enumerateDevices) throw new Error(t('devices.noAccess'));
   return toDeviceLists(await navigator.mediaDevices.enumerateDevices());
 }
 
@@ -41,7 +43,7 @@ export function chooseDevice(options: readonly DeviceOption[], preferredId: stri
 
 /** Opens camera and microphone together; ids that are null mean "the system default". */
 export async function openCaptureStream(cameraId: string | null, microphoneId: string | null): Promise<MediaStream> {
-  if (!navigator.mediaDevices?.getUserMedia) throw new Error('This window cannot access cameras or microphones.');
+  if (!navigator.mediaDevices?.getUserMedia) throw new Error(t('devices.noAccess'));
   return navigator.mediaDevices.getUserMedia({
     video: {
       ...(cameraId ? { deviceId: { exact: cameraId } } : {}),
@@ -77,17 +79,17 @@ export function describeMediaError(e: unknown): string {
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'Access to the camera or microphone was refused. Allow camera and microphone access for Affect Studio, then press "Try again".';
+      return t('devices.refused');
     case 'NotFoundError':
     case 'DevicesNotFoundError':
-      return 'No camera or microphone was found. Connect both, then press "Try again".';
+      return t('devices.notFound');
     case 'NotReadableError':
     case 'TrackStartError':
-      return 'The camera or microphone could not be started. It may be in use by another application.';
+      return t('devices.notReadable');
     case 'OverconstrainedError':
-      return 'The chosen camera or microphone is no longer available. Pick another one.';
+      return t('devices.overconstrained');
     case 'AbortError':
-      return 'Starting the camera or microphone was interrupted. Press "Try again".';
+      return t('devices.aborted');
     default:
       return e instanceof Error ? e.message : String(e);
   }

@@ -13,6 +13,7 @@ import { VOICE_SAMPLE_RATE, type VoiceWindowResult } from '../../../src-shared/c
 import { api } from '../api/client.js';
 import { startMicPcm, type MicPcmBlock, type MicPcmStream } from '../audio/mic-pcm-stream.js';
 import { errorMessage } from '../ui/errors.js';
+import { t } from '../i18n/i18n.js';
 import { FrameSampler, type SampledFrame } from '../vision/frame-sampler.js';
 import { LatencyWindow, rateHz, type LatencySummary } from './latency-window.js';
 
@@ -129,7 +130,7 @@ export class LiveAnalysis {
         return Math.max(0, this.mediaMs(this.lastGrabPerf));
       },
       onFrame: (f) => this.analyseFrame(f),
-      onError: (e) => (this.faceWarning = `Face analysis unavailable: ${errorMessage(e)}`),
+      onError: (e) => (this.faceWarning = t('capture.faceUnavailable', { error: errorMessage(e) })),
     });
     this.sampler.start();
   }
@@ -179,7 +180,7 @@ export class LiveAnalysis {
     } catch (e) {
       if (this.stopped) return;
       this.face = null;
-      this.faceWarning = `Face analysis unavailable: ${errorMessage(e)}`;
+      this.faceWarning = t('capture.faceUnavailable', { error: errorMessage(e) });
       // Keeps the sampler busy, so frames are skipped instead of failing ten times a second.
       await sleep(RETRY_AFTER_MS);
       return;
@@ -219,7 +220,7 @@ export class LiveAnalysis {
       this.ctxToPerf =
         ts && ts.performanceTime && ts.contextTime !== undefined ? ts.performanceTime - ts.contextTime * 1000 : performance.now() - mic.nowMs();
     } catch (e) {
-      if (!this.stopped) this.voiceWarning = `Voice analysis unavailable: ${errorMessage(e)}`;
+      if (!this.stopped) this.voiceWarning = t('capture.voiceUnavailable', { error: errorMessage(e) });
     }
   }
 
@@ -278,7 +279,7 @@ export class LiveAnalysis {
           this.voiceWarning = null;
         } catch (e) {
           if (this.stopped) return;
-          this.voiceWarning = `Voice analysis unavailable: ${errorMessage(e)}`;
+          this.voiceWarning = t('capture.voiceUnavailable', { error: errorMessage(e) });
           this.voiceQueue.length = 0;
           this.voiceRestart = true;
           this.voiceRetryAt = performance.now() + RETRY_AFTER_MS;

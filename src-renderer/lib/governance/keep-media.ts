@@ -2,10 +2,11 @@ import { type ConsentScope, type ConsentState, type KeepMedia, missingScopes } f
 
 export type KeepChoice = 'all' | 'audio' | 'none';
 
-export const KEEP_CHOICES: ReadonlyArray<{ choice: KeepChoice; label: string; keep: KeepMedia }> = [
-  { choice: 'all', label: 'Video and audio', keep: { video: true, audio: true } },
-  { choice: 'audio', label: 'Audio only (no video)', keep: { video: false, audio: true } },
-  { choice: 'none', label: 'Results only (no video, no audio)', keep: { video: false, audio: false } },
+/** The choices in order of preference; each is worded by the catalogue (keep.<choice>). */
+export const KEEP_CHOICES: ReadonlyArray<{ choice: KeepChoice; keep: KeepMedia }> = [
+  { choice: 'all', keep: { video: true, audio: true } },
+  { choice: 'audio', keep: { video: false, audio: true } },
+  { choice: 'none', keep: { video: false, audio: false } },
 ];
 
 /** The consents a capture that keeps these media needs: each kept medium, and analysis when nothing is kept. */

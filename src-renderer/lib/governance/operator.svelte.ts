@@ -5,6 +5,7 @@
  */
 import type { Operator, OperatorRole } from '../../../src-shared/governance.js';
 import { api } from '../api/client.js';
+import { t } from '../i18n/i18n.js';
 
 const TAB_KEY = 'affect.operatorId';
 
@@ -47,4 +48,7 @@ class OperatorState {
 
 export const operator = new OperatorState();
 
-export const ROLE_NAMES: Readonly<Record<OperatorRole, string>> = { clinician: 'Clinician', researcher: 'Researcher', admin: 'Administrator' };
+/** A role in words, in the interface's language. */
+export function roleName(role: OperatorRole): string {
+  return t(`gov.role.${role}`);
+}

@@ -1,3 +1,5 @@
+import { t } from '../i18n/i18n.js';
+import { formatPercent } from '../ui/format.js';
 import type { OverlayFrame } from '../../../src-shared/contract/review.js';
 import { EMOTION_COLORS } from '../timeline/colors.js';
 
@@ -36,8 +38,9 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, frame: OverlayFrame |
       ctx.setLineDash(f.participant ? [] : [6, 4]);
       ctx.strokeStyle = color;
       ctx.strokeRect(x, y, w, h);
-      const text = f.reliable ? `#${f.trackId} ${f.dominant} ${Math.round(f.probability * 100)}%` : `#${f.trackId} unreliable`;
-      ctx.font = '600 13px system-ui, sans-serif';
+      const text = f.reliable ? `#${f.trackId} ${t(`emotion.${f.dominant}`)} ${formatPercent(f.probability)}` : `#${f.trackId} ${t('face.unreliable')}`;
+      // not-ui: a CSS font
+    ctx.font = '600 13px system-ui, sans-serif';
       const tw = ctx.measureText(text).width + 8;
       const ty = y - 20 >= rect.y ? y - 20 : y + h;
       ctx.setLineDash([]);

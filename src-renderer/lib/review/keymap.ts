@@ -36,42 +36,42 @@ export type ReviewAction =
 
 export interface KeyBinding {
   action: ReviewAction;
-  /** As shown to the user, e.g. "Ctrl+Shift+Z". */
+  /** As shown to the user, e.g. "Ctrl+Shift+Z" (key caps read the same in every language). */
   keys: string[];
-  description: string;
-  group: 'Playback' | 'Labelling' | 'Timeline';
+  /** Described in words by the catalogue: keys.action.<action>, under keys.group.<group>. */
+  group: 'playback' | 'labelling' | 'timeline';
 }
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
-  { action: 'playPause', keys: ['Space', 'K'], description: 'Play / pause', group: 'Playback' },
-  { action: 'frameBack', keys: ['←', ','], description: 'One frame back (pauses)', group: 'Playback' },
-  { action: 'frameForward', keys: ['→', '.'], description: 'One frame forward (pauses)', group: 'Playback' },
-  { action: 'secondBack', keys: ['Shift+←'], description: 'One second back', group: 'Playback' },
-  { action: 'secondForward', keys: ['Shift+→'], description: 'One second forward', group: 'Playback' },
-  { action: 'toStart', keys: ['Home'], description: 'Go to the start', group: 'Playback' },
-  { action: 'toEnd', keys: ['End'], description: 'Go to the end', group: 'Playback' },
-  { action: 'slower', keys: ['['], description: 'Slower (down to 0.25×)', group: 'Playback' },
-  { action: 'faster', keys: [']'], description: 'Faster (up to 4×)', group: 'Playback' },
-  { action: 'normalSpeed', keys: ['='], description: 'Normal speed (1×)', group: 'Playback' },
-  { action: 'markIn', keys: ['I'], description: 'Mark in (segment start) at the playhead', group: 'Labelling' },
-  { action: 'markOut', keys: ['O'], description: 'Mark out (segment end) at the playhead', group: 'Labelling' },
-  { action: 'label', keys: ['1', '…', '9', '0'], description: 'Choose label: makes a segment from the marks on the active tier, or relabels the selected segment', group: 'Labelling' },
-  { action: 'split', keys: ['S'], description: 'Split the segment under the playhead (active tier)', group: 'Labelling' },
-  { action: 'delete', keys: ['Delete', 'Backspace'], description: 'Delete the selected segment', group: 'Labelling' },
-  { action: 'note', keys: ['N'], description: 'Write a note on the selected segment', group: 'Labelling' },
-  { action: 'setStart', keys: ['Shift+I'], description: 'Move the selected segment’s start to the playhead', group: 'Labelling' },
-  { action: 'setEnd', keys: ['Shift+O'], description: 'Move the selected segment’s end to the playhead', group: 'Labelling' },
-  { action: 'prevTier', keys: ['↑'], description: 'Previous tier (rater)', group: 'Labelling' },
-  { action: 'nextTier', keys: ['↓'], description: 'Next tier (rater)', group: 'Labelling' },
-  { action: 'prevSegment', keys: ['PageUp'], description: 'Select the previous segment and go to it', group: 'Labelling' },
-  { action: 'nextSegment', keys: ['PageDown'], description: 'Select the next segment and go to it', group: 'Labelling' },
-  { action: 'clear', keys: ['Esc'], description: 'Clear marks and selection, close this help', group: 'Labelling' },
-  { action: 'undo', keys: ['Ctrl+Z'], description: 'Undo the last label change', group: 'Labelling' },
-  { action: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], description: 'Redo', group: 'Labelling' },
-  { action: 'zoomIn', keys: ['+'], description: 'Zoom in around the playhead (also Ctrl+wheel)', group: 'Timeline' },
-  { action: 'zoomOut', keys: ['-'], description: 'Zoom out (also Ctrl+wheel)', group: 'Timeline' },
-  { action: 'zoomFit', keys: ['F'], description: 'Show the whole session', group: 'Timeline' },
-  { action: 'help', keys: ['?'], description: 'Show or hide this list', group: 'Timeline' },
+  { action: 'playPause', keys: ['Space', 'K'], group: 'playback' },
+  { action: 'frameBack', keys: ['←', ','], group: 'playback' },
+  { action: 'frameForward', keys: ['→', '.'], group: 'playback' },
+  { action: 'secondBack', keys: ['Shift+←'], group: 'playback' },
+  { action: 'secondForward', keys: ['Shift+→'], group: 'playback' },
+  { action: 'toStart', keys: ['Home'], group: 'playback' },
+  { action: 'toEnd', keys: ['End'], group: 'playback' },
+  { action: 'slower', keys: ['['], group: 'playback' },
+  { action: 'faster', keys: [']'], group: 'playback' },
+  { action: 'normalSpeed', keys: ['='], group: 'playback' },
+  { action: 'markIn', keys: ['I'], group: 'labelling' },
+  { action: 'markOut', keys: ['O'], group: 'labelling' },
+  { action: 'label', keys: ['1', '…', '9', '0'], group: 'labelling' },
+  { action: 'split', keys: ['S'], group: 'labelling' },
+  { action: 'delete', keys: ['Delete', 'Backspace'], group: 'labelling' },
+  { action: 'note', keys: ['N'], group: 'labelling' },
+  { action: 'setStart', keys: ['Shift+I'], group: 'labelling' },
+  { action: 'setEnd', keys: ['Shift+O'], group: 'labelling' },
+  { action: 'prevTier', keys: ['↑'], group: 'labelling' },
+  { action: 'nextTier', keys: ['↓'], group: 'labelling' },
+  { action: 'prevSegment', keys: ['PageUp'], group: 'labelling' },
+  { action: 'nextSegment', keys: ['PageDown'], group: 'labelling' },
+  { action: 'clear', keys: ['Esc'], group: 'labelling' },
+  { action: 'undo', keys: ['Ctrl+Z'], group: 'labelling' },
+  { action: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], group: 'labelling' },
+  { action: 'zoomIn', keys: ['+'], group: 'timeline' },
+  { action: 'zoomOut', keys: ['-'], group: 'timeline' },
+  { action: 'zoomFit', keys: ['F'], group: 'timeline' },
+  { action: 'help', keys: ['?'], group: 'timeline' },
 ];
 
 export interface KeyLike {

@@ -23,6 +23,7 @@ import {
 import { type Command, UndoStack } from '../../../src-shared/labels/undo-stack.js';
 import { api } from '../api/client.js';
 import { errorMessage } from '../ui/errors.js';
+import { t } from '../i18n/i18n.js';
 
 type Action = 'create' | 'bounds' | 'split' | 'delete' | 'relabel' | 'note';
 
@@ -97,7 +98,7 @@ export class LabelsEditor {
       const tier = await api.call('labels.addTier', { sessionId: this.sessionId, rater });
       this.tiers = [...this.tiers, tier];
       this.setActive(tier.id);
-      this.info(`Tier for ${tier.rater} added`);
+      this.info(t('labelsEdit.tierAdded', { rater: tier.rater }));
       return true;
     } catch (e) {
       this.fail(e);
@@ -118,7 +119,7 @@ export class LabelsEditor {
   async setVocabulary(items: string[]): Promise<boolean> {
     try {
       this.vocabulary = await api.call('labels.setVocabulary', { items });
-      this.info('Vocabulary saved');
+      this.info(t('labelsEdit.vocabularySaved'));
       return true;
     } catch (e) {
       this.fail(e);
@@ -126,14 +127,14 @@ export class LabelsEditor {
     }
   }
 
-  setMarkIn(t: number): void {
-    this.markIn = Math.round(t);
-    this.info(`In ${formatMs(this.markIn)}`);
+  setMarkIn(ms: number): void {
+    this.markIn = Math.round(ms);
+    this.info(t('labelsEdit.markIn', { time: formatMs(this.markIn) }));
   }
 
-  setMarkOut(t: number): void {
-    this.markOut = Math.round(t);
-    this.info(`Out ${formatMs(this.markOut)}`);
+  setMarkOut(ms: number): void {
+    this.markOut = Math.round(ms);
+    this.info(t('labelsEdit.markOut', { time: formatMs(this.markOut) }));
   }
 
   clear(): void {
@@ -153,13 +154,13 @@ export class LabelsEditor {
    */
   async chooseLabel(index: number, playheadMs: number): Promise<void> {
     const label = this.vocabulary[index];
-    if (!label) return this.error(`No label on key ${index === 9 ? 0 : index + 1}; the vocabulary has ${this.vocabulary.length}`);
+    if (!label) return this.error(t('labelsEdit.noLabelOnKey', { key: index === 9 ? 0 : index + 1, count: this.vocabulary.length }));
     if (this.markIn !== null || this.markOut !== null) {
       const tier = this.activeTier;
-      if (!tier) return this.error('Add a tier (rater) first');
+      if (!tier) return this.error(t('labelsEdit.addTierFirst'));
       const inMs = this.markIn ?? playheadMs;
       const outMs = this.markOut ?? playheadMs;
-      const ok = await this.edit(tier, 'create', `add “${label}”`, () => createSegment(tier.segments.map(plain), { inMs, outMs }, label, newSegmentId));
+      const ok = await this.edit(tier, 'create', t('labelsEdit.add', { label }), () => createSegment(tier.segments.map(plain), { inMs, outMs }, label, newSegmentId));
       if (ok) {
         this.markIn = null;
         this.markOut = null;
@@ -168,41 +169,41 @@ export class LabelsEditor {
       return;
     }
     const sel = this.selected;
-    if (!sel) return this.error('Mark in (I) and out (O) first, or select a segment to relabel');
-    await this.edit(sel.tier, 'relabel', `relabel as “${label}”`, () => relabelSegment(sel.tier.segments.map(plain), sel.segment.id, label));
+    if (!sel) return this.error(t('labelsEdit.markFirst'));
+    await this.edit(sel.tier, 'relabel', t('labelsEdit.relabel', { label }), () => relabelSegment(sel.tier.segments.map(plain), sel.segment.id, label));
   }
 
   async split(playheadMs: number): Promise<void> {
     const tier = this.activeTier;
-    if (!tier) return this.error('Add a tier (rater) first');
+    if (!tier) return this.error(t('labelsEdit.addTierFirst'));
     const seg = segmentAt(tier.segments, playheadMs);
-    if (!seg) return this.error(`No segment under the playhead on ${tier.rater}’s tier`);
-    await this.edit(tier, 'split', 'split', () => splitSegment(tier.segments.map(plain), seg.id, playheadMs, newSegmentId));
+    if (!seg) return this.error(t('labelsEdit.noSegmentUnder', { rater: tier.rater }));
+    await this.edit(tier, 'split', t('labelsEdit.split'), () => splitSegment(tier.segments.map(plain), seg.id, playheadMs, newSegmentId));
   }
 
   async deleteSelected(): Promise<void> {
     const sel = this.selected;
-    if (!sel) return this.error('Select a segment to delete');
-    const ok = await this.edit(sel.tier, 'delete', `delete “${sel.segment.label}”`, () => deleteSegment(sel.tier.segments.map(plain), sel.segment.id));
+    if (!sel) return this.error(t('labelsEdit.selectToDelete'));
+    const ok = await this.edit(sel.tier, 'delete', t('labelsEdit.delete', { label: sel.segment.label }), () => deleteSegment(sel.tier.segments.map(plain), sel.segment.id));
     if (ok) this.selectedId = null;
   }
 
   async setNote(id: string, note: string): Promise<void> {
     const sel = this.tiers.find((t) => t.segments.some((s) => s.id === id));
     if (!sel) return;
-    await this.edit(sel, 'note', 'note', () => setSegmentNote(sel.segments.map(plain), id, note));
+    await this.edit(sel, 'note', t('labelsEdit.note'), () => setSegmentNote(sel.segments.map(plain), id, note));
   }
 
   async relabel(id: string, label: string): Promise<void> {
     const tier = this.tiers.find((t) => t.segments.some((s) => s.id === id));
     if (!tier) return;
-    await this.edit(tier, 'relabel', `relabel as “${label}”`, () => relabelSegment(tier.segments.map(plain), id, label));
+    await this.edit(tier, 'relabel', t('labelsEdit.relabel', { label }), () => relabelSegment(tier.segments.map(plain), id, label));
   }
 
   async setBounds(id: string, bounds: { startMs?: number; endMs?: number }): Promise<void> {
     const tier = this.tiers.find((t) => t.segments.some((s) => s.id === id));
     if (!tier) return;
-    await this.edit(tier, 'bounds', 'change bounds', () => editBounds(tier.segments.map(plain), id, bounds));
+    await this.edit(tier, 'bounds', t('labelsEdit.bounds'), () => editBounds(tier.segments.map(plain), id, bounds));
   }
 
   /** Selects the segment before/after the playhead on the active tier; returns it so the caller can seek. */
@@ -216,7 +217,7 @@ export class LabelsEditor {
   async undo(): Promise<void> {
     try {
       const c = await this.stack.undo();
-      this.info(c ? `Undone: ${c.description}` : 'Nothing to undo');
+      this.info(c ? t('labelsEdit.undone', { what: c.description }) : t('labelsEdit.nothingToUndo'));
     } catch (e) {
       this.fail(e);
     }
@@ -226,7 +227,7 @@ export class LabelsEditor {
   async redo(): Promise<void> {
     try {
       const c = await this.stack.redo();
-      this.info(c ? `Redone: ${c.description}` : 'Nothing to redo');
+      this.info(c ? t('labelsEdit.redone', { what: c.description }) : t('labelsEdit.nothingToRedo'));
     } catch (e) {
       this.fail(e);
     }

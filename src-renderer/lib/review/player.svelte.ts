@@ -4,6 +4,7 @@
  * steps at the media's frame rate, speed 0.25×–4×.
  */
 import { nextSpeed, SPEEDS } from './keymap.js';
+import { t } from '../i18n/i18n.js';
 
 type FrameListener = (mediaMs: number) => void;
 
@@ -72,7 +73,7 @@ export class Player {
       }
     };
     const onError = () => {
-      this.error = video.error?.message || 'This media file cannot be played here';
+      this.error = video.error?.message || t('video.cannotPlay');
       // The element only says MEDIA_ELEMENT_ERROR; the server (or Electron's protocol) says why, e.g. that
       // the file is missing from the data folder.
       const src = video.currentSrc || video.src;

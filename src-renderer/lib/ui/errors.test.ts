@@ -17,3 +17,21 @@ describe('errorMessage', () => {
     expect(errorMessage(new Error('boom'))).toBe('boom');
   });
 });
+
+describe('errorMessage in the interface language', () => {
+  it('words the core’s catalogue messages in Chinese: named entries and schema messages alike', async () => {
+    const { setLanguage } = await import('../i18n/i18n.js');
+    const { apiError } = await import('../../../src-shared/i18n/errors.js');
+    const { participantCodeSchema } = await import('../../../src-shared/domain.js');
+    setLanguage('zh-CN');
+    try {
+      expect(errorMessage(apiError('conflict', 'errors.participantCode.duplicate', { code: 'P1' }))).toBe('受试者编号“P1”已存在');
+      const empty = participantCodeSchema.safeParse('').error!.issues[0].message;
+      expect(errorMessage(new ApiError('invalid_input', `code: ${empty}`, [{ path: 'code', message: empty }]))).toBe('受试者编号不能为空');
+      // A message that is no catalogue entry is shown as the core sent it.
+      expect(errorMessage(new ApiError('internal', 'disk full'))).toBe('disk full');
+    } finally {
+      setLanguage('system');
+    }
+  });
+});

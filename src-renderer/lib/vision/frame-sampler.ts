@@ -38,6 +38,7 @@ export function downscaledSize(w: number, h: number, maxShort = MAX_LIVE_SHORT_S
 export class RateGate {
   private next = -Infinity;
   constructor(private readonly rateHz: number) {
+    // not-ui: a programming error
     if (!(rateHz > 0)) throw new Error('Analysis rate must be positive');
   }
   take(nowMs: number): boolean {
