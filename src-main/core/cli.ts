@@ -282,7 +282,7 @@ async function encrypt(args: string[], io: Io): Promise<number> {
 /** Runs one command; `io` receives stdout and stderr lines (tests capture them). */
 export async function runCli(args: string[], io: Io = stdio): Promise<number> {
   if (args.some((a) => a === '--passphrase' || a.startsWith('--passphrase='))) {
-    io.err('affect: a passphrase is never given as an argument (other users can read command lines); use --passphrase-file FILE or AFFECT_PASSPHRASE_FILE, or let affect ask');
+    io.err(`affect: ${ct('cli.passphraseArgument')}`);
     return EXIT.usage;
   }
   try {

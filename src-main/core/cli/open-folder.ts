@@ -11,8 +11,10 @@ import { acquireDataLock, DataFolderBusyError } from '../config/data-lock.js';
 import type { ProviderPreference } from '../inference/providers.js';
 import { encryptFolder, markMigrationStarted, MIGRATION_MARKER } from '../vault/encrypt-folder.js';
 import { folderKind } from '../vault/folder-kind.js';
-import { type FolderKeys, KeyFileError, newKeyFile, readKeyFile, unlockWithPassphrase, writeKeyFile, WrongSecretError } from '../vault/key-file.js';
-import { getPassphrase, PassphraseInputError } from '../vault/passphrase-input.js';
+import type { MessageKey } from '../../../src-shared/i18n/i18n.js';
+import { type FolderKeys, newKeyFile, readKeyFile, unlockWithPassphrase, VaultError, writeKeyFile } from '../vault/key-file.js';
+import { getPassphrase } from '../vault/passphrase-input.js';
+import { ct } from './cli-language.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './exit-codes.js';
 
@@ -31,26 +33,23 @@ export const FOLDER_OPTIONS = {
 } as const;
 
 export function formatRecoveryKey(dataDir: string, recoveryKey: string): string {
-  return [
-    `Recovery key for ${dataDir} (shown once, stored nowhere):`,
-    '',
-    `    ${recoveryKey}`,
-    '',
-    'Write it down and keep it away from this computer. If both the passphrase and this key are lost, the data is lost.',
-  ].join('\n');
+  return ct('cli.recoveryKey', { dir: dataDir, key: recoveryKey });
 }
 
+/** A vault error in the system's language. */
+const say = (e: VaultError): string => ct(e.key, e.vars);
+
 async function unlockKeys(io: Io, dataDir: string, opts: FolderOptions): Promise<FolderKeys | number> {
-  const pass = await getPassphrase(`Passphrase for ${dataDir}: `, { file: opts.passphraseFile });
+  const pass = await getPassphrase(ct('cli.passphrasePrompt', { dir: dataDir }), { file: opts.passphraseFile });
   if (pass === null) {
-    io.err(`affect: the data folder ${dataDir} is encrypted: give --passphrase-file FILE (or set AFFECT_PASSPHRASE_FILE), or run in a terminal to be asked`);
+    io.err(`affect: ${ct('cli.encryptedNeedsPassphrase', { dir: dataDir })}`);
     return EXIT.dataFolder;
   }
   try {
     return await unlockWithPassphrase(readKeyFile(dataDir), pass);
   } catch (e) {
-    if (e instanceof WrongSecretError || e instanceof KeyFileError) {
-      io.err(`affect: ${e.message}`);
+    if (e instanceof VaultError) {
+      io.err(`affect: ${say(e)}`);
       return EXIT.dataFolder;
     }
     throw e;
@@ -59,13 +58,13 @@ async function unlockKeys(io: Io, dataDir: string, opts: FolderOptions): Promise
 
 async function newKeys(io: Io, dataDir: string, opts: FolderOptions): Promise<FolderKeys | number> {
   const file = opts.passphraseFile ?? process.env.AFFECT_PASSPHRASE_FILE;
-  const pass = await getPassphrase(`New passphrase for ${dataDir} (at least 10 characters): `, { file });
+  const pass = await getPassphrase(ct('cli.newPassphrasePrompt', { dir: dataDir }), { file });
   if (pass === null) {
-    io.err(`affect: ${dataDir} is a new data folder: give --passphrase-file FILE (or AFFECT_PASSPHRASE_FILE) to create it encrypted, or --no-encryption`);
+    io.err(`affect: ${ct('cli.newFolderNeedsPassphrase', { dir: dataDir })}`);
     return EXIT.dataFolder;
   }
-  if (!file && (await getPassphrase('The same passphrase again: ')) !== pass) {
-    io.err('affect: the two passphrases differ; nothing was created');
+  if (!file && (await getPassphrase(ct('cli.passphraseAgainPrompt'))) !== pass) {
+    io.err(`affect: ${ct('cli.passphrasesDiffer')}`);
     return EXIT.dataFolder;
   }
   try {
@@ -74,8 +73,8 @@ async function newKeys(io: Io, dataDir: string, opts: FolderOptions): Promise<Fo
     io.err(formatRecoveryKey(dataDir, recoveryKey));
     return keys;
   } catch (e) {
-    if (e instanceof KeyFileError) {
-      io.err(`affect: ${e.message}`);
+    if (e instanceof VaultError) {
+      io.err(`affect: ${say(e)}`);
       return EXIT.dataFolder;
     }
     throw e;
@@ -83,7 +82,7 @@ async function newKeys(io: Io, dataDir: string, opts: FolderOptions): Promise<Fo
 }
 
 function progressLine(io: Io): (p: { phase: string; doneBytes: number; totalBytes: number }) => void {
-  return (p) => io.err(`affect: encrypting the data folder: ${p.phase}, ${(p.doneBytes / 2 ** 20).toFixed(1)} of ${(p.totalBytes / 2 ** 20).toFixed(1)} MiB`);
+  return (p) => io.err(`affect: ${ct('cli.encrypting', { phase: ct(`vault.phase.${p.phase}` as MessageKey), done: (p.doneBytes / 2 ** 20).toFixed(1), total: (p.totalBytes / 2 ** 20).toFixed(1) })}`);
 }
 
 /** The folder's core, or an exit code after saying why it cannot be opened. */
@@ -99,7 +98,7 @@ export async function openFolder(io: Io, opts: FolderOptions): Promise<AppCore |
       if (kind === 'migrating') {
         const release = acquireDataLock(dataDir);
         try {
-          io.err('affect: this data folder was being encrypted when that stopped; finishing it first');
+          io.err(`affect: ${ct('cli.finishingEncryption')}`);
           await encryptFolder(dataDir, keys, progressLine(io));
         } finally {
           release();
@@ -112,9 +111,9 @@ export async function openFolder(io: Io, opts: FolderOptions): Promise<AppCore |
     }
     return await createCore({ dataDir, provider: opts.provider, keys });
   } catch (e) {
-    if (e instanceof PassphraseInputError) io.err(`affect: ${e.message}`);
-    else if (e instanceof DataFolderBusyError) io.err(`affect: ${e.message} (close it, or use --data-dir)`);
-    else io.err(`affect: cannot open the data folder: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof VaultError) io.err(`affect: ${say(e)}`);
+    else if (e instanceof DataFolderBusyError) io.err(`affect: ${ct('cli.folderBusy', { message: e.message })}`);
+    else io.err(`affect: ${ct('cli.cannotOpen', { error: e instanceof Error ? e.message : String(e) })}`);
     return EXIT.dataFolder;
   }
 }
@@ -124,18 +123,18 @@ export async function encryptCommand(io: Io, opts: FolderOptions): Promise<numbe
   const dataDir = path.resolve(opts.dataDir);
   const kind = folderKind(dataDir);
   if (kind === 'encrypted') {
-    io.err(`affect: ${dataDir} is already encrypted`);
+    io.err(`affect: ${ct('cli.alreadyEncrypted', { dir: dataDir })}`);
     return EXIT.ok;
   }
   if (kind === 'new') {
-    io.err(`affect: ${dataDir} holds no data folder`);
+    io.err(`affect: ${ct('cli.noDataFolder', { dir: dataDir })}`);
     return EXIT.dataFolder;
   }
   let release: () => void;
   try {
     release = acquireDataLock(dataDir);
   } catch (e) {
-    io.err(`affect: ${e instanceof Error ? e.message : String(e)} (close it first)`);
+    io.err(`affect: ${ct('cli.closeItFirst', { message: e instanceof Error ? e.message : String(e) })}`);
     return EXIT.dataFolder;
   }
   try {
@@ -153,11 +152,11 @@ export async function encryptCommand(io: Io, opts: FolderOptions): Promise<numbe
     io.out(`ok\t${dataDir}`);
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof PassphraseInputError) {
-      io.err(`affect: ${e.message}`);
+    if (e instanceof VaultError) {
+      io.err(`affect: ${say(e)}`);
       return EXIT.dataFolder;
     }
-    io.err(`affect: encrypting stopped: ${e instanceof Error ? e.message : String(e)}; run the command again to continue (nothing was lost)`);
+    io.err(`affect: ${ct('cli.encryptStopped', { error: e instanceof Error ? e.message : String(e) })}`);
     return EXIT.failed;
   } finally {
     release();

@@ -25,17 +25,19 @@ import {
   checkPassphrase,
   type FolderKeys,
   hasKeyFile,
-  KeyFileError,
   keysFromDataKey,
   newKeyFile,
   readKeyFile,
   unlockWithPassphrase,
   unlockWithRecoveryKey,
   withNewPassphrase,
+  VaultError,
   withNewRecoveryKey,
   writeKeyFile,
   WrongSecretError,
 } from './key-file.js';
+import { apiError } from '../../../src-shared/i18n/errors.js';
+import type { MessageKey } from '../../../src-shared/i18n/i18n.js';
 
 /** The OS keychain (Electron safeStorage), supplied by the Electron shell only. */
 export interface KeychainStore {
@@ -137,8 +139,8 @@ export class AppHost implements AppEndpoint {
   async handle(method: unknown, input: unknown, ctx: CallContext): Promise<Result<unknown>> {
     if (isVaultMethod(method)) return this.handleVault(method, input);
     if (!this.core) {
-      const message = this.state === 'setup' ? 'Set up this data folder first' : this.state === 'migrating' ? 'The data folder is being encrypted' : 'Affect Studio is locked';
-      return { ok: false, error: { code: 'locked', message } };
+      const key = this.state === 'setup' ? 'errors.vault.setupFirst' : this.state === 'migrating' ? 'errors.vault.beingEncrypted' : 'errors.vault.locked';
+      return { ok: false, error: apiError('locked', key).toBody() };
     }
     this.activity();
     return this.core.handle(method, input, ctx);
@@ -179,7 +181,7 @@ export class AppHost implements AppEndpoint {
       return { ok: true, value: await job };
     } catch (e) {
       if (e instanceof ApiError) return { ok: false, error: e.toBody() };
-      if (e instanceof WrongSecretError || e instanceof KeyFileError) return { ok: false, error: { code: 'invalid_input', message: e.message } };
+      if (e instanceof VaultError) return { ok: false, error: apiError('invalid_input', e.key, e.vars).toBody() };
       this.opts.log?.(`vault: ${e instanceof Error ? e.stack : String(e)}`);
       return { ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } };
     }
@@ -187,14 +189,14 @@ export class AppHost implements AppEndpoint {
 
   private requireState(...states: VaultState[]): void {
     if (!states.includes(this.state)) {
-      const why: Record<VaultState, string> = {
-        setup: 'The data folder has not been set up yet',
-        locked: 'Affect Studio is locked',
-        unlocked: 'The data folder is already unlocked',
-        clear: 'This data folder is not encrypted',
-        migrating: 'The data folder is being encrypted',
-      };
-      throw new ApiError(this.state === 'locked' ? 'locked' : 'conflict', why[this.state]);
+      const why = {
+        setup: 'errors.vault.setupFirst',
+        locked: 'errors.vault.locked',
+        unlocked: 'errors.vault.alreadyUnlocked',
+        clear: 'errors.vault.notEncrypted',
+        migrating: 'errors.vault.beingEncrypted',
+      } as const satisfies Record<VaultState, MessageKey>;
+      throw apiError(this.state === 'locked' ? 'locked' : 'conflict', why[this.state]);
     }
   }
 
@@ -232,7 +234,7 @@ export class AppHost implements AppEndpoint {
 
   private async unlock(secret: { passphrase?: string; recoveryKey?: string; keychain?: true }): Promise<VaultStatus> {
     this.requireState('locked', 'migrating');
-    if (this.state === 'migrating' && this.migration && !this.migration.interrupted) throw new ApiError('conflict', 'The data folder is being encrypted');
+    if (this.state === 'migrating' && this.migration && !this.migration.interrupted) throw apiError('conflict', 'errors.vault.beingEncrypted');
     const file = readKeyFile(this.dataDir);
     // Someone at a locked machine trying passphrases: 1 s, 2 s, 4 s … (at most 30 s) after the fifth wrong one.
     if (this.failures >= 5) await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** (this.failures - 5))));
@@ -247,7 +249,7 @@ export class AppHost implements AppEndpoint {
       this.failures = 0;
     } else {
       const stored = this.opts.keychain?.available ? this.opts.keychain.load(file.keyId) : null;
-      if (!stored) throw new ApiError('unavailable', 'This computer’s keychain holds no key for this data folder');
+      if (!stored) throw apiError('unavailable', 'errors.vault.keychainEmpty');
       try {
         keys = keysFromDataKey(file, stored);
       } finally {
@@ -308,7 +310,7 @@ export class AppHost implements AppEndpoint {
   private setKeychain(enabled: boolean): VaultStatus {
     this.requireState('unlocked');
     const keychain = this.opts.keychain;
-    if (!keychain?.available) throw new ApiError('unavailable', 'No secure keychain is available on this computer');
+    if (!keychain?.available) throw apiError('unavailable', 'errors.vault.noKeychain');
     const { keyId } = readKeyFile(this.dataDir);
     if (enabled) this.saveToKeychain(keyId, this.keys!);
     else keychain.forget(keyId);

@@ -15,6 +15,8 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, sc
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { MessageKey } from '../../../src-shared/i18n/i18n.js';
+import { enText } from '../../../src-shared/i18n/errors.js';
 import { decodeRecoveryKey, encodeRecoveryKey, RECOVERY_KEY_BYTES } from './recovery-key.js';
 
 export const KEY_FILE = 'affect-keys.json';
@@ -29,8 +31,17 @@ export const INSECURE_TEST_SCRYPT_PARAMS = { N: 2 ** 10, r: 8, p: 1 } as const;
 /** Bounds on what a key file may ask for, so a crafted file cannot make unlocking take minutes or gigabytes. */
 const SCRYPT_BOUNDS = { minN: 2 ** 10, maxN: 2 ** 20, maxR: 16, maxP: 4 };
 
-export class WrongSecretError extends Error {}
-export class KeyFileError extends Error {}
+/** Errors that reach people carry their catalogue entry (src-shared/i18n/locales: errors.vault.*). */
+export class VaultError extends Error {
+  constructor(
+    readonly key: MessageKey,
+    readonly vars?: Record<string, string | number>,
+  ) {
+    super(enText(key, vars));
+  }
+}
+export class WrongSecretError extends VaultError {}
+export class KeyFileError extends VaultError {}
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(200);
 const scryptKdf = z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: b64 });
@@ -81,7 +92,7 @@ export class FolderKeys {
 
 function kdfScrypt(passphrase: string, kdf: ScryptKdf): Promise<Buffer> {
   if (kdf.N < SCRYPT_BOUNDS.minN || kdf.N > SCRYPT_BOUNDS.maxN || (kdf.N & (kdf.N - 1)) !== 0 || kdf.r < 1 || kdf.r > SCRYPT_BOUNDS.maxR || kdf.p < 1 || kdf.p > SCRYPT_BOUNDS.maxP) {
-    return Promise.reject(new KeyFileError('The key file asks for passphrase parameters outside what Affect Studio accepts'));
+    return Promise.reject(new KeyFileError('errors.vault.keyFileParams'));
   }
   const pass = Buffer.from(passphrase.normalize('NFC'), 'utf8');
   return new Promise((resolve, reject) =>
@@ -111,7 +122,7 @@ function wrap(kek: Buffer, dataKey: Buffer, aad: Buffer): { nonce: string; wrapp
   return { nonce: nonce.toString('base64'), wrapped: wrapped.toString('base64') };
 }
 
-function unwrap(kek: Buffer, s: { nonce: string; wrapped: string }, aad: Buffer, what: string): Buffer {
+function unwrap(kek: Buffer, s: { nonce: string; wrapped: string }, aad: Buffer, wrong: MessageKey): Buffer {
   const raw = Buffer.from(s.wrapped, 'base64');
   try {
     if (raw.length !== 48) throw new Error('length');
@@ -120,7 +131,7 @@ function unwrap(kek: Buffer, s: { nonce: string; wrapped: string }, aad: Buffer,
     d.setAuthTag(raw.subarray(32));
     return Buffer.concat([d.update(raw.subarray(0, 32)), d.final()]);
   } catch {
-    throw new WrongSecretError(`That ${what} does not open this data folder`);
+    throw new WrongSecretError(wrong);
   } finally {
     kek.fill(0);
   }
@@ -147,8 +158,8 @@ function recoverySlot(keyId: string, dataKey: Buffer): { slot: KeyFile['recovery
 export const MIN_PASSPHRASE_LENGTH = 10;
 
 export function checkPassphrase(passphrase: string): void {
-  if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) throw new KeyFileError(`A passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters`);
-  if (passphrase.length > 1024) throw new KeyFileError('A passphrase may have at most 1024 characters');
+  if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) throw new KeyFileError('errors.vault.passphraseTooShort', { n: MIN_PASSPHRASE_LENGTH });
+  if (passphrase.length > 1024) throw new KeyFileError('errors.vault.passphraseTooLong');
 }
 
 /** A new data key with its passphrase and recovery slots. The recovery key is returned once, never stored. */
@@ -172,15 +183,15 @@ export async function newKeyFile(passphrase: string): Promise<{ file: KeyFile; k
 
 export async function unlockWithPassphrase(file: KeyFile, passphrase: string): Promise<FolderKeys> {
   const kek = await kdfScrypt(passphrase, file.passphrase.kdf);
-  return new FolderKeys(Buffer.from(file.keyId, 'hex'), unwrap(kek, file.passphrase, slotAad(file.keyId, 'passphrase', file.passphrase.kdf), 'passphrase'));
+  return new FolderKeys(Buffer.from(file.keyId, 'hex'), unwrap(kek, file.passphrase, slotAad(file.keyId, 'passphrase', file.passphrase.kdf), 'errors.vault.wrongPassphrase'));
 }
 
 export function unlockWithRecoveryKey(file: KeyFile, recoveryKey: string): FolderKeys {
   const raw = decodeRecoveryKey(recoveryKey);
-  if (!raw) throw new WrongSecretError('That is not a recovery key (8 groups of 4 letters and digits)');
+  if (!raw) throw new WrongSecretError('errors.vault.notARecoveryKey');
   const kek = kdfRecovery(raw, file.recovery.kdf.salt);
   raw.fill(0);
-  return new FolderKeys(Buffer.from(file.keyId, 'hex'), unwrap(kek, file.recovery, slotAad(file.keyId, 'recovery', file.recovery.kdf), 'recovery key'));
+  return new FolderKeys(Buffer.from(file.keyId, 'hex'), unwrap(kek, file.recovery, slotAad(file.keyId, 'recovery', file.recovery.kdf), 'errors.vault.wrongRecoveryKey'));
 }
 
 function keyCheck(keyId: string, dataKey: Buffer): Buffer {
@@ -191,7 +202,7 @@ function keyCheck(keyId: string, dataKey: Buffer): Buffer {
 export function keysFromDataKey(file: KeyFile, dataKey: Buffer): FolderKeys {
   const check = Buffer.from(file.check, 'base64');
   if (dataKey.length !== 32 || check.length !== 32 || !timingSafeEqual(keyCheck(file.keyId, dataKey), check)) {
-    throw new WrongSecretError('The key stored in this computer’s keychain does not open this data folder');
+    throw new WrongSecretError('errors.vault.keychainWrong');
   }
   return new FolderKeys(Buffer.from(file.keyId, 'hex'), Buffer.from(dataKey));
 }
@@ -231,10 +242,10 @@ export function readKeyFile(dataDir: string): KeyFile {
   try {
     json = JSON.parse(readFileSync(keyFilePath(dataDir), 'utf8'));
   } catch (e) {
-    throw new KeyFileError(`The data folder's key file cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+    throw new KeyFileError('errors.vault.keyFileDamaged');
   }
   const parsed = keyFileSchema.safeParse(json);
-  if (!parsed.success) throw new KeyFileError('The data folder’s key file is damaged or from an unknown version');
+  if (!parsed.success) throw new KeyFileError('errors.vault.keyFileDamaged');
   return parsed.data;
 }
 

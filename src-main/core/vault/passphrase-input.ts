@@ -4,8 +4,9 @@
  * typing hidden. Never from a command-line argument: other users can read a process's command line.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { VaultError } from './key-file.js';
 
-export class PassphraseInputError extends Error {}
+export class PassphraseInputError extends VaultError {}
 
 export interface PassphraseSource {
   /** --passphrase-file, if given. */
@@ -20,22 +21,22 @@ export function readPassphraseFile(file: string): string {
   try {
     fd = openSync(file, 'r');
   } catch (e) {
-    throw new PassphraseInputError(`Cannot read the passphrase file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new PassphraseInputError('errors.vault.passphraseFileUnreadable', { file, error: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new PassphraseInputError(`The passphrase file ${file} is not a file`);
+    if (!st.isFile()) throw new PassphraseInputError('errors.vault.passphraseFileNotFile', { file });
     if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw new PassphraseInputError(`The passphrase file ${file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}); make it private with: chmod 600 ${file}`);
+      throw new PassphraseInputError('errors.vault.passphraseFileOpen', { file, mode: (st.mode & 0o777).toString(8) });
     }
-    if (st.size > 4096) throw new PassphraseInputError(`The passphrase file ${file} is larger than a passphrase can be`);
+    if (st.size > 4096) throw new PassphraseInputError('errors.vault.passphraseFileLarge', { file });
     const buf = Buffer.alloc(st.size);
     readSync(fd, buf, 0, st.size, 0);
     const text = buf.toString('utf8');
     buf.fill(0);
     // One line: a trailing newline (as editors and `echo` write) is not part of the passphrase.
     const pass = text.replace(/\r?\n$/, '');
-    if (!pass) throw new PassphraseInputError(`The passphrase file ${file} is empty`);
+    if (!pass) throw new PassphraseInputError('errors.vault.passphraseFileEmpty', { file });
     return pass;
   } finally {
     closeSync(fd);
@@ -63,7 +64,7 @@ export function promptHidden(question: string, tty: { input: NodeJS.ReadStream; 
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done(null);
-        if (ch === '\u0003') return done(new PassphraseInputError('Cancelled'));
+        if (ch === '\u0003') return done(new PassphraseInputError('errors.vault.cancelled'));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else if (ch >= ' ') value += ch;
       }
