@@ -47,6 +47,9 @@ export function applyKey(db: Db, key: Buffer): void {
   db.pragma("cipher = 'sqlcipher'");
   db.pragma('legacy = 4');
   db.pragma(`key = "x'${key.toString('hex')}'"`);
+  // SQLite3 Multiple Ciphers does not encrypt temporary files (large sorts, index builds, VACUUM), and this
+  // build writes them to disk by default: in memory, nothing of an encrypted database reaches the disk in clear.
+  db.pragma('temp_store = MEMORY');
   try {
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {

@@ -26,6 +26,7 @@ export function encryptedDatabaseCopy(file: string, copy: string, key: Buffer): 
     const enc = new Database(copy);
     // Re-keying is done in a rollback journal, not in WAL; the app turns WAL on again when it opens the file.
     enc.pragma('journal_mode = DELETE');
+    enc.pragma('temp_store = MEMORY'); // nothing of the re-keyed pages in a clear temporary file
     enc.pragma("cipher = 'sqlcipher'");
     enc.pragma('legacy = 4');
     enc.pragma(`rekey = "x'${key.toString('hex')}'"`);
