@@ -9,7 +9,11 @@
  *    time and decodes one frame, over HTTP with byte ranges served the way the app serves media (clear
  *    file vs encrypted chunks), plus the time to the first byte of random 1 MiB ranges.
  *
- * Prints figures and ratios (encrypted / clear); asserts nothing.
+ * Wall times swing with whatever else the machine runs; the CPU time of the work done in-process (storing,
+ * exporting, analysing without ffmpeg, serving a seek) is printed beside them and moves much less.
+ *
+ * Prints figures and ratios (encrypted / clear): the ratio of the medians and the median of each run's own
+ * ratio (both kinds measured back to back); asserts nothing.
  *
  *   npx tsx scripts/bench/encryption.ts [--runs N] [--minutes M] [--only store|analyze|seek]
  */
@@ -61,12 +65,15 @@ function storeExport(kind: 'clear' | 'encrypted'): void {
   const out = runScript('store-export.ts', ['--minutes', String(minutes), ...(kind === 'encrypted' ? ['--encrypted'] : [])]);
   record('store 1 h of observations (s)', kind, grab(out, /stored \d+ rows .* in ([\d.]+) s/, 'store time'));
   record('export its timeline CSV (s)', kind, grab(out, /timeline CSV: .* in ([\d.]+) s/, 'export time'));
+  record('  the same, CPU time of storing (s)', kind, grab(out, /store CPU time: ([\d.]+) s/, 'store CPU time'));
+  record('  the same, CPU time of exporting (s)', kind, grab(out, /export CPU time: ([\d.]+) s/, 'export CPU time'));
 }
 
 function analyze(kind: 'clear' | 'encrypted'): void {
   const out = runScript('analyze.ts', ['--seconds', '20', ...(kind === 'encrypted' ? ['--encrypted'] : [])]);
   if (/skipped/.test(out)) throw new Error(out);
   record('affect analyze, 20 s clip (s)', kind, grab(out, /affect analyze: ([\d.]+) s wall/, 'analyze time'));
+  record('  the same, CPU time without ffmpeg (s)', kind, grab(out, /CPU time of this process: ([\d.]+) s/, 'analyze CPU time'));
 }
 
 /**
@@ -143,12 +150,16 @@ async function seek(recording: string, sealed: string, order: Array<'clear' | 'e
     const store = kind === 'clear' ? new ClearMediaStore() : new EncryptedMediaStore({ id: key.id, key: Buffer.from(key.key) });
     const s = await serve(store, kind === 'clear' ? recording : sealed);
     const seeks: number[] = [];
+    // The server's side of it (opening, reading, decrypting, sending) runs in this process.
+    const cpu0 = process.cpuUsage();
     for (const t of times) seeks.push(await seekOnce(s.url, t));
+    const cpu = process.cpuUsage(cpu0);
     const ttfb: number[] = [];
     for (const o of offsets) ttfb.push(await firstByte(s.url, o));
     await s.close();
     await store.close();
     record('seek + first frame in a 1 h recording (ms, median of 12)', kind, median(seeks));
+    record('  the same, server CPU time per seek (ms)', kind, (cpu.user + cpu.system) / 1000 / times.length);
     record('first byte of a random 1 MiB range (ms, median of 40)', kind, median(ttfb));
   }
 }
@@ -173,11 +184,14 @@ async function main(): Promise<void> {
     if (!only || only === 'seek') await seek(recording, sealed, order, key);
     console.log(`run ${i + 1} of ${runs} done`);
   }
-  console.log('\nmedian clear | median encrypted | encrypted / clear');
+  // Each run measures both kinds back to back, so the median of the runs' own ratios cancels most of the
+  // drift in the machine's load between runs; the ratio of the medians is printed beside it.
+  console.log('\nmedian clear | median encrypted | ratio of medians | median of the runs\' ratios');
   for (const [name, { clear, encrypted }] of Object.entries(figures)) {
     const c = median(clear);
     const e = median(encrypted);
-    console.log(`${name}: ${c.toFixed(2)} | ${e.toFixed(2)} | ${(e / c).toFixed(3)}  (runs: clear ${clear.map((x) => x.toFixed(2)).join(' ')}; encrypted ${encrypted.map((x) => x.toFixed(2)).join(' ')})`);
+    const paired = median(clear.map((x, i) => encrypted[i] / x));
+    console.log(`${name}: ${c.toFixed(2)} | ${e.toFixed(2)} | ${(e / c).toFixed(3)} | ${paired.toFixed(3)}  (runs: clear ${clear.map((x) => x.toFixed(2)).join(' ')}; encrypted ${encrypted.map((x) => x.toFixed(2)).join(' ')})`);
   }
 }
 
