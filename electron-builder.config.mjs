@@ -21,6 +21,8 @@ const dependencyExclusions = [
   '!**/node_modules/**/{test,tests,__tests__,benchmark,benchmarks}{,/**}',
   '!**/node_modules/**/*.{test,spec}.{js,mjs,cjs}',
   '!**/node_modules/**/*.{ts,mts,cts}',
+  // BullMQ ships CommonJS and ES module builds; Node loads its "main" (CommonJS), so the other is dead weight.
+  '!**/node_modules/bullmq/dist/esm{,/**}',
 ];
 
 const NODE_PLATFORMS = ['darwin', 'linux', 'win32', 'freebsd', 'openbsd', 'android', 'sunos', 'aix'];

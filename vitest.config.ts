@@ -10,8 +10,9 @@ export default defineConfig({
     // The app's per-machine config goes to a scratch folder; tests that load ONNX Runtime directly (model
     // scripts) keep its telemetry off too (see process-hardening.ts).
     env: { AFFECT_CONFIG_DIR: mkdtempSync(path.join(os.tmpdir(), 'affect-test-config-')), ORT_DISABLE_TELEMETRY: '1' },
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Generous: a shared machine runs 2x slower at times, and every test's work is bounded by its input.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Two cores: run files in parallel but keep model-heavy tests from starving each other.
     maxWorkers: 2,
   },

@@ -1,9 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { FFPROBE } from './fixtures/paths.js';
 import { addParticipant, createSession, expect, loadedDuration, playheadMs, test, waitForPreview } from './fixtures/app.js';
-import { probe } from './fixtures/probe.js';
+import { frameContinuity, MAX_FRAME_GAP_S, MIN_FPS_SHARE, probe, videoFrameTimes } from './fixtures/probe.js';
 import { decryptedCopy, openStoredDatabase } from './fixtures/stored-data.js';
 import { TONE_DBFS } from './fixtures/test-media.js';
 
 const RECORD_MS = 5000;
+
+/** The recording statistics stored with the session at Stop (what Capture counted of the camera's frames). */
+async function storedStats(dataDir: string, sessionId: number): Promise<{ framesReceived: number; framesExpected: number; nominalFps: number; durationMs: number } | null> {
+  const db = await openStoredDatabase(dataDir);
+  try {
+    const r = db.prepare('SELECT recording_stats AS s FROM session WHERE id = ?').get(sessionId) as { s: string | null };
+    return r.s === null ? null : JSON.parse(r.s);
+  } finally {
+    db.close();
+  }
+}
+
+/** Video frames in a file, counted by ffprobe from its packets. */
+function videoFrames(file: string): number {
+  const out = execFileSync(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return Number(out.trim());
+}
 
 /** Seconds between the session's recording start and end as the core recorded them. */
 async function sinkOpenSeconds(dataDir: string, sessionId: number): Promise<number> {
@@ -28,6 +47,13 @@ test('records 5 s from the camera and microphone into one WebM with one video an
     .toBeGreaterThan(TONE_DBFS - 10);
   expect(Number((await page.getByTestId('level-db').textContent())?.replace('−', '-').replace(' dB', ''))).toBeLessThan(TONE_DBFS + 10);
 
+  // The preview's face detector is on (the default) and starts while this recording runs, as it does when
+  // someone presses Start as soon as the camera shows: it must not cost a recorded frame.
+  await expect(page.getByRole('heading', { name: 'Framing' })).toBeVisible();
+  await expect(page.getByText('Framing guidance is switched off in Settings.')).toHaveCount(0);
+  const cameraFps = await page.getByLabel('Camera preview').evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getVideoTracks()[0].getSettings().frameRate ?? 0);
+  expect(cameraFps).toBeGreaterThan(0);
+
   // 5 s by the app's own recording clock (it starts when MediaRecorder has started), however long a loaded
   // machine takes to show that it is recording or to deliver the clicks.
   await page.getByRole('button', { name: 'Start recording' }).click();
@@ -38,11 +64,22 @@ test('records 5 s from the camera and microphone into one WebM with one video an
   // Chunks were streamed to disk while recording, not held until the end.
   await expect(page.getByTestId('bytes-written')).not.toHaveText('0 B');
   await expect(elapsed).toHaveText(/^00:(0[5-9]|[1-5]\d)$/, { timeout: 30_000 });
+  // The camera's frames are counted live, against the rate it promised.
+  const live = page.getByTestId('recording-stats');
+  await expect(live).toBeVisible();
+  expect(Number(await live.getAttribute('data-frames'))).toBeGreaterThan(10);
+  // How far the preview detector got (it loads in the background; e2e/preview.spec.ts checks it while recording).
+  const previewFrames = await page.evaluate(() => document.querySelector('[data-testid="preview-stats"]')?.getAttribute('data-frames') ?? 'not started yet');
   await stop.click();
   await expect(page.getByText(/Recording saved: /)).toBeVisible({ timeout: 30_000 });
-
+  // …and kept with the session: the frames counted are the frames the recording holds (within a few at each end).
   // The stored file is encrypted: checked as a decrypted copy outside the data folder.
   const file = await decryptedCopy(server.dataDir, sessionId, 'recording.webm', tmpDir);
+  const stats = (await storedStats(server.dataDir, sessionId))!;
+  expect(stats.durationMs).toBeGreaterThan(RECORD_MS - 500);
+  const inFile = videoFrames(file);
+  console.log(`camera: ${stats.framesReceived} frames counted of ${stats.framesExpected} expected at ${stats.nominalFps} fps; ${inFile} in the file`);
+  expect(Math.abs(stats.framesReceived - inFile)).toBeLessThanOrEqual(Math.max(5, inFile * 0.1));
   const probed = await probe(file);
   console.log(`recorded ${probed.durationS.toFixed(3)} s: ${probed.streams.map((s) => `${s.type}/${s.codec}`).join(', ')}`);
   expect(probed.streams.filter((s) => s.type === 'video')).toHaveLength(1);
@@ -58,6 +95,12 @@ test('records 5 s from the camera and microphone into one WebM with one video an
   const sinkOpenS = await sinkOpenSeconds(server.dataDir, sessionId);
   console.log(`the core's sink was open ${sinkOpenS.toFixed(3)} s`);
   expect(probed.durationS).toBeLessThanOrEqual(sinkOpenS + 0.1);
+
+  // No frame lost: the file keeps the camera's frame rate, without holes (tolerances: fixtures/probe.ts).
+  const frames = frameContinuity(await videoFrameTimes(file));
+  console.log(`recorded ${frames.frames} video frames, ${frames.fps.toFixed(2)} fps (camera ${cameraFps} fps), longest gap ${frames.maxGapS.toFixed(3)} s at ${frames.maxGapAtS.toFixed(2)} s; preview frames ${previewFrames}`);
+  expect(frames.fps).toBeGreaterThanOrEqual(MIN_FPS_SHARE * cameraFps);
+  expect(frames.maxGapS).toBeLessThan(MAX_FRAME_GAP_S);
 
   // The sessions list shows the session as completed with that duration.
   await page.getByRole('button', { name: 'Back to sessions' }).click();

@@ -24,11 +24,16 @@ const PACKAGES: Readonly<Record<string, 'node' | 'browser' | 'any' | 'electron'>
   'onnxruntime-node': 'node',
   '@ffmpeg-installer/ffmpeg': 'node',
   '@ffprobe-installer/ffprobe': 'node',
+  // The lab queue (issue 23).
+  bullmq: 'node',
+  ioredis: 'node',
   // Message catalogues and plurals, the same in the renderer, the report and the CLI.
   i18next: 'any',
   // The PDF report, written under Node (the CLI and the app's core alike).
   pdfkit: 'node',
   fontkit: 'node',
+  // The camera preview's face detector (WASM + WebGL), in a worker of the window.
+  '@mediapipe/tasks-vision': 'browser',
   // Loads the inference worker from .ts sources in tests and development.
   tsx: 'node',
   electron: 'electron',

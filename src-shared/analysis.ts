@@ -8,6 +8,21 @@ import { EMOTIONS } from './emotions.js';
 
 export const emotionSchema = z.enum(EMOTIONS);
 
+/**
+ * Facial mobility at a moment is the mean, over the seven expression AU estimates (not eye closure), of each AU's
+ * standard deviation over the window around it. An episode: mobility below maxMobility, with the participant's face
+ * measured, for at least minDurationMs.
+ */
+export const lowMobilityRuleSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    windowMs: z.number().int().min(1000).max(120_000).default(5000),
+    maxMobility: z.number().min(0).max(1).default(0.02),
+    minDurationMs: z.number().int().min(1000).max(3_600_000).default(20_000),
+  })
+  .strict();
+export type LowMobilityRule = z.infer<typeof lowMobilityRuleSchema>;
+
 /** Rules for sustained-emotion episodes (docs/csv.md, "Episodes"). */
 export const episodeRulesSchema = z
   .object({
@@ -19,9 +34,23 @@ export const episodeRulesSchema = z
     bridgeGapMs: z.number().int().min(0).max(10_000).default(0),
     /** Emotions episodes are reported for. */
     emotions: z.array(emotionSchema).min(1).default([...EMOTIONS]),
+    /** "Low facial mobility": stretches where the face's AU estimates hardly move (docs/csv.md, "Face geometry"). */
+    lowMobility: lowMobilityRuleSchema.default(lowMobilityRuleSchema.parse({})),
   })
   .strict();
 export type EpisodeRules = z.infer<typeof episodeRulesSchema>;
+
+
+/** Face mesh and what is kept of it (docs/csv.md, "Face geometry"). */
+export const geometryParamsSchema = z
+  .object({
+    /** Face mesh, head pose, eyes and AU estimates on every tracked face; false switches them off (faster). */
+    mesh: z.boolean().default(true),
+    /** Keep each observation's 468 mesh points for the landmark export (5.6 kB per observation). */
+    keepLandmarks: z.boolean().default(false),
+  })
+  .strict();
+export type GeometryParams = z.infer<typeof geometryParamsSchema>;
 
 /** Fusion, smoothing and alignment settings (docs/csv.md, "How the fused estimate is made"). */
 export const fusionParamsSchema = z
@@ -45,6 +74,12 @@ export const analysisParamsSchema = z
   .object({
     fusion: fusionParamsSchema.default(fusionParamsSchema.parse({})),
     episodes: episodeRulesSchema.default(episodeRulesSchema.parse({})),
+    /**
+     * Models (manifest ids) to use instead of their task's default, e.g. `face-emotion-minixception` for the
+     * face emotion model; at most one per task. Stored with the run, so resuming it uses the same ones.
+     */
+    models: z.array(z.string().min(1).max(100).regex(/^[a-z0-9][a-z0-9.-]*$/, 'Not a model id')).max(8).default([]),
+    geometry: geometryParamsSchema.default(geometryParamsSchema.parse({})),
   })
   .strict();
 export type AnalysisParams = z.infer<typeof analysisParamsSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LANGUAGE_PREFERENCES } from './i18n/i18n.js';
 import { enText } from './i18n/errors.js';
 import { consentStateSchema, keepMediaSchema } from './governance.js';
+import { recordingStatsSchema } from './recording-stats.js';
 
 /**
  * Pseudonymous participant code. Letters, digits and . _ - only, so that a real name with a space
@@ -42,6 +43,14 @@ export const mediaFileSchema = z.object({
   hasVideo: z.boolean(),
   hasAudio: z.boolean(),
   createdAt: z.string(),
+  /** Whether the app can play the file: false for a clip that needs a playable copy; null when never checked. */
+  playable: z.boolean().nullable(),
+  /** For a playable copy: the media file it was made from (null once that original is not kept). */
+  derivedFrom: idSchema.nullable(),
+  /** SHA-256 of the file's content (imports and playable copies). */
+  sha256: z.string().nullable(),
+  /** For a playable copy: SHA-256 of the original it was made from, kept even when the original is not. */
+  sourceSha256: z.string().nullable(),
 });
 export type MediaFile = z.infer<typeof mediaFileSchema>;
 
@@ -65,6 +74,8 @@ export const sessionSchema = z.object({
   media: z.array(mediaFileSchema),
   /** What the capture kept: null until recording starts (and for imported or older sessions). */
   keep: keepMediaSchema.nullable(),
+  /** What the camera delivered while recording (recording-stats.ts); null for imports and older sessions. */
+  recordingStats: recordingStatsSchema.nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 
@@ -74,6 +85,8 @@ export const settingsSchema = z.object({
   pendingDataDir: z.string().nullable(),
   cameraId: z.string().nullable(),
   microphoneId: z.string().nullable(),
+  /** Keep an imported clip beside the playable copy made of it (its SHA-256 is recorded either way). */
+  keepImportOriginals: z.boolean(),
   /** Interface (and report) language: the system's, or a chosen catalogue. */
   language: z.enum(LANGUAGE_PREFERENCES),
 });

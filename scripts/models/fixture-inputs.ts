@@ -60,3 +60,10 @@ export function detectorFixtureInput(size: number): { data: Float32Array; dims: 
       }
   return { data, dims: [n, size, size, 3] };
 }
+
+/** Face-mesh fixture batch: the detector's two images at `size`, in [0, 1] as the landmark model takes them. */
+export function meshFixtureInput(size: number): { data: Float32Array; dims: number[] } {
+  const { data, dims } = detectorFixtureInput(size);
+  for (let i = 0; i < data.length; i++) data[i] = Math.fround((data[i] + 1) / 2);
+  return { data, dims };
+}

@@ -1,8 +1,8 @@
 /**
  * Converts a tfjs graph model to an ONNX graph, op by op, for the ops our face models use:
- * Placeholder, Const, Identity, _FusedConv2D (BiasAdd[, Relu]), DepthwiseConv2dNative, MaxPool, AddV2, Relu,
- * Pad, Mean, Softmax, Shape, StridedSlice, Pack, Reshape, ConcatV2. Anything else stops the conversion with
- * the op's name, so a graph is never converted approximately.
+ * Placeholder, Const, Identity, _FusedConv2D (BiasAdd[, Relu | Prelu]), DepthwiseConv2dNative, MaxPool, AddV2, Relu,
+ * Prelu, Sigmoid, Pad, Mean, Softmax, Shape, StridedSlice, Pack, Reshape, ConcatV2. Anything else stops the
+ * conversion with the op's name, so a graph is never converted approximately.
  *
  * Layout: TF works in NHWC, ONNX convolutions in NCHW. Graph inputs stay NHWC (the model's own contract) and
  * are transposed once; 4-D activations are then carried in NCHW and every layout-sensitive op (Pad, Mean,
@@ -149,6 +149,17 @@ export function convertGraph(graph: TfGraph, opts: ConvertOptions): ConvertResul
 
   const int64Const = (base: string, values: number[], dims: number[] = [values.length]): string => b.addInt64Initializer(base, dims, values);
 
+  /**
+   * PReLU slopes for an NCHW activation: TF stores one per channel, shaped [C] or [1, 1, C] (HWC), which
+   * broadcasts over NHWC; ONNX PRelu broadcasts the slope against NCHW, so it becomes [C, 1, 1].
+   */
+  const preluSlope = (alpha: TfWeight, channels: number): string => {
+    if (alpha.data.length !== channels || alpha.shape.slice(0, -1).some((d) => d !== 1)) {
+      throw new Error(`PReLU slope ${alpha.name} of shape [${alpha.shape}] is not one value per channel (${channels})`);
+    }
+    return b.addFloatInitializer(`${alpha.name}__c11`, [channels, 1, 1], alpha.data as Float32Array);
+  };
+
   /** Shared by _FusedConv2D and DepthwiseConv2dNative. */
   const conv = (node: TfNode, depthwise: boolean, fused: string[]): void => {
     if ((attr(node, 'data_format', 's') ?? 'NHWC') !== 'NHWC') throw new Error(`${node.name}: only NHWC is supported`);
@@ -176,10 +187,13 @@ export function convertGraph(graph: TfGraph, opts: ConvertOptions): ConvertResul
           }
     const wName = b.addFloatInitializer(`${filter.name}__oihw`, depthwise ? [cout, 1, kh, kw] : [cout, cin, kh, kw], w);
     const convInputs = [x.name, wName];
+    const act = fused[1];
+    if (fused.length > 2 || (act !== undefined && act !== 'Relu' && act !== 'Prelu')) throw new Error(`${node.name}: fused ops ${fused.join(',')} are not supported`);
     if (fused.length) {
       if (fused[0] !== 'BiasAdd') throw new Error(`${node.name}: fused ops ${fused.join(',')} are not supported`);
       const numArgs = attr(node, 'num_args', 'i') ?? 1;
-      if (numArgs !== 1) throw new Error(`${node.name}: num_args ${numArgs} is not supported`);
+      // Prelu brings its slopes as a second extra argument (inputs[3]).
+      if (numArgs !== (act === 'Prelu' ? 2 : 1)) throw new Error(`${node.name}: num_args ${numArgs} is not supported with ${fused.join(',')}`);
       const bias = constData(node.inputs[2]);
       if (bias.shape.length !== 1 || bias.shape[0] !== cout) throw new Error(`${node.name}: bias shape ${bias.shape} does not match ${cout} channels`);
       convInputs.push(b.addFloatInitializer(bias.name, bias.shape, bias.data as Float32Array));
@@ -191,11 +205,10 @@ export function convertGraph(graph: TfGraph, opts: ConvertOptions): ConvertResul
       pads: [pt, pl, pb, pr],
       group: depthwise ? cin : 1,
     };
-    const relu = fused[1];
-    if (fused.length > 2 || (relu !== undefined && relu !== 'Relu')) throw new Error(`${node.name}: fused ops ${fused.join(',')} are not supported`);
-    const convOut = relu ? b.fresh(`${node.name}__conv`) : b.reserve(node.name);
+    const convOut = act ? b.fresh(`${node.name}__conv`) : b.reserve(node.name);
     b.addNode('Conv', convInputs, [convOut], attrs);
-    if (relu) b.addNode('Relu', [convOut], [b.reserve(node.name)]);
+    if (act === 'Relu') b.addNode('Relu', [convOut], [b.reserve(node.name)]);
+    if (act === 'Prelu') b.addNode('PRelu', [convOut, preluSlope(constData(node.inputs[3]), cout)], [b.reserve(node.name)]);
     const outShape = [shape[0], outSize(padding, shape[1], kh, strides[1], dil[1]), outSize(padding, shape[2], kw, strides[2], dil[2]), cout];
     vals.set(node.name, { name: node.name, layout: 'nchw', elem: ONNX_FLOAT, shape: outShape });
   };
@@ -253,6 +266,19 @@ export function convertGraph(graph: TfGraph, opts: ConvertOptions): ConvertResul
     Relu(node) {
       const x = materialise(get(node.inputs[0]));
       b.addNode('Relu', [x.name], [b.reserve(node.name)]);
+      vals.set(node.name, { ...x, name: node.name, constant: undefined });
+    },
+    Prelu(node) {
+      const x = materialise(get(node.inputs[0]));
+      const alpha = constData(node.inputs[1]);
+      const channels = x.shape?.[x.shape.length - 1] ?? -1;
+      const slope = x.layout === 'nchw' ? preluSlope(alpha, channels) : materialise(get(node.inputs[1])).name;
+      b.addNode('PRelu', [x.name, slope], [b.reserve(node.name)]);
+      vals.set(node.name, { ...x, name: node.name, constant: undefined });
+    },
+    Sigmoid(node) {
+      const x = materialise(get(node.inputs[0]));
+      b.addNode('Sigmoid', [x.name], [b.reserve(node.name)]);
       vals.set(node.name, { ...x, name: node.name, constant: undefined });
     },
     Pad(node) {

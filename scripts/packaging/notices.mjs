@@ -66,6 +66,17 @@ function licenceText(name) {
   return f ? readFileSync(path.join(dir, f), 'utf8').trim() : null;
 }
 
+/**
+ * The standard text of a licence by its SPDX id, for packages and models that ship without a licence file
+ * (e.g. @mediapipe/tasks-vision and the BlazeFace model, Apache-2.0): scripts/packaging/licence-texts/<id>.txt.
+ */
+const LICENCE_TEXTS = path.join(root, 'scripts', 'packaging', 'licence-texts');
+export function standardLicenceText(id) {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9.+-]+$/.test(id)) return null;
+  const f = path.join(LICENCE_TEXTS, `${id}.txt`);
+  return existsSync(f) ? readFileSync(f, 'utf8').trim() : null;
+}
+
 export function generatedBlock(config, lock = readLock()) {
   const shipped = shippedPackages(config, lock);
   const lines = [BEGIN, '', 'npm packages (in the application, or compiled into its user interface)', '-----------------------------------------------------------------------', ''];
@@ -77,9 +88,18 @@ export function generatedBlock(config, lock = readLock()) {
   }
   lines.push('', 'Models (models/, described in models/manifest.json and models/MODEL_CARD.md)', '---------------------------------------------------------------------------', '');
   const manifest = JSON.parse(readFileSync(path.join(root, 'models', 'manifest.json'), 'utf8'));
+  /** Standard licence texts to append once: SPDX id → what uses it. */
+  const standard = new Map();
+  const useStandard = (id, user) => {
+    if (!standardLicenceText(id)) return false;
+    standard.set(id, [...(standard.get(id) ?? []), user]);
+    return true;
+  };
   for (const m of manifest.models) {
     const src = m.source ?? {};
-    lines.push(`${m.id} (${m.file}) — licence: ${m.licence ?? m.license ?? 'see MODEL_CARD.md'} — from ${src.package ?? '?'} ${src.version ?? ''}${src.url ? ` (${src.url})` : ''}`.replace(/\s+—/g, ' —'));
+    const licence = m.licence ?? m.license;
+    lines.push(`${m.id} (${m.file}) — licence: ${licence ?? 'see MODEL_CARD.md'} — from ${src.package ?? '?'} ${src.version ?? ''}${src.url ? ` (${src.url})` : ''}`.replace(/\s+—/g, ' —'));
+    useStandard(licence, `model ${m.id}`);
   }
   lines.push('', 'Licence texts', '-------------', '');
   const seen = new Set();
@@ -87,8 +107,10 @@ export function generatedBlock(config, lock = readLock()) {
     if (seen.has(p.name)) continue;
     seen.add(p.name);
     const text = licenceText(p.name);
-    lines.push(`--- ${p.name} ---`, text ?? `(no licence file in the package here; its package.json says: ${p.license ?? 'nothing'})`, '');
+    const fallback = text ? null : useStandard(p.license, p.name) ? `(no licence file in the package; it is under ${p.license}: the standard text is at the end)` : null;
+    lines.push(`--- ${p.name} ---`, text ?? fallback ?? `(no licence file in the package here; its package.json says: ${p.license ?? 'nothing'})`, '');
   }
+  for (const [id, users] of standard) lines.push(`--- ${id} (standard text; applies to ${users.join(', ')}) ---`, standardLicenceText(id), '');
   lines.push(END);
   return lines.join('\n');
 }

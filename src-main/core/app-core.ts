@@ -10,6 +10,7 @@ import { sessionHandlers } from './handlers/sessions.js';
 import { settingsHandlers } from './handlers/settings.js';
 import { analysisHandlers } from './handlers/analysis.js';
 import { liveHandlers } from './handlers/live.js';
+import { framingHandlers } from './handlers/framing.js';
 import { LiveAnalysis } from './analysis/live-analysis.js';
 import { createAnalysisServices } from './analysis/analysis-services.js';
 import { labelHandlers } from './handlers/labels.js';
@@ -42,6 +43,18 @@ import { Deletion } from './governance/deletion.js';
 import { importConsent } from './governance/consent-check.js';
 import { renameLegacyImports } from './governance/legacy-media-names.js';
 import { governanceHandlers } from './handlers/governance.js';
+import { createMediaServices } from './media/media-services.js';
+import { removeUnfinishedMediaFiles } from './media/session-media-file.js';
+import { mediaHandlers } from './handlers/media.js';
+import { batchHandlers } from './handlers/batch.js';
+import { BatchQueue } from './batch/batch-queue.js';
+import { BatchInbox } from './batch/batch-inbox.js';
+import { registerExecutors } from './batch/executors.js';
+import { BatchRepo } from './store/batch-repo.js';
+import { batchExporter } from './export/batch-exporter.js';
+import { queueHandlers } from './handlers/queue.js';
+import { LabQueue } from './queue/lab-queue.js';
+import { QueueJobsRepo } from './store/queue-jobs-repo.js';
 
 export interface AppCore {
   readonly services: CoreServices;
@@ -112,14 +125,15 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
   const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions), media });
   const live = new LiveAnalysis({ db, sessions, recordings, recorder: analysis.recorder, stages: analysis.stages, events, inference: startInference });
   const timeline = new ReviewTimelineRepo(db);
+  const settings = new SettingsRepo(db);
   const services: CoreServices = {
     version: APP_VERSION,
     dataDir,
     db,
-    media,
+    mediaStore: media,
     participants,
     sessions,
-    settings: new SettingsRepo(db),
+    settings,
     recordings,
     events,
     analysis,
@@ -133,11 +147,31 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     operatorSessions,
     audit: new Auditor(db, operatorSessions),
     deletion: new Deletion({ db, dataDir, sessions, participants, runs: analysis.runs, runner: analysis.runner, recordings }),
+    media: createMediaServices({ db, dataDir, sessions, settings, events }),
+    queue: new LabQueue({ db, dataDir, version: APP_VERSION, sessions, settings, jobs: new QueueJobsRepo(db), recorder: analysis.recorder }),
   };
+  removeUnfinishedMediaFiles(dataDir);
   // Finish what an interrupted deletion left (its rows are gone, its folders not yet) and rename clips imported
   // before original file names stopped being kept.
   services.deletion.removePendingFiles();
   await renameLegacyImports(db, dataDir);
+  // The Sessions view's work queue: picks up where it stopped (after the runner marked interrupted runs).
+  const queue = new BatchQueue({
+    db,
+    dataDir,
+    sessions,
+    participants,
+    repo: new BatchRepo(db),
+    inbox: new BatchInbox(dataDir),
+    media: services.media,
+    executors: registerExecutors(services),
+    exporter: batchExporter({ db, sessions, runs: analysis.runs, fused: analysis.fused, episodes: analysis.episodes }, dataDir),
+    events,
+    audit: (operatorId, e) => void services.audit.onBehalfOf(operatorId, e),
+  });
+  events.subscribe((name) => {
+    if (name === 'sessions.deleted') queue.forgetDeleted();
+  });
   const handlers: Handlers = {
     ...participantHandlers(services),
     ...sessionHandlers(services),
@@ -152,6 +186,10 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...reportHandlers(services),
     ...trendsHandlers(services),
     ...governanceHandlers(services),
+    ...framingHandlers(services),
+    ...mediaHandlers(services),
+    ...batchHandlers(services, queue),
+    ...queueHandlers(services),
   };
 
   const recovered = await recordings.recoverInterrupted();
@@ -172,7 +210,10 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
       closed = true;
       // Recordings first: finalizing them closes and fuses their live runs.
       await recordings.stopAll('The application was closed while recording; everything written before that was kept');
+      // The queue's item in progress stops where it is (resumed at the next start) before its analysis is cancelled.
+      await queue.close();
       live.close();
+      await services.queue.close();
       await services.analysis.close();
       if (inference) await inference.then((svc) => svc.close(), () => undefined);
       unmountMedia();

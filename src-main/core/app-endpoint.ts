@@ -35,7 +35,7 @@ function insideRealFolder(folder: string, parent: string): boolean {
  * folder, opened without following a symlink (the media store's open).
  */
 export async function openSessionMedia(core: AppCore, sessionId: number, fileName: string): Promise<MediaOpen> {
-  const { sessions, dataDir, media } = core.services;
+  const { sessions, dataDir, mediaStore: media } = core.services;
   const file = sessionMediaPath(sessions, dataDir, sessionId, fileName);
   if (!file || !insideRealFolder(path.dirname(file), path.join(dataDir, 'sessions'))) return { ok: false, why: 'not_found' };
   try {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppCore } from './app-core.js';
+import { modelChoiceProblem } from './analysis/model-choice.js';
 import { analyzeClips, type Io } from './cli/analyze-command.js';
 import { EXIT, UsageError } from './cli/exit-codes.js';
 import { cliOperator } from './cli/cli-operator.js';
@@ -35,6 +36,9 @@ import type { ProviderPreference } from './inference/providers.js';
 import { hardenProcess } from './security/process-hardening.js';
 import { directClient } from './rpc/direct-client.js';
 import { APP_VERSION } from './version.js';
+import { workerCommand } from './cli/worker-command.js';
+import { batchRetry, batchStatus, batchSubmit, type ConnectOptions, connectInput, expandClips, jobIds } from './cli/batch-command.js';
+import { QUEUE_OPTIONS } from './cli/queue-options.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
@@ -89,14 +93,18 @@ async function analyze(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, ...COMMON },
+      options: { out: { type: 'string' }, provider: { type: 'string' }, participant: { type: 'string' }, model: { type: 'string', multiple: true }, bom: { type: 'boolean' }, overwrite: { type: 'boolean' }, 'no-mesh': { type: 'boolean' }, landmarks: { type: 'boolean' }, ...COMMON },
     }),
   );
   if (!positionals.length) throw new UsageError(ct('cli.analyzeNeedsClip'));
+  if (values['no-mesh'] === true && values.landmarks === true) throw new UsageError(ct('cli.landmarksNeedMesh'));
   if (!values.participant) throw new UsageError(ct('cli.analyzeNeedsParticipant'));
   const participant = parseCode(values.participant);
   const provider = values.provider ?? 'auto';
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(ct('cli.providerOneOf', { list: PROVIDERS.join(', ') }));
+  const models = values.model ?? [];
+  const modelProblem = models.length ? modelChoiceProblem(models) : null;
+  if (modelProblem) throw new UsageError(ct('cli.modelProblem', { problem: modelProblem }));
   return withClient(
     io,
     values,
@@ -110,7 +118,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, bom: values.bom === true, overwrite: values.overwrite === true, progress: true }, io, interrupted);
+        return await analyzeClips(c, { clips: positionals, outDir: path.resolve(values.out ?? '.'), participant, models, bom: values.bom === true, overwrite: values.overwrite === true, mesh: values['no-mesh'] !== true, landmarks: values.landmarks === true, progress: true }, io, interrupted);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -132,6 +140,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
         run: { type: 'string' },
         bom: { type: 'boolean' },
         overwrite: { type: 'boolean' },
+        landmarks: { type: 'boolean' },
         deidentify: { type: 'boolean' },
         'key-file': { type: 'string' },
         'shift-dates': { type: 'boolean' },
@@ -149,7 +158,7 @@ async function exportCsv(args: string[], io: Io): Promise<number> {
     ? { dates: values['shift-dates'] ? ('shift' as const) : ('drop' as const), keyFile: values['key-file'] === undefined ? undefined : path.resolve(values['key-file']) }
     : undefined;
   return withClient(io, values, (c) =>
-    exportCommand(c, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out!), runId, bom: values.bom === true, overwrite: values.overwrite === true, deidentify }, io),
+    exportCommand(c, { sessionIds: values.all ? 'all' : ids, outDir: path.resolve(values.out!), runId, bom: values.bom === true, overwrite: values.overwrite === true, landmarks: values.landmarks === true, deidentify }, io),
   );
 }
 
@@ -296,7 +305,69 @@ export async function runCli(args: string[], io: Io = stdio): Promise<number> {
   }
 }
 
+async function worker(args: string[], io: Io): Promise<number> {
+  return workerCommand(args, io, PROVIDERS, usage);
+}
+
+async function batch(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = usage(() =>
+    parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...QUEUE_OPTIONS,
+        ...COMMON,
+        participant: { type: 'string' },
+        protocol: { type: 'string' },
+        'no-wait': { type: 'boolean' },
+        'no-collect': { type: 'boolean' },
+        failed: { type: 'boolean' },
+        'inline-max-mb': { type: 'string' },
+        attempts: { type: 'string' },
+        'backoff-ms': { type: 'string' },
+      },
+    }),
+  );
+  if (sub !== 'submit' && sub !== 'status' && sub !== 'retry') throw new UsageError(ct('cli.batchUse'));
+  const connectWith = connectInput(values as ConnectOptions, io);
+  if (sub === 'submit') {
+    if (!positionals.length) throw new UsageError(ct('cli.batchNeedsClips'));
+    if (!values.participant) throw new UsageError(ct('cli.batchNeedsParticipant'));
+    const participant = parseCode(values.participant);
+    const protocol = (values.protocol ?? 'import').trim();
+    if (!protocol || protocol.length > 200) throw new UsageError(ct('cli.protocolLength'));
+    const clips = expandClips(positionals);
+    if (!clips.length) throw new UsageError(ct('cli.noClipsFound'));
+    return withClient(io, values, async (c) => {
+      const interrupted = { requested: false };
+      const onSignal = (): void => {
+        interrupted.requested = true;
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        return await batchSubmit(c, connectWith, { clips, participant, protocol, wait: values['no-wait'] !== true }, io, interrupted);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+  }
+  if (sub === 'status') {
+    if (positionals.length) throw new UsageError(ct('cli.batchStatusNoArgs'));
+    const collect = values['no-collect'] !== true;
+    return withClient(io, values, (c) => batchStatus(c, connectWith, collect, io), { operator: collect || values.operator !== undefined });
+  }
+  if (values.failed === (positionals.length > 0)) throw new UsageError(ct('cli.batchRetryArgs'));
+  const ids = values.failed ? ('failed' as const) : jobIds(positionals);
+  return withClient(io, values, (c) => batchRetry(c, connectWith, ids, io));
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  worker,
+  batch,
   analyze,
   export: exportCsv,
   report,

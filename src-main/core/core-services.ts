@@ -16,6 +16,8 @@ import type { ConsentRepo } from './store/consent-repo.js';
 import type { OperatorSessions } from './governance/operator-sessions.js';
 import type { Auditor } from './handlers/audit-writer.js';
 import type { Deletion } from './governance/deletion.js';
+import type { MediaServices } from './media/media-services.js';
+import type { LabQueue } from './queue/lab-queue.js';
 
 /** What request handlers may use. Built once by createCore. */
 export interface CoreServices {
@@ -23,7 +25,7 @@ export interface CoreServices {
   dataDir: string;
   db: Db;
   /** Session media: encrypted files in an encrypted folder, plain ones otherwise. */
-  media: MediaStore;
+  mediaStore: MediaStore;
   participants: ParticipantsRepo;
   sessions: SessionsRepo;
   settings: SettingsRepo;
@@ -45,4 +47,8 @@ export interface CoreServices {
   /** Audit entries under the calling operator's id. */
   audit: Auditor;
   deletion: Deletion;
+  /** Playable copies of imported clips. */
+  media: MediaServices;
+  /** Lab workers: this data folder's jobs on the lab's BullMQ queue and their results. */
+  queue: LabQueue;
 }

@@ -8,6 +8,8 @@ import {
 } from '../analysis.js';
 import { idSchema, mediaFileSchema } from '../domain.js';
 import { deidentifySchema } from '../governance.js';
+import { messageRefSchema } from './message-ref.js';
+import { enText } from '../i18n/errors.js';
 import { method } from './spec.js';
 
 const runId = z.object({ runId: idSchema }).strict();
@@ -41,8 +43,18 @@ const clipName = z.string().trim().min(1, 'File name must not be empty').max(255
 export const MAX_IMPORT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 export const importOutcomeSchema = z.discriminatedUnion('ok', [
-  z.object({ fileName: z.string(), ok: z.literal(true), media: mediaFileSchema, warning: z.string().optional() }),
-  z.object({ fileName: z.string(), ok: z.literal(false), message: z.string() }),
+  z.object({
+    fileName: z.string(),
+    ok: z.literal(true),
+    /** The clip as listed in the session (its playable copy instead when the original is not kept). */
+    media: mediaFileSchema,
+    warning: z.string().optional(),
+    /** The warnings as catalogue entries (the interface words them; `warning` is their English). */
+    warningNotes: z.array(messageRefSchema).optional(),
+    /** The playable copy made at import of a clip the app cannot play as it is, and why it was needed. */
+    playableCopy: z.object({ media: mediaFileSchema, reason: z.string(), reasonNote: messageRefSchema.optional() }).optional(),
+  }),
+  z.object({ fileName: z.string(), ok: z.literal(false), message: z.string(), note: messageRefSchema.optional() }),
 ]);
 export type ImportOutcomeView = z.infer<typeof importOutcomeSchema>;
 
@@ -89,12 +101,16 @@ export const exportMethods = {
         deidentify: deidentifySchema.optional(),
         /** Also write sessions_summary.csv for a single session (always written for several). */
         combinedSummary: z.boolean().default(false),
+        /** Add the face mesh's 468 × 3 landmark columns to the timelines (runs that kept them; docs/csv.md). */
+        landmarks: z.boolean().default(false),
         /** Replace files of the same name in outDir; by default new files get a free `-N` name. */
         overwrite: z.boolean().default(false),
       })
       .strict()
       .refine((x) => x.runId === undefined || x.sessionIds.length === 1, 'runId can only be given for a single session')
-      .refine((x) => x.runId === undefined || !x.combinedSummary, 'runId exports one run; sessions_summary.csv is for newest complete runs'),
+      .refine((x) => x.runId === undefined || !x.combinedSummary, 'runId exports one run; sessions_summary.csv is for newest complete runs')
+      // The mesh's points describe the shape of a face: biometric, so never in an export meant for sharing.
+      .refine((x) => !(x.landmarks && x.deidentify), enText('errors.landmarksNotDeidentified')),
     z.object({
       folder: z.string(),
       files: z.array(z.string()),
@@ -111,4 +127,6 @@ export const exportMethods = {
 
 export const analysisEvents = {
   'analysis.progress': analysisProgressSchema,
+  /** A run was deleted with its results. */
+  'analysis.deleted': z.object({ sessionId: idSchema, runId: idSchema }),
 } as const;

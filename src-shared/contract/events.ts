@@ -3,6 +3,8 @@ import { idSchema, sessionSchema } from '../domain.js';
 import { analysisEvents } from './analysis.js';
 import { voiceEvents } from './voice.js';
 import { vaultEvents } from './vault.js';
+import { mediaEvents } from './media.js';
+import { batchEvents } from './batch.js';
 
 /** Events main pushes to every connected renderer. */
 export const events = {
@@ -14,6 +16,8 @@ export const events = {
   ...analysisEvents,
   ...voiceEvents,
   ...vaultEvents,
+  ...mediaEvents,
+  ...batchEvents,
 } as const;
 
 export type Events = typeof events;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EMOTIONS } from '../emotions.js';
+import { faceGeometrySchema } from '../face-geometry.js';
 import { idSchema } from '../domain.js';
 import { method } from './spec.js';
 
@@ -59,6 +60,8 @@ export const faceObservationSchema = z.object({
   /** Seven probabilities in canonical order (src-shared/emotions.ts). */
   probs: z.array(z.number()).length(EMOTIONS.length),
   dominant: z.enum(EMOTIONS),
+  /** Head pose, eyes and AU estimates from the face mesh; absent when the mesh is switched off or failed. */
+  geometry: faceGeometrySchema.optional(),
 });
 export type FaceObservation = z.infer<typeof faceObservationSchema>;
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { participantMethods } from './participants.js';
 import { faceMethods } from './face.js';
+import { framingMethods } from './framing.js';
 import { inferenceMethods } from './inference.js';
 import { voiceMethods } from './voice.js';
 import { analysisMethods, exportMethods, mediaImportMethods } from './analysis.js';
@@ -14,6 +15,9 @@ import { vaultMethods } from './vault.js';
 import { reportMethods } from './report.js';
 import { trendsMethods } from './trends.js';
 import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
+import { mediaMethods } from './media.js';
+import { batchMethods } from './batch.js';
+import { queueMethods } from './queue.js';
 
 /**
  * Every request the renderer can make. Main implements each once (src-main/core/handlers);
@@ -26,11 +30,14 @@ export const contract = {
   ...settingsMethods,
   ...analysisMethods,
   ...mediaImportMethods,
+  ...mediaMethods,
+  ...batchMethods,
   ...exportMethods,
   ...labelMethods,
   ...reviewMethods,
   ...sessionSearchMethods,
   ...faceMethods,
+  ...framingMethods,
   ...voiceMethods,
   ...inferenceMethods,
   ...vaultMethods,
@@ -40,6 +47,7 @@ export const contract = {
   ...consentMethods,
   ...deletionMethods,
   ...auditMethods,
+  ...queueMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordingStatsSchema } from '../recording-stats.js';
 import { idSchema, sessionSchema } from '../domain.js';
 import { keepMediaSchema } from '../governance.js';
 import { method } from './spec.js';
@@ -39,5 +40,15 @@ export const recordingMethods = {
     z.object({ bytesWritten: z.number().int().nonnegative(), chunks: z.number().int().nonnegative() }),
   ),
   /** `elapsedMs`: the recording clock's duration, used for sessions that keep no media (there is no file to measure). */
-  'recording.stop': method(z.object({ sessionId: idSchema, elapsedMs: z.number().nonnegative().max(7 * 24 * 3600 * 1000).optional() }).strict(), sessionSchema),
+  'recording.stop': method(
+    z
+      .object({
+        sessionId: idSchema,
+        elapsedMs: z.number().nonnegative().max(7 * 24 * 3600 * 1000).optional(),
+        /** What the camera delivered while recording (frames received against its nominal rate), kept with the session. */
+        stats: recordingStatsSchema.optional(),
+      })
+      .strict(),
+    sessionSchema,
+  ),
 } as const;

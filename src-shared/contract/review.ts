@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../domain.js';
 import { EMOTIONS } from '../emotions.js';
+import { AU_NAMES } from '../face-geometry.js';
 import { method } from './spec.js';
 
 /**
@@ -22,7 +23,9 @@ export const seriesSchema = z.object({
 });
 export type Series = z.infer<typeof seriesSchema>;
 
-export const TIMELINE_SERIES = ['fused', 'affect', 'face', 'voice'] as const;
+export const TIMELINE_SERIES = ['fused', 'affect', 'face', 'voice', 'au', 'pose'] as const;
+/** Channels of the head-pose series, degrees. */
+export const POSE_CHANNELS = ['yaw', 'pitch', 'roll'] as const;
 export type TimelineSeries = (typeof TIMELINE_SERIES)[number];
 
 export const spanSchema = z.object({ startMs: z.number(), endMs: z.number() });
@@ -51,6 +54,11 @@ export const timelineSchema = z.object({
   face: seriesSchema.nullable(),
   /** The voice alone, windows with speech only (at each window's centre). */
   voice: seriesSchema.nullable(),
+  /** The participant's AU estimates (channels in AU_NAMES order, 0–1); null when the run has no face geometry. */
+  au: seriesSchema.nullable().default(null),
+  /** The participant's head pose, degrees (channels POSE_CHANNELS); null when the run has no face geometry. */
+  pose: seriesSchema.nullable().default(null),
+  auChannels: z.array(z.enum(AU_NAMES)).default([...AU_NAMES]),
   /** Where the fused estimate is missing (no reliable face and no speech), merged to the display's resolution. */
   noEstimate: z.array(spanSchema),
   episodes: z.array(z.object({ emotion: z.enum(EMOTIONS), startMs: z.number(), endMs: z.number(), meanProbability: z.number(), peakProbability: z.number() })),

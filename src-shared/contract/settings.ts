@@ -11,6 +11,7 @@ export const settingsMethods = {
       .object({
         cameraId: z.string().max(512).nullable().optional(),
         microphoneId: z.string().max(512).nullable().optional(),
+        keepImportOriginals: z.boolean().optional(),
         /** Absolute path; applied at the next start so an open session never changes folder under the user. */
         dataDir: z.string().min(1).max(4096).optional(),
         language: z.enum(LANGUAGE_PREFERENCES).optional(),

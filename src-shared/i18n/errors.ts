@@ -35,7 +35,7 @@ function keyOfEnglish(text: string): MessageKey | undefined {
 }
 
 /** Whether a key sent by the core is in this build's catalogue (a newer core may name one it lacks). */
-function isKey(key: string): key is MessageKey {
+export function isKey(key: string): key is MessageKey {
   const parts = key.split('.');
   const last = parts.pop()!;
   let node: unknown = CATALOGUES.en;

@@ -112,7 +112,7 @@ function fakeStages(db: Db, ctl: Control): StageFactory {
     },
   };
   // Every batch committed as it comes (the real stages gather larger ones), so a cancel lands between batches.
-  const runnable = (stage: Stage, m: ModalityDefinition): RunnableStage => ({ stage, store: m.writer(db), storeEvery: 1 });
+  const runnable = (stage: Stage, m: ModalityDefinition): RunnableStage => ({ stage, store: m.writer(db, DEFAULT_ANALYSIS_PARAMS), storeEvery: 1 });
   return async () => ({
     stages: [runnable(face, modality('face')), runnable(voice, modality('voice'))],
     use: { models: [{ id: 'face-test', task: 'face-emotion', file: 'face-test.onnx', sha256: 'a'.repeat(64) }], provider: 'cpu', providerDetail: null },

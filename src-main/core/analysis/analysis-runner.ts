@@ -7,10 +7,12 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { analysisParamsSchema, type AnalysisProgress, type AnalysisRun } from '../../../src-shared/analysis.js';
+import { type AnalysisParams, analysisParamsSchema, type AnalysisProgress, type AnalysisRun } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../event-bus.js';
 import { probeMedia } from '../media/ffmpeg.js';
+import { analysisMedia } from '../media/media-roles.js';
+import { modelChoiceProblem } from './model-choice.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { RunProgressTracker } from './run-progress.js';
@@ -27,8 +29,11 @@ export interface RunnableStage {
   storeEvery: number;
 }
 
-/** The stages a file needs (by the streams it has) with what the run records of their models. */
-export type StageFactory = (sources: ReadonlySet<MediaSource>) => Promise<{ stages: RunnableStage[]; use: ModelUse }>;
+/**
+ * The stages a file needs (by the streams it has), as the run's settings ask for them, with what the run records
+ * of their models.
+ */
+export type StageFactory = (sources: ReadonlySet<MediaSource>, params: AnalysisParams) => Promise<{ stages: RunnableStage[]; use: ModelUse }>;
 
 export interface RunnerDeps {
   dataDir: string;
@@ -68,7 +73,7 @@ export class AnalysisRunner {
   start(input: { sessionId: number; mediaFileId?: number; params?: unknown }): AnalysisRun {
     if (this.closed) throw new ApiError('unavailable', 'The application is closing');
     const session = this.d.sessions.get(input.sessionId);
-    const media = input.mediaFileId === undefined ? session.media[session.media.length - 1] : session.media.find((m) => m.id === input.mediaFileId);
+    const media = input.mediaFileId === undefined ? analysisMedia(session.media) : session.media.find((m) => m.id === input.mediaFileId);
     if (!media) {
       throw new ApiError(
         input.mediaFileId === undefined ? 'conflict' : 'not_found',
@@ -80,6 +85,8 @@ export class AnalysisRunner {
     }
     const parsed = analysisParamsSchema.safeParse(input.params ?? {});
     if (!parsed.success) throw new ApiError('invalid_input', `Analysis settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const models = parsed.data.models.length ? modelChoiceProblem(parsed.data.models) : null;
+    if (models) throw new ApiError('invalid_input', models);
     const run = this.d.recorder.open({ sessionId: session.id, mediaFileId: media.id, mode: 'offline', params: parsed.data, mediaDurationMs: media.durationMs });
     this.schedule(run.id);
     return run;
@@ -199,7 +206,7 @@ export class AnalysisRunner {
     const sources = new Set(probe.streams.map((s) => s.type).filter((t): t is MediaSource => t === 'video' || t === 'audio'));
     let made;
     try {
-      made = await this.d.stages(sources);
+      made = await this.d.stages(sources, run.params);
     } catch (e) {
       this.settle(runId, 'failed', `Could not start the analysis models: ${e instanceof Error ? e.message : String(e)}`);
       return null;

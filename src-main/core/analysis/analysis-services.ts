@@ -40,17 +40,18 @@ export interface AnalysisServicesDeps {
   media?: ImportDeps['media'];
 }
 
-/** The registered modalities' stages for a file's streams, storing through their own writers. */
+/** The registered modalities' stages for a file's streams, configured for the run, storing through their own writers. */
 function registeredStages(db: Db, stages: Stages, inference: () => Promise<InferenceService>): StageFactory {
-  return async (sources) => {
+  return async (sources, params) => {
     const svc = await inference();
-    const available = await stages.available(sources);
+    const available = await stages.available(sources, params.models ?? []);
+    const configured = available.stages.map((stage) => stage.configured?.(params) ?? stage);
     return {
-      stages: available.stages.map((stage) => {
+      stages: configured.map((stage) => {
         const m = modality(stage.modality);
-        return { stage, store: m.writer(db), storeEvery: m.storeEvery };
+        return { stage, store: m.writer(db, params), storeEvery: m.storeEvery };
       }),
-      use: modelUse(svc, available.stages, available.notes),
+      use: modelUse(svc, configured, available.notes),
     };
   };
 }

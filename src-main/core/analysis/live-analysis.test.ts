@@ -81,7 +81,12 @@ describe('live analysis', () => {
     expect(count('voice_obs')).toBe(windows.length);
     // Fused onto the 10 Hz grid over the recording's duration (about 4 s).
     expect(count('fused')).toBeGreaterThan(30);
-  });
+    // Live faces carry the mesh's geometry (stored) and points (sent for the overlay, not stored).
+    expect(run.models.map((m) => m.task)).toContain('face-landmarks');
+    expect(count('face_geometry')).toBeGreaterThanOrEqual(frames.length * 0.9);
+    expect(c.services.db.prepare('SELECT COUNT(*) AS n FROM face_geometry WHERE run_id = ? AND landmarks IS NOT NULL').get(run.id)).toEqual({ n: 0 });
+    // Each of the 40-odd frames is its own request (detector, mesh, classifier): slow on a loaded 2-core machine.
+  }, 150_000);
 
   it('refuses frames whose byte length does not match their size, before any model runs', async () => {
     core = await createCore({ dataDir: tempDir() });

@@ -95,7 +95,8 @@ export class LiveAnalysis {
       const stage = await this.d.stages.get(m);
       let s = st.streams.get(m.name);
       if (!s) {
-        s = { stream: stage.open() as LiveStream<unknown, Timed>, store: m.writer(this.d.db), queue: Promise.resolve() };
+        // Live runs are made with the default settings (runFor): mesh on, its points not kept.
+        s = { stream: stage.open() as LiveStream<unknown, Timed>, store: m.writer(this.d.db, DEFAULT_ANALYSIS_PARAMS), queue: Promise.resolve() };
         st.streams.set(m.name, s);
       }
       const stream = s;

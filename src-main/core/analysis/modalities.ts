@@ -4,7 +4,8 @@
  * offline run's resume point a progress column (store/analysis-runs-repo.ts), in a migration.
  */
 import { faceModality } from './face/face-modality.js';
-import type { MediaSource, ModalityDefinition, Stage, Timed } from './stage.js';
+import type { MediaSource, ModalityDefinition, ModelChoice, Stage, Timed } from './stage.js';
+import { getModel } from '../inference/manifest.js';
 import { voiceModality } from './voice/voice-modality.js';
 import type { InferenceService } from '../inference/inference-service.js';
 
@@ -28,24 +29,26 @@ export class Stages {
 
   constructor(private readonly inference: () => Promise<InferenceService>) {}
 
-  get(m: ModalityDefinition): Promise<Stage> {
-    let p = this.made.get(m.name);
+  /** The modality's stage with the chosen models (manifest ids; none: every task's default), made once. */
+  get(m: ModalityDefinition, models: readonly string[] = []): Promise<Stage> {
+    const key = [m.name, ...models].join('|');
+    let p = this.made.get(key);
     if (!p) {
-      p = this.inference().then((svc) => m.create(svc));
-      this.made.set(m.name, p);
-      p.catch(() => this.made.delete(m.name));
+      p = this.inference().then((svc) => m.create(svc, chooser(svc, models)));
+      this.made.set(key, p);
+      p.catch(() => this.made.delete(key));
     }
     return p;
   }
 
   /** The stages for the given sources; one that cannot start is left out and `notes` says why. */
-  async available(sources: ReadonlySet<MediaSource>): Promise<{ stages: Stage[]; notes: string[] }> {
+  async available(sources: ReadonlySet<MediaSource>, models: readonly string[] = []): Promise<{ stages: Stage[]; notes: string[] }> {
     const stages: Stage[] = [];
     const notes: string[] = [];
     for (const m of MODALITIES) {
       if (!sources.has(m.source)) continue;
       try {
-        const stage = await this.get(m);
+        const stage = await this.get(m, models);
         stages.push(stage);
         notes.push(...stage.notes);
       } catch (e) {
@@ -54,4 +57,10 @@ export class Stages {
     }
     return { stages, notes };
   }
+}
+
+/** Which chosen model serves a task: the manifest says each model's task. */
+function chooser(svc: InferenceService, models: readonly string[]): ModelChoice {
+  const byTask = new Map(models.map((id) => [getModel(svc.manifest, id).task as string, id]));
+  return (task) => byTask.get(task);
 }

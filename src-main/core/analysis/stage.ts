@@ -4,6 +4,7 @@
  * results in time order and its progress. The offline runner and live analysis drive every stage the same
  * way; a modality is one folder under analysis/ and one line in analysis/modalities.ts.
  */
+import type { AnalysisParams } from '../../../src-shared/analysis.js';
 import type { LiveFrame } from '../../../src-shared/contract/face.js';
 import type { InferenceService } from '../inference/inference-service.js';
 import type { Db } from '../store/database.js';
@@ -65,16 +66,27 @@ export interface Stage<S extends MediaSource = MediaSource, R extends Timed = Ti
   readonly notes: readonly string[];
   open(): LiveStream<SourceInput[S], R>;
   process(file: string, run: ProcessRun<R>): Promise<void>;
+  /**
+   * The stage as a run's settings ask for it, on the same loaded models (e.g. the face stage without its mesh);
+   * its modelIds say what that run uses. A stage without settings of its own leaves this out.
+   */
+  configured?(params: AnalysisParams): Stage<S, R>;
 }
+
+/** The manifest id chosen for a model task, or undefined for the task's default. */
+export type ModelChoice = (task: string) => string | undefined;
 
 /** A modality as the app registers it: how to make its stage and where its results are stored. */
 export interface ModalityDefinition<S extends MediaSource = MediaSource, R extends Timed = Timed> {
   readonly name: string;
   readonly source: S;
-  /** Loads the stage's models on the process's inference service. */
-  create(svc: InferenceService): Promise<Stage<S, R>>;
-  /** Stores a batch of results of a run in one transaction. */
-  writer(db: Db): (runId: number, batch: readonly R[]) => void;
+  /**
+   * Loads the stage's models on the process's inference service: for each of its tasks the model `choose`
+   * names (an analysis's chosen models), else the task's default.
+   */
+  create(svc: InferenceService, choose: ModelChoice): Promise<Stage<S, R>>;
+  /** Stores a batch of results of a run (made with `params`) in one transaction. */
+  writer(db: Db, params: AnalysisParams): (runId: number, batch: readonly R[]) => void;
   /**
    * Results per store transaction in an offline run (also committed at least once a second): larger batches
    * store faster, smaller ones lose less on a crash (scripts/bench/store-export.ts).

@@ -14,7 +14,11 @@ import { type ConsentScope, consentRefusal, missingScopes } from '../../../src-s
 import { checkImportable } from '../media/import-media.js';
 import { openClipFile } from './clip-file.js';
 import { EXIT } from './exit-codes.js';
-import { ct } from './cli-language.js';
+import { ct, systemLocale } from './cli-language.js';
+import { localizeNotes, type Note } from '../../../src-shared/i18n/notes.js';
+
+/** A core note on stderr in the system's language (the result lines on stdout stay in English). */
+const said = (n: Note | undefined, english: string): string => (n ? localizeNotes(systemLocale(), [n]) : null) ?? english;
 
 export interface AnalyzeOptions {
   clips: string[];
@@ -22,10 +26,16 @@ export interface AnalyzeOptions {
   /** An existing participant's code: analyze never creates participants (their consent comes first). */
   participant: string;
   bom: boolean;
+  /** Face mesh, head pose, blinks and AUs (default on). */
+  mesh?: boolean;
+  /** Keep the mesh points and export them as timeline columns. */
+  landmarks?: boolean;
   /** Replace CSV files of the same name in outDir (default: new ones get a free -N name). */
   overwrite?: boolean;
   /** Write progress lines to stderr. */
   progress: boolean;
+  /** Models (manifest ids) instead of their task's default (--model). */
+  models?: string[];
 }
 
 export interface Io {
@@ -45,12 +55,16 @@ async function participantFor(api: ContractClient, code: string): Promise<{ id: 
 }
 
 /** Imports one clip file into a session through the upload requests; the outcome's message says why not. */
-async function importClip(api: ContractClient, sessionId: number, file: string): Promise<{ ok: true; mediaFileId: number } | { ok: false; message: string }> {
+export async function importClip(
+  api: ContractClient,
+  sessionId: number,
+  file: string,
+): Promise<{ ok: true; mediaFileId: number; copy?: { media: { fileName: string }; reason: string; reasonNote?: Note }; warning?: string } | { ok: false; message: string }> {
   const opened = await openClipFile(file);
   if (!('source' in opened)) return { ok: false, message: opened.message };
   try {
     const outcome = await uploadClipSource(api.call.bind(api), sessionId, opened.source);
-    return outcome.ok ? { ok: true, mediaFileId: outcome.media.id } : { ok: false, message: outcome.message };
+    return outcome.ok ? { ok: true, mediaFileId: outcome.media.id, copy: outcome.playableCopy, warning: outcome.warning } : { ok: false, message: outcome.message };
   } catch (e) {
     if (e instanceof ApiError) return { ok: false, message: e.message };
     throw e;
@@ -94,11 +108,11 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
       const checked = await checkImportable(abs);
       if (!checked.ok) {
         failures++;
-        io.err(`affect: ${checked.message}`);
+        io.err(`affect: ${said(checked.note, checked.message)}`);
         io.out(['failed', clip, '', '', '', '', checked.message].join('\t'));
         continue;
       }
-      if (checked.warning) io.err(`affect: ${ct('cli.warning', { message: checked.warning })}`);
+      if (checked.warning) io.err(`affect: ${ct('cli.warning', { message: said(checked.warningNote, checked.warning) })}`);
       // The clip's name is kept nowhere (no note, no file name): names and birth dates travel in file names.
       const session = await api.call('sessions.create', { participantId: pid, protocol: 'import' });
       const imported = await importClip(api, session.id, abs);
@@ -108,8 +122,11 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
         io.out(['failed', clip, session.id, '', '', '', imported.message].join('\t'));
         continue;
       }
+      if (imported.copy) io.err(ct('cli.analyze.playableCopy', { clip, reason: said(imported.copy.reasonNote, imported.copy.reason), file: imported.copy.media.fileName }));
+      if (imported.warning && imported.warning !== checked.warning) io.err(`affect: ${ct('cli.warning', { message: imported.warning })}`);
       io.err(ct('cli.analyze.analysing', { clip, id: session.id }));
-      const run = await api.call('analysis.start', { sessionId: session.id, mediaFileId: imported.mediaFileId });
+      const geometry = { mesh: o.mesh ?? true, keepLandmarks: (o.mesh ?? true) && (o.landmarks ?? false) };
+      const run = await api.call('analysis.start', { sessionId: session.id, mediaFileId: imported.mediaFileId, params: { geometry, ...(o.models?.length ? { models: o.models } : {}) } });
       interrupted.onRequest = () => void api.call('analysis.cancel', { runId: run.id }).catch(() => undefined);
       await runEnded(run.id);
       interrupted.onRequest = undefined;
@@ -121,7 +138,7 @@ export async function analyzeClips(api: ContractClient, o: AnalyzeOptions, io: I
         io.out(['failed', clip, session.id, run.id, '', '', why].join('\t'));
         continue;
       }
-      const [exp] = (await api.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom, overwrite: o.overwrite })).sessions;
+      const [exp] = (await api.call('export.sessions', { sessionIds: [session.id], runId: run.id, outDir: o.outDir, bom: o.bom, overwrite: o.overwrite, landmarks: geometry.keepLandmarks })).sessions;
       io.out(['ok', clip, session.id, run.id, exp.timeline, exp.summary, ''].join('\t'));
     }
   } finally {

@@ -14,6 +14,8 @@ export interface ExportCommandOptions {
   outDir: string;
   runId?: number;
   bom: boolean;
+  /** Add the mesh's landmark columns to the timeline (runs that kept them). */
+  landmarks?: boolean;
   deidentify?: Deidentify;
   /** Replace CSV files of the same name in outDir (default: new ones get a free -N name). */
   overwrite?: boolean;
@@ -29,7 +31,7 @@ export async function exportCommand(api: ContractClient, o: ExportCommandOptions
   let r;
   try {
     // sessions_summary.csv even for one session, as for any batch the CLI exports; --run exports that one run.
-    r = await api.call('export.sessions', { sessionIds: ids, runId: o.runId, outDir: o.outDir, bom: o.bom, combinedSummary: o.runId === undefined, deidentify: o.deidentify, overwrite: o.overwrite });
+    r = await api.call('export.sessions', { sessionIds: ids, runId: o.runId, outDir: o.outDir, bom: o.bom, combinedSummary: o.runId === undefined, deidentify: o.deidentify, overwrite: o.overwrite, landmarks: o.landmarks ?? false });
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
     io.err(`affect: ${e.message}`);

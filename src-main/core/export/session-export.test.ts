@@ -42,4 +42,38 @@ describe('session export', () => {
     const timeline = parse(readFileSync(path.join(out, files.find((f) => f.endsWith('_timeline.csv'))!), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(new Set(timeline.map((x) => x.run_id))).toEqual(new Set([String(seeded.runId)]));
   });
+
+  it('adds the framing shares of the recording to the summaries, empty where none were measured', async () => {
+    core = await createCore({ dataDir: tempDir() });
+    const framed = await seedReviewSession(core.services.db, core.services.dataDir, { video: false, durationMs: 10_000, participantCode: 'P-FRAMED' });
+    const plain = await seedReviewSession(core.services.db, core.services.dataDir, { video: false, durationMs: 10_000, participantCode: 'P-PLAIN' });
+    const totals = { totalMs: 8000, failedMs: { present: 0, size: 2000, centring: 0, brightness: 4000, contrast: 0, sharpness: 800 } };
+    expect((await core.handle('framing.report', { sessionId: framed.sessionId, totals }, { clientId: 't' })).ok).toBe(true);
+    const out = tempDir();
+    expect((await core.handle('export.sessions', { sessionIds: [framed.sessionId, plain.sessionId], outDir: out }, operatorCtx(core))).ok).toBe(true);
+    const read = (f: string) => parse(readFileSync(path.join(out, f), 'utf8'), { columns: true }) as Record<string, string>[];
+    const summary = read(readdirSync(out).find((f) => f.includes('P-FRAMED') && f.endsWith('_summary.csv'))!);
+    expect(summary).toHaveLength(7);
+    for (const row of summary) {
+      expect(Number(row.framing_judged_s)).toBe(8);
+      expect(Number(row.framing_failed_present)).toBe(0);
+      expect(Number(row.framing_failed_size)).toBe(0.25);
+      expect(Number(row.framing_failed_brightness)).toBe(0.5);
+      expect(Number(row.framing_failed_sharpness)).toBe(0.1);
+    }
+    // The new columns come after every older one (docs/csv.md: columns are only ever added at the end), the
+    // face geometry columns after them.
+    const cols = Object.keys(summary[0]);
+    const framingAt = cols.indexOf('framing_judged_s');
+    expect(cols.indexOf('emotion')).toBeLessThan(framingAt);
+    expect(cols.indexOf('face_geometry_s')).toBe(framingAt + 7);
+    expect(cols.slice(framingAt, framingAt + 7)).toEqual(['framing_judged_s', 'framing_failed_present', 'framing_failed_size', 'framing_failed_centring', 'framing_failed_brightness', 'framing_failed_contrast', 'framing_failed_sharpness']);
+    const plainSummary = read(readdirSync(out).find((f) => f.includes('P-PLAIN') && f.endsWith('_summary.csv'))!);
+    expect(plainSummary.every((r) => r.framing_judged_s === '' && r.framing_failed_size === '')).toBe(true);
+    const combined = read('sessions_summary.csv');
+    expect(combined.map((r) => [r.participant, r.framing_failed_brightness])).toEqual([
+      ['P-FRAMED', '0.5'],
+      ['P-PLAIN', ''],
+    ]);
+  });
 });

@@ -10,18 +10,23 @@ import type { AnalysisRun, RunSummary } from '../../../src-shared/analysis.js';
 import type { MediaFile, Session } from '../../../src-shared/domain.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { ApiError } from '../../../src-shared/errors.js';
+import { AU_NAMES } from '../../../src-shared/face-geometry.js';
+import { type GeometrySummary, summariseGeometry } from '../analysis/geometry/geometry-summary.js';
 import { runSummary } from '../analysis/run-summary.js';
 import type { AnalysisRunsRepo } from '../store/analysis-runs-repo.js';
 import type { Db } from '../store/database.js';
 import type { EpisodesRepo } from '../store/episodes-repo.js';
+import { FaceGeometryRepo } from '../store/face-geometry-repo.js';
 import type { FusedRepo } from '../store/fused-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { type Cell, type CsvWriter, Text, writeCsvFileAtomically } from './csv.js';
-import { TIMELINE_COLUMNS, TIMELINE_SELECT, timelineCells } from './timeline-columns.js';
+import { timelineTable } from './timeline-columns.js';
 import { writeLabelsCsvFile } from '../labels/labels-csv.js';
 import { type ExportSegment, LabelsRepo } from '../store/labels-repo.js';
 import type { DeidMap } from './deidentify.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
+import { FRAMING_CHECKS, type SessionFraming } from '../../../src-shared/contract/framing.js';
+import { FramingRepo } from '../store/framing-repo.js';
 
 export interface ExportDeps {
   db: Db;
@@ -34,6 +39,8 @@ export interface ExportDeps {
 export interface ExportOptions {
   /** UTF-8 byte-order mark for Excel (default off: R and pandas read plain UTF-8 best). */
   bom?: boolean;
+  /** Add the face mesh's 468 × 3 landmark columns to the timeline (runs that kept them; heavy: 1,404 columns). */
+  landmarks?: boolean;
   /** De-identified export: pseudonyms and session numbers for codes and ids, no run ids, file names or notes. */
   deid?: DeidMap;
   /** Replace files of the same name; by default a new file gets a free `-N` name instead. */
@@ -65,13 +72,30 @@ function labelRows(d: ExportDeps, sessionIds: readonly number[], opts: ExportOpt
   }));
 }
 
-export { TIMELINE_COLUMNS } from './timeline-columns.js';
+export { LANDMARK_COLUMNS, TIMELINE_COLUMNS } from './timeline-columns.js';
 
 const RUN_COLUMNS = ['run_id', 'run_status', 'run_mode', 'run_started_at', 'software_version', 'provider', 'provider_detail', 'models', 'media_file', 'grid_step_ms', 'smoothing_half_life_ms', 'episode_min_duration_s'];
 const COVERAGE_COLUMNS = ['analysed_s', 'coverage_face_reliable', 'coverage_face_present', 'coverage_speech', 'coverage_any_estimate'];
 const EMOTION_FIGURES = ['dominant_share', 'mean_probability', 'episode_count', 'episodes_per_hour', 'episode_total_s', 'episode_longest_s'];
 
-export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES];
+/** The camera preview's framing checks while recording (session_framing): added after the first release's columns. */
+const FRAMING_COLUMNS = ['framing_judged_s', ...FRAMING_CHECKS.map((c) => `framing_failed_${c}`)];
+
+/** Session-level face geometry (docs/csv.md, "Face geometry"); empty cells for runs without the mesh. */
+const GEOMETRY_SUMMARY_COLUMNS = [
+  'face_geometry_s',
+  'blink_count',
+  'blink_rate_per_min',
+  'head_yaw_range_deg',
+  'head_pitch_range_deg',
+  'head_roll_range_deg',
+  ...AU_NAMES.map((a) => `mean_${a}`),
+  'low_mobility_episodes',
+  'low_mobility_total_s',
+  'low_mobility_longest_s',
+];
+
+export const SUMMARY_COLUMNS: readonly string[] = ['session_id', 'participant', 'protocol', ...RUN_COLUMNS, ...COVERAGE_COLUMNS, 'emotion', ...EMOTION_FIGURES, ...FRAMING_COLUMNS, ...GEOMETRY_SUMMARY_COLUMNS];
 export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   'session_id',
   'participant',
@@ -79,6 +103,8 @@ export const COMBINED_SUMMARY_COLUMNS: readonly string[] = [
   ...RUN_COLUMNS,
   ...COVERAGE_COLUMNS,
   ...EMOTIONS.flatMap((e) => EMOTION_FIGURES.map((f) => `${e}_${f}`)),
+  ...FRAMING_COLUMNS,
+  ...GEOMETRY_SUMMARY_COLUMNS,
 ];
 
 export const COMBINED_SUMMARY_FILE = 'sessions_summary.csv';
@@ -114,9 +140,10 @@ function writeAtomically(file: string, header: readonly string[], opts: ExportOp
 export async function writeTimelineCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}): Promise<string> {
   const media = mediaOf(session, run);
   // A de-identified export numbers sessions per export and leaves run ids out.
-  const cells = timelineCells({ sessionId: sessionCell(session, opts), runId: opts.deid ? null : run.id, hasVideo: media ? media.hasVideo : true });
-  return writeAtomically(file, TIMELINE_COLUMNS, opts, async (w) => {
-    for (const row of d.fused.joined(run.id, TIMELINE_SELECT)) await w.write(cells(row));
+  const table = timelineTable({ landmarks: opts.landmarks });
+  const cells = table.cells({ sessionId: sessionCell(session, opts), runId: opts.deid ? null : run.id, hasVideo: media ? media.hasVideo : true });
+  return writeAtomically(file, table.header, opts, async (w) => {
+    for (const row of d.fused.joined(run.id, table.select)) await w.write(cells(row));
   });
 }
 
@@ -147,13 +174,50 @@ function emotionCells(e: RunSummary['emotions'][number]): Cell[] {
   return [e.dominantShare, e.meanProbability, e.episodeCount, e.episodesPerHour, e.episodeTotalMs / 1000, e.episodeLongestMs / 1000];
 }
 
+/** Empty when the recording has no framing (an imported clip, or the preview's detector was off). */
+function framingCells(f: SessionFraming | null): Cell[] {
+  return f ? [f.totalMs / 1000, ...FRAMING_CHECKS.map((c) => f.failedShare[c])] : FRAMING_COLUMNS.map(() => null);
+}
+
+/** The run's face geometry summary, or null when it has no geometry (mesh off, audio only, an older run). */
+export function geometrySummaryOf(d: ExportDeps, run: AnalysisRun): GeometrySummary | null {
+  const repo = new FaceGeometryRepo(d.db);
+  if (!repo.hasAny(run.id)) return null;
+  return summariseGeometry(repo.participant(run.id), run.params.episodes.lowMobility);
+}
+
+function geometryCells(g: GeometrySummary | null): Cell[] {
+  if (!g) return GEOMETRY_SUMMARY_COLUMNS.map(() => null);
+  const spans = g.lowMobility;
+  return [
+    g.measuredMs / 1000,
+    g.blinkCount,
+    g.blinkRatePerMin,
+    g.yawRangeDeg,
+    g.pitchRangeDeg,
+    g.rollRangeDeg,
+    ...AU_NAMES.map((a) => g.meanAu[a]),
+    spans.length,
+    spans.reduce((t, x) => t + x.durationMs, 0) / 1000,
+    spans.length ? Math.max(...spans.map((x) => x.durationMs)) / 1000 : 0,
+  ];
+}
+
 export function summaryOf(d: ExportDeps, session: Session, run: AnalysisRun): RunSummary {
   const media = mediaOf(session, run);
   return runSummary(d, run.id, { hasVideo: media ? media.hasVideo : true, hasAudio: media ? media.hasAudio : true });
 }
 
 /** One row per emotion; session, run and coverage columns repeat on every row so the file stands alone (tidy). */
-export async function writeSummaryCsv(d: ExportDeps, session: Session, run: AnalysisRun, file: string, opts: ExportOptions = {}, summary = summaryOf(d, session, run)): Promise<string> {
+export async function writeSummaryCsv(
+  d: ExportDeps,
+  session: Session,
+  run: AnalysisRun,
+  file: string,
+  opts: ExportOptions = {},
+  summary = summaryOf(d, session, run),
+  geometry = geometrySummaryOf(d, run),
+): Promise<string> {
   const head: Array<Cell | Text> = [
     sessionCell(session, opts),
     participantCell(session, opts),
@@ -161,8 +225,9 @@ export async function writeSummaryCsv(d: ExportDeps, session: Session, run: Anal
     ...runCells(run, mediaOf(session, run), session, opts),
     ...coverageCells(summary),
   ];
+  const tail = [...framingCells(new FramingRepo(d.db).get(session.id)), ...geometryCells(geometry)];
   return writeAtomically(file, SUMMARY_COLUMNS, opts, async (w) => {
-    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e)]);
+    for (const e of summary.emotions) await w.write([...head, new Text(e.emotion), ...emotionCells(e), ...tail]);
   });
 }
 
@@ -176,17 +241,23 @@ export interface SessionExport {
 }
 
 /** Writes both files of one session into `outDir`. */
-export async function exportSession(d: ExportDeps, sessionId: number, outDir: string, opts: ExportOptions & { runId?: number } = {}): Promise<SessionExport & { run: AnalysisRun; session: Session; summaryData: RunSummary }> {
+export async function exportSession(
+  d: ExportDeps,
+  sessionId: number,
+  outDir: string,
+  opts: ExportOptions & { runId?: number } = {},
+): Promise<SessionExport & { run: AnalysisRun; session: Session; summaryData: RunSummary; geometryData: GeometrySummary | null }> {
   const session = d.sessions.get(sessionId);
   const run = exportRunFor(d, session, opts.runId);
   ensureDir(outDir);
   const stem = opts.deid ? opts.deid.stem(session.id, session.participantCode) : sessionFileStem(session);
   const timeline = await writeTimelineCsv(d, session, run, path.join(outDir, `${stem}_timeline.csv`), opts);
   const summaryData = summaryOf(d, session, run);
-  const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData);
+  const geometryData = geometrySummaryOf(d, run);
+  const summary = await writeSummaryCsv(d, session, run, path.join(outDir, `${stem}_summary.csv`), opts, summaryData, geometryData);
   const segments = labelRows(d, [sessionId], opts);
   const labels = segments.length ? await writeLabelsCsvFile(segments, path.join(outDir, `${stem}_labels.csv`), { bom: opts.bom, overwrite: opts.overwrite }) : null;
-  return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData };
+  return { sessionId, runId: run.id, timeline, summary, labels, run, session, summaryData, geometryData };
 }
 
 /** A folder name for an export made from the app: its time, sortable, safe on every platform. */
@@ -222,20 +293,29 @@ export async function exportSessions(d: ExportDeps, sessionIds: readonly number[
       skipped.push({ sessionId: id, message: e.message });
     }
   }
-  let combinedSummary: string | null = null;
-  if (done.length) {
-    combinedSummary = await writeAtomically(path.join(outDir, COMBINED_SUMMARY_FILE), COMBINED_SUMMARY_COLUMNS, opts, async (w) => {
-      for (const x of done) {
-        await w.write([
-          sessionCell(x.session, opts),
-          participantCell(x.session, opts),
-          new Text(x.session.protocol),
-          ...runCells(x.run, mediaOf(x.session, x.run), x.session, opts),
-          ...coverageCells(x.summaryData),
-          ...x.summaryData.emotions.flatMap(emotionCells),
-        ]);
-      }
-    });
-  }
+  const combinedSummary = done.length ? await writeCombinedSummary(d, done, outDir, opts) : null;
   return { folder: outDir, sessions: done.map(({ sessionId, runId, timeline, summary, labels }) => ({ sessionId, runId, timeline, summary, labels })), combinedSummary, skipped };
+}
+
+/** `sessions_summary.csv`: one row per exported session, its run's coverage and emotion figures. */
+export async function writeCombinedSummary(
+  d: ExportDeps,
+  done: ReadonlyArray<{ session: Session; run: AnalysisRun; summaryData: RunSummary }>,
+  outDir: string,
+  opts: ExportOptions = {},
+): Promise<string> {
+  return writeAtomically(path.join(outDir, COMBINED_SUMMARY_FILE), COMBINED_SUMMARY_COLUMNS, opts, async (w) => {
+    for (const x of done) {
+      await w.write([
+        sessionCell(x.session, opts),
+        participantCell(x.session, opts),
+        new Text(x.session.protocol),
+        ...runCells(x.run, mediaOf(x.session, x.run), x.session, opts),
+        ...coverageCells(x.summaryData),
+        ...x.summaryData.emotions.flatMap(emotionCells),
+        ...framingCells(new FramingRepo(d.db).get(x.session.id)),
+        ...geometryCells(geometrySummaryOf(d, x.run)),
+      ]);
+    }
+  });
 }

@@ -7,6 +7,7 @@ import { exportSession, exportSessions, type SessionExport, summaryOf } from '..
 import { defaultExportFolder } from '../export/export-root.js';
 import { requireConsent } from '../governance/consent-check.js';
 import type { Handlers } from '../rpc/dispatch.js';
+import { withPlayableCopy } from './media.js';
 
 type AnalysisMethods =
   | 'analysis.start'
@@ -57,11 +58,14 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     'analysis.get': ({ runId }) => a.runs.get(runId),
     'analysis.delete': ({ runId }, ctx) => {
       if (a.runner.isBusy(runId)) throw new ApiError('conflict', `Run ${runId} is running; cancel it first`);
-      s.db.transaction(() => {
-        const sessionId = a.runs.get(runId).sessionId;
-        s.audit.write(ctx, { action: 'analysis.delete', sessionId, object: 'analysis_run', objectId: runId });
+      const sessionId = s.db.transaction(() => {
+        const id = a.runs.get(runId).sessionId;
+        s.audit.write(ctx, { action: 'analysis.delete', sessionId: id, object: 'analysis_run', objectId: runId });
         a.runs.delete(runId);
+        return id;
       })();
+      // Review drops the run's curves and overlay and shows the run it would pick now.
+      s.events.emit('analysis.deleted', { sessionId, runId });
       return { deleted: true as const };
     },
     'analysis.fuse': ({ runId }) => {
@@ -83,9 +87,10 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
     },
     'media.importChunk': ({ uploadId, seq, data }) => a.uploads.chunk(uploadId, seq, data),
     'media.importFinish': async ({ uploadId }, ctx) => {
-      const outcome = await a.uploads.finish(uploadId, (media) =>
+      const imported = await a.uploads.finish(uploadId, (media) =>
         s.audit.write(ctx, { action: 'media.import', sessionId: media.sessionId, object: 'media_file', objectId: media.id, detail: { bytes: media.bytes, hasVideo: media.hasVideo, hasAudio: media.hasAudio } }),
       );
+      const outcome = await withPlayableCopy(s, ctx, imported);
       if (outcome.ok) s.events.emit('session.changed', s.sessions.get(outcome.media.sessionId));
       return outcome;
     },
@@ -93,11 +98,11 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       a.uploads.abort(uploadId);
       return { aborted: true as const };
     },
-    'export.sessions': async ({ sessionIds, runId, outDir, bom, combinedSummary, deidentify, overwrite }, ctx) => {
+    'export.sessions': async ({ sessionIds, runId, outDir, bom, combinedSummary, deidentify, overwrite, landmarks }, ctx) => {
       s.operatorSessions.require(ctx);
       if (outDir !== undefined && !path.isAbsolute(outDir)) throw new ApiError('invalid_input', 'outDir must be an absolute folder path');
       if (deidentify?.keyFile !== undefined && !path.isAbsolute(deidentify.keyFile)) throw new ApiError('invalid_input', 'The key file must be an absolute path');
-      const folder = outDir ?? defaultExportFolder(s.dataDir, s.media.encrypted);
+      const folder = outDir ?? defaultExportFolder(s.dataDir, s.mediaStore.encrypted);
       if (deidentify?.keyFile !== undefined && existsSync(deidentify.keyFile)) throw new ApiError('conflict', `${deidentify.keyFile} already exists; choose a new file for the key`);
       const deid = deidentify ? new DeidMap(deidentify) : undefined;
       const detail = { deidentified: deid !== undefined, dateShift: deidentify?.dates === 'shift', keyFile: deidentify?.keyFile !== undefined };
@@ -114,7 +119,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       };
       if (sessionIds.length === 1 && !combinedSummary) {
         mayExport(sessionIds[0]);
-        const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom, deid, overwrite });
+        const r = await exportSession(exportDeps, sessionIds[0], folder, { runId, bom, deid, overwrite, landmarks });
         const key = deid && deidentify?.keyFile ? deid.writeKeyFile(deidentify.keyFile) : null;
         s.audit.write(ctx, { action: 'export.sessions', sessionId: r.sessionId, object: 'analysis_run', objectId: r.runId, detail: { ...detail, sessionIds: [r.sessionId] } });
         const one = { sessionId: r.sessionId, runId: r.runId, timeline: r.timeline, summary: r.summary, labels: r.labels };
@@ -122,7 +127,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       }
       const consented = sessionIds.filter((id) => refused(id) === null);
       const notConsented = sessionIds.filter((id) => !consented.includes(id)).map((id) => ({ sessionId: id, message: refused(id) ?? '' }));
-      const r = consented.length ? await exportSessions(exportDeps, consented, folder, { bom, deid, overwrite }) : { sessions: [], skipped: [], combinedSummary: null };
+      const r = consented.length ? await exportSessions(exportDeps, consented, folder, { bom, deid, overwrite, landmarks }) : { sessions: [], skipped: [], combinedSummary: null };
       const files = r.sessions.flatMap(filesOf);
       if (r.combinedSummary) files.push(r.combinedSummary);
       const key = deid && deidentify?.keyFile && r.sessions.length ? deid.writeKeyFile(deidentify.keyFile) : null;

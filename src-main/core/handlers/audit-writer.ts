@@ -1,5 +1,7 @@
 import type { CallContext } from '../rpc/dispatch.js';
 import { type AuditEvent, writeAudit } from '../store/audit-log.js';
+
+export type { AuditEvent } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import type { OperatorSessions } from '../governance/operator-sessions.js';
 
@@ -20,5 +22,10 @@ export class Auditor {
 
   system(e: AuditEvent): number {
     return writeAudit(this.db, null, e);
+  }
+
+  /** Work an operator queued and the app does later (the Sessions view's queue): under that operator's id. */
+  onBehalfOf(operatorId: number | null, e: AuditEvent): number {
+    return writeAudit(this.db, operatorId, e);
   }
 }

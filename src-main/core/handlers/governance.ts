@@ -128,7 +128,7 @@ export function governanceHandlers(s: CoreServices): Pick<Handlers, GovernanceMe
     'audit.export': async ({ outDir }, ctx) => {
       s.operatorSessions.require(ctx);
       if (outDir !== undefined && !path.isAbsolute(outDir)) throw new ApiError('invalid_input', 'outDir must be an absolute folder path');
-      const folder = outDir ?? defaultExportFolder(s.dataDir, s.media.encrypted);
+      const folder = outDir ?? defaultExportFolder(s.dataDir, s.mediaStore.encrypted);
       ensureDir(folder);
       const r = await writeAuditCsv(db, folder);
       s.audit.write(ctx, { action: 'audit.export', detail: { entries: r.entries } });

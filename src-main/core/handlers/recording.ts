@@ -19,7 +19,14 @@ export function recordingHandlers(s: CoreServices): Pick<Handlers, 'recording.st
       return s.recordings.start(sessionId, mimeType ?? null, ctx.clientId, keep, op.id);
     },
     'recording.chunk': ({ sessionId, seq, data }) => s.recordings.chunk(sessionId, seq, data),
-    'recording.stop': ({ sessionId, elapsedMs }, ctx) => s.recordings.stop(sessionId, s.operatorSessions.of(ctx)?.id ?? null, elapsedMs),
+    'recording.stop': async ({ sessionId, elapsedMs, stats }, ctx) => {
+      const session = await s.recordings.stop(sessionId, s.operatorSessions.of(ctx)?.id ?? null, elapsedMs);
+      if (!stats) return session;
+      s.sessions.setRecordingStats(sessionId, stats);
+      const updated = s.sessions.get(sessionId);
+      s.events.emit('session.changed', updated);
+      return updated;
+    },
   };
 }
 

@@ -21,6 +21,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
       pendingDataDir: configured && path.resolve(configured) !== path.resolve(s.dataDir) ? configured : null,
       cameraId: s.settings.get('cameraId'),
       microphoneId: s.settings.get('microphoneId'),
+      keepImportOriginals: s.media.keepOriginals(),
       language: storedLanguage(s.settings.get('language')),
     };
   };
@@ -35,7 +36,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
     }),
     'settings.get': () => current(),
     'settings.update': (input, ctx) => {
-      s.audit.write(ctx, { action: 'settings.update', detail: { dataDir: input.dataDir !== undefined, camera: input.cameraId !== undefined, microphone: input.microphoneId !== undefined } });
+      s.audit.write(ctx, { action: 'settings.update', detail: { dataDir: input.dataDir !== undefined, camera: input.cameraId !== undefined, microphone: input.microphoneId !== undefined, keepImportOriginals: input.keepImportOriginals ?? null } });
       if (input.dataDir !== undefined) {
         const problem = dataDirProblem(input.dataDir);
         if (problem) throw new ApiError('invalid_input', problem);
@@ -43,6 +44,7 @@ export function settingsHandlers(s: CoreServices): Pick<Handlers, 'app.info' | '
       }
       if (input.cameraId !== undefined) s.settings.set('cameraId', input.cameraId);
       if (input.microphoneId !== undefined) s.settings.set('microphoneId', input.microphoneId);
+      if (input.keepImportOriginals !== undefined) s.media.setKeepOriginals(input.keepImportOriginals);
       if (input.language !== undefined) s.settings.set('language', input.language === 'system' ? null : input.language);
       return current();
     },

@@ -9,7 +9,7 @@ import type { Handlers } from '../rpc/dispatch.js';
  */
 export function bareVaultHandlers(s: CoreServices): Pick<Handlers, VaultMethod> {
   const status = (): VaultStatus => ({
-    state: s.media.encrypted ? 'unlocked' : 'clear',
+    state: s.mediaStore.encrypted ? 'unlocked' : 'clear',
     dataDir: s.dataDir,
     keychain: { available: false, enrolled: false },
     idleLockMinutes: 0,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-export const MODEL_TASKS = ['face-detector', 'face-emotion', 'vad', 'voice-emotion'] as const;
+export const MODEL_TASKS = ['face-detector', 'face-detector-preview', 'face-emotion', 'face-landmarks', 'vad', 'voice-emotion'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
 
 const tensorSpec = z

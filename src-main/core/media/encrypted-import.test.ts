@@ -35,7 +35,7 @@ async function encryptedCore(): Promise<AppCore> {
 }
 
 async function decrypted(c: AppCore, sessionId: number, fileName: string): Promise<Buffer> {
-  const r = await c.services.media.open(path.join(sessionFolder(c.services.dataDir, sessionId), fileName));
+  const r = await c.services.mediaStore.open(path.join(sessionFolder(c.services.dataDir, sessionId), fileName));
   const parts: Buffer[] = [];
   for await (const b of r.range(0, r.size - 1)) parts.push(b);
   await r.close();
@@ -46,7 +46,7 @@ describe('importing into an encrypted data folder', () => {
   it('stores a clip from a path encrypted, and it reads back the same and probes through the store', async () => {
     core = await encryptedCore();
     const sid = core.services.sessions.create({ participantId: consentedParticipant(core, 'P-IMP'), protocol: 'research', operatorId: null, note: '' }).id;
-    const [r] = await importMediaFiles({ db: core.services.db, dataDir: core.services.dataDir, sessions: core.services.sessions, media: core.services.media }, sid, [clip]);
+    const [r] = await importMediaFiles({ db: core.services.db, dataDir: core.services.dataDir, sessions: core.services.sessions, media: core.services.mediaStore }, sid, [clip]);
     if (!r.ok) throw new Error(r.message);
     expect(r.media).toMatchObject({ bytes: clipBytes.length, hasVideo: true, hasAudio: true });
     // Named by the clip's own content hash, as in a clear folder.

@@ -81,10 +81,13 @@ export const ffmpegPath = (): string => resolveMediaTools().ffmpeg;
 export const ffprobePath = (): string => resolveMediaTools().ffprobe;
 
 /**
- * Demuxers allowed to open a file we decode: the clip containers the app imports (Matroska/WebM, MP4/MOV,
- * AVI) and the audio files the voice tools read. Nothing else in ffmpeg's long list parses untrusted bytes.
+ * Demuxers allowed to open a file we decode: the clip containers the app imports (Matroska/WebM, MP4/MOV/M4A,
+ * AVI, and the older corpus formats researchers hold: FLV, MPEG program and transport streams) and the audio
+ * files it imports and the voice tools read (WAV, FLAC, Ogg/Opus, MP3). Each one is added deliberately, for a
+ * clip type IMPORT_TYPES lists: nothing else in ffmpeg's long list parses untrusted bytes (no playlists, no
+ * image sequences, no concat).
  */
-export const DECODE_FORMATS = 'matroska,mov,avi,wav,flac,ogg,mp3';
+export const DECODE_FORMATS = 'matroska,mov,avi,flv,mpeg,mpegts,wav,flac,ogg,mp3';
 
 /**
  * ffmpeg/ffprobe options placed before `-i FILE` for every file the app decodes: only plain files may be
@@ -124,6 +127,8 @@ export interface ProbedStream {
   avgFrameRate?: number;
   /** Display rotation in degrees (display matrix or rotate tag), as ffmpeg applies it when decoding. */
   rotation?: number;
+  /** Pixel format of a video stream (e.g. yuv420p): browsers play only some. */
+  pixFmt?: string;
 }
 
 export interface ProbeResult {
@@ -184,6 +189,7 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
       channels: typeof s.channels === 'number' ? s.channels : undefined,
       avgFrameRate: parseRate(s.avg_frame_rate),
       rotation: rotationOf(s),
+      pixFmt: typeof s.pix_fmt === 'string' ? s.pix_fmt : undefined,
     };
   });
   const d = json.format?.duration ? Number(json.format.duration) : NaN;

@@ -55,7 +55,7 @@ describe('importing clips', () => {
     expect(ok[2].fileName).toBe(ok[0].fileName.replace('.webm', '-2.webm'));
     expect(ok[0]).toMatchObject({ kind: 'import', hasVideo: true, hasAudio: true, mimeType: 'video/webm' });
     expect(ok[0].durationMs).toBeGreaterThan(1500);
-    expect(ok[1]).toMatchObject({ hasVideo: false, hasAudio: true, mimeType: 'video/x-matroska' });
+    expect(ok[1]).toMatchObject({ hasVideo: false, hasAudio: true, mimeType: 'audio/x-matroska' });
     expect(readdirSync(sessionFolder(dataDir, sid)).sort()).toEqual(ok.map((m) => m.fileName).sort());
     const dbBytes = readFileSync(path.join(dataDir, 'affect-studio.sqlite'));
     const wal = readFileSync(path.join(dataDir, 'affect-studio.sqlite-wal'));

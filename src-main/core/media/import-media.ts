@@ -6,40 +6,41 @@
  * extension. Files are independent: one unreadable clip gets its own message and the others go in.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, constants, copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
+import { type Note, note, noteEnglish } from '../../../src-shared/i18n/notes.js';
 import { nowIso } from '../store/time.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { sessionFolder } from '../recording/session-folder.js';
-import { ClearMediaStore, type MediaStore } from '../crypto/media-store.js';
+import type { MediaStore } from '../crypto/media-store.js';
 import { measureMediaExtentMs, probeMedia } from './ffmpeg.js';
+import { mediaStoreOf, readFileChunks, readStoredMedia, storedMediaSize, writeSessionMediaFile } from './session-media-file.js';
 
-export const IMPORT_TYPES: Readonly<Record<string, string>> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.webm': 'video/webm',
-  '.mkv': 'video/x-matroska',
-  '.avi': 'video/x-msvideo',
-};
+export { IMPORT_TYPES, IMPORT_EXTENSIONS } from '../../../src-shared/media-types.js';
+import { IMPORT_TYPES, IMPORT_EXTENSIONS } from '../../../src-shared/media-types.js';
 
-export const IMPORT_EXTENSIONS = Object.keys(IMPORT_TYPES);
 
 /** Far above any session recording, far below filling a disk by mistake. */
 export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
 
-export type ImportOutcome = { fileName: string; ok: true; media: MediaFile; warning?: string } | { fileName: string; ok: false; message: string };
+export type ImportOutcome =
+  | { fileName: string; ok: true; media: MediaFile; warning?: string; warningNotes?: Note[] }
+  | { fileName: string; ok: false; message: string; note?: Note };
+
+/** A refusal: its English text (logs, the command line) and its catalogue entry (the interface). */
+const refused = (n: Note) => ({ ok: false as const, message: noteEnglish(n), note: n });
 
 /** `clip-<first 16 hex digits of the content's SHA-256>.<ext>`: says nothing about where the file came from. */
 export function contentFileName(sha256: string, originalName: string): string {
   return `clip-${sha256.slice(0, 16)}${path.extname(originalName).toLowerCase()}`;
 }
 
-export async function sha256OfFile(file: string): Promise<string> {
+/** SHA-256 of a file's own bytes: a stored file in an encrypted folder is hashed as it decrypts, never copied out. */
+export async function sha256OfFile(file: string, store?: MediaStore): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of (await readStoredMedia(file, store)).chunks) hash.update(chunk);
   return hash.digest('hex');
 }
 
@@ -63,42 +64,22 @@ export interface ImportDeps {
 
 /**
  * Puts the clip's bytes at `part` and returns their SHA-256 and size (of the clip itself, not of its
- * encrypted form). In an encrypted folder the copy is encrypted as it is read, so no clear copy is ever
- * written; an upload is already encrypted where it lies and is moved as it is.
+ * encrypted form). A copy goes through the session media writer, encrypted as it is read in an encrypted
+ * folder, so no clear copy is ever written; an upload or an inbox clip is already stored (encrypted where the
+ * folder is) where it lies and is moved as it is.
  */
 async function storeCopy(media: MediaStore, file: string, part: string, move: boolean): Promise<{ sha256: string; bytes: number }> {
-  if (!media.encrypted) {
-    if (move) renameSync(file, part);
-    // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
-    else copyFileSync(file, part, constants.COPYFILE_FICLONE);
-    // A copy takes its source's mode; the session's copy is this user's alone.
-    if (process.platform !== 'win32') chmodSync(part, 0o600);
-    return { sha256: await sha256OfFile(part), bytes: statSync(part).size };
-  }
-  const hash = createHash('sha256');
   if (move) {
     renameSync(file, part);
-    const r = await media.open(part);
-    try {
-      if (r.size > 0) for await (const b of r.range(0, r.size - 1)) hash.update(b);
-      return { sha256: hash.digest('hex'), bytes: r.size };
-    } finally {
-      await r.close();
-    }
+    if (process.platform !== 'win32') chmodSync(part, 0o600);
+    const stored = await readStoredMedia(part, media);
+    const hash = createHash('sha256');
+    for await (const b of stored.chunks) hash.update(b);
+    return { sha256: hash.digest('hex'), bytes: stored.size };
   }
-  const w = await media.create(part);
-  let bytes = 0;
-  try {
-    for await (const b of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-      hash.update(b);
-      bytes += b.length;
-      await w.write(b);
-    }
-    await w.close();
-  } catch (e) {
-    await w.abort();
-    throw e;
-  }
+  // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
+  const hash = createHash('sha256');
+  const bytes = await writeSessionMediaFile(part, readFileChunks(file), (c) => hash.update(c), media);
   return { sha256: hash.digest('hex'), bytes };
 }
 
@@ -110,43 +91,86 @@ const DURATION_TOLERANCE_MS = 500;
  * The duration a clip really has: how far its packets go. When the container says otherwise (a truncated or
  * damaged file still claims its full length), the measured one is used and a warning says so.
  */
-async function decodableDuration(file: string, displayName: string, stated: number | null): Promise<{ durationMs: number | null; warning?: string }> {
+async function decodableDuration(file: string, displayName: string, stated: number | null): Promise<{ durationMs: number | null; warning?: Note }> {
   const measured = await measureMediaExtentMs(file);
   if (measured === null) return { durationMs: stated };
   if (stated !== null && Math.abs(stated - measured) > Math.max(DURATION_TOLERANCE_MS, stated * 0.02)) {
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    return { durationMs: measured, warning: `${displayName}: the file says it lasts ${s(stated)} but only ${s(measured)} can be read (truncated or damaged); ${s(measured)} is used` };
+    return { durationMs: measured, warning: note('corpus.check.truncated', { name: displayName, stated: s(stated), measured: s(measured) }) };
   }
   return { durationMs: stated ?? measured };
 }
 
 export async function checkImportable(file: string, displayName = path.basename(file)): Promise<
-  { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string; warning?: string } | { ok: false; message: string }
+  | { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string; warning?: string; warningNote?: Note }
+  | { ok: false; message: string; note: Note }
 > {
+  const name = displayName;
   const ext = path.extname(displayName).toLowerCase();
   const mimeType = IMPORT_TYPES[ext];
-  if (!mimeType) return { ok: false, message: `${displayName}: not a supported clip type (use ${IMPORT_EXTENSIONS.join(', ')})` };
+  if (!mimeType) return refused(note('corpus.check.unsupported', { name, types: IMPORT_EXTENSIONS.join(', ') }));
   let bytes: number;
   try {
     const st = statSync(file);
-    if (!st.isFile()) return { ok: false, message: `${displayName}: not a file` };
-    bytes = st.size;
+    if (!st.isFile()) return refused(note('corpus.check.notFile', { name }));
+    // A clip already in an encrypted data folder (the import inbox) counts its own bytes, not its sealed form.
+    bytes = mediaStoreOf(file).encrypted ? await storedMediaSize(file) : st.size;
   } catch {
-    return { ok: false, message: `${displayName}: file not found` };
+    return refused(note('corpus.check.notFound', { name }));
   }
-  if (bytes === 0) return { ok: false, message: `${displayName}: the file is empty` };
-  if (bytes > MAX_IMPORT_BYTES) return { ok: false, message: `${displayName}: larger than ${MAX_IMPORT_BYTES / 1024 ** 3} GiB` };
+  if (bytes === 0) return refused(note('corpus.check.empty', { name }));
+  if (bytes > MAX_IMPORT_BYTES) return refused(note('corpus.check.tooLarge', { name, gib: MAX_IMPORT_BYTES / 1024 ** 3 }));
   try {
     const probe = await probeMedia(file);
     const hasVideo = probe.streams.some((s) => s.type === 'video');
     const hasAudio = probe.streams.some((s) => s.type === 'audio');
-    if (!hasVideo && !hasAudio) return { ok: false, message: `${displayName}: no video or audio stream in the file` };
+    if (!hasVideo && !hasAudio) return refused(note('corpus.check.noStreams', { name }));
     const { durationMs, warning } = await decodableDuration(file, displayName, probe.durationMs);
-    if (durationMs !== null && durationMs <= 0) return { ok: false, message: `${displayName}: nothing in the file can be read` };
-    return { ok: true, durationMs, hasVideo, hasAudio, bytes, mimeType, ...(warning ? { warning } : {}) };
+    if (durationMs !== null && durationMs <= 0) return refused(note('corpus.check.unreadable', { name }));
+    // A container that can hold video but holds only sound is listed as audio (Review shows a waveform).
+    const mime = !hasVideo && mimeType.startsWith('video/') ? mimeType.replace('video/', 'audio/') : mimeType;
+    return { ok: true, durationMs, hasVideo, hasAudio, bytes, mimeType: mime, ...(warning ? { warning: noteEnglish(warning), warningNote: warning } : {}) };
   } catch (e) {
-    return { ok: false, message: `${displayName}: ${e instanceof Error ? e.message : String(e)}` };
+    // ffprobe names the file it read: a temporary name means nothing to the user, so theirs is said instead.
+    return refused(note('corpus.check.probeFailed', { name, detail: (e instanceof Error ? e.message : String(e)).split(file).join(displayName) }));
   }
+}
+
+export type CheckedClip = Extract<Awaited<ReturnType<typeof checkImportable>>, { ok: true }>;
+
+/**
+ * Lists a clip already in the session folder (under `name`) as the session's media, in one transaction with
+ * `alsoInTransaction` (the queue records its progress there) and `onImported` (the request layer's audit). A
+ * session made from imported clips is complete as soon as it has media: its duration is the clip's.
+ */
+export function listImportedClip(
+  deps: Pick<ImportDeps, 'db' | 'sessions'>,
+  sessionId: number,
+  name: string,
+  sha256: string,
+  checked: CheckedClip,
+  alsoInTransaction: (media: MediaFile) => void = () => undefined,
+  onImported: (media: MediaFile) => void = () => undefined,
+): MediaFile {
+  return deps.db.transaction(() => {
+    const m = deps.sessions.addMedia({
+      sessionId,
+      kind: 'import',
+      fileName: name,
+      mimeType: checked.mimeType,
+      bytes: checked.bytes,
+      durationMs: checked.durationMs,
+      hasVideo: checked.hasVideo,
+      hasAudio: checked.hasAudio,
+      sha256,
+    });
+    onImported(m);
+    alsoInTransaction(m);
+    if (deps.sessions.get(sessionId).status === 'created') {
+      deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: ['Imported clip', checked.warning].filter(Boolean).join('. ') });
+    }
+    return m;
+  })();
 }
 
 export interface ImportOptions {
@@ -169,48 +193,30 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
     const displayName = opts.names?.[i] ?? path.basename(file);
     const checked = await checkImportable(file, displayName);
     if (!checked.ok) {
-      out.push({ fileName: displayName, ok: false, message: checked.message });
+      out.push({ fileName: displayName, ...refused(checked.note) });
       continue;
     }
-    const refused = deps.consent?.(sessionId, { video: checked.hasVideo, audio: checked.hasAudio }) ?? null;
-    if (refused) {
-      out.push({ fileName: displayName, ok: false, message: `${displayName}: ${refused}` });
+    const noConsent = deps.consent?.(sessionId, { video: checked.hasVideo, audio: checked.hasAudio }) ?? null;
+    if (noConsent) {
+      out.push({ fileName: displayName, ...refused(note('corpus.check.consent', { name: displayName, detail: noConsent })) });
       continue;
     }
-    const part = path.join(folder, `.import-${randomUUID()}.part`);
+    const part = path.join(folder, `.media-${randomUUID()}.part`); // cleared at start if a crash leaves it
     let name: string;
     let sha256: string;
     let bytes: number;
     try {
-      ({ sha256, bytes } = await storeCopy(deps.media ?? new ClearMediaStore(), file, part, opts.move === true));
+      ({ sha256, bytes } = await storeCopy(mediaStoreOf(part, deps.media), file, part, opts.move === true));
       name = uniqueName(folder, contentFileName(sha256, displayName), taken);
       renameSync(part, path.join(folder, name));
     } catch (e) {
       rmSync(part, { force: true });
-      out.push({ fileName: displayName, ok: false, message: `${displayName}: could not copy into the session folder (${e instanceof Error ? e.message : String(e)})` });
+      out.push({ fileName: displayName, ...refused(note('corpus.check.notCopied', { name: displayName, detail: e instanceof Error ? e.message : String(e) })) });
       continue;
     }
     taken.add(name.toLowerCase());
-    const media = deps.db.transaction(() => {
-      const m = deps.sessions.addMedia({
-        sessionId,
-        kind: 'import',
-        fileName: name,
-        mimeType: checked.mimeType,
-        bytes,
-        durationMs: checked.durationMs,
-        hasVideo: checked.hasVideo,
-        hasAudio: checked.hasAudio,
-        sha256,
-      });
-      opts.onImported?.(m, displayName);
-      // A session made from imported clips is complete as soon as it has media: its duration is the clip's.
-      if (deps.sessions.get(sessionId).status === 'created') {
-        deps.sessions.markEnded(sessionId, { status: 'completed', endedAt: nowIso(), durationMs: checked.durationMs, detail: ['Imported clip', checked.warning].filter(Boolean).join('. ') });
-      }
-      return m;
-    })();
-    out.push({ fileName: displayName, ok: true, media, ...(checked.warning ? { warning: checked.warning } : {}) });
+    const media = listImportedClip(deps, sessionId, name, sha256, { ...checked, bytes }, () => undefined, (m) => opts.onImported?.(m, displayName));
+    out.push({ fileName: displayName, ok: true, media, ...(checked.warningNote ? { warning: checked.warning, warningNotes: [checked.warningNote] } : {}) });
   }
   return out;
 }

@@ -68,7 +68,7 @@ describe('recording into an encrypted data folder', () => {
     const probed = await probeMedia(stored);
     expect(probed.streams.map((x) => x.type).sort()).toEqual(['audio', 'video']);
     expect(probed.durationMs).toBeGreaterThan(3500);
-    const reader = await core.services.media.open(stored);
+    const reader = await core.services.mediaStore.open(stored);
     expect(done.media[0].bytes).toBe(reader.size);
     const head: Buffer[] = [];
     for await (const b of reader.range(0, 3)) head.push(b);

@@ -3,17 +3,14 @@ import path from 'node:path';
 import type { ReviewMedia } from '../../../src-shared/contract/review.js';
 import type { MediaFile } from '../../../src-shared/domain.js';
 import { probeMedia } from '../media/ffmpeg.js';
+import { playbackMedia } from '../media/media-roles.js';
 import { sessionFolder } from '../recording/session-folder.js';
 
 /** Frame rate assumed when neither the container nor the analysed frames tell (browsers record at 30). */
 export const ASSUMED_FPS = 30;
 
-/** The file Review plays: a recording with video, else any file with video, else the first with audio. */
-export function pickMedia(media: readonly MediaFile[]): MediaFile | null {
-  return (
-    media.find((m) => m.kind === 'recording' && m.hasVideo) ?? media.find((m) => m.hasVideo) ?? media.find((m) => m.hasAudio) ?? media[0] ?? null
-  );
-}
+/** The file Review plays (media-roles.ts). */
+export const pickMedia = playbackMedia;
 
 /** Median spacing of analysed frame times, as frames per second; null with too few frames to say. */
 export function fpsFromFrameTimes(times: readonly number[]): number | null {

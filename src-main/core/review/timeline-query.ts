@@ -6,7 +6,8 @@
 import type { TimelineData, TimelineSeries } from '../../../src-shared/contract/review.js';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { downsample, missingSpans } from '../../../src-shared/timeline/downsample.js';
-import type { EpisodeMark, FusedColumns, ProbColumns, ReviewRun, TimelineSource } from './timeline-source.js';
+import { AU_NAMES } from '../../../src-shared/face-geometry.js';
+import type { EpisodeMark, FusedColumns, GeometryColumns, ProbColumns, ReviewRun, TimelineSource } from './timeline-source.js';
 
 /** The run Review shows by default: newest complete offline run, else newest offline, else newest live. */
 export function pickRun(runs: readonly ReviewRun[]): ReviewRun | null {
@@ -23,6 +24,7 @@ interface RunColumns {
   fused: FusedColumns;
   face: ProbColumns;
   voice: ProbColumns;
+  geometry: GeometryColumns | null;
   episodes: EpisodeMark[];
 }
 
@@ -46,6 +48,7 @@ export class TimelineQuery {
       fused: this.source.fused(run.id),
       face: this.source.face(run.id),
       voice: this.source.voice(run.id),
+      geometry: this.source.geometry(run.id),
       episodes: this.source.episodes(run.id),
     };
     if (run.status !== 'running') {
@@ -74,6 +77,9 @@ export class TimelineQuery {
       affect: null,
       face: null,
       voice: null,
+      au: null,
+      pose: null,
+      auChannels: [...AU_NAMES],
       noEstimate: [],
       episodes: [],
     };
@@ -83,6 +89,7 @@ export class TimelineQuery {
     const step = run.gridStepMs;
     const probsAt = cols.fused.probs[0];
     const want = new Set<TimelineSeries>(req.include ?? ['fused', 'affect', 'face', 'voice']);
+    const geo = cols.geometry;
     return {
       ...base,
       runId: run.id,
@@ -91,6 +98,8 @@ export class TimelineQuery {
       affect: want.has('affect') ? downsample({ t: cols.fused.t, channels: [cols.fused.valence, cols.fused.arousal] }, fromMs, toMs, buckets) : null,
       face: want.has('face') ? downsample({ t: cols.face.t, channels: cols.face.probs }, fromMs, toMs, buckets) : null,
       voice: want.has('voice') ? downsample({ t: cols.voice.t, channels: cols.voice.probs }, fromMs, toMs, buckets) : null,
+      au: geo && want.has('au') ? downsample({ t: geo.t, channels: geo.au }, fromMs, toMs, buckets) : null,
+      pose: geo && want.has('pose') ? downsample({ t: geo.t, channels: geo.pose }, fromMs, toMs, buckets) : null,
       // Runs without a fused timeline (not fused yet) show no shading rather than "no estimate" everywhere.
       noEstimate: cols.fused.t.length
         ? missingSpans(cols.fused.t, (i) => Number.isFinite(probsAt[i]), step, fromMs, Math.min(toMs, cols.fused.t[cols.fused.t.length - 1] + step), (toMs - fromMs) / buckets)

@@ -26,6 +26,13 @@ export interface FusedColumns extends ProbColumns {
   arousal: Float64Array;
 }
 
+/** The participant's face geometry per observation: AU estimates (AU_NAMES order) and yaw, pitch, roll. */
+export interface GeometryColumns {
+  t: Float64Array;
+  au: Float64Array[];
+  pose: Float64Array[];
+}
+
 export interface EpisodeMark {
   emotion: Emotion;
   startMs: number;
@@ -42,6 +49,8 @@ export interface TimelineSource {
   face(runId: number): ProbColumns;
   /** Voice windows with speech, at each window's centre. */
   voice(runId: number): ProbColumns;
+  /** The participant's face geometry; null when the run has none (mesh off, audio only, a run made before it). */
+  geometry(runId: number): GeometryColumns | null;
   episodes(runId: number): EpisodeMark[];
   /** Every face of every analysed frame in [fromMs, toMs), for the video overlay. */
   overlay(runId: number, fromMs: number, toMs: number): OverlayFrame[];

@@ -36,7 +36,7 @@ beforeAll(async () => {
   const { file, keys } = await newKeyFile('a test passphrase');
   writeKeyFile(dataDir, file);
   core = await createCore({ dataDir, keys });
-  const { participants, sessions, media } = core.services;
+  const { participants, sessions, mediaStore: media } = core.services;
   const s = sessions.create({ participantId: participants.create('P01').id, protocol: 'p', operatorId: null, note: '' });
   sessionId = s.id;
   sessions.addMedia({ sessionId, kind: 'recording', fileName: 'recording.webm', mimeType: 'video/webm', bytes: plain.length, durationMs: 1000, hasVideo: true, hasAudio: false });

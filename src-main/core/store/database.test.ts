@@ -5,10 +5,12 @@ import { tempDir } from '../test-support/make-media.js';
 import { openDatabase, schemaVersion, SchemaTooNewError } from './database.js';
 import { migrations } from './migrations/index.js';
 
+const LATEST = migrations[migrations.length - 1].version;
+
 describe('database migrations', () => {
   it('creates the whole schema on an empty file, with WAL and foreign keys on', () => {
     const db = openDatabase(path.join(tempDir(), 'a.sqlite'));
-    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(schemaVersion(db)).toBe(LATEST);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map((t) => t.name);
@@ -27,7 +29,7 @@ describe('database migrations', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(schemaVersion(db)).toBe(LATEST);
     const s = db.prepare('SELECT protocol, status, status_detail FROM session').get() as { protocol: string; status: string; status_detail: string | null };
     expect(s).toEqual({ protocol: 'screening', status: 'created', status_detail: null });
     expect(db.prepare('SELECT COUNT(*) AS n FROM media_file').get()).toEqual({ n: 0 });
@@ -37,14 +39,21 @@ describe('database migrations', () => {
   it('refuses a database from a newer version without changing it', () => {
     const file = path.join(tempDir(), 'new.sqlite');
     const raw = new Database(file);
-    raw.pragma(`user_version = ${migrations.length + 5}`);
+    raw.pragma(`user_version = ${LATEST + 5}`);
     raw.exec('CREATE TABLE keep_me (x)');
     raw.close();
     expect(() => openDatabase(file)).toThrow(SchemaTooNewError);
     const check = new Database(file);
-    expect(check.pragma('user_version', { simple: true })).toBe(migrations.length + 5);
+    expect(check.pragma('user_version', { simple: true })).toBe(LATEST + 5);
     expect(check.prepare("SELECT name FROM sqlite_master WHERE name='participant'").get()).toBeUndefined();
     check.close();
+  });
+
+  it('accepts a gap reserved for another branch but refuses a list that repeats or goes back', () => {
+    const noop = (version: number) => ({ version, name: `m${version}`, up: () => {} });
+    expect(openDatabase(path.join(tempDir(), 'gap.sqlite'), [...migrations.slice(0, 1), noop(4)]).pragma('user_version', { simple: true })).toBe(4);
+    expect(() => openDatabase(path.join(tempDir(), 'rep.sqlite'), [...migrations.slice(0, 1), noop(3), noop(3)])).toThrow(/out of order/);
+    expect(() => openDatabase(path.join(tempDir(), 'back.sqlite'), [...migrations.slice(0, 1), noop(3), noop(2)])).toThrow(/out of order/);
   });
 
   it('rolls back a failing migration and leaves the previous version intact', () => {

@@ -82,8 +82,9 @@ export function schemaVersion(db: Db): number {
 
 export function migrate(db: Db, migrations: readonly Migration[]): number {
   const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  // Strictly increasing, not necessarily consecutive: numbers are reserved for branches merged in any order.
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migration list is out of order at ${m.name}`);
+    if (m.version <= (i === 0 ? 0 : migrations[i - 1].version)) throw new Error(`Migration list is out of order at ${m.name}`);
   });
   const current = schemaVersion(db);
   if (current > latest) {

@@ -1,6 +1,7 @@
 import type { FaceQuality, FrameFaces } from '../../../src-shared/contract/face.js';
 import type { FaceSample } from '../analysis/fusion.js';
 import type { Db } from './database.js';
+import { FaceGeometryRepo } from './face-geometry-repo.js';
 import { P_COLUMNS, type ProbColumn } from './prob-columns.js';
 
 /** One stored face observation, as read back. Box in fractions of the analysed frame. */
@@ -65,7 +66,8 @@ export interface FaceCoverage {
 export class FaceObsRepo {
   private readonly insertFrame;
   private readonly insertObs;
-  private readonly insertBatch: (runId: number, results: readonly FrameFaces[]) => number;
+  private readonly geometry: FaceGeometryRepo;
+  private readonly insertBatch: (runId: number, results: readonly FrameFaces[], landmarks: boolean) => number;
 
   constructor(private readonly db: Db) {
     this.insertFrame = db.prepare('INSERT OR REPLACE INTO face_frame (run_id, t_ms, frame_w, frame_h, face_count) VALUES (?, ?, ?, ?, ?)');
@@ -74,19 +76,22 @@ export class FaceObsRepo {
          reliable, unreliable_reasons, ${PROB_COLUMNS.join(', ')})
        VALUES (${new Array(14 + PROB_COLUMNS.length).fill('?').join(', ')})`,
     );
-    this.insertBatch = db.transaction((runId: number, results: readonly FrameFaces[]) => {
+    this.geometry = new FaceGeometryRepo(db);
+    this.insertBatch = db.transaction((runId: number, results: readonly FrameFaces[], landmarks: boolean) => {
       let n = 0;
       for (const r of results) {
         this.insertFrame.run(runId, r.tMs, r.width, r.height, r.faces.length);
         for (const f of r.faces) {
           const q = f.quality;
           if (f.probs.length !== PROB_COLUMNS.length) throw new Error(`Observation has ${f.probs.length} probabilities, expected ${PROB_COLUMNS.length}`);
-          this.insertObs.run(
+          const obs = this.insertObs.run(
             runId, r.tMs, f.trackId, f.participant ? 1 : 0,
             f.box.x / r.width, f.box.y / r.height, f.box.w / r.width, f.box.h / r.height,
             q.detScore, q.sizePx, q.rollDeg, q.sharpness, q.reliable ? 1 : 0, q.reasons.join(','),
             ...f.probs,
           );
+          // The face's geometry (face mesh on) goes with its observation, in the same transaction.
+          if (f.geometry) this.geometry.insert(Number(obs.lastInsertRowid), runId, r, f.geometry, landmarks);
           n++;
         }
       }
@@ -94,9 +99,12 @@ export class FaceObsRepo {
     });
   }
 
-  /** Stores a batch of analysed frames (with and without faces) atomically; returns the observations written. */
-  insertFrames(runId: number, results: readonly FrameFaces[]): number {
-    return results.length ? this.insertBatch(runId, results) : 0;
+  /**
+   * Stores a batch of analysed frames (with and without faces) atomically, with each face's geometry when it has
+   * one; the mesh points only with `landmarks` (the run kept them: they are heavy). Returns the observations written.
+   */
+  insertFrames(runId: number, results: readonly FrameFaces[], opts: { landmarks?: boolean } = {}): number {
+    return results.length ? this.insertBatch(runId, results, opts.landmarks ?? false) : 0;
   }
 
   list(runId: number, opts: { fromMs?: number; toMs?: number; participantOnly?: boolean } = {}): FaceObsRecord[] {

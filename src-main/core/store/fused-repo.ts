@@ -91,22 +91,24 @@ export class FusedRepo {
 
   /**
    * Rows in time order joined with the face observation and voice window each came from, a page at a time,
-   * as raw arrays of the given expressions over the aliases `f` (fused), `fo` (face_obs) and `vo` (voice_obs).
+   * as raw arrays of the given expressions over the aliases `f` (fused), `fo` (face_obs), `fg` (its face_geometry)
+   * and `vo` (voice_obs).
    * The first expression must be `f.t_ms` (the page key). The timeline CSV is generated from this join.
    */
-  *joined(runId: number, select: readonly string[], pageSize = 4096): Generator<Array<number | string | null>> {
+  *joined(runId: number, select: readonly string[], pageSize = 4096): Generator<Array<number | string | Uint8Array | null>> {
     if (select[0] !== 'f.t_ms') throw new Error('The first joined column must be f.t_ms');
     const stmt = this.db
       .prepare(
         `SELECT ${select.join(', ')}
          FROM fused f LEFT JOIN face_obs fo ON fo.id = f.face_obs_id
+         LEFT JOIN face_geometry fg ON fg.obs_id = f.face_obs_id
          LEFT JOIN voice_obs vo ON vo.run_id = f.run_id AND vo.t_ms = f.voice_t_ms
          WHERE f.run_id = ? AND f.t_ms > ? ORDER BY f.t_ms LIMIT ?`,
       )
       .raw();
     let after = -1;
     for (;;) {
-      const rows = stmt.all(runId, after, pageSize) as Array<Array<number | string | null>>;
+      const rows = stmt.all(runId, after, pageSize) as Array<Array<number | string | Uint8Array | null>>;
       yield* rows;
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1][0] as number;

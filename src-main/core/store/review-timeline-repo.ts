@@ -1,6 +1,7 @@
 import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { AU_NAMES } from '../../../src-shared/face-geometry.js';
 import type { OverlayFrame } from '../../../src-shared/contract/review.js';
-import type { EpisodeMark, FusedColumns, ProbColumns, ReviewRun, TimelineSource } from '../review/timeline-source.js';
+import type { EpisodeMark, FusedColumns, GeometryColumns, ProbColumns, ReviewRun, TimelineSource } from '../review/timeline-source.js';
 import { parseParams } from './analysis-runs-repo.js';
 import type { Db } from './database.js';
 import { P_COLUMNS } from './prob-columns.js';
@@ -45,6 +46,27 @@ export class ReviewTimelineRepo implements TimelineSource {
       .raw()
       .all(runId) as number[][];
     return this.columns(rows.map((r) => [r[0], ...(r[1] === 1 ? r.slice(2) : P.map(() => NaN))]));
+  }
+
+  geometry(runId: number): GeometryColumns | null {
+    const rows = this.db
+      .prepare(
+        `SELECT g.t_ms, ${AU_NAMES.map((a) => `g.${a}`).join(', ')}, g.head_yaw_deg, g.head_pitch_deg, g.head_roll_deg
+         FROM face_geometry g JOIN face_obs o ON o.id = g.obs_id WHERE g.run_id = ? AND o.participant = 1 ORDER BY g.t_ms, g.obs_id`,
+      )
+      .raw()
+      .all(runId) as number[][];
+    if (!rows.length) return null;
+    const n = rows.length;
+    const t = new Float64Array(n);
+    const au = AU_NAMES.map(() => new Float64Array(n));
+    const pose = [0, 1, 2].map(() => new Float64Array(n));
+    rows.forEach((r, i) => {
+      t[i] = r[0];
+      for (let c = 0; c < AU_NAMES.length; c++) au[c][i] = r[1 + c];
+      for (let c = 0; c < 3; c++) pose[c][i] = r[1 + AU_NAMES.length + c];
+    });
+    return { t, au, pose };
   }
 
   voice(runId: number): ProbColumns {

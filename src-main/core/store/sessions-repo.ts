@@ -1,5 +1,6 @@
 import type { MediaFile, Session, SessionStatus } from '../../../src-shared/domain.js';
 import type { Db } from './database.js';
+import { type RecordingStats, recordingStatsSchema } from '../../../src-shared/recording-stats.js';
 import { nowIso } from './time.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
 
@@ -15,6 +16,7 @@ interface SessionRow {
   status: SessionStatus;
   keep_video: number | null;
   keep_audio: number | null;
+  recording_stats: string | null;
   status_detail: string | null;
   created_at: string;
   started_at: string | null;
@@ -33,6 +35,16 @@ interface MediaRow {
   has_video: number;
   has_audio: number;
   created_at: string;
+  playable: number | null;
+  derived_from: number | null;
+  sha256: string | null;
+  source_sha256: string | null;
+}
+
+function parseStats(json: string | null): RecordingStats | null {
+  if (json === null) return null;
+  const r = recordingStatsSchema.safeParse(JSON.parse(json));
+  return r.success ? r.data : null;
 }
 
 const SELECT = `SELECT s.*, p.code AS participant_code, o.display_name AS operator_name
@@ -49,6 +61,10 @@ const toMedia = (r: MediaRow): MediaFile => ({
   hasVideo: r.has_video === 1,
   hasAudio: r.has_audio === 1,
   createdAt: r.created_at,
+  playable: r.playable === null ? null : r.playable === 1,
+  derivedFrom: r.derived_from,
+  sha256: r.sha256,
+  sourceSha256: r.source_sha256,
 });
 
 export interface NewSession {
@@ -70,6 +86,11 @@ export interface NewMedia {
   hasAudio: boolean;
   /** SHA-256 of the content (imports: stored instead of the original file name). */
   sha256?: string | null;
+  /** Whether the app plays the file as it is (imports are checked; recordings are WebM the browser made). */
+  playable?: boolean | null;
+  /** A playable copy: the original it was made from, and that original's SHA-256. */
+  derivedFrom?: number | null;
+  sourceSha256?: string | null;
 }
 
 export class SessionsRepo {
@@ -107,6 +128,7 @@ export class SessionsRepo {
       durationMs: r.duration_ms,
       media: media.get(r.id) ?? [],
       keep: r.keep_video === null || r.keep_audio === null ? null : { video: r.keep_video === 1, audio: r.keep_audio === 1 },
+      recordingStats: parseStats(r.recording_stats),
     }));
   }
 
@@ -158,14 +180,38 @@ export class SessionsRepo {
   addMedia(m: NewMedia): MediaFile {
     this.db
       .prepare(
-        `INSERT INTO media_file (session_id, kind, file_name, mime_type, bytes, duration_ms, has_video, has_audio, created_at, sha256)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO media_file (session_id, kind, file_name, mime_type, bytes, duration_ms, has_video, has_audio, created_at, sha256, playable, derived_from, source_sha256)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (session_id, file_name) DO UPDATE SET bytes = excluded.bytes, duration_ms = excluded.duration_ms,
-           has_video = excluded.has_video, has_audio = excluded.has_audio, mime_type = excluded.mime_type, sha256 = excluded.sha256`,
+           has_video = excluded.has_video, has_audio = excluded.has_audio, mime_type = excluded.mime_type, sha256 = excluded.sha256,
+           playable = excluded.playable, derived_from = excluded.derived_from, source_sha256 = excluded.source_sha256`,
       )
-      .run(m.sessionId, m.kind, m.fileName, m.mimeType, m.bytes, m.durationMs, m.hasVideo ? 1 : 0, m.hasAudio ? 1 : 0, nowIso(), m.sha256 ?? null);
+      .run(
+        m.sessionId, m.kind, m.fileName, m.mimeType, m.bytes, m.durationMs, m.hasVideo ? 1 : 0, m.hasAudio ? 1 : 0, nowIso(), m.sha256 ?? null,
+        m.playable === undefined || m.playable === null ? null : +m.playable, m.derivedFrom ?? null, m.sourceSha256 ?? null,
+      );
     const row = this.db.prepare('SELECT * FROM media_file WHERE session_id = ? AND file_name = ?').get(m.sessionId, m.fileName) as MediaRow;
     return toMedia(row);
+  }
+
+  /** Keeps what the camera delivered while the session was recorded (numbers only). */
+  setRecordingStats(id: number, stats: RecordingStats): void {
+    this.db.prepare('UPDATE session SET recording_stats = ? WHERE id = ?').run(JSON.stringify(recordingStatsSchema.parse(stats)), id);
+  }
+
+  /** Forgets one media file of a session (its file is the caller's to remove). */
+  removeMedia(mediaFileId: number): void {
+    this.db.prepare('DELETE FROM media_file WHERE id = ?').run(mediaFileId);
+  }
+
+  /** Whether an analysis run was made from this media file (it is then kept: the run names it). */
+  mediaAnalysed(mediaFileId: number): boolean {
+    return this.db.prepare('SELECT 1 FROM analysis_run WHERE media_file_id = ? LIMIT 1').get(mediaFileId) !== undefined;
+  }
+
+  /** Whether a file the app could not play has been checked (for files imported before playability was). */
+  setPlayable(mediaFileId: number, playable: boolean): void {
+    this.db.prepare('UPDATE media_file SET playable = ? WHERE id = ?').run(+playable, mediaFileId);
   }
 
   hasMedia(sessionId: number, fileName: string): boolean {

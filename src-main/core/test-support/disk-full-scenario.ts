@@ -51,7 +51,7 @@ rmSync(filler);
 out.chunk1Again = await call('recording.chunk', { sessionId: s.id, seq: 1, data: chunk(1) });
 out.sizeAfterResend = statSync(part).size;
 const stored: Buffer[] = [];
-for await (const b of core.services.media.readJournal(part)) stored.push(b);
+for await (const b of core.services.mediaStore.readJournal(part)) stored.push(b);
 out.contentExact = Buffer.compare(Buffer.concat(stored), bytes.subarray(0, 80_000)) === 0;
 out.clearOnDisk = readFileSync(part).includes(bytes.subarray(0, 64));
 fill(filler);

@@ -46,6 +46,8 @@ export interface SeedOptions {
   startedAt?: string;
   /** The data folder's media store when it is encrypted: the video is made outside it and stored encrypted. */
   media?: MediaStore;
+  /** Give the participant's observations face geometry: head turning side to side, a smile rising with happy. */
+  geometry?: boolean;
 }
 
 const FRAME_W = 320;
@@ -136,6 +138,20 @@ export async function seedReviewSession(db: Db, dataDir: string, opts: SeedOptio
           quality: { detScore: 0.95, sizePx: size, rollDeg: 0, sharpness: 200, reliable: !!s, reasons: s ? [] : ['size'] },
           probs: probsFor(emotion, s?.p ?? 0.4),
           dominant: emotion,
+          ...(opts.geometry
+            ? {
+                geometry: {
+                  yawDeg: 20 * Math.sin((2 * Math.PI * tMs) / durationMs),
+                  pitchDeg: -5,
+                  rollDeg: 3,
+                  eyeOpenLeft: 0.3,
+                  eyeOpenRight: 0.3,
+                  // Every 2 s, on a frame between grid steps (the 10 Hz grid shows every third frame).
+                  blink: i % 60 === 31,
+                  au: { au01_02: 0.1, au04: 0.05, au06_12: emotion === 'happy' ? 0.8 : 0.1, au15: emotion === 'sad' ? 0.6 : 0, au20: 0.1, au25: 0.2, au26: 0.1, au43: 0 },
+                },
+              }
+            : {}),
         },
       ],
     });

@@ -10,6 +10,7 @@ import { api } from '../api/client.js';
 import { errorMessage } from '../ui/errors.js';
 import { ChunkedRecorder, chooseMimeType } from './chunked-recorder.js';
 import { t } from '../i18n/i18n.js';
+import { FrameMonitor } from './frame-monitor.svelte.js';
 
 export type RecordingPhase = 'idle' | 'starting' | 'recording' | 'stopping' | 'done';
 
@@ -24,6 +25,10 @@ export class CaptureRecording {
   /** What this capture keeps, and why the participant's consent does not allow it (null when it does). */
   keep = $state<KeepMedia>({ video: true, audio: true });
   consentBlock = $state<string | null>(null);
+  /** Counts the camera's frames while recording video (recording statistics, stored at Stop). */
+  frames = $state<FrameMonitor | null>(null);
+  /** The camera preview, whose presented frames are counted. */
+  preview: HTMLVideoElement | null = null;
 
   /** Recording, or on its way in or out: leaving the view or changing devices would cut it short. */
   readonly busy = $derived(this.phase === 'recording' || this.phase === 'starting' || this.phase === 'stopping');
@@ -38,6 +43,8 @@ export class CaptureRecording {
     private readonly hooks: {
       /** Recording runs; `startedAt` is the MediaRecorder's start on the performance.now() clock. */
       started?: (startedAt: number) => void;
+      /** Stop was pressed (or the recording failed): awaited before the core finalizes the session. */
+      stopping?: () => Promise<void> | void;
       /** The recording is finalized (or failed to be): the devices can be released. */
       done?: () => void;
     } = {},
@@ -110,6 +117,10 @@ export class CaptureRecording {
       });
       this.recorder = r;
       await r.start();
+      if (keep.video && this.preview) {
+        this.frames = new FrameMonitor(this.preview, FrameMonitor.nominalFps(stream));
+        this.frames.start();
+      }
       this.running(performance.now());
     } catch (e) {
       this.error = t('capture.couldNotStart', { error: errorMessage(e) });
@@ -142,6 +153,7 @@ export class CaptureRecording {
     this.finishing ??= (async () => {
       this.phase = 'stopping';
       const r = this.recorder;
+      const stopping = this.hooks.stopping?.();
       try {
         await r?.stop();
       } catch {
@@ -150,8 +162,10 @@ export class CaptureRecording {
       if (this.clock) clearInterval(this.clock);
       this.clock = null;
       if (this.startedAt) this.elapsedMs = performance.now() - this.startedAt;
+      const stats = this.frames?.stop() ?? null;
+      await stopping;
       try {
-        this.session = await api.call('recording.stop', { sessionId: this.sessionId, ...(this.startedAt ? { elapsedMs: Math.max(0, this.elapsedMs) } : {}) });
+        this.session = await api.call('recording.stop', { sessionId: this.sessionId, ...(this.startedAt ? { elapsedMs: Math.max(0, this.elapsedMs) } : {}), ...(stats ? { stats } : {}) });
       } catch (e) {
         const msg = errorMessage(e);
         // not-ui: the earlier message with this one in brackets

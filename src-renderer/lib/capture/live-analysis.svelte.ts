@@ -102,6 +102,11 @@ export class LiveAnalysis {
     return perf - this.originPerf;
   }
 
+  /** The performance.now() instant of a media time on the current clock (the preview matches results by it). */
+  perfOfMediaMs(tMs: number): number {
+    return this.originPerf + tMs;
+  }
+
   start(): void {
     this.originPerf = performance.now();
     this.startSampler();

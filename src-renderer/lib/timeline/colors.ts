@@ -1,4 +1,5 @@
 import { EMOTIONS, type Emotion } from '../../../src-shared/emotions.js';
+import type { AuName } from '../../../src-shared/face-geometry.js';
 import { EMOTION_COLORS } from '../../../src-shared/report/palette.js';
 
 // The palette lives with the report, which draws the same colours in the PDF.
@@ -15,3 +16,17 @@ export function labelColor(label: string, vocabulary: readonly string[]): string
 }
 
 export const NO_ESTIMATE_FILL = 'rgba(120, 120, 120, 0.18)';
+
+/** AU estimate curves: Okabe–Ito colours again (eight AUs), so they stay apart for colour-vision deficiencies. */
+export const AU_COLORS: Record<AuName, string> = {
+  au01_02: '#cc79a7',
+  au04: '#d55e00',
+  au06_12: '#e69f00',
+  au15: '#0072b2',
+  au20: '#009e73',
+  au25: '#56b4e9',
+  au26: '#7b5fb5',
+  au43: '#000000',
+};
+
+export const POSE_COLORS: Record<'yaw' | 'pitch' | 'roll', string> = { yaw: '#d32f2f', pitch: '#388e3c', roll: '#1976d2' };

@@ -1,17 +1,21 @@
 /**
- * The face half of the analysis: frames in, per-face tracked boxes, quality and seven canonical emotion
- * probabilities out. One pipeline for live frames (analyzeFrames) and media files (analyzeMediaFile); all
- * faces of a call (several frames offline) go to the classifier in one model call.
+ * The face half of the analysis: frames in, per-face tracked boxes, quality, seven canonical emotion
+ * probabilities and (with the face mesh on) head pose, eyes, blinks and AU estimates out. One pipeline for live
+ * frames (analyzeFrames) and media files (analyzeMediaFile); all faces of a call (several frames offline) go to
+ * the mesh and to the classifier in one model call each.
  */
 import { EMOTIONS, type Emotion } from '../../../../src-shared/emotions.js';
+import type { AnalysisParams } from '../../../../src-shared/analysis.js';
 import type { FaceObservation, FrameFaces, LiveFrame } from '../../../../src-shared/contract/face.js';
+import type { FaceGeometryView } from '../../../../src-shared/face-geometry.js';
 import { probeMedia } from '../../media/ffmpeg.js';
 import { decodeVideoFrames } from '../../media/video-frames.js';
 import type { InferenceService } from '../../inference/inference-service.js';
 import { defaultModelFor, getModel, type ModelEntry } from '../../inference/manifest.js';
-import { type CropParams, cropGeometry, cropGray, laplacianVariance } from './align-crop.js';
+import { type CropParams, cropGeometry, cropGray, type FaceLandmarks, laplacianVariance } from './align-crop.js';
 import { EmotionClassifier } from '../../inference/face/emotion-classifier.js';
 import { type DetectedFace, FaceDetector } from '../../inference/face/face-detector.js';
+import { type MeshFace, type MeshResult, MeshStep, MeshTracks } from './mesh-step.js';
 import { DEFAULT_TRACKER, FaceTracker, type TrackerOptions } from './face-tracker.js';
 import { type FrameInput, type PixelFrame, toPixelFrame } from '../../inference/face/frame.js';
 import { resizeArea } from './gray-resize.js';
@@ -23,7 +27,20 @@ export interface FaceAnalyzerOptions {
   emotionId?: string;
   quality?: QualityThresholds;
   tracker?: TrackerOptions;
+  /**
+   * Face mesh, head pose, eyes and AU estimates on every tracked face (default on when the manifest has a
+   * face-landmarks model); false switches them off.
+   */
+  mesh?: boolean;
+  landmarkId?: string;
+  /** Put the mesh's 2-D points in each observation (live overlay, landmark export). */
+  landmarks?: boolean;
+  /** Eye line of the emotion crop: the detector's eye keypoints or the mesh's eye centres (models/MODEL_CARD.md). */
+  alignFrom?: 'detector' | 'mesh';
 }
+
+/** Where the emotion crop's eye line comes from when not chosen: measured with eval:faces --through-detector. */
+export const DEFAULT_ALIGN: 'detector' | 'mesh' = 'detector';
 
 export interface MediaAnalysisOptions extends ProcessRun<FrameFaces> {
   /** Analysis rate in Hz; omitted: every frame. */
@@ -60,12 +77,41 @@ function dominant(probs: number[]): Emotion {
   return EMOTIONS[best];
 }
 
-/** The face stage: detect → track → crop → judge quality → classify, for live frames and media files. */
+/** The mesh's eye centres (mean of each eye's two corners), in the detector's landmark form. */
+function meshEyes(points: Float32Array, mouthFrom: FaceLandmarks): FaceLandmarks {
+  const mid = (a: number, b: number): [number, number] => [(points[3 * a] + points[3 * b]) / 2, (points[3 * a + 1] + points[3 * b + 1]) / 2];
+  return { rightEye: mid(33, 133), leftEye: mid(362, 263), mouth: mouthFrom.mouth };
+}
+
+function geometryView(r: MeshResult, withLandmarks: boolean): FaceGeometryView | undefined {
+  const g = r.geometry;
+  if (!g) return undefined;
+  const view: FaceGeometryView = {
+    yawDeg: g.yawDeg,
+    pitchDeg: g.pitchDeg,
+    rollDeg: g.rollDeg,
+    eyeOpenLeft: g.eyeOpenLeft,
+    eyeOpenRight: g.eyeOpenRight,
+    blink: r.blink,
+    au: { ...g.au },
+  };
+  if (withLandmarks) {
+    view.landmarks = Array.from(r.mesh.points, (v) => Math.round(v * 10) / 10);
+  }
+  return view;
+}
+
+/**
+ * The face stage: detect → track → (face mesh: head pose, eyes, blinks, AU estimates) → crop → judge quality →
+ * classify, for live frames and media files.
+ */
 export class FaceAnalyzer implements Stage<'video', FrameFaces> {
   readonly modality = 'face';
   readonly source = 'video' as const;
   readonly notes: readonly string[] = [];
   private readonly liveTracker: FaceTracker;
+  /** Per stream of frames (one tracker each): mesh regions and blink detectors per track. */
+  private readonly streams = new WeakMap<FaceTracker, MeshTracks>();
 
   private constructor(
     readonly detector: FaceDetector,
@@ -73,19 +119,41 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
     readonly crop: CropParams,
     private readonly quality: QualityThresholds,
     private readonly trackerOpts: TrackerOptions,
-    readonly modelRefs: { detector: ModelRef; emotion: ModelRef },
+    readonly modelRefs: { detector: ModelRef; emotion: ModelRef; landmarks: ModelRef | null },
+    readonly mesh: MeshStep | null,
+    readonly alignFrom: 'detector' | 'mesh',
+    /** Observations of media files carry the mesh's points (the run keeps them for the landmark export). */
+    private readonly filePoints: boolean,
   ) {
     this.liveTracker = new FaceTracker(trackerOpts);
   }
 
-  get modelIds(): readonly string[] {
-    return [this.modelRefs.detector.id, this.modelRefs.emotion.id];
+  private streamOf(tracker: FaceTracker): MeshTracks {
+    let s = this.streams.get(tracker);
+    if (!s) this.streams.set(tracker, (s = new MeshTracks()));
+    return s;
   }
 
-  /** One session's live frames, with tracks of their own. */
+  get modelIds(): readonly string[] {
+    return [this.modelRefs.detector.id, this.modelRefs.emotion.id, ...(this.modelRefs.landmarks ? [this.modelRefs.landmarks.id] : [])];
+  }
+
+  /**
+   * The stage as a run's settings ask for it, on the same loaded models: without the face mesh (faster), or
+   * keeping each observation's mesh points for the landmark export.
+   */
+  configured(params: AnalysisParams): FaceAnalyzer {
+    const mesh = params.geometry.mesh ? this.mesh : null;
+    const points = mesh !== null && params.geometry.keepLandmarks;
+    if (mesh === this.mesh && points === this.filePoints) return this;
+    const refs = { ...this.modelRefs, landmarks: mesh ? this.modelRefs.landmarks : null };
+    return new FaceAnalyzer(this.detector, this.classifier, this.crop, this.quality, this.trackerOpts, refs, mesh, mesh ? this.alignFrom : 'detector', points);
+  }
+
+  /** One session's live frames, with tracks of their own; results carry the mesh's points for the overlay. */
   open(): LiveStream<readonly LiveFrame[], FrameFaces> {
     const tracker = this.newTracker();
-    return { push: (frames) => this.analyzeFrames(frames, tracker), finish: async () => [] };
+    return { push: (frames) => this.analyzeFrames(frames, tracker, { points: true }), finish: async () => [] };
   }
 
   async process(file: string, run: ProcessRun<FrameFaces>): Promise<void> {
@@ -97,6 +165,9 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
     const det: ModelEntry = opts.detectorId ? getModel(m, opts.detectorId) : defaultModelFor(m, 'face-detector');
     const emo: ModelEntry = opts.emotionId ? getModel(m, opts.emotionId) : defaultModelFor(m, 'face-emotion');
     const [detInfo, emoInfo] = [await svc.load(det.id), await svc.load(emo.id)];
+    const wantMesh = opts.mesh ?? m.models.some((x) => x.task === 'face-landmarks');
+    const mesh = wantMesh ? await MeshStep.create(svc, { landmarkId: opts.landmarkId }) : null;
+    const lmInfo = mesh ? await svc.load(mesh.entry.id) : null;
     const crop = { ...DEFAULT_CROP, ...((emo as { crop?: Partial<CropParams> }).crop ?? {}) };
     const ref = (e: ModelEntry, i: { provider: string; fallbackReason: string | null }): ModelRef => ({
       id: e.id,
@@ -110,7 +181,10 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
       crop,
       opts.quality ?? DEFAULT_QUALITY,
       opts.tracker ?? DEFAULT_TRACKER,
-      { detector: ref(det, detInfo), emotion: ref(emo, emoInfo) },
+      { detector: ref(det, detInfo), emotion: ref(emo, emoInfo), landmarks: mesh && lmInfo ? ref(mesh.entry, lmInfo) : null },
+      mesh,
+      mesh ? (opts.alignFrom ?? DEFAULT_ALIGN) : 'detector',
+      opts.landmarks ?? false,
     );
   }
 
@@ -118,10 +192,10 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
    * Live frames of one session, in time order; tracks carry over between calls until resetTracks(). Pass a
    * tracker of your own (new FaceTracker()) to keep several live streams apart.
    */
-  async analyzeFrames(frames: readonly FrameInput[], tracker: FaceTracker = this.liveTracker): Promise<FrameFaces[]> {
+  async analyzeFrames(frames: readonly FrameInput[], tracker: FaceTracker = this.liveTracker, opts: { points?: boolean } = {}): Promise<FrameFaces[]> {
     const pixels = frames.map(toPixelFrame);
     const detections = await this.detector.detect(pixels);
-    return this.finish(pixels, detections, tracker);
+    return this.finish(pixels, detections, tracker, opts);
   }
 
   /** A tracker with this analyzer's settings, for a stream of frames of its own. */
@@ -131,13 +205,15 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
 
   resetTracks(): void {
     this.liveTracker.reset();
+    this.streams.get(this.liveTracker)?.reset();
   }
 
   /**
-   * Tracks, crops, judges and classifies the detections of several frames (all faces in one model call).
-   * Frames must be in time order.
+   * Tracks, meshes, crops, judges and classifies the detections of several frames (all faces in one model call
+   * each). Frames must be in time order. `points`: observations carry the mesh's points (default: as configured).
    */
-  async finish(frames: PixelFrame[], detections: DetectedFace[][], tracker: FaceTracker): Promise<FrameFaces[]> {
+  async finish(frames: PixelFrame[], detections: DetectedFace[][], tracker: FaceTracker, opts: { points?: boolean } = {}): Promise<FrameFaces[]> {
+    const points = opts.points ?? this.filePoints;
     const S = this.classifier.size;
     // Sharpness is judged on a 64×64 crop whatever the classifier's input size (its threshold was calibrated
     // there); a classifier of another size gets that crop resized rather than a second crop from the frame,
@@ -147,17 +223,34 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
     const crops = new Float32Array(total * S * S);
     const pending: Array<Omit<FaceObservation, 'probs' | 'dominant'>> = [];
     const perFrame: number[] = [];
+    const ids = frames.map((frame, i) =>
+      tracker.update(
+        frame.tMs,
+        detections[i].map((d) => d.box),
+        frame.width,
+        frame.height,
+      ),
+    );
+    // The mesh of every face of the batch in one model call. With the detector's eye line for the emotion crop,
+    // the crops below are cut on this thread while the worker runs the mesh.
+    let geo: MeshResult[] = [];
+    let geoPending: Promise<MeshResult[]> | null = null;
+    if (this.mesh && total) {
+      const faces: MeshFace[] = detections.flatMap((dets, i) =>
+        dets.map((d, j) => ({ frame: i, trackId: ids[i][j].trackId, box: d.box, rightEye: d.landmarks.rightEye, leftEye: d.landmarks.leftEye })),
+      );
+      geoPending = this.mesh.process(frames, faces, this.streamOf(tracker));
+      // Keep a failure from counting as unhandled while the crops are cut; it is thrown below.
+      geoPending.catch(() => undefined);
+      if (this.alignFrom === 'mesh') geo = await geoPending;
+    }
     let k = 0;
     frames.forEach((frame, i) => {
       const dets = detections[i];
-      const ids = tracker.update(
-        frame.tMs,
-        dets.map((d) => d.box),
-        frame.width,
-        frame.height,
-      );
       dets.forEach((d, j) => {
-        const geom = cropGeometry(d.box, d.landmarks, this.crop);
+        const g = geo[k];
+        const eyes = this.alignFrom === 'mesh' && g?.geometry ? meshEyes(g.mesh.points, d.landmarks) : d.landmarks;
+        const geom = cropGeometry(d.box, eyes, this.crop);
         let sharpness: number;
         if (qualityCrop) {
           cropGray(frame, geom, QUALITY_CROP, this.classifier.norm.grayWeights, qualityCrop, 0);
@@ -171,12 +264,19 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
           { detScore: d.score, sizePx: Math.max(d.box.w, d.box.h), rollDeg: (geom.angle * 180) / Math.PI, sharpness },
           this.quality,
         );
-        pending.push({ trackId: ids[j].trackId, participant: ids[j].participant, box: { ...d.box }, quality });
+        pending.push({ trackId: ids[i][j].trackId, participant: ids[i][j].participant, box: { ...d.box }, quality });
         k++;
       });
       perFrame.push(dets.length);
     });
     const probs = total ? await this.classifier.classify(crops, total) : [];
+    if (geoPending) {
+      geo = await geoPending;
+      geo.forEach((g, n) => {
+        const view = geometryView(g, points);
+        if (view) pending[n].geometry = view;
+      });
+    }
     const out: FrameFaces[] = [];
     let o = 0;
     frames.forEach((frame, i) => {

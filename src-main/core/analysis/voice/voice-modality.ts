@@ -8,7 +8,7 @@ export const voiceModality: ModalityDefinition<'audio', VoiceWindowResult> = {
   name: 'voice',
   source: 'audio',
   storeEvery: 64,
-  create: (svc) => VoiceAnalyzer.create(svc),
+  create: (svc, choose) => VoiceAnalyzer.create(svc, { vadModelId: choose('vad'), emotionModelId: choose('voice-emotion') }),
   writer: (db) => {
     const repo = new VoiceObsRepo(db);
     return (runId, batch) => void repo.insert(runId, batch);

@@ -1,0 +1,139 @@
+/**
+ * Extracts MediaPipe's canonical face mesh (468 vertices in centimetres, its triangles, and the 33 weighted
+ * landmarks MediaPipe's face-geometry pipeline fits the pose on) from `geometry_pipeline_metadata_landmarks.binarypb`
+ * inside the npm package @mediapipe/face_mesh (Apache-2.0), fetched on demand like the face models (never a
+ * dependency), and writes it as a TypeScript data module.
+ *
+ *   npx tsx scripts/models/extract-canonical-face-mesh.ts
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fetchPackage } from '../../src-main/core/test-support/fetch-package.js';
+
+const PACKAGE = '@mediapipe/face_mesh';
+const VERSION = '0.4.1657299874';
+const ASSET = '/third_party/mediapipe/modules/face_geometry/data/geometry_pipeline_metadata_landmarks.binarypb';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.resolve(here, '..', '..', 'src-shared', 'face-mesh', 'canonical-face-mesh.ts');
+
+type Field = { no: number; wire: number; value: number | Buffer };
+
+function varint(b: Buffer, p: number): [number, number] {
+  let r = 0;
+  let s = 0;
+  let x: number;
+  do {
+    x = b[p++];
+    r += (x & 127) * 2 ** s;
+    s += 7;
+  } while (x & 128);
+  return [r, p];
+}
+
+/** Protocol-buffer wire format, just what this message uses: varints, 32-bit floats, length-delimited. */
+function fields(b: Buffer): Field[] {
+  const out: Field[] = [];
+  let p = 0;
+  while (p < b.length) {
+    let key: number;
+    [key, p] = varint(b, p);
+    const no = Math.floor(key / 8);
+    const wire = key & 7;
+    if (wire === 0) {
+      let v: number;
+      [v, p] = varint(b, p);
+      out.push({ no, wire, value: v });
+    } else if (wire === 5) {
+      out.push({ no, wire, value: b.readFloatLE(p) });
+      p += 4;
+    } else if (wire === 2) {
+      let len: number;
+      [len, p] = varint(b, p);
+      out.push({ no, wire, value: b.subarray(p, p + len) });
+      p += len;
+    } else throw new Error(`unexpected wire type ${wire}`);
+  }
+  return out;
+}
+
+/** Repeated scalar field, packed or not. */
+function repeated(fs: Field[], no: number, kind: 'float' | 'varint'): number[] {
+  const out: number[] = [];
+  for (const f of fs.filter((x) => x.no === no)) {
+    if (typeof f.value === 'number') out.push(f.value);
+    else if (kind === 'float') for (let i = 0; i < f.value.length; i += 4) out.push(f.value.readFloatLE(i));
+    else {
+      let p = 0;
+      while (p < f.value.length) {
+        let v: number;
+        [v, p] = varint(f.value, p);
+        out.push(v);
+      }
+    }
+  }
+  return out;
+}
+
+function main(): void {
+  const pkg = fetchPackage(PACKAGE, VERSION);
+  const loader = readFileSync(path.join(pkg, 'face_mesh_solution_packed_assets_loader.js'), 'utf8');
+  const m = new RegExp(`"filename": "${ASSET.replace(/[.]/g, '\\.')}", "start": (\\d+), "end": (\\d+)`).exec(loader);
+  if (!m) throw new Error(`${ASSET} is not listed in the package's asset loader`);
+  const bytes = readFileSync(path.join(pkg, 'face_mesh_solution_packed_assets.data')).subarray(Number(m[1]), Number(m[2]));
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  // GeometryPipelineMetadata: 1 canonical_mesh (Mesh3d), 2 procrustes_landmark_basis (repeated), 3 input_source.
+  const top = fields(bytes);
+  const mesh = fields(top.find((f) => f.no === 1)!.value as Buffer);
+  // Mesh3d: 1 vertex_type (0 = VERTEX_PT: x, y, z, u, v), 2 primitive_type (0 = TRIANGLE), 3 vertex_buffer, 4 index_buffer.
+  const vertexType = repeated(mesh, 1, 'varint')[0] ?? 0;
+  const primitive = repeated(mesh, 2, 'varint')[0] ?? 0;
+  if (vertexType !== 0 || primitive !== 0) throw new Error(`unexpected mesh layout (vertex type ${vertexType}, primitive ${primitive})`);
+  const vb = repeated(mesh, 3, 'float');
+  const ib = repeated(mesh, 4, 'varint');
+  if (vb.length !== 468 * 5) throw new Error(`expected 468 vertices, got ${vb.length / 5}`);
+  const xyz: number[] = [];
+  for (let i = 0; i < 468; i++) xyz.push(vb[5 * i], vb[5 * i + 1], vb[5 * i + 2]);
+  const basis = top
+    .filter((f) => f.no === 2)
+    .map((f) => {
+      const w = fields(f.value as Buffer);
+      return [repeated(w, 1, 'varint')[0] ?? 0, repeated(w, 2, 'float')[0] ?? 0] as [number, number];
+    });
+  const r = (v: number) => Number(v.toFixed(6));
+  const rows = (a: number[], per: number) => {
+    const lines: string[] = [];
+    for (let i = 0; i < a.length; i += per) lines.push(`  ${a.slice(i, i + per).join(', ')},`);
+    return lines.join('\n');
+  };
+  const text = `/**
+ * MediaPipe's canonical face mesh: the 468 face-mesh points of a neutral, frontal face in centimetres (x to the
+ * subject's left as seen in the image's +x, y up, z towards the camera), its triangles, and the 33 weighted
+ * points MediaPipe fits head pose on (the rigid part of the face: forehead, nose, cheekbones, eye corners).
+ *
+ * GENERATED by scripts/models/extract-canonical-face-mesh.ts from ${PACKAGE}@${VERSION}
+ * (Apache-2.0, Copyright Google LLC), file ${ASSET}
+ * (sha256 ${sha256}). Do not edit by hand.
+ */
+
+/** x, y, z per point, centimetres. */
+export const CANONICAL_FACE_XYZ: readonly number[] = [
+${rows(xyz.map(r), 9)}
+];
+
+/** Point indices, three per triangle (${ib.length / 3} triangles). */
+export const CANONICAL_FACE_TRIANGLES: readonly number[] = [
+${rows(ib, 24)}
+];
+
+/** [point index, weight] of the points the head pose is fitted on. */
+export const PROCRUSTES_BASIS: ReadonlyArray<readonly [number, number]> = [
+${basis.map(([i, w]) => `  [${i}, ${r(w)}],`).join('\n')}
+];
+`;
+  writeFileSync(OUT, text);
+  console.log(`wrote ${path.relative(process.cwd(), OUT)}: 468 points, ${ib.length / 3} triangles, ${basis.length} pose points (source sha256 ${sha256.slice(0, 12)}…)`);
+}
+
+main();
