@@ -5,13 +5,15 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { addParticipant, createSession, expect, loadedDuration, test, waitForPreview } from './fixtures/app.js';
 import { chooseOperator } from './fixtures/governance.js';
-import { FFPROBE } from './fixtures/paths.js';
+import { FFMPEG, FFPROBE } from './fixtures/paths.js';
 
 const run = promisify(execFile);
 const PASSPHRASE = 'correct horse battery staple';
 const CODE = 'P-ENC-4711';
 const NOTE = 'Mentions tremor since March';
 const EBML = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
+/** Headers of the clips imported: RIFF (AVI, WAV) and their form types. */
+const RIFF_HEADERS = ['RIFF', 'AVI ', 'WAVE'].map((h) => Buffer.from(h, 'latin1'));
 
 function everyFile(dir: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[]).map((n) => path.join(dir, n)).filter((f) => statSync(f).isFile());
@@ -48,17 +50,39 @@ test('a new data folder is encrypted: nothing readable on disk, locked serves no
   await page.getByRole('button', { name: 'Stop recording' }).click();
   await expect(page.getByText(/Recording saved: /)).toBeVisible({ timeout: 30_000 });
 
-  // On disk: neither the code nor the note nor a WebM/Matroska header, in any file of the data folder.
+  // Clips imported from Sessions for the same participant: an MJPEG/PCM AVI (the app makes a playable copy of
+  // it) and an audio-only WAV, their file names holding the participant's code.
+  const avi = path.join(tmpDir, `${CODE} interview.avi`);
+  const wav = path.join(tmpDir, `${CODE} voice.wav`);
+  const lavfi = (src: string) => ['-f', 'lavfi', '-i', src];
+  await run(FFMPEG, ['-v', 'error', '-y', ...lavfi('testsrc2=size=320x240:rate=25:duration=3'), ...lavfi('sine=frequency=300:sample_rate=44100:duration=3'), '-c:v', 'mjpeg', '-q:v', '4', '-c:a', 'pcm_s16le', '-shortest', avi]);
+  await run(FFMPEG, ['-v', 'error', '-y', ...lavfi('sine=frequency=300:sample_rate=44100:duration=3'), '-c:a', 'pcm_s16le', wav]);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
+  const panel = page.getByTestId('import-panel');
+  await panel.getByLabel('Participant of the clips').selectOption({ label: CODE });
+  await panel.getByLabel('Protocol of the clips').fill('corpus');
+  await panel.getByLabel('Analyse each clip once it is imported').setChecked(false);
+  await page.getByTestId('import-files').setInputFiles([avi, wav]);
+  await page.getByRole('button', { name: 'Import 2 clips' }).click();
+  await expect(page.getByTestId('work-queue').locator('article').first().getByTestId('batch-summary')).toContainText('2 of 2 done', { timeout: 90_000 });
+
+  // On disk: neither the code nor the note nor a WebM/Matroska or RIFF header, in any file of the data folder.
   const files = everyFile(server.dataDir);
   expect(files.some((f) => f.endsWith(path.join(String(sessionId), 'recording.webm')))).toBe(true);
+  const copyFile = files.find((f) => f.endsWith('.playable.webm'));
+  expect(copyFile, 'the AVI\'s playable copy').toBeDefined();
+  expect(files.filter((f) => /clip-[0-9a-f]{16}\.(avi|wav)$/.test(f))).toHaveLength(2);
   for (const f of files) {
     const bytes = readFileSync(f);
     expect(bytes.includes(CODE), `${CODE} in ${f}`).toBe(false);
     expect(bytes.includes(NOTE), `note in ${f}`).toBe(false);
     expect(bytes.includes(EBML), `Matroska header in ${f}`).toBe(false);
+    for (const h of RIFF_HEADERS) expect(bytes.includes(h), `${h.toString('latin1')} header in ${f}`).toBe(false);
   }
-  const stored = path.join(server.sessionDir(sessionId), 'recording.webm');
-  await expect(run(FFPROBE, ['-v', 'error', '-show_format', stored])).rejects.toThrow();
+  // ffprobe reads none of the stored media: the recording, both clips and the copy.
+  const storedMedia = files.filter((f) => f.startsWith(path.join(server.dataDir, 'sessions') + path.sep));
+  expect(storedMedia.length).toBeGreaterThanOrEqual(4);
+  for (const f of storedMedia) await expect(run(FFPROBE, ['-v', 'error', '-show_format', f]), f).rejects.toThrow();
 
   // Lock: the lock screen, and the recording's address answers nothing.
   const mediaUrl = `/media/${sessionId}/recording.webm`;
@@ -83,6 +107,14 @@ test('a new data folder is encrypted: nothing readable on disk, locked serves no
   }, mediaUrl);
   expect(ranged).toMatchObject({ status: 206, head: [...EBML], farStatus: 206, farLength: 100 });
   expect(ranged.range).toMatch(/^bytes 100000-100099\/\d+$/);
+  // …and so does the AVI's playable copy.
+  const copyUrl = `/media/${path.basename(path.dirname(copyFile!))}/${path.basename(copyFile!)}`;
+  const copyRanged = await page.evaluate(async (u) => {
+    const r = await fetch(u, { headers: { Range: 'bytes=0-3' } });
+    const mid = await fetch(u, { headers: { Range: 'bytes=20000-20999' } });
+    return { status: r.status, head: [...new Uint8Array(await r.arrayBuffer())], midStatus: mid.status, midLength: (await mid.arrayBuffer()).byteLength };
+  }, copyUrl);
+  expect(copyRanged).toEqual({ status: 206, head: [...EBML], midStatus: 206, midLength: 1000 });
   await page.goto(`${new URL(server.url).origin}/#/review/${sessionId}`);
   await expect(nav).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Review' })).toBeVisible();
