@@ -182,6 +182,8 @@ async function runCopy(
   threads: number,
   opts: PlayableCopyOptions,
 ): Promise<PlayableCopy> {
+  // A cancel while the input was being opened (an abort listener added now would never fire).
+  if (opts.signal?.aborted) throw opts.signal.reason ?? new PlayableCopyError('cancelled');
   // stdout is the copy itself (a pipe into the session media writer): ffmpeg never writes a file.
   const proc = spawn(ffmpegPath(), playableCopyArgs(inputArgs, plan, threads), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env });
   let stderr = '';
