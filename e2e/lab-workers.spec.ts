@@ -25,7 +25,7 @@ test('sends a session to a lab worker and shows the job and the worker until the
     const sessionId = await createSession(page, { participant: 'P-0401', protocol: 'Interview' });
     await page.goto(`${page.url().replace(/#.*$/, '')}#/review/${sessionId}`);
     await page.locator('input[type="file"]').setInputFiles(clip);
-    await expect(page.getByRole('region', { name: 'Recording' })).toContainText(/clip-[0-9a-f]{16}\.webm/);
+    await expect(page.getByRole('region', { name: 'Recording', exact: true })).toContainText(/clip-[0-9a-f]{16}\.webm/);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
     const panel = page.getByRole('region', { name: 'Lab workers' });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -49,9 +49,12 @@ test.describe('live face analysis', () => {
         `latency median ${after.faceMedianMs?.toFixed(0)} ms, p95 ${after.faceP95Ms?.toFixed(0)} ms (${after.hz.toFixed(1)} Hz shown)`,
     );
     expect(withFace / analysed).toBeGreaterThanOrEqual(0.9);
-    // The overlay shows the face: a box with its track ID and seven bars, and no "no face" notice.
+    // The overlay shows the face: a box with its track ID and a bar per class the default model gives (eight with
+    // contempt, seven without), and no "no face" notice.
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'models', 'manifest.json'), 'utf8')) as { models: Array<{ task: string; default?: boolean; labels?: string[] }> };
+    const faceModel = manifest.models.find((m) => m.task === 'face-emotion' && m.default)!;
     const overlay = page.locator('[data-slot="face-overlay"]');
-    await expect(overlay.getByRole('list', { name: /^Emotion probabilities for face \d+$/ }).first().locator('li')).toHaveCount(7);
+    await expect(overlay.getByRole('list', { name: /^Emotion probabilities for face \d+$/ }).first().locator('li')).toHaveCount(faceModel.labels?.includes('contempt') ? 8 : 7);
     await expect(page.getByTestId('face-latency-ms')).toHaveText(/^\d+ ms$/);
 
     // Record 3 s by the app's recording clock: what was analysed meanwhile is stored under the session's live

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
         if (face.quality.reliable) reliable++;
         if (ref) {
           if (ref.dominant === face.dominant) agree++;
-          tv.push(0.5 * face.probs.reduce((s, p, k) => s + Math.abs(p - ref.probs[k]), 0));
+          tv.push(0.5 * face.probs.reduce((s: number, p, k) => s + Math.abs((p ?? 0) - (ref.probs[k] ?? 0)), 0));
         }
         m.h.push(faceGeometry(face.box, W, H).heightPx);
         const px = facePixels(fr[i].rgb, W, H, 3, face.box);

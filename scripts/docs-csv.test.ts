@@ -22,7 +22,7 @@ function covered(col: string, names: Set<string>): boolean {
   if (names.has(col)) return true;
   const family = col.replace(/^(face_p|voice_p|fused_p)_.*$/, '$1');
   if (family !== col) return [...names].some((n) => n.startsWith(`${family}_`));
-  return /^(neutral|happy|sad|surprise|fear|disgust|angry)_/.test(col) && [...names].some((n) => n.startsWith('neutral_'));
+  return /^(neutral|happy|sad|surprise|fear|disgust|angry|contempt)_/.test(col) && [...names].some((n) => n.startsWith('neutral_'));
 }
 
 describe('docs/csv.md and docs/csv.zh-CN.md', () => {

@@ -3,7 +3,13 @@
  * disgust, fear, happy, neutral, sad, surprise, contempt.
  *
  *   npm run eval:faces -- DIR [--model ID] [--limit N] [--resize tf-legacy|half-pixel] [--through-detector] [--align detector|mesh] [--json FILE]
+ *   npm run eval:faces -- DIR --labels ferplus [--truth ferplus|fer2013] [--usage NAME] [--no-duplicates] [...]
  *
+ * --labels ferplus reads DIR/labels.csv instead of label folders (../shared/data/ferplus): its `file` column (images
+ * relative to DIR) and the FER+ majority label `ferplus_majority` (rows without one are skipped), or with
+ * --truth fer2013 the original FER2013 label `fer2013_label`. A file with a `usage` column is scored on one usage:
+ * --usage NAME, by default PublicTest. --no-duplicates skips images pixel-identical to an image of another usage
+ * (FER2013's 279 PublicTest copies of Training images).
  * The model is the manifest's default face-emotion model unless --model names another. Images up to 96 px on
  * their longer side are taken as face crops: gray (the model's weights), bilinear resize to the model input
  * ("whole-image" accuracy). Larger images go through the app's own pipeline: detection, the largest face,
@@ -17,7 +23,7 @@
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EMOTIONS } from '../src-shared/emotions.js';
+import { EMOTIONS, topIndex } from '../src-shared/emotions.js';
 import { DEFAULT_ALIGN, FaceAnalyzer } from '../src-main/core/analysis/face/face-analyzer.js';
 import { FaceTracker } from '../src-main/core/analysis/face/face-tracker.js';
 import type { PixelFrame } from '../src-main/core/inference/face/frame.js';
@@ -26,6 +32,7 @@ import { InferenceService } from '../src-main/core/inference/inference-service.j
 import { evaluate, expectedCalibrationError, formatConfusion, summaryLine } from './lib/classification-metrics.js';
 import { decodeImageFile } from './lib/decode-image.js';
 import { embedFaceCrop } from './lib/embed-face-crop.js';
+import { type FerplusTruth, readFerplusLabels } from './lib/ferplus-labels.js';
 
 const LABELS = ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise', 'contempt'];
 const CROP_MAX_SIDE = 96;
@@ -40,10 +47,14 @@ interface Args {
   json?: string;
   emotionId?: string;
   align?: 'detector' | 'mesh';
+  labels: 'folders' | 'ferplus';
+  truth: FerplusTruth;
+  usage?: string;
+  noDuplicates: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dir: '', limit: Infinity, resize: 'tf-legacy', detectAll: false, throughDetector: false };
+  const args: Args = { dir: '', limit: Infinity, resize: 'tf-legacy', detectAll: false, throughDetector: false, labels: 'folders', truth: 'ferplus', noDuplicates: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--limit') args.limit = Number(argv[++i]);
@@ -57,6 +68,10 @@ function parseArgs(argv: string[]): Args {
       if (v !== 'detector' && v !== 'mesh') throw new Error('--align must be detector or mesh');
       args.align = v;
     }
+    else if (a === '--labels') args.labels = argv[++i] as Args['labels'];
+    else if (a === '--truth') args.truth = argv[++i] as FerplusTruth;
+    else if (a === '--usage') args.usage = argv[++i];
+    else if (a === '--no-duplicates') args.noDuplicates = true;
     else if (a.startsWith('--')) throw new Error(`Unknown option ${a}`);
     else args.dir = a;
   }
@@ -64,6 +79,11 @@ function parseArgs(argv: string[]): Args {
   if (args.json === undefined && argv.includes('--json')) throw new Error('--json needs a file name');
   if (!['tf-legacy', 'half-pixel'].includes(args.resize)) throw new Error(`--resize must be tf-legacy or half-pixel`);
   if (!(args.limit > 0)) throw new Error('--limit must be a positive number');
+  if (!['folders', 'ferplus'].includes(args.labels)) throw new Error('--labels must be folders or ferplus');
+  if (!['ferplus', 'fer2013'].includes(args.truth)) throw new Error('--truth must be ferplus or fer2013');
+  if (args.labels !== 'ferplus' && (argv.includes('--truth') || args.usage !== undefined || args.noDuplicates)) {
+    throw new Error('--truth, --usage and --no-duplicates apply to --labels ferplus');
+  }
   return args;
 }
 
@@ -88,7 +108,16 @@ function listItems(dir: string, limit: number): Array<{ file: string; label: str
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const items = listItems(args.dir, args.limit);
+  let items: Array<{ file: string; label: string }>;
+  if (args.labels === 'ferplus') {
+    const fp = readFerplusLabels(args.dir, { truth: args.truth, usage: args.usage, dropCrossUsageDuplicates: args.noDuplicates, limitPerLabel: args.limit });
+    items = fp.items;
+    const { noImage, noLabel, duplicate } = fp.skipped;
+    console.log(
+      `labels.csv: usage ${fp.usage || '(all)'}, truth ${args.truth === 'ferplus' ? 'ferplus_majority' : 'fer2013_label'}; ${items.length} images scored, ` +
+        `skipped ${noLabel} without that label, ${noImage} without an image${args.noDuplicates ? `, ${duplicate} identical to an image of another usage` : ''}`,
+    );
+  } else items = listItems(args.dir, args.limit);
   const svc = await InferenceService.start();
   const t0 = performance.now();
   try {
@@ -120,9 +149,9 @@ async function main(): Promise<void> {
       });
       const probs = await clf.classify(buf, idx.length);
       idx.forEach((i, k) => {
-        const top = Math.max(...probs[k]);
-        preds[i] = EMOTIONS[probs[k].indexOf(top)];
-        confidence[i] = top;
+        const top = topIndex(probs[k]);
+        preds[i] = EMOTIONS[top];
+        confidence[i] = probs[k][top];
       });
     }
 
@@ -140,7 +169,7 @@ async function main(): Promise<void> {
       idx.forEach((i, k) => {
         const face = results[k].faces[0];
         preds[i] = face?.dominant ?? null;
-        if (face) confidence[i] = Math.max(...face.probs);
+        if (face) confidence[i] = face.probs[topIndex(face.probs)];
       });
     }
 
@@ -163,7 +192,7 @@ async function main(): Promise<void> {
     if (args.json) {
       const mode = args.throughDetector ? 'face-crop (through the detector)' : crops.length ? 'whole-image' : 'detector';
       const refs = analyzer.modelRefs.emotion;
-      writeFileSync(args.json, `${JSON.stringify({ model: refs.id, sha256: refs.sha256, mode, dir: args.dir, n: ev.n, noFace: ev.noPrediction, accuracy: ev.accuracy, macroF1: ev.macroF1, ece, perClass: ev.perClass }, null, 1)}\n`);
+      writeFileSync(args.json, `${JSON.stringify({ model: refs.id, sha256: refs.sha256, mode, dir: args.dir, ...(args.labels === 'ferplus' ? { labels: 'ferplus', truth: args.truth, noDuplicates: args.noDuplicates } : {}), n: ev.n, noFace: ev.noPrediction, accuracy: ev.accuracy, macroF1: ev.macroF1, ece, perClass: ev.perClass }, null, 1)}\n`);
     }
     console.log(summaryLine(ev));
   } finally {

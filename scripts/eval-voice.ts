@@ -56,8 +56,8 @@ function clipProbs(windows: VoiceWindowResult[]): { probs: number[]; speech: boo
     const calm = e.calm ?? 0;
     LABELS.forEach((l, i) => {
       if (l === 'calm') sum[i] += calm;
-      else if (l === 'neutral') sum[i] += e.probs[0] - calm;
-      else sum[i] += e.probs[(EMOTIONS as readonly string[]).indexOf(l)];
+      else if (l === 'neutral') sum[i] += (e.probs[0] ?? 0) - calm;
+      else sum[i] += e.probs[(EMOTIONS as readonly string[]).indexOf(l)] ?? 0;
     });
   }
   return { probs: sum.map((v) => v / used.length), speech: speech.length > 0 };

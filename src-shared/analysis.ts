@@ -63,7 +63,12 @@ export const fusionParamsSchema = z
     smoothingResetMs: z.number().int().min(0).max(600_000).default(2000),
     /** A face observation belongs to a grid step when it is at most this far from the step's time. */
     faceToleranceMs: z.number().int().min(1).max(5000).default(50),
-    /** Relative trust in each modality when both are reliable (multiplied by the moment's reliability). */
+    /**
+     * How the modalities combine (docs/csv.md): `log-linear` multiplies their probabilities, each raised to its
+     * weight (a product of experts); `linear` averages them by weight (the only rule before `rule` existed).
+     */
+    rule: z.enum(['linear', 'log-linear']).default('log-linear'),
+    /** Trust in each modality (multiplied by the moment's reliability); learnt with `npm run eval:fusion -- --fit`. */
     faceWeight: z.number().min(0).max(100).default(1),
     voiceWeight: z.number().min(0).max(100).default(1),
   })
@@ -85,6 +90,18 @@ export const analysisParamsSchema = z
 export type AnalysisParams = z.infer<typeof analysisParamsSchema>;
 
 export const DEFAULT_ANALYSIS_PARAMS: AnalysisParams = analysisParamsSchema.parse({});
+
+/**
+ * The schema for a run's stored `params`. Runs stored before fusion had a `rule` were fused by the linear rule, so
+ * a stored fusion object without one reads as linear (re-fusing or exporting such a run keeps its results); new
+ * requests without a rule get the current default.
+ */
+export const storedAnalysisParamsSchema = z.preprocess((raw) => {
+  if (!raw || typeof raw !== 'object' || !('fusion' in raw)) return raw;
+  const fusion = (raw as { fusion: unknown }).fusion;
+  if (!fusion || typeof fusion !== 'object' || 'rule' in fusion) return raw;
+  return { ...raw, fusion: { ...fusion, rule: 'linear' } };
+}, analysisParamsSchema);
 
 export const RUN_STATUSES = ['running', 'complete', 'incomplete', 'failed'] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);

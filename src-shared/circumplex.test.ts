@@ -25,6 +25,16 @@ describe('valence and arousal from class probabilities', () => {
     expect(valenceArousal(EMOTIONS.map(() => 0))).toEqual({ valence: 0, arousal: 0 });
   });
 
+  it('places contempt beside displeasure, and leaves a missing contempt out rather than counting it as 0', () => {
+    const c = valenceArousal(one('contempt'));
+    expect(c.valence).toBeLessThan(-0.9);
+    expect(c.arousal).toBeGreaterThan(0);
+    expect(c.arousal).toBeLessThan(CIRCUMPLEX.disgust.arousal);
+    const withNull = valenceArousal([...one('happy').slice(0, 7), null]);
+    expect(withNull).toEqual(valenceArousal(one('happy')));
+    expect(valenceArousal([...one('sad').slice(0, 7), Number.NaN])).toEqual(valenceArousal(one('sad')));
+  });
+
   it('places the calm part of neutral at relaxation (positive valence, low arousal)', () => {
     const r = valenceArousal(one('neutral'), 1);
     expect(r.valence).toBeCloseTo(Math.SQRT1_2, 12);

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMOTIONS } from '../../src-shared/emotions.js';
+import { EMOTIONS, topIndex } from '../../src-shared/emotions.js';
 import type { CropParams } from '../../src-main/core/analysis/face/align-crop.js';
 import { FaceAnalyzer } from '../../src-main/core/analysis/face/face-analyzer.js';
 import { FaceTracker } from '../../src-main/core/analysis/face/face-tracker.js';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const direct = new Float32Array(items.length * S * S);
   grays.forEach((x, k) => resizeBilinear(x.g, x.w, x.h, S, 'tf-legacy', direct, k * S * S));
   const directProbs = await analyzer.classifier.classify(direct, items.length);
-  const argmax = (p: number[]) => p.indexOf(Math.max(...p));
+  const argmax = topIndex;
   const directPred = directProbs.map(argmax);
   const directAcc = items.filter((it, i) => EMOTIONS[directPred[i]] === it.label).length / items.length;
 

@@ -124,7 +124,8 @@ const int8Diff = quant ? await checkAgainstProbe(file, exp.probe, 0.05) : null;
 const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
 const labels = exp.labels;
 const canonicalMap = EMOTIONS.map((e) => labels.indexOf(e));
-if (canonicalMap.some((i) => i < 0)) throw new Error(`Model labels ${labels.join(', ')} do not cover ${EMOTIONS.join(', ')}`);
+// A seven-class model has no contempt (-1: no value there); every other canonical class must be among its labels.
+if (canonicalMap.some((i, k) => i < 0 && EMOTIONS[k] !== 'contempt')) throw new Error(`Model labels ${labels.join(', ')} do not cover ${EMOTIONS.join(', ')}`);
 const manifestPath = path.join(REPO_MODELS_DIR, 'manifest.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Array<Record<string, unknown> & { id: string }> };
 const old = manifest.models.find((m) => m.id === OLD_DEFAULT);

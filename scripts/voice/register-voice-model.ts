@@ -4,7 +4,10 @@
  * models/MODEL_CARD.md section (under the shared manifest lock). The front-end constants come from the app's
  * own params.ts, so the manifest states exactly the frames the model was trained on.
  *
- *   npx tsx scripts/voice/register-voice-model.ts logmel-cnn|features [--default]
+ *   npx tsx scripts/voice/register-voice-model.ts logmel-cnn|logmel-cnn-ensemble|features [--default]
+ *
+ * logmel-cnn-ensemble registers the graph of several log-mel CNN runs (training/voice/ensemble.py) under the id of the
+ * single log-mel CNN, which it replaces.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,7 +22,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const out = path.join(repo, 'training/voice/out');
 const tag = process.argv[2];
 const isDefault = process.argv.includes('--default');
-if (tag !== 'logmel-cnn' && tag !== 'features') throw new Error('usage: register-voice-model.ts logmel-cnn|features [--default]');
+if (tag !== 'logmel-cnn' && tag !== 'logmel-cnn-ensemble' && tag !== 'features') throw new Error('usage: register-voice-model.ts logmel-cnn|logmel-cnn-ensemble|features [--default]');
 
 interface Exported {
   labels: string[];
@@ -29,6 +32,9 @@ interface Exported {
   windowFrames?: number;
   featureNames?: string[];
   featureImpute?: Record<string, number>;
+  /** logmel-cnn-ensemble: the variants whose runs the graph averages, and their parameters in all. */
+  members?: string[];
+  parameters?: number;
   probe: ExportProbe;
 }
 interface Metrics {
@@ -45,7 +51,7 @@ const readJson = <T>(f: string): T => {
 };
 const exp = readJson<Exported>(path.join(out, `${tag}-export.json`));
 const met = readJson<Metrics>(path.join(out, `${tag}-metrics.json`));
-const other = tag === 'logmel-cnn' ? 'features' : 'logmel-cnn';
+const other = tag === 'features' ? 'logmel-cnn' : 'features';
 const otherMet = existsSync(path.join(out, `${other}-metrics.json`)) ? readJson<Metrics>(path.join(out, `${other}-metrics.json`)) : null;
 const file = path.join(REPO_MODELS_DIR, exp.file);
 
@@ -56,7 +62,7 @@ const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
 const labels = exp.labels;
 const canonicalMap = EMOTIONS.map((e) => labels.indexOf(e));
 const span = (a: number[]) => `${String(a[0]).padStart(2, '0')}–${String(a[a.length - 1]).padStart(2, '0')}`;
-const id = tag === 'logmel-cnn' ? 'voice-emotion-logmel-cnn' : 'voice-emotion-features-mlp';
+const id = tag === 'features' ? 'voice-emotion-features-mlp' : 'voice-emotion-logmel-cnn';
 const inputs =
   exp.inputKind === 'logmel'
     ? [
@@ -128,7 +134,7 @@ applyManifestEdit({
     id,
     markdown: `## ${id} (voice emotion${isDefault ? ', default' : ''})
 
-- **What**: ${exp.inputKind === 'logmel' ? 'a small CNN (4 conv blocks, 16–64 channels) over 64-band log-mel frames computed by the app\'s own frame analyser' : 'an MLP over the app\'s eGeMAPS-style window features'}; eight classes in model order ${labels.join(', ')}.
+- **What**: ${exp.members ? `${exp.members.length} small CNNs (4 conv blocks, 16–64 channels, each trained alone with its own seed: \`training/voice/config.json\` \`cnn_variants\` ${exp.members.join(', ')}; ${((exp.parameters ?? 0) / 1e3).toFixed(0)} k parameters in all) over 64-band log-mel frames computed by the app\'s own frame analyser, their softmax outputs averaged in the graph` : exp.inputKind === 'logmel' ? 'a small CNN (4 conv blocks, 16–64 channels) over 64-band log-mel frames computed by the app\'s own frame analyser' : 'an MLP over the app\'s eGeMAPS-style window features'}; eight classes in model order ${labels.join(', ')}.
 - **Data**: RAVDESS audio-only speech (Livingstone & Russo 2018, CC BY-NC-SA 4.0), the copy in ../shared/data (16 kHz, cut at 2.39 s). Not redistributed; the model is research-only because of the data's licence.
 - **Split**: by actor, never by file: actors ${span(met.train_actors)} train, actors ${span(met.val_actors)} validate (${met.confusion.flat().reduce((a, b) => a + b, 0)} clips). Settings were chosen from short runs that held actors 13–16 out of training (\`--inner\`); the validation actors give only the figures below, from the last training step (no checkpoint picked by validation score).
 - **Training**: \`training/voice/README.md\` (one command per step; seed ${'fixed in config.json'}). Inputs are made by the app's TypeScript code (\`scripts/voice/dump-ravdess.ts\`), with 7 seeded augmented copies per training clip (speed 0.9–1.1, gain ±12 dB, white/pink noise at −70…−35 dBFS)${exp.inputKind === 'logmel' ? ', random 2 s crops and SpecAugment masks' : ''}.

@@ -18,16 +18,18 @@ describe('face contract', () => {
     expect(input.safeParse({ sessionId: 1, frames: Array(5).fill(frame) }).success).toBe(false);
   });
 
-  it('requires seven probabilities per face', () => {
+  it('requires eight probabilities per face, contempt possibly without a value', () => {
     const face = {
       trackId: 1,
       participant: true,
       box: { x: 1, y: 2, w: 3, h: 4 },
       quality: { detScore: 0.9, sizePx: 100, rollDeg: 0, sharpness: 300, reliable: true, reasons: [] },
-      probs: [1, 0, 0, 0, 0, 0, 0],
+      probs: [1, 0, 0, 0, 0, 0, 0, null],
       dominant: 'neutral',
     };
     expect(frameFacesSchema.safeParse({ tMs: 0, width: 640, height: 480, faces: [face] }).success).toBe(true);
+    expect(frameFacesSchema.safeParse({ tMs: 0, width: 640, height: 480, faces: [{ ...face, probs: [0.9, 0, 0, 0, 0, 0, 0, 0.1] }] }).success).toBe(true);
+    expect(frameFacesSchema.safeParse({ tMs: 0, width: 640, height: 480, faces: [{ ...face, probs: [1, 0, 0, 0, 0, 0, 0] }] }).success).toBe(false);
     expect(frameFacesSchema.safeParse({ tMs: 0, width: 640, height: 480, faces: [{ ...face, probs: [1, 0] }] }).success).toBe(false);
   });
 });

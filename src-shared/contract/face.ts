@@ -57,8 +57,8 @@ export const faceObservationSchema = z.object({
   /** In pixels of the analysed frame (the frame's own width/height). */
   box: faceBoxSchema,
   quality: faceQualitySchema,
-  /** Seven probabilities in canonical order (src-shared/emotions.ts). */
-  probs: z.array(z.number()).length(EMOTIONS.length),
+  /** Probabilities in canonical order (src-shared/emotions.ts); null for a class the model lacks (contempt for a seven-class model). */
+  probs: z.array(z.number().nullable()).length(EMOTIONS.length),
   dominant: z.enum(EMOTIONS),
   /** Head pose, eyes and AU estimates from the face mesh; absent when the mesh is switched off or failed. */
   geometry: faceGeometrySchema.optional(),

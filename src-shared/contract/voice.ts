@@ -40,8 +40,11 @@ export type VoiceFeatures = z.infer<typeof voiceFeaturesSchema>;
 
 export const voiceEmotionSchema = z.object({
   modelId: z.string(),
-  /** Canonical order (src-shared/emotions.ts), summing to 1; a model's `calm` is folded into neutral. */
-  probs: z.array(num).length(EMOTIONS.length),
+  /**
+   * Canonical order (src-shared/emotions.ts), summing to 1; a model's `calm` is folded into neutral; null for a
+   * class the model lacks (contempt).
+   */
+  probs: z.array(num.nullable()).length(EMOTIONS.length),
   /** The model's own calm probability (already included in probs[neutral]); null for a model without calm. */
   calm: nullableNum,
   /** −1..1, from the class probabilities and Russell's circumplex (docs/voice-features.md). */

@@ -4,7 +4,7 @@ import { cohensKappa, confusionMatrix } from './kappa.js';
 import type { Segment } from './segments.js';
 
 const seg = (startMs: number, endMs: number, label: string): Segment => ({ id: `${startMs}`, startMs, endMs, label, note: '' });
-const probs = (i: number) => [0, 1, 2, 3, 4, 5, 6].map((k) => (k === i ? 0.7 : 0.05));
+const probs = (i: number) => [0, 1, 2, 3, 4, 5, 6, 7].map((k) => (k === i ? 0.65 : 0.05));
 
 describe('sampling tiers on a time grid', () => {
   it('reads the label at each instant with half-open bounds', () => {
@@ -55,5 +55,8 @@ describe('rater vs model on the fused grid', () => {
     expect(r.pairs).toEqual([['happy', 'happy'], ['happy', 'sad']]);
     expect(r.skipped).toMatchObject({ modelUnreliable: 1, notModelClass: 2 });
     expect(modelLabel({ tMs: 0, probs: probs(6), reliable: true })).toBe('angry');
+    expect(modelLabel({ tMs: 0, probs: probs(7), reliable: true })).toBe('contempt');
+    // A model without contempt: no value there, the seven others decide.
+    expect(modelLabel({ tMs: 0, probs: [...probs(3).slice(0, 7), null], reliable: true })).toBe('surprise');
   });
 });

@@ -13,7 +13,7 @@
  *
  * Samples are not independent over time, so no standard error is given for kappa computed this way.
  */
-import { EMOTIONS } from '../emotions.js';
+import { EMOTIONS, topIndex } from '../emotions.js';
 import type { Segment } from './segments.js';
 
 export const NO_LABEL = '(none)';
@@ -67,17 +67,15 @@ export function raterVsRater(a: readonly Segment[], b: readonly Segment[], opts:
 
 export interface ModelSample {
   tMs: number;
-  /** Canonical-order probabilities, or null where no estimate exists. */
-  probs: readonly number[] | null;
+  /** Canonical-order probabilities (NaN or null for a class without a value), or null where no estimate exists. */
+  probs: readonly (number | null)[] | null;
   reliable: boolean;
 }
 
 /** The model's label at one instant: its most probable emotion, or null where it has no reliable estimate. */
 export function modelLabel(s: ModelSample): string | null {
   if (!s.reliable || !s.probs || s.probs.length !== EMOTIONS.length) return null;
-  let best = 0;
-  for (let i = 1; i < s.probs.length; i++) if (s.probs[i] > s.probs[best]) best = i;
-  return EMOTIONS[best];
+  return EMOTIONS[topIndex(s.probs)];
 }
 
 export function raterVsModel(rater: readonly Segment[], model: readonly ModelSample[]): PairCounts {

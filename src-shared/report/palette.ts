@@ -12,6 +12,7 @@ export const EMOTION_COLORS: Record<Emotion, string> = {
   fear: '#7b5fb5',
   disgust: '#009e73',
   angry: '#d55e00',
+  contempt: '#8b4513',
 };
 
 export const VALENCE_COLOR = '#2e7d32';

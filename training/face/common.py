@@ -16,6 +16,21 @@ SHIPPED = os.path.normpath(os.path.join(HERE, '..', '..', 'models', MODEL_FILE))
 FP32 = os.path.join(OUT, 'face-cnn-fp32.onnx')  # the float graph, when quantize_onnx.py makes the shipped one from it
 
 
+def pipeline(cfg, ferplus=False):
+    """Where one face model's export steps read and write: the FER2013 model (`export` in config.json, 7 classes,
+    out/face-cnn-*, models/face-emotion-fer-cnn.onnx) or the FER+ model (`ferplus.export`, 8 classes with contempt,
+    out/face-fp-*, models/face-emotion-ferplus-cnn.onnx)."""
+    if ferplus:
+        from ferplus import LABELS
+        export, labels, prefix, model_file = cfg['ferplus']['export'], LABELS, 'face-fp', 'face-emotion-ferplus-cnn.onnx'
+    else:
+        export, labels, prefix, model_file = cfg['export'], cfg['labels'], 'face-cnn', MODEL_FILE
+    return {'export': export, 'labels': labels, 'prefix': prefix, 'model_file': model_file,
+            'shipped': os.path.normpath(os.path.join(HERE, '..', '..', 'models', model_file)),
+            'fp32': os.path.join(OUT, f'{prefix}-fp32.onnx'), 'calibration': os.path.join(OUT, f'{prefix}-calibration.json'),
+            'export_info': os.path.join(OUT, f'{prefix}-export.json'), 'quant_info': f'{prefix}-quant.json'}
+
+
 def load_config(path=None):
     path = path or os.path.join(HERE, 'config.json')
     with open(path) as f:
@@ -70,6 +85,20 @@ def ece(probs, y, bins=15):
         m = (conf > lo) & (conf <= hi)
         if m.any():
             total += m.mean() * abs(correct[m].mean() - conf[m].mean())
+    return float(total)
+
+
+def ece_soft(probs, target, bins=15):
+    """Calibration against a vote distribution: expected gap between the top-class confidence and the share of the
+    crowd's votes that went to that class, equal-width bins (ECE with the votes' share in place of 0/1 correctness)."""
+    conf = probs.max(1)
+    hit = target[np.arange(len(target)), probs.argmax(1)].astype(np.float64)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            total += m.mean() * abs(hit[m].mean() - conf[m].mean())
     return float(total)
 
 

@@ -33,11 +33,11 @@ def new_net(cfg):
     return FaceEmotionNet(cfg['model']['channels'], len(cfg['labels']), cfg['model']['dropout'])
 
 
-def load_members(cfg, out_dir):
-    """The nets named by export.members (weight files in out/), in eval mode."""
+def load_members(cfg, out_dir, export=None, n_classes=None):
+    """The nets named by export.members (weight files in out/; `export` defaults to config.json's), in eval mode."""
     nets = []
-    for name in cfg['export']['members']:
-        net = new_net(cfg)
+    for name in (export or cfg['export'])['members']:
+        net = FaceEmotionNet(cfg['model']['channels'], n_classes or len(cfg['labels']), cfg['model']['dropout'])
         net.load_state_dict(torch.load(f'{out_dir}/{name}'))
         nets.append(net.eval())
     return nets

@@ -2,7 +2,7 @@
 images stays within the app's CPU budget: onnxruntime fuses each DequantizeLinear -> Conv -> QuantizeLinear into an
 integer convolution (VNNI / AVX2 on x86, dot-product on ARM).
 
-  /usr/bin/python3 training/face/quantize_onnx.py
+  /usr/bin/python3 training/face/quantize_onnx.py [--ferplus]
 
 Reads out/face-cnn-fp32.onnx (export_onnx.py with export.quantize set) and writes models/face-emotion-fer-cnn.onnx and
 out/face-cnn-quant.json. Scheme (onnxruntime's default for CNNs on CPU): convolution weights int8, symmetric, one
@@ -13,7 +13,12 @@ parameters. Pooling, the linear layer, averaging, temperature and softmax stay f
 
 Activation ranges are the maxima of each ReLU output over export.quantize.calibration_images FER2013 *train* images
 and their mirrors (fixed seed), computed in PyTorch; the ONNX convolutions are matched to the PyTorch layers by their
-batch-norm-folded weights, so the shared weights of a net's two views get one set of parameters."""
+batch-norm-folded weights, so the shared weights of a net's two views get one set of parameters.
+
+--ferplus quantizes the FER+ model (out/face-fp-fp32.onnx -> models/face-emotion-ferplus-cnn.onnx); its calibration
+images are FER+ Training images outside the selection split, each as its exact pixels or its contrast-stretched JPG
+as in training (`ferplus.export.quantize`)."""
+import argparse
 import os
 
 import numpy as np
@@ -21,7 +26,7 @@ import onnx
 import torch
 from onnx import helper, numpy_helper
 
-from common import FP32, OUT, SHIPPED, load_config, load_split, save_json, seed_everything, to_input
+from common import OUT, load_config, load_split, pipeline, save_json, seed_everything, to_input
 from model import load_members
 
 INPUT_SCALE, INPUT_ZP = 2.0 / 255, 128  # [-1, 1] onto 0..255
@@ -135,16 +140,31 @@ class QdqRewriter:
 
 
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ferplus', action='store_true')
+    ferplus = ap.parse_args().ferplus
     cfg = load_config()
+    pl = pipeline(cfg, ferplus)
+    FP32 = pl['fp32']
     seed_everything(cfg['seed'], cfg['threads'])
-    q = cfg['export']['quantize']
+    q = pl['export']['quantize']
     if not os.path.exists(FP32):
         raise SystemExit(f'{FP32} is missing: run export_onnx.py first (with export.quantize set in config.json)')
-    x_u8, _, _ = load_split(cfg, q['split'])
-    idx = np.random.RandomState(cfg['seed']).choice(len(x_u8), q['calibration_images'], replace=False)
-    x = to_input(x_u8[np.sort(idx)])
+    rs = np.random.RandomState(cfg['seed'])
+    if ferplus:
+        from train_ferplus import split_training
+        tr, _, _ = split_training(cfg)
+        idx = np.sort(rs.choice(len(tr['png']), q['calibration_images'], replace=False))
+        use_jpg = (rs.rand(len(idx)) < cfg['ferplus']['jpg_prob']) & tr['has_jpg'][idx]
+        x_u8 = np.where(use_jpg[:, None, None], tr['jpg'][idx], tr['png'][idx])
+        source = f"FER+ Training images outside the selection split ({int(use_jpg.sum())} as the contrast-stretched JPG)"
+    else:
+        x_all, _, _ = load_split(cfg, q['split'])
+        x_u8 = x_all[np.sort(rs.choice(len(x_all), q['calibration_images'], replace=False))]
+        source = f"FER2013 {q['split']} images"
+    x = to_input(x_u8)
     x = torch.cat([x, torch.flip(x, dims=[3])])
-    ranges = relu_ranges(load_members(cfg, OUT), x)
+    ranges = relu_ranges(load_members(cfg, OUT, pl['export'], len(pl['labels'])), x)
 
     model = onnx.load(FP32)
     g = model.graph
@@ -157,14 +177,14 @@ def main():
     del g.initializer[:]
     g.initializer.extend(inits)
     onnx.checker.check_model(model)
-    path = SHIPPED
+    path = pl['shipped']
     onnx.save(model, path)
     n_conv = sum(1 for n in nodes if n.op_type == 'Conv')
     info = {'scheme': 'static int8 QDQ: conv weights int8 symmetric per output channel, activations uint8, biases int32',
-            'calibration': f"maxima of each ReLU output over {q['calibration_images']} FER2013 {q['split']} images and their mirrors",
-            'calibration_images': q['calibration_images'], 'split': q['split'], 'convolutions': n_conv,
+            'calibration': f"maxima of each ReLU output over {q['calibration_images']} {source} and their mirrors",
+            'calibration_images': q['calibration_images'], 'split': q.get('split', 'train'), 'convolutions': n_conv,
             'bytes_fp32': os.path.getsize(FP32), 'bytes_int8': os.path.getsize(path)}
-    save_json('face-cnn-quant.json', info)
+    save_json(pl['quant_info'], info)
     print(f"wrote {path}: {n_conv} convolutions in int8, {info['bytes_fp32'] / 1e6:.1f} MB -> {info['bytes_int8'] / 1e6:.1f} MB")
 
 

@@ -74,7 +74,8 @@ def train_epoch(net, opt, xtr, ytr, cfg, bs, label_smoothing, gen, fmt, lr_at=No
         loss.backward()
         opt.step()
         run_loss += loss.item()
-        run_ok += (logits.argmax(1) == yb).sum().item()
+        # With soft targets (FER+ vote distributions) a prediction counts as right when it is the targets' top class.
+        run_ok += (logits.argmax(1) == (yb.argmax(1) if yb.ndim == 2 else yb)).sum().item()
     return run_loss / steps, run_ok / (steps * bs)
 
 

@@ -27,6 +27,18 @@ def split_actors(cfg, inner):
     return cfg['train_actors'], cfg['val_actors']
 
 
+def variant_config(cfg, variant):
+    """`cnn` from config.json, overridden by `cnn_variants[variant]` when a variant is named (`aug` merged key by key)."""
+    c = dict(cfg['cnn'])
+    if variant:
+        if variant not in cfg.get('cnn_variants', {}):
+            raise SystemExit(f'no cnn_variants.{variant} in config.json')
+        v = cfg['cnn_variants'][variant]
+        c.update({k: x for k, x in v.items() if k != 'aug'})
+        c['aug'] = {**cfg['cnn']['aug'], **v.get('aug', {})}
+    return c
+
+
 def save_json(cfg, name, obj):
     with open(os.path.join(cfg['out_dir'], name), 'w') as f:
         json.dump(obj, f, indent=1)

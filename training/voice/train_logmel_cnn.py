@@ -2,6 +2,11 @@
 
   python3 train_logmel_cnn.py            # train on train_actors, report on val_actors, save out/logmel-cnn.pt
   python3 train_logmel_cnn.py --inner    # tune: train on train_actors minus inner_val_actors, report on those
+  python3 train_logmel_cnn.py --variant NAME [--inner]   # `cnn_variants.NAME` in config.json overrides `cnn`:
+                                         # out/logmel-cnn-NAME.pt, ...-metrics.json
+
+Every run also writes the validation clips' probabilities (out/<tag>-val-probs.json), so ensembles of runs can be
+scored without retraining.
 """
 import argparse
 import os
@@ -11,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from common import format_confusion, load_config, metrics, save_json, seed_everything, split_actors
+from common import format_confusion, load_config, metrics, save_json, seed_everything, split_actors, variant_config
 from dumped import load_logmel
 from model_cnn import LogMelCnn
 
@@ -57,12 +62,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--inner', action='store_true')
     ap.add_argument('--steps', type=int)
+    ap.add_argument('--variant')
     args = ap.parse_args()
     cfg = load_config()
-    c = cfg['cnn']
+    c = variant_config(cfg, args.variant)
     if args.steps:
         c['steps'] = args.steps
-    seed_everything(cfg['seed'], cfg['threads'])
+    seed_everything(cfg['seed'] + c.get('seed_offset', 0), cfg['threads'])
     labels = cfg['labels']
     train_actors, val_actors = split_actors(cfg, args.inner)
     clips = load_logmel(cfg['out_dir'])
@@ -76,11 +82,11 @@ def main():
     print(f'train actors {train_actors}: {len(train)} clips x {len(train[0])} copies; val actors {val_actors}: {len(val)} clips', flush=True)
 
     win = c['window_frames']
-    net = LogMelCnn(c['channels'], len(labels), c['dropout'])
+    net = LogMelCnn(c['channels'], len(labels), c['dropout'], pool=c.get('pool', 'meanmax'))
     opt = torch.optim.AdamW(net.parameters(), lr=c['lr'], weight_decay=c['weight_decay'])
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=c['lr'], total_steps=c['steps'], pct_start=0.1)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=c['label_smoothing'])
-    rng = np.random.default_rng(cfg['seed'])
+    rng = np.random.default_rng(cfg['seed'] + c.get('seed_offset', 0))
     history = []
     t0, total = time.time(), 0.0
     for step in range(1, c['steps'] + 1):
@@ -117,13 +123,19 @@ def main():
             print(f"step {step:5d} loss {total / c['eval_every']:.4f} ({time.time() - t0:.0f}s)  val acc {m['accuracy']:.4f} macro-F1 {m['macro_f1']:.4f}", flush=True)
             total = 0.0
 
-    m = metrics(yva, predict(net, val, win).argmax(1), labels)
+    probs = predict(net, val, win)
+    m = metrics(yva, probs.argmax(1), labels)
     print(format_confusion(np.array(m['confusion']), labels))
     print(f"final val ({'inner ' if args.inner else ''}actors {val_actors}) accuracy {m['accuracy']:.4f} macro-F1 {m['macro_f1']:.4f}")
-    tag = 'logmel-cnn-inner' if args.inner else 'logmel-cnn'
-    save_json(cfg, f'{tag}-metrics.json', {'train_actors': train_actors, 'val_actors': val_actors, 'steps': c['steps'], 'history': history, **m})
-    if not args.inner:
-        torch.save(net.state_dict(), os.path.join(cfg['out_dir'], 'logmel-cnn.pt'))
+    tag = 'logmel-cnn' + (f'-{args.variant}' if args.variant else '')
+    tag_run = f'{tag}-inner' if args.inner else tag
+    save_json(cfg, f'{tag_run}-metrics.json', {'train_actors': train_actors, 'val_actors': val_actors, 'variant': args.variant, 'cnn': c, 'steps': c['steps'],
+                                              'seconds': time.time() - t0, 'history': history, **m})
+    save_json(cfg, f'{tag_run}-val-probs.json', {'labels': labels, 'clips': [{'actor': cl['actor'], 'file': cl['file'], 'label': int(cl['label'])} for cl in val],
+                                                'probs': probs.tolist()})
+    # Inner runs keep their weights too: their outputs on the inner actors are the development split on which
+    # the fusion weights are learnt (npm run eval:fusion -- --fit).
+    torch.save(net.state_dict(), os.path.join(cfg['out_dir'], f'{tag_run}.pt'))
 
 
 if __name__ == '__main__':

@@ -31,4 +31,16 @@ describe('ExponentialSmoother', () => {
     expect(Array.from(s.push(100, [0, 1])!)).toEqual([0, 1]);
     expect(() => s.push(50, [1, 0])).toThrow(/out of order/);
   });
+
+  it('leaves a class without a value (NaN) empty, renormalises over the others, and restarts it from its next value', () => {
+    const s = new ExponentialSmoother(500, 5000);
+    s.push(0, [0.5, 0.3, 0.2]);
+    const gap = s.push(500, [0.6, 0.4, Number.NaN])!;
+    expect(Number.isNaN(gap[2])).toBe(true);
+    expect(gap[0] + gap[1]).toBeCloseTo(1, 12);
+    expect(gap[0] / gap[1]).toBeCloseTo(0.55 / 0.35, 12);
+    const back = s.push(1000, [0.2, 0.2, 0.6])!;
+    expect(back[2]).toBeGreaterThan(0.3); // the new value, not mixed with a missing one
+    expect(back.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
 });

@@ -14,7 +14,11 @@ export class ExponentialSmoother {
     private readonly resetAfterMs: number,
   ) {}
 
-  /** Feeds the estimate at tMs (times must not go backwards); returns the smoothed vector, or null for null. */
+  /**
+   * Feeds the estimate at tMs (times must not go backwards); returns the smoothed vector, or null for null. A class
+   * without a value (NaN: contempt when no contributing model gives it) has none in the output either, and starts
+   * afresh from the next value it gets; the output is renormalised over the classes with a value.
+   */
   push(tMs: number, probs: ArrayLike<number> | null): Float64Array | null {
     if (probs === null) return null;
     const dt = tMs - this.lastMs;
@@ -23,10 +27,13 @@ export class ExponentialSmoother {
       this.state = Float64Array.from(probs as ArrayLike<number>);
     } else {
       const alpha = 1 - Math.pow(2, -dt / this.halfLifeMs);
-      for (let i = 0; i < this.state.length; i++) this.state[i] += alpha * (probs[i] - this.state[i]);
+      for (let i = 0; i < this.state.length; i++) this.state[i] = Number.isNaN(this.state[i]) ? probs[i] : this.state[i] + alpha * (probs[i] - this.state[i]);
     }
     this.lastMs = tMs;
-    return Float64Array.from(this.state);
+    const out = Float64Array.from(this.state, (v, i) => (Number.isNaN(probs[i]) ? Number.NaN : v));
+    let s = 0;
+    for (const v of out) if (!Number.isNaN(v)) s += v;
+    return s > 0 ? out.map((v) => v / s) : out;
   }
 
   reset(): void {

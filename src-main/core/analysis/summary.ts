@@ -7,7 +7,8 @@ import { EMOTIONS, type Emotion } from '../../../src-shared/emotions.js';
 import type { FaceState } from './timeline.js';
 
 export interface SummaryStep {
-  probs: ArrayLike<number> | null;
+  /** Canonical order; null or NaN for a class without a value at this step (contempt from no contributing model). */
+  probs: ArrayLike<number | null> | null;
   dominant: Emotion | null;
   faceState: FaceState;
   speech: boolean | null;
@@ -16,7 +17,10 @@ export interface SummaryStep {
 export interface EmotionFigures {
   /** Share (0..1) of estimated time with this emotion dominant; null without any estimate. */
   dominantShare: number | null;
-  /** Mean fused probability over estimated time; null without any estimate. */
+  /**
+   * Mean fused probability over estimated time; null without any estimate. For a class not every model gives
+   * (contempt), over the estimated time in which it had a value; null when it never had one.
+   */
   meanProbability: number | null;
 }
 
@@ -35,6 +39,7 @@ export class SummaryAccumulator {
   private speech = 0;
   private readonly dominant = new Float64Array(EMOTIONS.length);
   private readonly probSum = new Float64Array(EMOTIONS.length);
+  private readonly probSteps = new Float64Array(EMOTIONS.length);
 
   add(s: SummaryStep): void {
     this.steps++;
@@ -44,7 +49,12 @@ export class SummaryAccumulator {
     if (!s.probs || !s.dominant) return;
     this.estimated++;
     this.dominant[EMOTIONS.indexOf(s.dominant)]++;
-    for (let i = 0; i < EMOTIONS.length; i++) this.probSum[i] += s.probs[i];
+    for (let i = 0; i < EMOTIONS.length; i++) {
+      const p = s.probs[i];
+      if (p === null || p === undefined || Number.isNaN(p)) continue;
+      this.probSum[i] += p;
+      this.probSteps[i]++;
+    }
   }
 
   result(): TimelineSummary {
@@ -59,7 +69,7 @@ export class SummaryAccumulator {
         anyEstimate: share(this.estimated, this.steps),
       },
       emotions: Object.fromEntries(
-        EMOTIONS.map((e, i) => [e, { dominantShare: share(this.dominant[i], this.estimated), meanProbability: share(this.probSum[i], this.estimated) }]),
+        EMOTIONS.map((e, i) => [e, { dominantShare: share(this.dominant[i], this.estimated), meanProbability: share(this.probSum[i], this.probSteps[i]) }]),
       ) as Record<Emotion, EmotionFigures>,
     };
   }

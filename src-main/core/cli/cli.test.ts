@@ -160,6 +160,20 @@ describe('affect CLI', () => {
         expect(Number(r.face_weight) + Number(r.voice_weight)).toBeCloseTo(1, 5);
       }
     }
+    // Contempt came after the first release's columns (right after the fusion weights, before the face geometry
+    // columns); empty where no model gives it.
+    const cols = Object.keys(timeline[0]);
+    const at = cols.indexOf('voice_weight');
+    expect(cols.slice(at + 1, at + 3)).toEqual(['face_p_contempt', 'fused_p_contempt']);
+    const faceModel = defaultModelFor(loadManifest(), 'face-emotion');
+    const faceHasContempt = (faceModel.labels ?? []).includes('contempt');
+    for (const r of timeline) {
+      if (r.face_present === '1') expect(r.face_p_contempt === '').toBe(!faceHasContempt);
+      else expect(r.face_p_contempt).toBe('');
+      // The voice model has no contempt: a step fused from the voice alone has none either.
+      if (r.modalities === 'voice' || r.modalities === 'none' || !faceHasContempt) expect(r.fused_p_contempt).toBe('');
+      else expect(Number(r.fused_p_contempt)).toBeGreaterThanOrEqual(0);
+    }
     const summary = csv(summaryFile);
     expect(summary).toHaveLength(EMOTIONS.length);
     expect(summary[0]).toMatchObject({ session_id: sessionId, run_id: runId, participant: 'imports', run_status: 'complete', provider: 'cpu' });

@@ -1,3 +1,4 @@
+import { EMOTIONS } from '../../../src-shared/emotions.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -53,7 +54,7 @@ describe('session export', () => {
     expect((await core.handle('export.sessions', { sessionIds: [framed.sessionId, plain.sessionId], outDir: out }, operatorCtx(core))).ok).toBe(true);
     const read = (f: string) => parse(readFileSync(path.join(out, f), 'utf8'), { columns: true }) as Record<string, string>[];
     const summary = read(readdirSync(out).find((f) => f.includes('P-FRAMED') && f.endsWith('_summary.csv'))!);
-    expect(summary).toHaveLength(7);
+    expect(summary).toHaveLength(EMOTIONS.length);
     for (const row of summary) {
       expect(Number(row.framing_judged_s)).toBe(8);
       expect(Number(row.framing_failed_present)).toBe(0);

@@ -5,7 +5,7 @@
  * every row's cells are generated from this table. Stable: docs/csv.md documents each column; add at the end,
  * never rename.
  */
-import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { CORE_EMOTION_COUNT, EMOTIONS } from '../../../src-shared/emotions.js';
 import { AU_NAMES, MESH_POINTS } from '../../../src-shared/face-geometry.js';
 import { prefixed } from '../store/prob-columns.js';
 import { type Cell, Text } from './csv.js';
@@ -44,8 +44,10 @@ const value = (name: string, sql: string): TimelineColumn => ({ name, sql, cell:
 /** A value of the face observation, empty where no face was seen. */
 const faceValue = (name: string, sql: string, cell: (v: Raw) => Cell | Text = scalar): TimelineColumn => ({ name, sql, cell: (v, r) => (r.face ? cell(v) : null) });
 const fromRow = (name: string, cell: (r: RowContext) => Cell | Text): TimelineColumn => ({ name, cell: (_, r) => cell(r) });
+/** The seven classes every model gives, in place; contempt came later and its columns are at the end of the file. */
 const family = (prefix: string, alias: string, make: (name: string, sql: string) => TimelineColumn): TimelineColumn[] =>
-  EMOTIONS.map((_, i) => make(prefixed(prefix)[i], prefixed(alias)[i]));
+  EMOTIONS.slice(0, CORE_EMOTION_COUNT).map((_, i) => make(prefixed(prefix)[i], prefixed(alias)[i]));
+const CONTEMPT = EMOTIONS.indexOf('contempt');
 
 /** voice_obs features exported per step (the full set stays in the data folder). */
 const VOICE_FEATURES: ReadonlyArray<[string, string]> = [
@@ -107,6 +109,9 @@ export const TIMELINE: readonly TimelineColumn[] = [
   fromRow('modalities', (r) => new Text([r.faceWeight > 0 ? 'face' : '', r.voiceWeight > 0 ? 'voice' : ''].filter(Boolean).join('+') || 'none')),
   fromRow('face_weight', (r) => r.faceWeight),
   fromRow('voice_weight', (r) => r.voiceWeight),
+  // Empty where the face model has no contempt, and where no contributing model had it.
+  faceValue('face_p_contempt', prefixed('fo.')[CONTEMPT]),
+  value('fused_p_contempt', prefixed('f.')[CONTEMPT]),
   ...GEOMETRY,
 ];
 

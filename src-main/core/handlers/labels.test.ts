@@ -40,10 +40,10 @@ afterEach(async () => {
 });
 
 describe('label tiers and segments', () => {
-  it('starts with the seven emotions plus "unclear" and saves each edit before replying (a crash loses nothing)', async () => {
+  it('starts with the eight emotions plus "unclear" and saves each edit before replying (a crash loses nothing)', async () => {
     const sessionId = await newSession();
     const { vocabulary, tiers } = await call('labels.get', { sessionId });
-    expect(vocabulary).toEqual(['neutral', 'happy', 'sad', 'surprise', 'fear', 'disgust', 'angry', 'unclear']);
+    expect(vocabulary).toEqual(['neutral', 'happy', 'sad', 'surprise', 'fear', 'disgust', 'angry', 'contempt', 'unclear']);
     expect(tiers).toEqual([]);
     const tier = await call('labels.addTier', { sessionId, rater: 'Rater A' });
     const cs = createSegment([], { inMs: 1000, outMs: 2500 }, 'happy', newId, 'smiles');

@@ -4,7 +4,7 @@
  * pooled by adding them, and Cohen's kappa is computed per session and on the pooled matrix.
  */
 import type { AgreementResult, AgreementSide } from '../../../src-shared/contract/labels.js';
-import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { CORE_EMOTION_COUNT, EMOTIONS } from '../../../src-shared/emotions.js';
 import { type ModelSample, NO_LABEL, type PairCounts, raterVsModel, raterVsRater } from '../../../src-shared/labels/agreement-grid.js';
 import { addConfusions, cohensKappa, type Confusion, confusionMatrix } from '../../../src-shared/labels/kappa.js';
 import type { Segment } from '../../../src-shared/labels/segments.js';
@@ -39,7 +39,8 @@ export function modelSamples(timeline: Pick<TimelineSource, 'fused'>, run: Pick<
   if (!f.t.length) return null;
   const samples = Array.from(f.t, (tMs, i) => {
     const probs = EMOTIONS.map((_, c) => f.probs[c][i]);
-    const ok = probs.every(Number.isFinite);
+    // Contempt may have no value (NaN) at a step with an estimate: the seven other classes decide.
+    const ok = probs.slice(0, CORE_EMOTION_COUNT).every(Number.isFinite);
     return { tMs, probs: ok ? probs : null, reliable: ok };
   });
   return { gridStepMs: run.gridStepMs ?? 100, samples };

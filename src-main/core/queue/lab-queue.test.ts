@@ -10,7 +10,7 @@ import { type AppCore, createCore } from '../app-core.js';
 import { importClip } from '../cli/analyze-command.js';
 import { directClient } from '../rpc/direct-client.js';
 import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
-import { tempDir } from '../test-support/make-media.js';
+import { makeWebm, tempDir } from '../test-support/make-media.js';
 import { redisServerMissing, startRedis, testCertificates, type TestRedis } from '../test-support/redis-server.js';
 import { probeRedis } from './redis-connection.js';
 import { runSnapshot, snapshotDiff, snapshotSizes } from '../test-support/run-snapshot.js';
@@ -254,7 +254,10 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
     try {
       await api.call('queue.connect', { url: redis.url, password: redis.password, queue: 'q-handback' });
       const session = await api.call('sessions.create', { participantId, protocol: 'import' });
-      const imported = await importClip(api, session.id, clips.files[1]);
+      // A clip long enough that a fast machine is still analysing it when the worker is stopped (a 1.5 s clip
+      // was finished in between on an idle machine).
+      const long = await makeWebm(path.join(tempDir(), 'long.webm'), 20);
+      const imported = await importClip(api, session.id, long);
       if (!imported.ok) throw new Error(imported.message);
       const sent = await api.call('queue.submit', { items: [{ sessionId: session.id }] });
       const jobId = sent.jobs[0].jobId;
@@ -263,7 +266,7 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
       expect(await q.getJobState(jobId)).toBe('waiting');
       expect((await Job.fromId(q, jobId))!.attemptsMade).toBe(0); // handed back, not a failed attempt
       second = await worker({ queue: 'q-handback', name: 'staying' });
-      const stored = await until('the job to be stored', async () => (await api.call('queue.collect', {})).stored[0]);
+      const stored = await until('the job to be stored', async () => (await api.call('queue.collect', {})).stored[0], 240_000);
       expect(stored).toMatchObject({ sessionId: session.id, worker: 'staying' });
     } finally {
       await q.close();

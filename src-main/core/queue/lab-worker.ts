@@ -121,6 +121,9 @@ export class LabWorker {
     const ctl = new AbortController();
     const id = job.id ?? '?';
     this.controllers.set(id, { ctl, job, token });
+    // A stop that came after the queue made the job active but before it reached here found nothing to abort:
+    // without this the job would be analysed to the end instead of handed back.
+    if (this.stopping) ctl.abort(new Error('the worker is stopping'));
     this.o.log(`job ${id}: started (session ${data.sessionId} of folder ${data.folder.slice(0, 8)}, ${data.clip.via})`);
     const startedAt = new Date().toISOString();
     let lastProgress = 0;

@@ -95,7 +95,7 @@ describe('result bundles', () => {
 describe('run rows', () => {
   /** A modality's table that points at face_obs rows and holds bytes, as face geometry does. */
   const extra = {
-    version: migrations.length + 1,
+    version: migrations[migrations.length - 1].version + 1,
     name: 'test: a table pointing at face_obs',
     up(db: Db) {
       db.exec(`CREATE TABLE face_extra (
@@ -126,7 +126,7 @@ describe('run rows', () => {
     const a = open();
     seed(a, [5, 9, 12]);
     const rows = readRunRows(a, 1);
-    expect(Object.keys(rows).sort()).toEqual(['face_extra', 'face_frame', 'face_obs', 'voice_obs']);
+    expect(Object.keys(rows).sort()).toEqual(['face_extra', 'face_frame', 'face_geometry', 'face_obs', 'voice_obs']);
     const b = open();
     seed(b, [1, 2]); // ids 1 and 2 are taken there
     newRun(b);
@@ -147,7 +147,7 @@ describe('run rows', () => {
     session(b);
     newRun(b);
     expect(() => writeRunRows(b, 1, rows)).toThrow(RunRowsError);
-    expect(() => writeRunRows(b, 1, rows)).toThrow(/observation tables differ \(bundle: face_extra, face_frame, face_obs, voice_obs; here: face_frame, face_obs, voice_obs\)/);
+    expect(() => writeRunRows(b, 1, rows)).toThrow(/observation tables differ \(bundle: face_extra, face_frame, face_geometry, face_obs, voice_obs; here: face_frame, face_geometry, face_obs, voice_obs\)/);
     const { face_extra: _, ...known } = rows;
     expect(() => writeRunRows(b, 1, { ...known, face_obs: { ...known.face_obs, columns: known.face_obs.columns.slice(1) } })).toThrow(/columns of face_obs differ/);
     expect(b.prepare('SELECT COUNT(*) AS n FROM face_obs').get()).toEqual({ n: 0 });

@@ -1,4 +1,4 @@
-import { type AnalysisParams, analysisParamsSchema, type AnalysisRun, DEFAULT_ANALYSIS_PARAMS, type RunModel, type RunStatus } from '../../../src-shared/analysis.js';
+import { type AnalysisParams, type AnalysisRun, DEFAULT_ANALYSIS_PARAMS, type RunModel, type RunStatus, storedAnalysisParamsSchema } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
 import type { Db } from './database.js';
 import { nowIso } from './time.js';
@@ -65,10 +65,11 @@ function parseJson<T>(text: string, fallback: T): T {
 
 /**
  * A run's stored settings. They were validated before they were stored; a row that does not parse (written by
- * hand, or by a build with other settings) reads as the defaults rather than failing every reader.
+ * hand, or by a build with other settings) reads as the defaults rather than failing every reader. A run stored
+ * before fusion had a `rule` reads as linear, the rule it was fused with.
  */
 export function parseParams(text: string): AnalysisParams {
-  const parsed = analysisParamsSchema.safeParse(parseJson<unknown>(text, {}));
+  const parsed = storedAnalysisParamsSchema.safeParse(parseJson<unknown>(text, {}));
   return parsed.success ? parsed.data : DEFAULT_ANALYSIS_PARAMS;
 }
 

@@ -20,7 +20,8 @@ const face = (trackId: number, participant: boolean, reliable: boolean, happy: n
   participant,
   box: { x: 64, y: 48, w: 128, h: 96 },
   quality: { detScore: 0.9, sizePx: 128, rollDeg: -3, sharpness: reliable ? 400 : 40, reliable, reasons: reliable ? [] : ['sharpness'] },
-  probs: [1 - happy, happy, 0, 0, 0, 0, 0],
+  // Track 2's model gives contempt, track 1's does not (a seven-class model: no value, never 0).
+  probs: [1 - happy, happy, 0, 0, 0, 0, 0, trackId === 2 ? 0 : null],
   dominant: happy > 0.5 ? 'happy' : 'neutral',
 });
 
@@ -37,13 +38,15 @@ describe('FaceObsRepo', () => {
     const rows = repo.list(runId);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({ tMs: 0, trackId: 1, participant: true, reliable: true, box: { x: 0.1, y: 0.1, w: 0.2, h: 0.2 } });
-    expect(rows[0].probs).toEqual([0.8, 0.2, 0, 0, 0, 0, 0]);
+    expect(rows[0].probs).toEqual([0.8, 0.2, 0, 0, 0, 0, 0, null]);
+    expect(rows[1].probs[7]).toBe(0);
     expect(rows[2]).toMatchObject({ tMs: 200, reliable: false, reasons: ['sharpness'] });
     expect(repo.list(runId, { participantOnly: true }).map((r) => r.tMs)).toEqual([0, 200]);
     expect(repo.list(runId, { fromMs: 100 }).map((r) => r.tMs)).toEqual([200]);
     expect(repo.coverage(runId)).toEqual({ frames: 3, framesWithFace: 2, framesReliable: 1 });
     // Columns are named for the canonical order, so an export can select them by name.
-    expect(db.prepare('SELECT p_neutral, p_happy FROM face_obs WHERE track_id = 2').get()).toEqual({ p_neutral: 0.09999999999999998, p_happy: 0.9 });
+    expect(db.prepare('SELECT p_neutral, p_happy, p_contempt FROM face_obs WHERE track_id = 2').get()).toEqual({ p_neutral: 0.09999999999999998, p_happy: 0.9, p_contempt: 0 });
+    expect(db.prepare('SELECT p_contempt FROM face_obs WHERE track_id = 1').all()).toEqual([{ p_contempt: null }, { p_contempt: null }]);
     db.close();
   });
 

@@ -17,11 +17,11 @@ export interface FaceObsRecord {
   sharpness: number;
   reliable: boolean;
   reasons: FaceQuality['reasons'];
-  /** Canonical order. */
-  probs: number[];
+  /** Canonical order; null for a class the model lacks (contempt). */
+  probs: Array<number | null>;
 }
 
-interface ObsRow extends Record<ProbColumn, number> {
+interface ObsRow extends Record<ProbColumn, number | null> {
   run_id: number;
   t_ms: number;
   track_id: number;

@@ -5,8 +5,8 @@ import type { Db } from './database.js';
 import { P_COLUMNS } from './prob-columns.js';
 
 const P_COLS = P_COLUMNS;
-// The insert below binds the seven probabilities one by one (measured faster than spreading an array).
-if (P_COLS.length !== 7) throw new Error('fused-repo binds exactly seven probabilities; update it with the emotion list');
+// The insert below binds the eight probabilities one by one (measured faster than spreading an array).
+if (P_COLS.length !== 8) throw new Error('fused-repo binds exactly eight probabilities; update it with the emotion list');
 const FACE_STATE: Record<FaceState, number> = { none: 0, unreliable: 1, reliable: 2 };
 const FACE_STATE_OF: FaceState[] = ['none', 'unreliable', 'reliable'];
 
@@ -19,6 +19,8 @@ export interface StoredFusedRow {
   p_fear: number | null;
   p_disgust: number | null;
   p_angry: number | null;
+  /** NULL where no contributing model gives contempt. */
+  p_contempt: number | null;
   dominant: Emotion | null;
   valence: number | null;
   arousal: number | null;
@@ -30,8 +32,9 @@ export interface StoredFusedRow {
   voice_t_ms: number | null;
 }
 
-export function rowProbs(r: StoredFusedRow): number[] | null {
-  return r.p_neutral === null ? null : P_COLS.map((c) => r[c as keyof StoredFusedRow] as number);
+/** The row's probabilities in canonical order (null for a class without a value), or null without an estimate. */
+export function rowProbs(r: StoredFusedRow): Array<number | null> | null {
+  return r.p_neutral === null ? null : P_COLS.map((c) => r[c as keyof StoredFusedRow] as number | null);
 }
 
 export function rowFaceState(r: Pick<StoredFusedRow, 'face_state'>): FaceState {
@@ -55,9 +58,10 @@ export class FusedRepo {
         const p = r.probs;
         const speech = r.speech === null ? null : r.speech ? 1 : 0;
         if (p) {
-          stmt.run(runId, r.tMs, p[0], p[1], p[2], p[3], p[4], p[5], p[6], r.dominant, r.valence, r.arousal, r.faceWeight, r.voiceWeight, FACE_STATE[r.faceState], speech, r.faceRef, r.voiceRef);
+          // NaN (a class no contributing model gives) is stored as NULL.
+          stmt.run(runId, r.tMs, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], r.dominant, r.valence, r.arousal, r.faceWeight, r.voiceWeight, FACE_STATE[r.faceState], speech, r.faceRef, r.voiceRef);
         } else {
-          stmt.run(runId, r.tMs, null, null, null, null, null, null, null, null, null, null, 0, 0, FACE_STATE[r.faceState], speech, r.faceRef, r.voiceRef);
+          stmt.run(runId, r.tMs, null, null, null, null, null, null, null, null, null, null, null, 0, 0, FACE_STATE[r.faceState], speech, r.faceRef, r.voiceRef);
         }
       }
     });

@@ -1,4 +1,4 @@
-import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { EMOTIONS, topIndex } from '../../../src-shared/emotions.js';
 import { AU_NAMES } from '../../../src-shared/face-geometry.js';
 import type { OverlayFrame } from '../../../src-shared/contract/review.js';
 import type { EpisodeMark, FusedColumns, GeometryColumns, ProbColumns, ReviewRun, TimelineSource } from '../review/timeline-source.js';
@@ -45,7 +45,8 @@ export class ReviewTimelineRepo implements TimelineSource {
       .prepare(`SELECT t_ms, reliable, ${P.join(', ')} FROM face_obs WHERE run_id = ? AND participant = 1 ORDER BY t_ms, id`)
       .raw()
       .all(runId) as number[][];
-    return this.columns(rows.map((r) => [r[0], ...(r[1] === 1 ? r.slice(2) : P.map(() => NaN))]));
+    // A class the model lacks (NULL: contempt) is NaN, a gap in its curve rather than a line at 0.
+    return this.columns(rows.map((r) => [r[0], ...(r[1] === 1 ? r.slice(2).map(num) : P.map(() => NaN))]));
   }
 
   geometry(runId: number): GeometryColumns | null {
@@ -108,8 +109,7 @@ export class ReviewTimelineRepo implements TimelineSource {
     const frames: OverlayFrame[] = [];
     for (const r of rows) {
       const probs = r.slice(8);
-      let best = 0;
-      for (let i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i;
+      const best = topIndex(probs);
       const face = {
         trackId: r[1],
         participant: r[2] === 1,

@@ -42,7 +42,7 @@ const COLUMNS = [
 /** One stored window, as read back (no live trace). */
 export type VoiceObsRecord = Omit<VoiceWindowResult, 'trace' | 'emotion'> & {
   runId: number;
-  emotion: { probs: number[]; calm: number | null; valence: number; arousal: number } | null;
+  emotion: { probs: Array<number | null>; calm: number | null; valence: number; arousal: number } | null;
 };
 
 type Row = Record<string, number | null>;
@@ -87,7 +87,7 @@ function toRecord(r: Row): VoiceObsRecord {
     emotion:
       r.p_neutral === null
         ? null
-        : { probs: P_COLUMNS.map((c) => r[c] as number), calm: r.p_calm, valence: r.valence as number, arousal: r.arousal as number },
+        : { probs: P_COLUMNS.map((c) => r[c] as number | null), calm: r.p_calm, valence: r.valence as number, arousal: r.arousal as number },
   };
 }
 
@@ -137,7 +137,7 @@ export class VoiceObsRepo {
           ref: r.t_ms,
           speech: r.speech === 1,
           speechProb: r.speech_prob,
-          probs: r.p_neutral === null ? null : P_COLUMNS.map((c) => r[c] as number),
+          probs: r.p_neutral === null ? null : P_COLUMNS.map((c) => r[c] as number | null),
         };
       }
       if (rows.length < pageSize) return;

@@ -71,7 +71,7 @@ describe('FaceAnalyzer with the real models', () => {
     expect(faces.every((f) => f.participant && f.quality.reliable)).toBe(true);
     // The clip goes from a neutral face to a frown: neutral must fall and stay low.
     const neutral = (from: number, to: number) => {
-      const sel = results.filter((r) => r.tMs >= from && r.tMs < to && r.faces.length).map((r) => r.faces[0].probs[0]);
+      const sel = results.filter((r) => r.tMs >= from && r.tMs < to && r.faces.length).map((r) => r.faces[0].probs[0] ?? 0);
       return sel.reduce((a, b) => a + b, 0) / sel.length;
     };
     expect(neutral(0, 400)).toBeGreaterThan(0.5);

@@ -71,9 +71,9 @@ export interface ModelRef {
  */
 export const DEFAULT_CROP: CropParams = { margin: 0.2, shiftY: -0.05 };
 
-function dominant(probs: number[]): Emotion {
+function dominant(probs: ReadonlyArray<number | null>): Emotion {
   let best = 0;
-  for (let i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i;
+  for (let i = 1; i < probs.length; i++) if ((probs[i] ?? -1) > (probs[best] ?? -1)) best = i;
   return EMOTIONS[best];
 }
 

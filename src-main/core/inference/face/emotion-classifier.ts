@@ -33,12 +33,12 @@ export class EmotionClassifier {
 
   /**
    * `gray` holds `count` crops of size×size gray values in 0..255 (consumed: normalised in place and
-   * transferred). Returns `count` rows of seven canonical probabilities.
+   * transferred). Returns `count` rows of canonical probabilities (null for a class the model lacks).
    */
-  async classify(gray: Float32Array, count: number): Promise<number[][]> {
+  async classify(gray: Float32Array, count: number): Promise<Array<Array<number | null>>> {
     const px = this.size * this.size;
     if (gray.length !== count * px) throw new Error(`Expected ${count} crops of ${px} values, got ${gray.length} values`);
-    const results: number[][] = [];
+    const results: Array<Array<number | null>> = [];
     for (let start = 0; start < count; start += this.maxBatch) {
       const n = Math.min(this.maxBatch, count - start);
       const batch = count <= this.maxBatch ? gray : gray.slice(start * px, (start + n) * px);

@@ -36,11 +36,11 @@ export function canonicalIndex(entry: ModelEntry): number[] {
 }
 
 /**
- * Model output row → canonical order. A class the model lacks gets 0; the rest are renormalised so the seven
- * still sum to 1 (the model's own extra classes, e.g. contempt, are dropped).
+ * Model output row → canonical order. A class the model lacks (canonicalMap -1: contempt for a seven-class model)
+ * gets null, not 0; the classes it has are renormalised to sum to 1 (any extra class of the model is dropped).
  */
-export function toCanonical(row: ArrayLike<number>, offset: number, map: number[]): number[] {
-  const probs = map.map((m) => (m >= 0 ? row[offset + m] : 0));
-  const sum = probs.reduce((a, b) => a + b, 0);
-  return sum > 0 ? probs.map((p) => p / sum) : probs;
+export function toCanonical(row: ArrayLike<number>, offset: number, map: number[]): Array<number | null> {
+  const probs = map.map((m) => (m >= 0 ? row[offset + m] : null));
+  const sum = probs.reduce<number>((a, b) => a + (b ?? 0), 0);
+  return sum > 0 ? probs.map((p) => (p === null ? null : p / sum)) : probs;
 }

@@ -21,8 +21,8 @@ export interface LogMelFrontEnd {
 }
 
 export interface CanonicalProbs {
-  /** Canonical order; sums to 1. */
-  probs: number[];
+  /** Canonical order; sums to 1 over the classes the model has; null for one it lacks (contempt). */
+  probs: Array<number | null>;
   /** The model's calm probability (included in neutral), or null when it has no calm class. */
   calm: number | null;
 }
@@ -83,10 +83,11 @@ export class VoiceEmotionModel {
     return Array.from({ length: batch }, (_, i) => probs.data.slice(i * k, (i + 1) * k) as Float32Array);
   }
 
+  /** Canonical order; a class the model lacks (canonicalMap -1 and nothing folded into it: contempt) is null, not 0. */
   toCanonical(raw: ArrayLike<number>): CanonicalProbs {
-    const probs = this.canonicalMap.map((m) => (m >= 0 ? raw[m] : 0));
-    for (const f of this.folds) probs[f.into] += raw[f.from];
-    const sum = probs.reduce((a, b) => a + b, 0);
-    return { probs: sum > 0 ? probs.map((p) => p / sum) : probs, calm: this.calmIndex >= 0 ? raw[this.calmIndex] / (sum || 1) : null };
+    const probs: Array<number | null> = this.canonicalMap.map((m) => (m >= 0 ? raw[m] : null));
+    for (const f of this.folds) probs[f.into] = (probs[f.into] ?? 0) + raw[f.from];
+    const sum = probs.reduce<number>((a, b) => a + (b ?? 0), 0);
+    return { probs: sum > 0 ? probs.map((p) => (p === null ? null : p / sum)) : probs, calm: this.calmIndex >= 0 ? raw[this.calmIndex] / (sum || 1) : null };
   }
 }
