@@ -10,6 +10,8 @@ import { addParticipant, createSession, loadedDuration, waitForPreview } from '.
 import { chooseOperator } from './fixtures/governance.js';
 import { REPO_ROOT } from './fixtures/paths.js';
 import { probe } from './fixtures/probe.js';
+import { decryptedCopy } from './fixtures/stored-data.js';
+import { setUpFolder } from './fixtures/vault.js';
 import { generateFakeMedia } from './fixtures/test-media.js';
 
 /** The Electron binary: AFFECT_E2E_ELECTRON, else the one the electron package has installed (never downloaded here). */
@@ -41,7 +43,8 @@ test.beforeEach(async () => {
       `--use-file-for-fake-video-capture=${media.videoY4m}`,
       `--use-file-for-fake-audio-capture=${media.audioWav}`,
     ],
-    env: { ...process.env, AFFECT_DATA_DIR: path.join(tmp, 'data'), AFFECT_CONFIG_DIR: path.join(tmp, 'config') },
+    // A new data folder, set up (encrypted) in the window; AFFECT_INSECURE_TEST_KDF: a cheap passphrase KDF, tests only.
+    env: { ...process.env, AFFECT_DATA_DIR: path.join(tmp, 'data'), AFFECT_CONFIG_DIR: path.join(tmp, 'config'), AFFECT_INSECURE_TEST_KDF: '1' },
   });
 });
 
@@ -61,6 +64,7 @@ test('the desktop window is isolated and serves the app from app://', async () =
 
 test('creates a participant, records from the fake camera, reviews and exports', async () => {
   const page = await app.firstWindow();
+  await setUpFolder(page);
   await chooseOperator(page);
   await addParticipant(page, 'P-E001');
   const sessionId = await createSession(page, { participant: 'P-E001', protocol: 'Electron e2e' });
@@ -71,7 +75,8 @@ test('creates a participant, records from the fake camera, reviews and exports',
   await page.getByRole('button', { name: 'Stop recording' }).click();
   await expect(page.getByText(/Recording saved: /)).toBeVisible({ timeout: 30_000 });
 
-  const probed = await probe(path.join(tmp, 'data', 'sessions', String(sessionId), 'recording.webm'));
+  // Stored encrypted: probed as a decrypted copy outside the data folder.
+  const probed = await probe(await decryptedCopy(path.join(tmp, 'data'), sessionId, 'recording.webm', tmp));
   expect(probed.streams.filter((s) => s.type === 'video')).toHaveLength(1);
   expect(probed.streams.filter((s) => s.type === 'audio')).toHaveLength(1);
 

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -7,6 +6,7 @@ import { promisify } from 'node:util';
 import { addParticipant, createSession, expect, test, waitForPreview } from './fixtures/app.js';
 import { LIVE_RUN_SQL, readLiveStats } from './fixtures/live-stats.js';
 import { FFMPEG, REPO_ROOT } from './fixtures/paths.js';
+import { openStoredDatabase } from './fixtures/stored-data.js';
 
 const run = promisify(execFile);
 
@@ -68,7 +68,7 @@ test.describe('live face analysis', () => {
     await stop.click();
     await expect(page.getByText(/Recording saved: /)).toBeVisible({ timeout: 30_000 });
 
-    const db = new Database(path.join(server.dataDir, 'affect-studio.sqlite'), { readonly: true, fileMustExist: true });
+    const db = await openStoredDatabase(server.dataDir);
     try {
       const stored = () => {
         const runRow = db.prepare(LIVE_RUN_SQL).get(sessionId) as { id: number } | undefined;

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +8,7 @@ import { faceSpeechClip } from '../src-main/core/test-support/face-speech-clip.j
 import { addParticipant, createSession, expect, test, waitForPreview } from './fixtures/app.js';
 import { FFMPEG } from './fixtures/paths.js';
 import { frameContinuity, MAX_FRAME_GAP_S, MIN_FPS_SHARE, probe, videoFrameTimes } from './fixtures/probe.js';
+import { decryptedCopy, openStoredDatabase } from './fixtures/stored-data.js';
 
 const run = promisify(execFile);
 const MEDIA_DIR = path.join(os.tmpdir(), `affect-e2e-preview-${process.pid}`);
@@ -153,7 +153,8 @@ test.describe('camera preview with tasks-vision and framing guidance', () => {
       // quarter of the time) but keeps the guidance going; and the recording loses no frame to it.
       const recShown = rec1.delivered - rec0.delivered;
       const recFrames = rec1.frames - rec0.frames;
-      const file = path.join(server.sessionDir(sessionId), 'recording.webm');
+      // The stored file is encrypted: checked as a decrypted copy outside the data folder.
+      const file = await decryptedCopy(server.dataDir, sessionId, 'recording.webm', MEDIA_DIR);
       const continuity = frameContinuity(await videoFrameTimes(file));
       console.log(
         `while recording: detected ${recFrames} of ${recShown} shown frames (${(recFrames / recSeconds).toFixed(1)} Hz); ` +
@@ -163,7 +164,7 @@ test.describe('camera preview with tasks-vision and framing guidance', () => {
       expect(continuity.fps).toBeGreaterThanOrEqual(MIN_FPS_SHARE * cameraFps);
       expect(continuity.maxGapS).toBeLessThan(MAX_FRAME_GAP_S);
 
-      const db = new Database(path.join(server.dataDir, 'affect-studio.sqlite'), { readonly: true, fileMustExist: true });
+      const db = await openStoredDatabase(server.dataDir);
       try {
         const row = db.prepare('SELECT * FROM session_framing WHERE session_id = ?').get(sessionId) as Record<string, number> | undefined;
         expect(row).toBeDefined();

@@ -1,16 +1,15 @@
-import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { FFPROBE } from './fixtures/paths.js';
-import path from 'node:path';
 import { addParticipant, createSession, expect, loadedDuration, playheadMs, test, waitForPreview } from './fixtures/app.js';
 import { frameContinuity, MAX_FRAME_GAP_S, MIN_FPS_SHARE, probe, videoFrameTimes } from './fixtures/probe.js';
+import { decryptedCopy, openStoredDatabase } from './fixtures/stored-data.js';
 import { TONE_DBFS } from './fixtures/test-media.js';
 
 const RECORD_MS = 5000;
 
 /** The recording statistics stored with the session at Stop (what Capture counted of the camera's frames). */
-function storedStats(dataDir: string, sessionId: number): { framesReceived: number; framesExpected: number; nominalFps: number; durationMs: number } | null {
-  const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true, fileMustExist: true });
+async function storedStats(dataDir: string, sessionId: number): Promise<{ framesReceived: number; framesExpected: number; nominalFps: number; durationMs: number } | null> {
+  const db = await openStoredDatabase(dataDir);
   try {
     const r = db.prepare('SELECT recording_stats AS s FROM session WHERE id = ?').get(sessionId) as { s: string | null };
     return r.s === null ? null : JSON.parse(r.s);
@@ -26,8 +25,8 @@ function videoFrames(file: string): number {
 }
 
 /** Seconds between the session's recording start and end as the core recorded them. */
-function sinkOpenSeconds(dataDir: string, sessionId: number): number {
-  const db = new Database(path.join(dataDir, 'affect-studio.sqlite'), { readonly: true, fileMustExist: true });
+async function sinkOpenSeconds(dataDir: string, sessionId: number): Promise<number> {
+  const db = await openStoredDatabase(dataDir);
   try {
     const r = db.prepare('SELECT started_at AS startedAt, ended_at AS endedAt FROM session WHERE id = ?').get(sessionId) as { startedAt: string; endedAt: string };
     return (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000;
@@ -36,7 +35,7 @@ function sinkOpenSeconds(dataDir: string, sessionId: number): number {
   }
 }
 
-test('records 5 s from the camera and microphone into one WebM with one video and one audio stream', async ({ openApp, server }) => {
+test('records 5 s from the camera and microphone into one WebM with one video and one audio stream', async ({ openApp, server, tmpDir }) => {
   const page = await openApp();
   await addParticipant(page, 'P-0001');
   const sessionId = await createSession(page, { participant: 'P-0001', protocol: 'Baseline interview', note: 'e2e recording' });
@@ -74,13 +73,13 @@ test('records 5 s from the camera and microphone into one WebM with one video an
   await stop.click();
   await expect(page.getByText(/Recording saved: /)).toBeVisible({ timeout: 30_000 });
   // …and kept with the session: the frames counted are the frames the recording holds (within a few at each end).
-  const stats = storedStats(server.dataDir, sessionId)!;
+  // The stored file is encrypted: checked as a decrypted copy outside the data folder.
+  const file = await decryptedCopy(server.dataDir, sessionId, 'recording.webm', tmpDir);
+  const stats = (await storedStats(server.dataDir, sessionId))!;
   expect(stats.durationMs).toBeGreaterThan(RECORD_MS - 500);
-  const inFile = videoFrames(path.join(server.sessionDir(sessionId), 'recording.webm'));
+  const inFile = videoFrames(file);
   console.log(`camera: ${stats.framesReceived} frames counted of ${stats.framesExpected} expected at ${stats.nominalFps} fps; ${inFile} in the file`);
   expect(Math.abs(stats.framesReceived - inFile)).toBeLessThanOrEqual(Math.max(5, inFile * 0.1));
-
-  const file = path.join(server.sessionDir(sessionId), 'recording.webm');
   const probed = await probe(file);
   console.log(`recorded ${probed.durationS.toFixed(3)} s: ${probed.streams.map((s) => `${s.type}/${s.codec}`).join(', ')}`);
   expect(probed.streams.filter((s) => s.type === 'video')).toHaveLength(1);
@@ -93,7 +92,7 @@ test('records 5 s from the camera and microphone into one WebM with one video an
   // At most the time the core's sink was open: it was marked recording before MediaRecorder started and
   // closed after the last chunk arrived (the core's clock; 0.1 s for millisecond timestamps and the last
   // frame's duration). A recorder that went on after Stop would exceed it.
-  const sinkOpenS = sinkOpenSeconds(server.dataDir, sessionId);
+  const sinkOpenS = await sinkOpenSeconds(server.dataDir, sessionId);
   console.log(`the core's sink was open ${sinkOpenS.toFixed(3)} s`);
   expect(probed.durationS).toBeLessThanOrEqual(sinkOpenS + 0.1);
 

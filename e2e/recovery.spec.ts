@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { addParticipant, createSession, expect, loadedDuration, test, waitForPreview } from './fixtures/app.js';
 import { probe } from './fixtures/probe.js';
+import { decryptedCopy } from './fixtures/stored-data.js';
 
-test('closing the window mid-recording keeps what was written: the session is recovered and its file plays', async ({ openApp, server }) => {
+test('closing the window mid-recording keeps what was written: the session is recovered and its file plays', async ({ openApp, server, tmpDir }) => {
   const page = await openApp();
   await addParticipant(page, 'P-0100');
   const sessionId = await createSession(page, { participant: 'P-0100', protocol: 'Stress task' });
@@ -20,7 +20,7 @@ test('closing the window mid-recording keeps what was written: the session is re
   await expect(row.locator('[data-status]')).toHaveText('Recovered', { timeout: 30_000 });
   await expect(row).toContainText('closed or reloaded while recording');
 
-  const probed = await probe(path.join(server.sessionDir(sessionId), 'recording.webm'));
+  const probed = await probe(await decryptedCopy(server.dataDir, sessionId, 'recording.webm', tmpDir));
   expect(probed.streams.filter((s) => s.type === 'video')).toHaveLength(1);
   expect(probed.streams.filter((s) => s.type === 'audio')).toHaveLength(1);
   expect(probed.durationS).toBeGreaterThan(1);
@@ -33,7 +33,7 @@ test('closing the window mid-recording keeps what was written: the session is re
   await expect.poll(() => again.getByLabel('Session recording').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0.3);
 });
 
-test('the application dies mid-recording: recording stops and says so, and the next start recovers a playable file', async ({ openApp, server }) => {
+test('the application dies mid-recording: recording stops and says so, and the next start recovers a playable file', async ({ openApp, server, tmpDir }) => {
   const page = await openApp();
   await addParticipant(page, 'P-0200');
   const sessionId = await createSession(page, { participant: 'P-0200', protocol: 'Stress task' });
@@ -53,7 +53,7 @@ test('the application dies mid-recording: recording stops and says so, and the n
   const row = again.locator(`tr[data-session-id="${sessionId}"]`);
   await expect(row.locator('[data-status]')).toHaveText('Recovered');
   await expect(row).toContainText('stopped while recording');
-  const probed = await probe(path.join(server.sessionDir(sessionId), 'recording.webm'));
+  const probed = await probe(await decryptedCopy(server.dataDir, sessionId, 'recording.webm', tmpDir));
   expect(probed.streams.map((s) => s.type).sort()).toEqual(['audio', 'video']);
   expect(probed.durationS).toBeGreaterThan(1);
 });

@@ -5,11 +5,13 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, session as electronSession } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AppCore, createCore } from './core/app-core.js';
 import { resolveDataDir } from './core/config/app-config.js';
-import { sessionMediaPath } from './core/recording/session-folder.js';
+import { configDir } from './core/config/app-paths.js';
 import { resolveInside } from './core/server/static-files.js';
+import { AppHost } from './core/vault/app-host.js';
 import { fileResponse } from './electron/file-response.js';
+import { electronKeychain } from './electron/keychain.js';
+import { mediaResponse } from './electron/media-response.js';
 import { hardenProcess } from './core/security/process-hardening.js';
 
 hardenProcess();
@@ -40,7 +42,7 @@ const isAppUrl = (url: string) => url.startsWith(`${APP_ORIGIN}/`);
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  let core: AppCore | null = null;
+  let core: AppHost | null = null;
   let win: BrowserWindow | null = null;
 
   app.on('second-instance', () => {
@@ -51,7 +53,9 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(async () => {
     try {
-      core = await createCore({ dataDir: resolveDataDir() });
+      // Opens locked (or asks for set-up); a key kept in the OS keychain, when the user chose that, opens it.
+      core = await AppHost.open({ dataDir: resolveDataDir(), keychain: electronKeychain(configDir()), log: (m) => console.error(m) });
+      if (core.status().state === 'locked' && core.status().keychain.enrolled) await core.handle('vault.unlock', { keychain: true }, { clientId: 'shell' });
     } catch (e) {
       dialog.showErrorBox('Affect Studio cannot start', e instanceof Error ? e.message : String(e));
       app.quit();
@@ -75,8 +79,7 @@ if (!app.requestSingleInstanceLock()) {
       } catch {
         return new Response('Bad media address', { status: 400 });
       }
-      const file = sessionMediaPath(c.services.sessions, c.services.dataDir, sessionId, fileName);
-      return file ? fileResponse(file, req.headers.get('range')) : new Response('Not found', { status: 404 });
+      return c.openMedia(sessionId, fileName).then((opened) => mediaResponse(opened, fileName, req.headers.get('range')));
     });
 
     // Camera and microphone for the app's own pages only; every other permission is refused.
@@ -97,7 +100,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     const wc = win.webContents;
     const clientId = `wc-${wc.id}`;
-    const unsubscribe = c.services.events.subscribe((name, payload) => {
+    const unsubscribe = c.events.subscribe((name, payload) => {
       if (!wc.isDestroyed()) wc.send('affect:event', name, payload);
     });
     wc.on('render-process-gone', (_e, details) => void c.clientGone(clientId, `The window stopped (${details.reason}) while recording; everything written before that was kept`));

@@ -1,6 +1,7 @@
 /** Error codes a request can come back with. The renderer shows `message`; `code` is for logic. */
+/** locked: the data folder is locked (no key held); unlock first. */
 /** forbidden: refused by a governance rule (no operator chosen, no consent for this), with the reason in words. */
-export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'forbidden', 'unknown_method', 'unavailable', 'internal'] as const;
+export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'forbidden', 'unknown_method', 'unavailable', 'internal', 'locked'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** A message's catalogue key and values (src-shared/i18n), so each client can word it in its own language. */

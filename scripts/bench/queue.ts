@@ -44,7 +44,7 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function setupFolder(): Promise<string[]> {
   const dataDir = tempDir('affect-bench-queue-');
-  await runCli(['operators', 'add', 'Bench', '--role', 'researcher', '--data-dir', dataDir], quiet);
+  await runCli(['operators', 'add', 'Bench', '--role', 'researcher', '--data-dir', dataDir, '--no-encryption'], quiet);
   await runCli(['participants', 'add', 'P-bench', '--consent', 'video,audio,analysis,research', '--data-dir', dataDir, '--operator', 'Bench'], quiet);
   return ['--data-dir', dataDir, '--operator', 'Bench'];
 }

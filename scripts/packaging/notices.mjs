@@ -81,7 +81,10 @@ export function generatedBlock(config, lock = readLock()) {
   const shipped = shippedPackages(config, lock);
   const lines = [BEGIN, '', 'npm packages (in the application, or compiled into its user interface)', '-----------------------------------------------------------------------', ''];
   for (const p of shipped) {
-    lines.push(`${p.name} ${p.version} — licence: ${p.license ?? 'see the package'} — ${[...p.where].join(', ')}`);
+    // An npm alias (better-sqlite3 is better-sqlite3-multiple-ciphers) is listed under both names.
+    const published = lock.packages[`node_modules/${p.name}`]?.name;
+    const alias = published && published !== p.name ? ` — the npm package ${published}` : '';
+    lines.push(`${p.name} ${p.version} — licence: ${p.license ?? 'see the package'} — ${[...p.where].join(', ')}${alias}`);
   }
   lines.push('', 'Models (models/, described in models/manifest.json and models/MODEL_CARD.md)', '---------------------------------------------------------------------------', '');
   const manifest = JSON.parse(readFileSync(path.join(root, 'models', 'manifest.json'), 'utf8'));

@@ -66,6 +66,9 @@ describe('Electron shell wiring (under Node, electron stood in)', () => {
     const ipc = run.result.probes.ipc;
     expect(ipc.fromOther).toMatchObject({ ok: false });
     expect(ipc.withoutFrame).toMatchObject({ ok: false });
+    expect(ipc.beforeSetup).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(ipc.vaultStatus).toMatchObject({ ok: true, value: { state: 'setup', keychain: { available: false } } });
+    expect(ipc.setup).toMatchObject({ ok: true, value: { status: { state: 'unlocked' } } });
     expect(ipc.fromApp).toEqual({ ok: true, value: [] });
     expect(ipc.badInput).toMatchObject({ ok: false });
     expect(existsSync(path.join(run.dataDir, 'affect-studio.sqlite'))).toBe(true);
@@ -81,6 +84,7 @@ describe('Electron shell wiring (under Node, electron stood in)', () => {
     expect(traversal.status).toBe(404);
     expect(missing.status).toBe(404);
     expect(run.result.probes.mediaUnknownSession).toBe(404);
+    expect(run.result.probes.mediaWhileLocked).toBe(423);
   });
 
   it('closes the core before quitting', () => {

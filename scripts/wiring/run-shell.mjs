@@ -44,9 +44,15 @@ if (result.settledBy === 'window' && win) {
   result.probes.navigationBlocked = { other: navigate('https://example.org/'), file: navigate('file:///etc/passwd'), app: navigate('app://affect/index.html#/review') };
   result.probes.windowOpen = wc.windowOpenHandler ? wc.windowOpenHandler({ url: 'https://example.org/' }) : null;
   const invoke = (frameUrl, method, input) => record.ipc['affect:invoke']({ sender: wc, senderFrame: frameUrl ? { url: frameUrl } : null }, method, input);
+  const mediaWhileLocked = await record.protocols['affect-media'](new Request('affect-media://session/1/recording.webm'));
+  result.probes.mediaWhileLocked = mediaWhileLocked.status;
   result.probes.ipc = {
     fromOther: await invoke('https://example.org/', 'app.info', {}),
     withoutFrame: await invoke(null, 'app.info', {}),
+    // A new data folder: nothing is answered until it is set up (encrypted) through the same IPC.
+    beforeSetup: await invoke(APP, 'participants.list', {}),
+    vaultStatus: await invoke(APP, 'vault.status', {}),
+    setup: await invoke(APP, 'vault.setup', { passphrase: 'wiring test passphrase' }),
     fromApp: await invoke(APP, 'participants.list', {}),
     badInput: await invoke(APP, 'participants.create', { code: 42 }),
   };

@@ -82,7 +82,8 @@ export function runShellUnderNode(opts: { replaceModule?: { name: string; build:
     cwd: dir,
     encoding: 'utf8',
     timeout: 90_000,
-    env: { ...process.env, WIRING_OUT: out, AFFECT_DATA_DIR: dataDir, HOME: path.join(dir, 'home'), XDG_CONFIG_HOME: path.join(dir, 'home', '.config') },
+    // A test-only, cheap passphrase KDF: the harness sets the (new, encrypted) data folder up through IPC.
+    env: { ...process.env, AFFECT_INSECURE_TEST_KDF: '1', WIRING_OUT: out, AFFECT_DATA_DIR: dataDir, HOME: path.join(dir, 'home'), XDG_CONFIG_HOME: path.join(dir, 'home', '.config') },
   });
   if (!existsSync(out)) throw new Error(`the harness wrote nothing (status ${r.status}): ${r.stderr}`);
   return { dir, dataDir, status: r.status, stderr: r.stderr, result: JSON.parse(readFileSync(out, 'utf8')) as ShellRun['result'] };

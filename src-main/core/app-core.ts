@@ -31,6 +31,10 @@ import { ParticipantsRepo } from './store/participants-repo.js';
 import { SessionsRepo } from './store/sessions-repo.js';
 import { SettingsRepo } from './store/settings-repo.js';
 import { APP_VERSION } from './version.js';
+import { ClearMediaStore, EncryptedMediaStore, type MediaStore } from './crypto/media-store.js';
+import { mountMedia } from './crypto/media-mounts.js';
+import { hasKeyFile, type FolderKeys } from './vault/key-file.js';
+import { bareVaultHandlers } from './handlers/vault-bare.js';
 import { OperatorsRepo } from './store/operators-repo.js';
 import { ConsentRepo } from './store/consent-repo.js';
 import { OperatorSessions } from './governance/operator-sessions.js';
@@ -66,7 +70,13 @@ export interface CoreOptions {
   noLock?: boolean;
   /** Execution provider preference for model inference (CLI --provider); default: per-platform order. */
   provider?: ProviderPreference;
+  /** The unlocked keys of an encrypted folder (vault/app-host.ts unlocks them); none for a clear folder. */
+  keys?: FolderKeys | null;
+  /** Where events go (the app host keeps one bus across lock and unlock); default: a bus of the core's own. */
+  events?: EventBus;
 }
+
+export class FolderLockedError extends Error {}
 
 /** chmod where the platform has modes; a file that does not exist (yet) is skipped. */
 function privateMode(p: string, mode: number): void {
@@ -82,10 +92,13 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
   // Participants' recordings: the folder and what is in it belong to this user alone.
   mkdirSync(path.join(dataDir, 'sessions'), { recursive: true, mode: 0o700 });
   for (const dir of [dataDir, path.join(dataDir, 'sessions')]) privateMode(dir, 0o700);
+  const encrypted = hasKeyFile(dataDir);
+  if (encrypted && !opts.keys) throw new FolderLockedError(`The data folder ${dataDir} is encrypted: unlock it with its passphrase first`);
+  if (!encrypted && opts.keys) throw new Error(`The data folder ${dataDir} has no key file; set up encryption through the app host`);
   const releaseLock = opts.noLock ? () => {} : acquireDataLock(dataDir);
   let db;
   try {
-    db = openDatabase(path.join(dataDir, 'affect-studio.sqlite'));
+    db = openDatabase(path.join(dataDir, 'affect-studio.sqlite'), undefined, { key: opts.keys?.databaseKey() });
     // SQLite creates -wal and -shm with the database file's mode, so 0600 here covers them too.
     for (const f of ['affect-studio.sqlite', 'affect-studio.sqlite-wal', 'affect-studio.sqlite-shm']) privateMode(path.join(dataDir, f), 0o600);
   } catch (e) {
@@ -93,7 +106,9 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     throw e;
   }
   ensureDiskReserve(dataDir);
-  const events = new EventBus();
+  const media: MediaStore = opts.keys ? new EncryptedMediaStore(opts.keys.mediaKey()) : new ClearMediaStore();
+  const unmountMedia = mountMedia(dataDir, media);
+  const events = opts.events ?? new EventBus();
   const sessions = new SessionsRepo(db);
   const participants = new ParticipantsRepo(db);
   const operators = new OperatorsRepo(db);
@@ -101,13 +116,13 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
   const recordings = new RecordingManager(db, sessions, dataDir, {
     sessionChanged: (s) => events.emit('session.changed', s),
     progress: (p) => events.emit('recording.progress', p),
-  }, recordingAudit(db));
+  }, recordingAudit(db), media);
   let inference: Promise<InferenceService> | null = null;
   const startInference = (): Promise<InferenceService> => {
     inference ??= InferenceService.start({ provider: opts.provider });
     return inference;
   };
-  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions) });
+  const analysis = createAnalysisServices({ db, dataDir, version: APP_VERSION, sessions, events, inference: startInference, consent: importConsent(participants, sessions), media });
   const live = new LiveAnalysis({ db, sessions, recordings, recorder: analysis.recorder, stages: analysis.stages, events, inference: startInference });
   const timeline = new ReviewTimelineRepo(db);
   const settings = new SettingsRepo(db);
@@ -115,6 +130,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     version: APP_VERSION,
     dataDir,
     db,
+    mediaStore: media,
     participants,
     sessions,
     settings,
@@ -166,6 +182,7 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
     ...reviewHandlers(services),
     ...sessionSearchHandlers(services),
     ...liveHandlers(services),
+    ...bareVaultHandlers(services),
     ...reportHandlers(services),
     ...trendsHandlers(services),
     ...governanceHandlers(services),
@@ -199,6 +216,8 @@ export async function createCore(opts: CoreOptions): Promise<AppCore> {
       await services.queue.close();
       await services.analysis.close();
       if (inference) await inference.then((svc) => svc.close(), () => undefined);
+      unmountMedia();
+      await media.close();
       db.close();
       releaseLock();
     },

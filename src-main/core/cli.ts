@@ -31,7 +31,7 @@ import {
   withdrawConsent,
 } from './cli/governance-commands.js';
 import { resolveDataDir } from './config/app-config.js';
-import { DataFolderBusyError } from './config/data-lock.js';
+import { encryptCommand, FOLDER_OPTIONS, openFolder } from './cli/open-folder.js';
 import type { ProviderPreference } from './inference/providers.js';
 import { hardenProcess } from './security/process-hardening.js';
 import { directClient } from './rpc/direct-client.js';
@@ -48,14 +48,11 @@ const usageText = (): string => ct('cli.usage');
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
-async function openCore(io: Io, dataDir: string | undefined, provider?: ProviderPreference): Promise<AppCore | number> {
-  try {
-    return await createCore({ dataDir: dataDir ?? resolveDataDir(), provider });
-  } catch (e) {
-    const why = e instanceof DataFolderBusyError ? ct('cli.folderBusy', { message: e.message }) : ct('cli.cannotOpen', { error: e instanceof Error ? e.message : String(e) });
-    io.err(`affect: ${why}`);
-    return EXIT.dataFolder;
-  }
+type FolderValues = { 'data-dir'?: string; 'passphrase-file'?: string; 'no-encryption'?: boolean };
+
+/** Opens the data folder, clear or encrypted (cli/open-folder.ts says how the passphrase is found). */
+function openCore(io: Io, values: FolderValues, provider?: ProviderPreference): Promise<AppCore | number> {
+  return openFolder(io, { dataDir: values['data-dir'] ?? resolveDataDir(), provider, passphraseFile: values['passphrase-file'], noEncryption: values['no-encryption'] });
 }
 
 /** Runs an argument parse, turning its complaint into a usage error. */
@@ -67,7 +64,7 @@ function usage<T>(parse: () => T): T {
   }
 }
 
-const COMMON = { 'data-dir': { type: 'string' }, operator: { type: 'string' } } as const;
+const COMMON = { ...FOLDER_OPTIONS, operator: { type: 'string' } } as const;
 
 /** A command's arguments: positionals, its own options and the common ones; a complaint is a usage error. */
 function parseCommand<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
@@ -78,8 +75,8 @@ function parseCommand<const O extends NonNullable<ParseArgsConfig['options']>>(a
  * Opens the core, resolves the operator profile (unless the command needs none) and runs `fn` with a client
  * that carries it; closes the core however `fn` ends.
  */
-async function withClient(io: Io, values: { 'data-dir'?: string; operator?: string }, fn: (c: ContractClient) => Promise<number>, opts: { operator?: boolean; provider?: ProviderPreference } = {}): Promise<number> {
-  const core = await openCore(io, values['data-dir'], opts.provider);
+async function withClient(io: Io, values: FolderValues & { operator?: string }, fn: (c: ContractClient) => Promise<number>, opts: { operator?: boolean; provider?: ProviderPreference } = {}): Promise<number> {
+  const core = await openCore(io, values, opts.provider);
   if (typeof core === 'number') return core;
   try {
     let operatorId: number | undefined;
@@ -266,8 +263,17 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   throw new UsageError(ct('cli.syntax.audit'));
 }
 
+async function encrypt(args: string[], io: Io): Promise<number> {
+  const { values } = usage(() => parseArgs({ args, allowPositionals: false, strict: true, options: { ...FOLDER_OPTIONS } }));
+  return encryptCommand(io, { dataDir: values['data-dir'] ?? resolveDataDir(), passphraseFile: values['passphrase-file'] });
+}
+
 /** Runs one command; `io` receives stdout and stderr lines (tests capture them). */
 export async function runCli(args: string[], io: Io = stdio): Promise<number> {
+  if (args.some((a) => a === '--passphrase' || a.startsWith('--passphrase='))) {
+    io.err(`affect: ${ct('cli.passphraseArgument')}`);
+    return EXIT.usage;
+  }
   try {
     return await runCommand(args, io);
   } catch (e) {
@@ -342,6 +348,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   sessions: sessionsCommand,
   retention: retentionCommand,
   audit: auditCommand,
+  encrypt,
 };
 
 async function runCommand(args: string[], io: Io): Promise<number> {

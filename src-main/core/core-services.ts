@@ -10,6 +10,7 @@ import type { LabelsRepo } from './store/labels-repo.js';
 import type { TimelineSource } from './review/timeline-source.js';
 import type { TimelineQuery } from './review/timeline-query.js';
 import type { InferenceService } from './inference/inference-service.js';
+import type { MediaStore } from './crypto/media-store.js';
 import type { OperatorsRepo } from './store/operators-repo.js';
 import type { ConsentRepo } from './store/consent-repo.js';
 import type { OperatorSessions } from './governance/operator-sessions.js';
@@ -23,6 +24,8 @@ export interface CoreServices {
   version: string;
   dataDir: string;
   db: Db;
+  /** Session media: encrypted files in an encrypted folder, plain ones otherwise. */
+  mediaStore: MediaStore;
   participants: ParticipantsRepo;
   sessions: SessionsRepo;
   settings: SettingsRepo;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema, sessionSchema } from '../domain.js';
 import { analysisEvents } from './analysis.js';
 import { voiceEvents } from './voice.js';
+import { vaultEvents } from './vault.js';
 import { mediaEvents } from './media.js';
 import { batchEvents } from './batch.js';
 
@@ -14,6 +15,7 @@ export const events = {
   'sessions.deleted': z.object({ sessionIds: z.array(idSchema), participantId: idSchema.nullable() }),
   ...analysisEvents,
   ...voiceEvents,
+  ...vaultEvents,
   ...mediaEvents,
   ...batchEvents,
 } as const;

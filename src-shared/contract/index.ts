@@ -11,6 +11,7 @@ import { sessionSearchMethods } from './session-search.js';
 import { recordingMethods } from './recording.js';
 import { sessionMethods } from './sessions.js';
 import { settingsMethods } from './settings.js';
+import { vaultMethods } from './vault.js';
 import { reportMethods } from './report.js';
 import { trendsMethods } from './trends.js';
 import { auditMethods, consentMethods, deletionMethods, operatorMethods } from './governance.js';
@@ -39,6 +40,7 @@ export const contract = {
   ...framingMethods,
   ...voiceMethods,
   ...inferenceMethods,
+  ...vaultMethods,
   ...reportMethods,
   ...trendsMethods,
   ...operatorMethods,

@@ -128,5 +128,22 @@ export class BrowserWindow extends EventEmitter {
 }
 
 /** For the harness only: what was recorded, and a promise that settles when the shell has a window or exits. */
+// No OS keychain here: the shell must then offer none (src-main/electron/keychain.ts).
+export const safeStorage = {
+  isEncryptionAvailable() {
+    log('safeStorage.isEncryptionAvailable');
+    return false;
+  },
+  getSelectedStorageBackend() {
+    return 'basic_text';
+  },
+  encryptString() {
+    throw new Error('safeStorage is not available in the stand-in');
+  },
+  decryptString() {
+    throw new Error('safeStorage is not available in the stand-in');
+  },
+};
+
 export const __standin = { record, settled, emitReady: () => app.emitReady() };
-export default { app, protocol, ipcMain, session, dialog, BrowserWindow };
+export default { app, protocol, ipcMain, session, dialog, BrowserWindow, safeStorage };

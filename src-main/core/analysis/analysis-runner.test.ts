@@ -18,6 +18,7 @@ import { makeWebm, tempDir } from '../test-support/make-media.js';
 import { runSummary } from './run-summary.js';
 import type { CoreServices } from '../core-services.js';
 import { analysisHandlers } from '../handlers/analysis.js';
+import { ClearMediaStore } from '../crypto/media-store.js';
 import { dispatch, type Handlers } from '../rpc/dispatch.js';
 import type { RunnableStage, StageFactory } from './analysis-runner.js';
 import { modality } from './modalities.js';
@@ -312,7 +313,7 @@ describe('analysis requests over the contract', () => {
   it('lists, summarises, re-fuses, exports and deletes runs, refusing what would be unsafe', async () => {
     const w = world();
     const gov = governanceServices(w.db, w.dataDir, [w.sessions.get(w.sessionId).participantId]);
-    const services = { db: w.db, dataDir: w.dataDir, sessions: w.sessions, events: new EventBus(), analysis: w.analysis, ...gov.services } as unknown as CoreServices;
+    const services = { db: w.db, dataDir: w.dataDir, sessions: w.sessions, events: new EventBus(), analysis: w.analysis, mediaStore: new ClearMediaStore(), ...gov.services } as unknown as CoreServices;
     const handlers = analysisHandlers(services) as unknown as Handlers;
     const call = (method: string, input: unknown) => dispatch(handlers, method, input, gov.ctx, () => undefined);
     const started = await call('analysis.start', { sessionId: w.sessionId, params: { fusion: { halfLifeMs: 0 } } });

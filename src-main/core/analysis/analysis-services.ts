@@ -36,6 +36,8 @@ export interface AnalysisServicesDeps {
   offlineStages?: StageFactory;
   /** Refuses an imported clip the session's participant has not consented to (ImportDeps.consent). */
   consent?: ImportDeps['consent'];
+  /** The data folder's media store (ImportDeps.media). */
+  media?: ImportDeps['media'];
 }
 
 /** The registered modalities' stages for a file's streams, configured for the run, storing through their own writers. */
@@ -64,7 +66,7 @@ export function createAnalysisServices(d: AnalysisServicesDeps): AnalysisService
     events: d.events,
     stages: d.offlineStages ?? registeredStages(d.db, stages, d.inference),
   });
-  const uploads = new ImportUploads({ db: d.db, dataDir: d.dataDir, sessions: d.sessions, consent: d.consent });
+  const uploads = new ImportUploads({ db: d.db, dataDir: d.dataDir, sessions: d.sessions, consent: d.consent, media: d.media });
   return {
     recorder,
     runs: recorder.runs,

@@ -1,6 +1,7 @@
 // The Sessions view's work queue with the real core: clips imported as sessions (made playable, analysed),
 // a broken clip failing with its reason, a restart in the middle, cancelling, and deletion taking queue
 // entries and their files with it.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { sessionFolder } from '../recording/session-folder.js';
 import { directClient } from '../rpc/direct-client.js';
 import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
+import { newKeyFile, writeKeyFile } from '../vault/key-file.js';
 
 const folder = tempDir('affect-corpus-');
 const clips: Record<string, string> = {};
@@ -75,8 +77,15 @@ function settled(api: ContractClient, batchId: number, timeoutMs = 120_000): Pro
   });
 }
 
-async function start(dataDir: string) {
-  core = await createCore({ dataDir });
+async function start(dataDir: string, opts: { encrypted?: boolean } = {}) {
+  let keys;
+  if (opts.encrypted) {
+    process.env.AFFECT_INSECURE_TEST_KDF = '1';
+    const made = await newKeyFile('queue passphrase');
+    writeKeyFile(dataDir, made.file);
+    keys = made.keys;
+  }
+  core = await createCore({ dataDir, keys });
   const ctx = operatorCtx(core, 'Dr Queue', 'researcher');
   return { core, api: directClient(core, ctx), pid: consentedParticipant(core, 'C-001') };
 }
@@ -154,6 +163,36 @@ describe('importing a folder through the queue', () => {
       expect(names.sort()).toEqual(s.media.map((m) => m.fileName).sort());
     }
   }, 180_000);
+});
+
+describe('the queue on an encrypted data folder', () => {
+  it('imports and copies as in a clear one, and every clip it stores (inbox, originals, copies) is sealed', async () => {
+    const dataDir = tempDir();
+    const { core: c, api, pid } = await start(dataDir, { encrypted: true });
+    const batch = await api.call('batch.create', { kind: 'import', participantId: pid, protocol: 'corpus-enc', analyse: false, files: files() });
+    const src = await sources();
+    try {
+      expect(await uploadBatchFiles(api.call.bind(api), batch.items, src.map)).toBe(5);
+    } finally {
+      await src.close();
+    }
+    const done = await settled(api, batch.id);
+    expect(done.summary).toMatchObject({ total: 5, done: 4, failed: 1 });
+    const byLabel = (l: string) => c.services.sessions.get(done.items.find((i) => i.label === l)!.sessionId!);
+    expect(byLabel('a.avi').media.map((m) => m.playable)).toEqual([false, true]);
+    expect(byLabel('day 2/c.wav').media).toMatchObject([{ playable: true, hasVideo: false, hasAudio: true }]);
+    // Hashes and sizes are the clips' own (the inbox file was sealed; it was read back through the store).
+    for (const label of ['a.avi', 'b.mp4', 'day 2/c.wav', 'day 2/d.mkv']) {
+      const clip = readFileSync(clips[label]);
+      expect(byLabel(label).media[0]).toMatchObject({ sha256: createHash('sha256').update(clip).digest('hex'), bytes: clip.length });
+    }
+    for (const s of c.services.sessions.list()) {
+      for (const n of readdirSync(sessionFolder(dataDir, s.id))) {
+        const bytes = readFileSync(path.join(sessionFolder(dataDir, s.id), n));
+        for (const header of [Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.from('RIFF'), Buffer.from('ftyp'), Buffer.from('Lavf')]) expect(bytes.includes(header), n).toBe(false);
+      }
+    }
+  });
 });
 
 describe('cancelling and deleting', () => {

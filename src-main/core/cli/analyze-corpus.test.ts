@@ -30,7 +30,7 @@ beforeAll(async () => {
   await makeVp6Flv(flv, { seconds: 3, fps: 25, width: 320, height: 240, audio: speech });
   await runFfmpeg(['-y', '-i', speech, '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', wav]);
   const c = capture();
-  expect(await runCli(['operators', 'add', 'RA', '--role', 'researcher', '--data-dir', dataDir], c.io)).toBe(0);
+  expect(await runCli(['operators', 'add', 'RA', '--role', 'researcher', '--data-dir', dataDir, '--no-encryption'], c.io)).toBe(0);
   expect(await runCli(['participants', 'add', 'OLD-1', '--consent', 'video,audio,analysis,research', ...at], c.io)).toBe(0);
 }, 60_000);
 

@@ -18,7 +18,8 @@ describe('affect analyze with clips that cannot be imported', () => {
     const err: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
     const at = ['--data-dir', dataDir, '--operator', 'RA'];
-    expect(await runCli(['operators', 'add', 'RA', '--role', 'researcher', '--data-dir', dataDir], io)).toBe(0);
+    // An unencrypted folder: the test opens the core on it directly (encrypted folders: encrypted-cli.test.ts).
+    expect(await runCli(['operators', 'add', 'RA', '--role', 'researcher', '--data-dir', dataDir, '--no-encryption'], io)).toBe(0);
     expect(await runCli(['participants', 'add', 'P-1', '--consent', 'video,audio,analysis,research', ...at], io)).toBe(0);
     out.length = 0;
     const code = await runCli(['analyze', junk, empty, path.join(dir, 'missing.mkv'), '--participant', 'P-1', '--out', dir, ...at], io);

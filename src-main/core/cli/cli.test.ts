@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../../../src-shared/emotions.js';
+import { createCore } from '../app-core.js';
 import { runCli } from '../cli.js';
 import { acquireDataLock } from '../config/data-lock.js';
 import { defaultModelFor, loadManifest } from '../inference/manifest.js';
@@ -14,6 +15,13 @@ function capture() {
   const out: string[] = [];
   const err: string[] = [];
   return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+/** An unencrypted data folder, as before encryption existed (the CLI's encrypted folders: encrypted-cli.test.ts). */
+async function clearFolder(): Promise<string> {
+  const dir = tempDir();
+  await (await createCore({ dataDir: dir })).close();
+  return dir;
 }
 
 const csv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
@@ -47,7 +55,7 @@ describe('affect CLI', () => {
   });
 
   it('exits with 3 when another Affect Studio holds the data folder', async () => {
-    const dataDir = tempDir();
+    const dataDir = await clearFolder();
     // Held for real (an OS-level lock), as a running app holds it; a PID in a file alone locks nobody out.
     const release = acquireDataLock(dataDir);
     try {
@@ -60,7 +68,7 @@ describe('affect CLI', () => {
   });
 
   it('records operators and participants with consent taken outside the app, and refuses analysis without it', async () => {
-    const dataDir = tempDir();
+    const dataDir = await clearFolder();
     const at = ['--data-dir', dataDir];
     const c = capture();
     // No profile yet: commands that change data say how to make one.
@@ -85,7 +93,7 @@ describe('affect CLI', () => {
   });
 
   it('creates its participant through the same request as the app, and leaves no session for a clip it cannot import', async () => {
-    const dataDir = tempDir();
+    const dataDir = await clearFolder();
     const bad = path.join(tempDir(), 'broken.mov');
     writeFileSync(bad, 'not a movie');
     const setup = capture();
@@ -112,7 +120,7 @@ describe('affect CLI', () => {
 
   it('analyses a clip with the real models end to end and writes both CSVs; a bad clip fails alone (exit 1)', async (ctx) => {
     if ('skip' in clip) return ctx.skip(clip.skip);
-    const dataDir = tempDir();
+    const dataDir = await clearFolder();
     const outDir = tempDir();
     const bad = path.join(tempDir(), 'broken.mov');
     writeFileSync(bad, 'not a movie');

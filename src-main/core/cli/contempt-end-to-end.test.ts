@@ -39,7 +39,7 @@ describe('contempt end to end (a face model that gives it)', () => {
     const outDir = tempDir();
     const op = ['--operator', 'RA Lab'];
     const noop = { out: () => {}, err: () => {} };
-    expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir], noop)).toBe(0);
+    expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir, '--no-encryption'], noop)).toBe(0);
     expect(await runCli(['participants', 'add', 'imports', '--consent', 'video,audio,analysis,research', '--data-dir', dataDir, ...op], noop)).toBe(0);
     const out: string[] = [];
     const err: string[] = [];

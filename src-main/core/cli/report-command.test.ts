@@ -24,7 +24,8 @@ let runId: number;
 const op = ['--operator', 'Report Tester'];
 beforeAll(async () => {
   dataDir = tempDir();
-  expect(await runCli(['operators', 'add', 'Report Tester', '--role', 'clinician', '--data-dir', dataDir], capture().io)).toBe(0);
+  // An unencrypted folder: the test reads the database directly (encrypted folders: cli/encrypted-cli.test.ts).
+  expect(await runCli(['operators', 'add', 'Report Tester', '--role', 'clinician', '--data-dir', dataDir, '--no-encryption'], capture().io)).toBe(0);
   const db = openDatabase(path.join(dataDir, 'affect-studio.sqlite'));
   try {
     const s = await seedReviewSession(db, dataDir, { durationMs: 30_000, video: false, participantCode: 'P-0077' });

@@ -4,7 +4,8 @@ import { ApiError } from '../../../src-shared/errors.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { CoreServices } from '../core-services.js';
 import { DeidMap } from '../export/deidentify.js';
-import { exportFolderName, exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
+import { exportSession, exportSessions, type SessionExport, summaryOf } from '../export/session-export.js';
+import { defaultExportFolder } from '../export/export-root.js';
 import { requireConsent } from '../governance/consent-check.js';
 import type { Handlers } from '../rpc/dispatch.js';
 import { withPlayableCopy } from './media.js';
@@ -102,7 +103,7 @@ export function analysisHandlers(s: CoreServices): Pick<Handlers, AnalysisMethod
       s.operatorSessions.require(ctx);
       if (outDir !== undefined && !path.isAbsolute(outDir)) throw apiError('invalid_input', 'errors.outDirAbsolute');
       if (deidentify?.keyFile !== undefined && !path.isAbsolute(deidentify.keyFile)) throw apiError('invalid_input', 'errors.keyFile.absolute');
-      const folder = outDir ?? path.join(s.dataDir, 'exports', exportFolderName());
+      const folder = outDir ?? defaultExportFolder(s.dataDir, s.mediaStore.encrypted);
       if (deidentify?.keyFile !== undefined && existsSync(deidentify.keyFile)) throw apiError('conflict', 'errors.keyFile.exists', { file: deidentify.keyFile });
       const deid = deidentify ? new DeidMap(deidentify) : undefined;
       const detail = { deidentified: deid !== undefined, dateShift: deidentify?.dates === 'shift', keyFile: deidentify?.keyFile !== undefined };

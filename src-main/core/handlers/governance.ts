@@ -6,7 +6,8 @@ import path from 'node:path';
 import { apiError } from '../../../src-shared/i18n/errors.js';
 import type { CoreServices } from '../core-services.js';
 import { writeAuditCsv } from '../governance/audit-csv.js';
-import { exportFolderName, ensureDir } from '../export/session-export.js';
+import { ensureDir } from '../export/session-export.js';
+import { defaultExportFolder } from '../export/export-root.js';
 import type { Handlers } from '../rpc/dispatch.js';
 import { writeAudit } from '../store/audit-log.js';
 import { auditActions, listAudit, verifyAudit } from '../store/audit-read.js';
@@ -127,7 +128,7 @@ export function governanceHandlers(s: CoreServices): Pick<Handlers, GovernanceMe
     'audit.export': async ({ outDir }, ctx) => {
       s.operatorSessions.require(ctx);
       if (outDir !== undefined && !path.isAbsolute(outDir)) throw apiError('invalid_input', 'errors.outDirAbsolute');
-      const folder = outDir ?? path.join(s.dataDir, 'exports', exportFolderName());
+      const folder = outDir ?? defaultExportFolder(s.dataDir, s.mediaStore.encrypted);
       ensureDir(folder);
       const r = await writeAuditCsv(db, folder);
       s.audit.write(ctx, { action: 'audit.export', detail: { entries: r.entries } });

@@ -47,6 +47,9 @@ export function defaultIntraOpThreads(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
 
+/** The longest close() waits for a model load or run in progress (a model run takes milliseconds, a load seconds). */
+const CLOSE_WAIT_MS = 30_000;
+
 function workerUrl(): URL {
   // In tests and dev the core runs from .ts sources; built, the worker is bundled beside main.js.
   return import.meta.url.endsWith('.ts') ? new URL('./inference-worker.ts', import.meta.url) : new URL('./inference-worker.js', import.meta.url);
@@ -60,6 +63,9 @@ export class InferenceService {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly loaded = new Map<string, LoadedModelInfo>();
+  /** Requests the worker has not answered yet, even those whose callers were already failed by close(). */
+  private readonly inWorker = new Set<number>();
+  private workerIdle: (() => void) | null = null;
   private closed = false;
 
   private constructor(
@@ -68,6 +74,8 @@ export class InferenceService {
     readonly preference: ProviderPreference,
   ) {
     worker.on('message', (r: WorkerReply) => {
+      this.inWorker.delete(r.id);
+      if (this.inWorker.size === 0) this.workerIdle?.();
       const p = this.pending.get(r.id);
       if (!p) return;
       this.pending.delete(r.id);
@@ -76,6 +84,8 @@ export class InferenceService {
     });
     worker.on('error', (e) => this.failAll(e));
     worker.on('exit', (code) => {
+      this.inWorker.clear();
+      this.workerIdle?.();
       if (!this.closed) this.failAll(new Error(`Inference worker stopped (exit code ${code})`));
     });
   }
@@ -103,6 +113,7 @@ export class InferenceService {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.inWorker.add(id);
       this.worker.postMessage({ ...body, id } as WorkerRequest, transfer);
     });
   }
@@ -151,10 +162,24 @@ export class InferenceService {
     return [...this.loaded.values()];
   }
 
+  /**
+   * Callers waiting on a model get an error at once; the worker is stopped only once ONNX Runtime has finished
+   * what it was doing (bounded), since terminating it mid-load or mid-run aborts the whole process (locking the
+   * app during an analysis did).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.failAll(new Error('Inference service is closed'));
+    if (this.inWorker.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+        this.workerIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
     await this.worker.terminate();
   }
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { concatFloat32 } from '../../../src-shared/float32.js';
-import { ffmpegPath, untrustedInput } from './ffmpeg.js';
+import { ffmpegPath, openUntrustedInput } from './ffmpeg.js';
 
 export const DECODE_SAMPLE_RATE = 16000;
 
@@ -30,9 +30,10 @@ function explain(stderr: string, file: string): string {
 export async function* decodeAudio16k(file: string, opts: DecodeOptions = {}): AsyncGenerator<Float32Array, void, void> {
   const blockBytes = (opts.blockSamples ?? DECODE_SAMPLE_RATE) * 4;
   if (opts.signal?.aborted) throw new AudioDecodeError('Decoding was cancelled');
-  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', ...untrustedInput(file), '-map', '0:a:0', '-vn', '-sn', '-dn'];
+  const input = await openUntrustedInput(file);
+  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', ...input.args, '-map', '0:a:0', '-vn', '-sn', '-dn'];
   args.push('-af', `aresample=${DECODE_SAMPLE_RATE}:async=1:first_pts=0`, '-ac', '1', '-ar', String(DECODE_SAMPLE_RATE), '-f', 'f32le', 'pipe:1');
-  const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: input.env });
   let stderr = '';
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (d: string) => {
@@ -64,6 +65,7 @@ export async function* decodeAudio16k(file: string, opts: DecodeOptions = {}): A
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await input.release();
   }
 }
 

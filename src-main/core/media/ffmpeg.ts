@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ffmpegSourceFor } from '../crypto/media-mounts.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -97,6 +98,23 @@ export function untrustedInput(file: string): string[] {
   return ['-protocol_whitelist', 'file', '-format_whitelist', DECODE_FORMATS, '-i', file];
 }
 
+/** A file opened for ffmpeg: its options up to `-i`, the environment to run with, and what ends the access. */
+export interface OpenedInput {
+  args: string[];
+  env: NodeJS.ProcessEnv | undefined;
+  release(): Promise<void>;
+}
+
+/**
+ * untrustedInput for any file, including one in an encrypted data folder: that one is read through its
+ * folder's decrypting tap (http on the loopback, allowed for that input only; see crypto/media-tap.ts), a
+ * file anywhere else as a plain file. Call release() when ffmpeg is done.
+ */
+export async function openUntrustedInput(file: string): Promise<OpenedInput> {
+  const src = await ffmpegSourceFor(file);
+  return { args: ['-protocol_whitelist', src.protocols, '-format_whitelist', DECODE_FORMATS, '-i', src.url], env: src.env, release: src.release };
+}
+
 export interface ProbedStream {
   index: number;
   type: 'video' | 'audio' | 'other';
@@ -141,15 +159,19 @@ function rotationOf(s: Record<string, unknown>): number | undefined {
 /** Reads container and stream facts; throws MediaProbeError with ffprobe's words for unreadable files. */
 export async function probeMedia(file: string): Promise<ProbeResult> {
   let stdout: string;
+  const input = await openUntrustedInput(file);
   try {
-    ({ stdout } = await run(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...untrustedInput(file)], {
+    ({ stdout } = await run(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...input.args], {
       maxBuffer: 16 * 1024 * 1024,
       timeout: PROBE_TIMEOUT_MS,
       killSignal: 'SIGKILL',
+      env: input.env,
     }));
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new MediaProbeError(`Cannot read media file: ${(err.stderr || err.message).trim().split('\n').pop()}`);
+  } finally {
+    await input.release();
   }
   const json = JSON.parse(stdout) as {
     format?: { format_name?: string; duration?: string };
@@ -180,17 +202,21 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
  * gives the end. A truncated file's container may still claim its full length; this does not.
  */
 export async function measureMediaExtentMs(file: string, timeoutMs = 10 * 60_000): Promise<number | null> {
+  const input = await openUntrustedInput(file).catch(() => null);
+  if (!input) return null;
   try {
     const { stdout } = await run(
       ffmpegPath(),
-      ['-hide_banner', '-nostdin', '-loglevel', 'error', ...untrustedInput(file), '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'null', '-progress', 'pipe:1', '-nostats', '-'],
-      { maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      ['-hide_banner', '-nostdin', '-loglevel', 'error', ...input.args, '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'null', '-progress', 'pipe:1', '-nostats', '-'],
+      { maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL', env: input.env },
     );
     const last = stdout.split('\n').filter((l) => l.startsWith('out_time_us=')).pop();
     const us = last ? Number(last.slice('out_time_us='.length)) : NaN;
     return Number.isFinite(us) && us >= 0 ? us / 1000 : null;
   } catch {
     return null;
+  } finally {
+    await input.release();
   }
 }
 

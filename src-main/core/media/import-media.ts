@@ -6,7 +6,7 @@
  * extension. Files are independent: one unreadable clip gets its own message and the others go in.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
 import { type Note, note, noteEnglish } from '../../../src-shared/i18n/notes.js';
@@ -14,8 +14,9 @@ import { nowIso } from '../store/time.js';
 import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { sessionFolder } from '../recording/session-folder.js';
+import type { MediaStore } from '../crypto/media-store.js';
 import { measureMediaExtentMs, probeMedia } from './ffmpeg.js';
-import { readFileChunks, writeSessionMediaFile } from './session-media-file.js';
+import { mediaStoreOf, readFileChunks, readStoredMedia, storedMediaSize, writeSessionMediaFile } from './session-media-file.js';
 
 export { IMPORT_TYPES, IMPORT_EXTENSIONS } from '../../../src-shared/media-types.js';
 import { IMPORT_TYPES, IMPORT_EXTENSIONS } from '../../../src-shared/media-types.js';
@@ -36,9 +37,10 @@ export function contentFileName(sha256: string, originalName: string): string {
   return `clip-${sha256.slice(0, 16)}${path.extname(originalName).toLowerCase()}`;
 }
 
-export async function sha256OfFile(file: string): Promise<string> {
+/** SHA-256 of a file's own bytes: a stored file in an encrypted folder is hashed as it decrypts, never copied out. */
+export async function sha256OfFile(file: string, store?: MediaStore): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of (await readStoredMedia(file, store)).chunks) hash.update(chunk);
   return hash.digest('hex');
 }
 
@@ -56,6 +58,29 @@ export interface ImportDeps {
   sessions: SessionsRepo;
   /** Why the session's participant may not have this clip (the missing consent, in words), or null. */
   consent?: (sessionId: number, holds: { video: boolean; audio: boolean }) => string | null;
+  /** Where the copy goes: encrypted in an encrypted data folder (default: plain files). */
+  media?: MediaStore;
+}
+
+/**
+ * Puts the clip's bytes at `part` and returns their SHA-256 and size (of the clip itself, not of its
+ * encrypted form). A copy goes through the session media writer, encrypted as it is read in an encrypted
+ * folder, so no clear copy is ever written; an upload or an inbox clip is already stored (encrypted where the
+ * folder is) where it lies and is moved as it is.
+ */
+async function storeCopy(media: MediaStore, file: string, part: string, move: boolean): Promise<{ sha256: string; bytes: number }> {
+  if (move) {
+    renameSync(file, part);
+    if (process.platform !== 'win32') chmodSync(part, 0o600);
+    const stored = await readStoredMedia(part, media);
+    const hash = createHash('sha256');
+    for await (const b of stored.chunks) hash.update(b);
+    return { sha256: hash.digest('hex'), bytes: stored.size };
+  }
+  // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
+  const hash = createHash('sha256');
+  const bytes = await writeSessionMediaFile(part, readFileChunks(file), (c) => hash.update(c), media);
+  return { sha256: hash.digest('hex'), bytes };
 }
 
 /** Checks one file without touching the session; returns what it holds or a message for the user. */
@@ -88,7 +113,8 @@ export async function checkImportable(file: string, displayName = path.basename(
   try {
     const st = statSync(file);
     if (!st.isFile()) return refused(note('corpus.check.notFile', { name }));
-    bytes = st.size;
+    // A clip already in an encrypted data folder (the import inbox) counts its own bytes, not its sealed form.
+    bytes = mediaStoreOf(file).encrypted ? await storedMediaSize(file) : st.size;
   } catch {
     return refused(note('corpus.check.notFound', { name }));
   }
@@ -178,18 +204,9 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
     const part = path.join(folder, `.media-${randomUUID()}.part`); // cleared at start if a crash leaves it
     let name: string;
     let sha256: string;
+    let bytes: number;
     try {
-      if (opts.move) {
-        renameSync(file, part);
-        if (process.platform !== 'win32') chmodSync(part, 0o600);
-        sha256 = await sha256OfFile(part);
-      } else {
-        // A copy, never a link: the session keeps its clip even if the original is edited or deleted later.
-        // Written through the session media writer (private to this user), hashed as it goes.
-        const hash = createHash('sha256');
-        await writeSessionMediaFile(part, readFileChunks(file), (c) => hash.update(c));
-        sha256 = hash.digest('hex');
-      }
+      ({ sha256, bytes } = await storeCopy(mediaStoreOf(part, deps.media), file, part, opts.move === true));
       name = uniqueName(folder, contentFileName(sha256, displayName), taken);
       renameSync(part, path.join(folder, name));
     } catch (e) {
@@ -198,7 +215,7 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
       continue;
     }
     taken.add(name.toLowerCase());
-    const media = listImportedClip(deps, sessionId, name, sha256, checked, () => undefined, (m) => opts.onImported?.(m, displayName));
+    const media = listImportedClip(deps, sessionId, name, sha256, { ...checked, bytes }, () => undefined, (m) => opts.onImported?.(m, displayName));
     out.push({ fileName: displayName, ok: true, media, ...(checked.warningNote ? { warning: checked.warning, warningNotes: [checked.warningNote] } : {}) });
   }
   return out;

@@ -42,13 +42,13 @@ describe('abandoned uploads', () => {
     const { core: c, sessionId } = await sessionIn(tempDir());
     let t = 0;
     const uploads = new ImportUploads({ db: c.services.db, dataDir: c.services.dataDir, sessions: c.services.sessions }, { idleMs: 1000, now: () => t });
-    const { uploadId } = uploads.begin(sessionId, 'clip.mp4', 10);
-    uploads.chunk(uploadId, 0, new Uint8Array(4));
+    const { uploadId } = await uploads.begin(sessionId, 'clip.mp4', 10);
+    await uploads.chunk(uploadId, 0, new Uint8Array(4));
     const incoming = path.join(c.services.dataDir, 'sessions', String(sessionId), '.incoming');
     expect(readdirSync(incoming)).toHaveLength(1);
     t = 900;
     expect(uploads.sweep()).toBe(0);
-    uploads.chunk(uploadId, 1, new Uint8Array(4)); // activity keeps it alive
+    await uploads.chunk(uploadId, 1, new Uint8Array(4)); // activity keeps it alive
     t = 2000;
     expect(uploads.sweep()).toBe(1);
     expect(readdirSync(incoming)).toEqual([]);

@@ -5,8 +5,9 @@
  * with a message when it is not a readable clip.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { ClearMediaStore, type StoredMediaWriter } from '../crypto/media-store.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { type ImportDeps, type ImportOptions, type ImportOutcome, importMediaFiles, IMPORT_EXTENSIONS, IMPORT_TYPES, MAX_IMPORT_BYTES } from './import-media.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
@@ -17,7 +18,10 @@ interface Upload {
   fileName: string;
   size: number;
   file: string;
-  fd: number;
+  /** Encrypted as it arrives in an encrypted data folder: an upload is never in clear on disk. */
+  writer: StoredMediaWriter;
+  /** Chunks are written one after another, whatever order their requests are handled in. */
+  queue: Promise<unknown>;
   written: number;
   nextSeq: number;
   lastActive: number;
@@ -57,7 +61,7 @@ export class ImportUploads {
     return stale.length;
   }
 
-  begin(sessionId: number, fileName: string, size: number): { uploadId: string } {
+  async begin(sessionId: number, fileName: string, size: number): Promise<{ uploadId: string }> {
     this.deps.sessions.get(sessionId);
     this.sweep();
     if (this.uploads.size >= MAX_OPEN_UPLOADS) throw apiError('conflict', 'errors.import.tooMany', { max: MAX_OPEN_UPLOADS });
@@ -69,8 +73,16 @@ export class ImportUploads {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const id = randomUUID();
     const file = path.join(dir, `${id}.part`);
-    const fd = openSync(file, 'wx', 0o600);
-    this.uploads.set(id, { id, sessionId, fileName, size, file, fd, written: 0, nextSeq: 0, lastActive: this.now() });
+    // Counted before the (asynchronous) create, so concurrent begins cannot exceed the limit.
+    const placeholder = { id, sessionId, fileName, size, file, written: 0, nextSeq: 0, lastActive: this.now() };
+    this.uploads.set(id, { ...placeholder, writer: null as unknown as StoredMediaWriter, queue: Promise.resolve() });
+    try {
+      const writer = await (this.deps.media ?? new ClearMediaStore()).create(file);
+      this.uploads.set(id, { ...placeholder, writer, queue: Promise.resolve() });
+    } catch (e) {
+      this.uploads.delete(id);
+      throw e;
+    }
     return { uploadId: id };
   }
 
@@ -81,26 +93,36 @@ export class ImportUploads {
   }
 
   /** Appends a chunk; chunks are numbered from 0 and a resent one is ignored, so a retry cannot corrupt the file. */
-  chunk(id: string, seq: number, data: Uint8Array): { received: number } {
+  chunk(id: string, seq: number, data: Uint8Array): Promise<{ received: number }> {
     const u = this.get(id);
     u.lastActive = this.now();
-    if (seq < u.nextSeq) return { received: u.written };
-    if (seq > u.nextSeq) throw apiError('invalid_input', 'errors.import.outOfOrder', { seq, expected: u.nextSeq });
-    if (u.written + data.byteLength > u.size) {
-      this.abort(id);
-      throw apiError('invalid_input', 'errors.import.tooManyBytes', { file: u.fileName });
-    }
-    let off = 0;
-    while (off < data.byteLength) off += writeSync(u.fd, data, off, data.byteLength - off);
-    u.written += data.byteLength;
-    u.nextSeq++;
-    return { received: u.written };
+    const step = async (): Promise<{ received: number }> => {
+      if (seq < u.nextSeq) return { received: u.written };
+      if (seq > u.nextSeq) throw apiError('invalid_input', 'errors.import.outOfOrder', { seq, expected: u.nextSeq });
+      if (u.written + data.byteLength > u.size) {
+        this.abort(id);
+        throw apiError('invalid_input', 'errors.import.tooManyBytes', { file: u.fileName });
+      }
+      await u.writer.write(data);
+      u.written += data.byteLength;
+      u.nextSeq++;
+      return { received: u.written };
+    };
+    const p = u.queue.then(step, step);
+    u.queue = p.catch(() => undefined);
+    return p;
   }
 
   async finish(id: string, onImported?: ImportOptions['onImported']): Promise<ImportOutcome> {
     const u = this.get(id);
     this.uploads.delete(id);
-    closeSync(u.fd);
+    await u.queue;
+    try {
+      await u.writer.close();
+    } catch (e) {
+      rmSync(u.file, { force: true });
+      return { fileName: u.fileName, ok: false, message: `${u.fileName}: could not be saved (${e instanceof Error ? e.message : String(e)})` };
+    }
     try {
       if (u.written !== u.size) return { fileName: u.fileName, ok: false, message: `${u.fileName}: upload incomplete (${u.written} of ${u.size} bytes)` };
       const [r] = await importMediaFiles(this.deps, u.sessionId, [u.file], { names: [u.fileName], move: true, onImported });
@@ -114,8 +136,9 @@ export class ImportUploads {
     const u = this.uploads.get(id);
     if (!u) return;
     this.uploads.delete(id);
-    closeSync(u.fd);
     rmSync(u.file, { force: true });
+    // Closed once a write in flight has ended (it lands in the removed file).
+    void u.queue.then(() => u.writer?.abort());
   }
 
   /** Drops every unfinished upload (core closing). */

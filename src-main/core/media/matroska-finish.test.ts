@@ -10,8 +10,8 @@ const dir = tempDir('affect-mkv-');
 let src: string;
 
 beforeAll(async () => {
-  src = await makeWebm(path.join(dir, 'src.webm'), 12);
-});
+  src = await makeWebm(path.join(dir, 'src.webm'), 8);
+}, 180_000);
 
 /** ffmpeg remuxing to a pipe: what it writes when it cannot seek back in its output. */
 function streamedRemux(file: string): AsyncIterable<Buffer> {

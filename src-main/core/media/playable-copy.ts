@@ -7,13 +7,16 @@
  *
  * ffmpeg writes the copy to a pipe, never to a file: the bytes go through the session media writer (the one
  * place session media is written, which encryption at rest wraps), and the Matroska finisher adds the duration
- * and seek index that ffmpeg cannot write without seeking back.
+ * and seek index that ffmpeg cannot write without seeking back. In an encrypted folder ffmpeg reads the original
+ * through the folder's decrypting tap (crypto/media-tap.ts) and its output is sealed chunk by chunk as it
+ * arrives: neither the original nor the copy is ever in clear on disk, and memory holds at most the writer's
+ * first chunk (kept for the finisher's patch) and the chunk being sealed.
  */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import { ffmpegPath, type ProbeResult, type ProbedStream, untrustedInput } from './ffmpeg.js';
+import { ffmpegPath, openUntrustedInput, type ProbeResult, type ProbedStream } from './ffmpeg.js';
 import { type Note, note, noteEnglish } from '../../../src-shared/i18n/notes.js';
 import { finishMatroska } from './matroska-finish.js';
 import { createSessionMediaFile } from './session-media-file.js';
@@ -91,9 +94,13 @@ const OPUS_PRESKIP = 312;
 /** Seconds between keyframes in the copy: a seek decodes from the keyframe before it. */
 const KEYFRAME_SECONDS = 2;
 
-/** ffmpeg's arguments for the copy, written as WebM to stdout; progress as key=value lines on fd 3. */
-export function playableCopyArgs(input: string, plan: Extract<PlayablePlan, { playable: false }>, threads: number): string[] {
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:3', ...untrustedInput(input)];
+/**
+ * ffmpeg's arguments for the copy, written as WebM to stdout; progress as key=value lines on fd 3. `inputArgs`:
+ * openUntrustedInput's options up to and including `-i` (a stored clip in an encrypted folder is read through
+ * its decrypting tap, never from a clear copy).
+ */
+export function playableCopyArgs(inputArgs: readonly string[], plan: Extract<PlayablePlan, { playable: false }>, threads: number): string[] {
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:3', ...inputArgs];
   // Titles, comments and chapter names often hold names: none of the original's metadata goes into the copy.
   args.push('-map_metadata', '-1', '-map_chapters', '-1', '-sn', '-dn');
   if (plan.video) {
@@ -159,7 +166,26 @@ export async function makePlayableCopy(input: string, dest: string, plan: Extrac
   // All cores: the queue makes one copy at a time, never beside an analysis.
   const threads = opts.threads ?? Math.max(1, availableParallelism());
   if (opts.signal?.aborted) throw opts.signal.reason ?? new PlayableCopyError('cancelled');
-  const proc = spawn(ffmpegPath(), playableCopyArgs(input, plan, threads), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const source = await openUntrustedInput(input);
+  try {
+    return await runCopy(source.args, source.env, dest, plan, threads, opts);
+  } finally {
+    await source.release();
+  }
+}
+
+async function runCopy(
+  inputArgs: string[],
+  env: NodeJS.ProcessEnv | undefined,
+  dest: string,
+  plan: Extract<PlayablePlan, { playable: false }>,
+  threads: number,
+  opts: PlayableCopyOptions,
+): Promise<PlayableCopy> {
+  // A cancel while the input was being opened (an abort listener added now would never fire).
+  if (opts.signal?.aborted) throw opts.signal.reason ?? new PlayableCopyError('cancelled');
+  // stdout is the copy itself (a pipe into the session media writer): ffmpeg never writes a file.
+  const proc = spawn(ffmpegPath(), playableCopyArgs(inputArgs, plan, threads), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   proc.stderr!.setEncoding('utf8');
   proc.stderr!.on('data', (d: string) => {

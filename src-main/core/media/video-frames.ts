@@ -17,7 +17,7 @@
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { ffmpegPath, MediaProbeError, probeMedia, untrustedInput } from './ffmpeg.js';
+import { ffmpegPath, MediaProbeError, openUntrustedInput, probeMedia } from './ffmpeg.js';
 
 export interface DecodedFrame {
   /** Milliseconds from the media start. */
@@ -111,11 +111,12 @@ export async function* decodeVideoFrames(file: string, opts: VideoFrameOptions =
   const readAhead = opts.readAhead ?? 16;
   const size = await frameSize(file, opts.maxShortSide ?? 480);
   const frameBytes = size.width * size.height * 3;
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', ...untrustedInput(file), '-filter_complex', filterGraph(opts, size)];
+  const input = await openUntrustedInput(file);
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', ...input.args, '-filter_complex', filterGraph(opts, size)];
   args.push('-map', '[frames]', '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   args.push('-map', '[stamps]', '-vsync', 'passthrough', '-enc_time_base', '-1', '-c:v', 'rawvideo', '-f', 'framecrc', 'pipe:3');
   if (opts.signal?.aborted) throw new DOMException('Media analysis was cancelled', 'AbortError');
-  const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
+  const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: input.env }) as ChildProcessByStdio<null, Readable, Readable>;
   const stamps = proc.stdio[3] as Readable;
 
   const times: number[] = [];
@@ -215,5 +216,6 @@ export async function* decodeVideoFrames(file: string, opts: VideoFrameOptions =
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     if (!exited) proc.kill('SIGKILL');
+    await input.release();
   }
 }

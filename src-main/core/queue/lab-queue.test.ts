@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { runSnapshot, snapshotDiff, snapshotSizes } from '../test-support/run-sn
 import { shortClips } from '../test-support/short-clips.js';
 import { decodeBundle } from './bundle.js';
 import { LabWorker } from './lab-worker.js';
+import { newKeyFile, writeKeyFile } from '../vault/key-file.js';
 
 const missing = redisServerMissing();
 let redis: TestRedis;
@@ -118,6 +120,47 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
       await core.close();
     }
   }, 300_000);
+
+  it('sends a clip from an encrypted folder decrypted in memory; the worker keeps it sealed in its own encrypted scratch folder', async (ctx) => {
+    if ('skip' in clips) return ctx.skip(clips.skip);
+    process.env.AFFECT_INSECURE_TEST_KDF = '1';
+    const dataDir = tempDir();
+    const made = await newKeyFile('lab passphrase');
+    writeKeyFile(dataDir, made.file);
+    const core = await createCore({ dataDir, provider: 'cpu', keys: made.keys });
+    const api = directClient(core, operatorCtx(core, 'Lab Coordinator', 'researcher'));
+    const scratchRoot = tempDir();
+    const w = await worker({ queue: 'q-sealed', name: 'sealed-a', scratchRoot });
+    try {
+      // The worker's scratch folder is encrypted: a key file, and a database that is not a clear SQLite file.
+      const scratch = readdirSync(scratchRoot).filter((n) => n.startsWith('affect-worker-')).map((n) => path.join(scratchRoot, n));
+      expect(scratch).toHaveLength(1);
+      expect(readdirSync(scratch[0])).toContain('affect-keys.json');
+      expect(readFileSync(path.join(scratch[0], 'affect-studio.sqlite')).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
+
+      await api.call('queue.connect', { url: redis.url, password: redis.password, queue: 'q-sealed', shares: [{ name: 'data', folder: dataDir }] });
+      const session = await api.call('sessions.create', { participantId: consentedParticipant(core, 'P-sealed'), protocol: 'import' });
+      const imported = await importClip(api, session.id, clips.files[0]);
+      if (!imported.ok) throw new Error(imported.message);
+      const sent = await api.call('queue.submit', { items: [{ sessionId: session.id }] });
+      expect(sent.refused).toEqual([]);
+      // Never as a path (workers have no key), even with the data folder on a share: the clip itself, decrypted.
+      expect(sent.jobs[0].via).toBe('inline');
+      const clip = readFileSync(clips.files[0]);
+      const q = new Queue('q-sealed', { connection: { host: redis.host, port: redis.port, password: redis.password } });
+      const job = await Job.fromId(q, sent.jobs[0].jobId);
+      expect(job!.data.sha256).toBe(createHash('sha256').update(clip).digest('hex'));
+      expect(job!.data.bytes).toBe(statSync(clips.files[0]).size);
+      expect(Buffer.from(job!.data.clip.data, 'base64').equals(clip)).toBe(true);
+      await until('the job to finish', async () => (await q.getJobState(sent.jobs[0].jobId)) === 'completed');
+      const collected = await api.call('queue.collect', {});
+      expect(collected.stored).toHaveLength(1);
+      await q.close();
+    } finally {
+      await w.stop();
+      await core.close();
+    }
+  });
 
   it('refuses jobs whose model hashes differ from the worker\'s at once, with the reason', async (ctx) => {
     if ('skip' in clips) return ctx.skip(clips.skip);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -17,6 +17,7 @@ import type { QueueJobState, QueueJobView, QueueStatus, QueueWorkerView } from '
 import type { ApiError, MessageRef } from '../../../src-shared/errors.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
 import { loadManifest } from '../inference/manifest.js';
+import { mediaStoreOf, readStoredMedia } from '../media/session-media-file.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import { schemaVersion } from '../store/database.js';
 import type { QueueJobRow, QueueJobsRepo } from '../store/queue-jobs-repo.js';
@@ -65,10 +66,23 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   }
 }
 
-async function sha256Of(file: string): Promise<string> {
+/**
+ * The clip's size, SHA-256 and, when it travels in the job, its bytes: a file in the (encrypted) data folder is
+ * decrypted in memory as it is read (at most `keepMax` bytes kept), never copied out in clear.
+ */
+async function readClip(file: string, sealed: boolean, keepMax: number): Promise<{ size: number; sha256: string; data: Buffer | null }> {
+  const stored = sealed ? await readStoredMedia(file) : { size: statSync(file).size, chunks: createReadStream(file) as AsyncIterable<Buffer> };
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return h.digest('hex');
+  const keep = stored.size <= keepMax ? Buffer.alloc(stored.size) : null;
+  let at = 0;
+  for await (const chunk of stored.chunks) {
+    if (at + chunk.length > stored.size) throw new Error('the clip changed while it was read');
+    h.update(chunk);
+    if (keep) chunk.copy(keep, at);
+    at += chunk.length;
+  }
+  if (at !== stored.size) throw new Error('the clip changed while it was read');
+  return { size: stored.size, sha256: h.digest('hex'), data: keep };
 }
 
 export class LabQueue {
@@ -154,21 +168,21 @@ export class LabQueue {
     const copy = path.join(sessionFolder(this.d.dataDir, sessionId), media.fileName);
     const file = sourcePath ?? copy;
     if (!path.isAbsolute(file)) throw apiError('invalid_input', 'errors.queue.clipPathAbsolute');
-    let size: number;
     try {
-      const st = statSync(file);
-      if (!st.isFile()) throw new Error('not a file');
-      size = st.size;
+      if (!statSync(file).isFile()) throw new Error('not a file');
     } catch {
       throw apiError('not_found', sourcePath ? 'errors.queue.clipUnreadable' : 'errors.queue.mediaMissing', { id: sessionId });
     }
-    const sha256 = await sha256Of(file);
+    // A copy in an encrypted data folder is sealed on disk: workers cannot read it there (they have no key), so
+    // it travels in the job, decrypted in this process's memory only; never as a path on a share.
+    const sealed = mediaStoreOf(file).encrypted;
+    const ref = sealed ? null : toShareRef(c.shares, file);
+    const { size, sha256, data: clipData } = await readClip(file, sealed, ref ? 0 : c.inlineMaxBytes);
     if (sourcePath !== undefined) {
       // Only the clip that was imported may be sent: a path given here cannot make the app read and send another file.
       const hashed = /^clip-([0-9a-f]{16})\./.exec(media.fileName);
       if (!hashed || !sha256.startsWith(hashed[1])) throw apiError('invalid_input', 'errors.queue.notImportedClip', { id: sessionId });
     }
-    const ref = toShareRef(c.shares, file);
     if (!ref && size > c.inlineMaxBytes) {
       throw apiError('invalid_input', 'errors.queue.inlineTooLarge', { id: sessionId, size: (size / 1024 ** 2).toFixed(1), max: (c.inlineMaxBytes / 1024 ** 2).toFixed(0) });
     }
@@ -182,7 +196,7 @@ export class LabQueue {
       folder,
       sessionId,
       mediaFileId: media.id,
-      clip: ref ? { via: 'share', ref } : { via: 'inline', data: readFileSync(file).toString('base64') },
+      clip: ref ? { via: 'share', ref } : { via: 'inline', data: clipData!.toString('base64') },
       ext: path.extname(media.fileName).toLowerCase(),
       bytes: size,
       sha256,

@@ -5,8 +5,13 @@
  * and the scratch session is deleted. The scratch folder holds no participant data beyond the job in hand: its
  * one participant is a placeholder, and the folder is removed when the worker stops (or, after a crash, by the
  * next worker that starts on the machine).
+ *
+ * The scratch folder is encrypted like a clinic's data folder (#18), with a key that exists only in this
+ * worker's memory: its key file wraps the data key under a random passphrase that is never written or shown
+ * (and a recovery key that is thrown away). An inline clip is written there sealed as it arrives, and the
+ * database is SQLCipher; a worker killed mid-job leaves a folder nobody can decrypt, removed at the next start.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +25,7 @@ import type { ProviderPreference } from '../inference/providers.js';
 import { directClient } from '../rpc/direct-client.js';
 import { schemaVersion } from '../store/database.js';
 import { readRunRows, type RunTable } from '../store/run-rows-repo.js';
+import { type FolderKeys, newKeyFile, writeKeyFile } from '../vault/key-file.js';
 
 const SCRATCH_PREFIX = 'affect-worker-';
 
@@ -122,6 +128,7 @@ export class ScratchAnalysis {
     private readonly core: AppCore,
     private readonly api: ContractClient,
     private readonly participantId: number,
+    private readonly keys: FolderKeys,
   ) {}
 
   /** A new scratch data folder under `root` (0700) with its core, an operator and a placeholder participant. */
@@ -129,8 +136,12 @@ export class ScratchAnalysis {
     mkdirSync(root, { recursive: true, mode: 0o700 });
     const dir = mkdtempSync(path.join(root, SCRATCH_PREFIX));
     let core: AppCore | null = null;
+    let keys: FolderKeys | null = null;
     try {
-      core = await createCore({ dataDir: dir, provider });
+      const made = await newKeyFile(randomBytes(32).toString('base64url'));
+      keys = made.keys;
+      writeKeyFile(dir, made.file);
+      core = await createCore({ dataDir: dir, provider, keys });
       const setup = directClient(core, { clientId: 'affect-worker' });
       const op = await setup.call('operators.create', { displayName: 'Queue worker', role: 'researcher' });
       const api = directClient(core, { clientId: 'affect-worker', operatorId: op.id });
@@ -141,9 +152,10 @@ export class ScratchAnalysis {
       // its models says so at start.
       const loaded = await core.services.analysis.stages.available(new Set(['video', 'audio'] as const));
       if (!loaded.stages.length) throw new Error(`no analysis models could be loaded: ${loaded.notes.join('; ')}`);
-      return new ScratchAnalysis(dir, core, api, p.id);
+      return new ScratchAnalysis(dir, core, api, p.id, keys);
     } catch (e) {
       await core?.close();
+      keys?.wipe();
       rmSync(dir, { recursive: true, force: true });
       throw e;
     }
@@ -230,6 +242,7 @@ export class ScratchAnalysis {
     try {
       await this.core.close();
     } finally {
+      this.keys.wipe();
       rmSync(this.dir, { recursive: true, force: true });
     }
   }

@@ -105,7 +105,9 @@ describe.skipIf(missing)(`two worker processes on a real Redis${missing ? ` (${m
     const dataDir = tempDir();
     const setup = capture();
     const at = ['--data-dir', dataDir, '--operator', 'RA Lab'];
-    expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir], setup.io)).toBe(0);
+    // Clear folders (new folders are encrypted by default): this test reads their databases directly; an encrypted
+    // submitter is lab-queue.test.ts's.
+    expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir, '--no-encryption'], setup.io)).toBe(0);
     expect(await runCli(['participants', 'add', 'P-0012', '--consent', 'video,audio,analysis,research', ...at], setup.io)).toBe(0);
     const submit = capture();
     const code = await runCli(['batch', 'submit', ...clips.files, '--participant', 'P-0012', '--redis', redis!.url, '--redis-password-file', passwordFile, ...at], submit.io);
@@ -131,7 +133,7 @@ describe.skipIf(missing)(`two worker processes on a real Redis${missing ? ` (${m
 
     // The same clips analysed on one machine.
     const refDir = tempDir();
-    expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', refDir], setup.io)).toBe(0);
+    expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', refDir, '--no-encryption'], setup.io)).toBe(0);
     expect(await runCli(['participants', 'add', 'P-0012', '--consent', 'video,audio,analysis,research', '--data-dir', refDir, '--operator', 'RA Lab'], setup.io)).toBe(0);
     const ref = capture();
     expect(await runCli(['analyze', ...clips.files, '--participant', 'P-0012', '--provider', 'cpu', '--out', tempDir(), '--data-dir', refDir, '--operator', 'RA Lab'], ref.io), ref.err.join('\n')).toBe(0);

@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../../../src-shared/domain.js';
 import type { KeepMedia } from '../../../src-shared/governance.js';
@@ -7,6 +7,7 @@ import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { nowIso } from '../store/time.js';
 import { ensureDiskReserve, isDiskFull, releaseDiskReserve } from './disk-space.js';
+import { ClearMediaStore, type MediaStore, type RecordingJournal } from '../crypto/media-store.js';
 import { finalizeRecording } from './finalize-recording.js';
 import { RECORDING_PART, sessionFolder } from './session-folder.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
@@ -16,7 +17,8 @@ interface ActiveRecording {
   owner: string;
   /** Null when the session keeps no media: nothing is written, only the live analysis is stored. */
   mimeType: string | null;
-  fd: number | null;
+  /** Where the chunks go (encrypted in an encrypted folder); null for a session that keeps no media. */
+  journal: RecordingJournal | null;
   /** performance.now() at start, to bound a media-less session's duration. */
   startedPerf: number;
   operatorId: number | null;
@@ -55,6 +57,7 @@ export class RecordingManager {
     private readonly dataDir: string,
     private readonly events: RecordingEvents,
     private readonly audit: RecordingAudit,
+    private readonly media: MediaStore = new ClearMediaStore(),
   ) {}
 
   isRecording(sessionId: number): boolean {
@@ -76,18 +79,22 @@ export class RecordingManager {
     if (keepsMedia && mimeType && /^audio\//i.test(mimeType) === keep.video) {
       throw apiError('invalid_input', keep.video ? 'errors.recording.videoWebm' : 'errors.recording.audioWebm');
     }
-    let fd: number | null = null;
+    let journal: RecordingJournal | null = null;
     if (keepsMedia) {
       const folder = sessionFolder(this.dataDir, sessionId);
       mkdirSync(folder, { recursive: true, mode: 0o700 });
-      fd = openSync(path.join(folder, RECORDING_PART), 'a', 0o600);
+      const part = path.join(folder, RECORDING_PART);
+      // A session that never started holds no acknowledged chunk: a part file there is a leftover of a start
+      // that failed after creating it.
+      if (existsSync(part)) rmSync(part);
+      journal = this.media.createJournal(part);
     }
     const startedAt = nowIso();
     this.db.transaction(() => {
       this.sessions.markRecording(sessionId, startedAt, keep);
       this.audit.started(sessionId, { keep, operatorId });
     })();
-    this.active.set(sessionId, { sessionId, owner, mimeType: keepsMedia ? mimeType : null, fd, startedPerf: performance.now(), operatorId, nextSeq: 0, bytes: 0, chunks: 0 });
+    this.active.set(sessionId, { sessionId, owner, mimeType: keepsMedia ? mimeType : null, journal, startedPerf: performance.now(), operatorId, nextSeq: 0, bytes: 0, chunks: 0 });
     const updated = this.sessions.get(sessionId);
     this.events.sessionChanged(updated);
     return updated;
@@ -96,20 +103,14 @@ export class RecordingManager {
   chunk(sessionId: number, seq: number, data: Uint8Array): { bytesWritten: number; chunks: number } {
     const rec = this.active.get(sessionId);
     if (!rec) throw apiError('conflict', 'errors.notRecording');
-    if (rec.fd === null) throw apiError('conflict', 'errors.recording.noMedia');
+    if (rec.journal === null) throw apiError('conflict', 'errors.recording.noMedia');
     if (seq < rec.nextSeq) return { bytesWritten: rec.bytes, chunks: rec.chunks }; // a resend: already on disk
     if (seq > rec.nextSeq) throw apiError('invalid_input', 'errors.recording.outOfOrder', { seq, expected: rec.nextSeq });
     try {
-      let off = 0;
-      while (off < data.byteLength) off += writeSync(rec.fd, data, off, data.byteLength - off);
-      fdatasyncSync(rec.fd);
+      // Synced before it returns; a failed append is cut back to what was acknowledged, so a resend of this
+      // chunk lands right after it.
+      rec.journal.append(data);
     } catch (e) {
-      // Cut back to what was acknowledged, so a resend of this chunk lands right after it.
-      try {
-        ftruncateSync(rec.fd, rec.bytes);
-      } catch {
-        /* the next start's recovery trims nothing: the ffmpeg remux reads what parses */
-      }
       if (isDiskFull(e)) throw apiError('unavailable', 'errors.diskFull.chunk', { seq });
       throw e;
     }
@@ -166,7 +167,7 @@ export class RecordingManager {
     if (keep && !keep.video && !keep.audio) return this.finishWithoutMedia(sessionId, status, why, rec, elapsedMs);
     let endedAt = nowIso();
     if (rec) {
-      if (rec.fd !== null) closeSync(rec.fd);
+      rec.journal?.close();
       this.active.delete(sessionId);
     } else {
       try {
@@ -175,7 +176,15 @@ export class RecordingManager {
         /* no part file: the end time is unknown, now is the honest upper bound */
       }
     }
-    const result = await finalizeRecording(folder);
+    let result: Awaited<ReturnType<typeof finalizeRecording>>;
+    try {
+      result = await finalizeRecording(folder, this.media);
+    } catch (e) {
+      // Finishing an encrypted recording writes it anew; on a full disk the journal stays as it is (nothing is
+      // lost) and the session stays open: Stop again, or the next start, finishes it.
+      if (isDiskFull(e)) throw apiError('unavailable', 'errors.diskFull.finish');
+      throw e;
+    }
     const details = [why, ...(result?.warnings ?? [])].filter((x): x is string => !!x);
     const mimeType = rec?.mimeType ?? (keep && !keep.video ? 'audio/webm' : 'video/webm');
     const close = () => this.closeSession(sessionId, status, why, endedAt, mimeType, rec?.operatorId ?? null, result, details);

@@ -52,7 +52,7 @@ describe.skipIf(process.platform === 'win32')('ONNX Runtime telemetry', () => {
     // Analysis needs an operator profile and a participant who consented to it (issue 17): set up in-process,
     // which loads no model.
     const quiet = { out: () => undefined, err: () => undefined };
-    expect(await runCli(['operators', 'add', 'RA', '--role', 'researcher', ...data], quiet)).toBe(0);
+    expect(await runCli(['operators', 'add', 'RA', '--role', 'researcher', ...data, '--no-encryption'], quiet)).toBe(0);
     expect(await runCli(['participants', 'add', 'P-1', '--consent', 'video,audio,analysis,research', '--operator', 'RA', ...data], quiet)).toBe(0);
     const r = runFresh(['--import', 'tsx', 'src-main/core/cli.ts', 'analyze', clip, '--participant', 'P-1', '--operator', 'RA', '--out', out, ...data, '--provider', 'cpu']);
     expect(r.status, r.output).toBe(0);

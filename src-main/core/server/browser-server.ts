@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { AppCore } from '../app-core.js';
+import { type AppEndpoint, endpointOf } from '../app-endpoint.js';
 import { handleHttp, type HttpContext, LAUNCH_PATH } from './http-routes.js';
 import { serveRpcSocket } from './rpc-socket.js';
 import { checkRequest, LaunchCredentials } from './security.js';
@@ -18,7 +19,8 @@ export interface BrowserServer {
 }
 
 export interface BrowserServerOptions {
-  core: AppCore;
+  /** The application: its host (locking, vault requests) or, in tests, a bare core. */
+  core: AppCore | AppEndpoint;
   rendererDir: string;
   port?: number;
   log?: (msg: string) => void;
@@ -47,7 +49,7 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 }
 
 /** The WebSocket endpoint /rpc: admitted like any request, then served by rpc-socket.ts. */
-function attachRpc(server: Server, core: AppCore, state: { port: number; creds: LaunchCredentials | null }, log: (msg: string) => void): WebSocketServer {
+function attachRpc(server: Server, core: AppEndpoint, state: { port: number; creds: LaunchCredentials | null }, log: (msg: string) => void): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
   wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
   wss.on('wsClientError', (e, socket) => {
@@ -75,8 +77,9 @@ function attachRpc(server: Server, core: AppCore, state: { port: number; creds: 
 export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
   const log = opts.log ?? (() => {});
   const state: { port: number; creds: LaunchCredentials | null } = { port: 0, creds: null };
+  const app = endpointOf(opts.core);
   const ctx = (): HttpContext => ({
-    core: opts.core,
+    core: app,
     rendererDir: path.resolve(opts.rendererDir),
     creds: state.creds!,
     port: () => state.port,
@@ -97,7 +100,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     else socket.destroy();
   });
 
-  const wss = attachRpc(server, opts.core, state, log);
+  const wss = attachRpc(server, app, state, log);
   state.port = await listen(server, opts.port ?? 0);
   state.creds = new LaunchCredentials(state.port);
   server.on('error', (e) => log(`Server error: ${e.message}`));

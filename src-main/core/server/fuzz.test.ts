@@ -9,6 +9,7 @@
  * folder, so requests that write files (exports, settings, recordings) stay inside it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -33,9 +34,12 @@ const log: string[] = [];
 
 beforeAll(async () => {
   scratch = tempDir('affect-fuzz-');
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src-main', 'browser-main.ts'), '--no-open', '--data-dir', path.join(scratch, 'data')], {
+  // An encrypted data folder, set up and unlocked at start (a test-only cheap passphrase KDF).
+  const passFile = path.join(scratch, 'passphrase');
+  writeFileSync(passFile, FUZZ_PASSPHRASE, { mode: 0o600 });
+  child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src-main', 'browser-main.ts'), '--no-open', '--data-dir', path.join(scratch, 'data'), '--passphrase-file', passFile], {
     cwd: REPO,
-    env: { ...process.env, AFFECT_CONFIG_DIR: path.join(scratch, 'config') },
+    env: { ...process.env, AFFECT_CONFIG_DIR: path.join(scratch, 'config'), AFFECT_INSECURE_TEST_KDF: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
@@ -109,9 +113,16 @@ function generator(rand: () => number) {
   return { int, pick, message, mutate, rawFrame };
 }
 
+const FUZZ_PASSPHRASE = 'fuzzing passphrase, not secret';
+
 async function alive(health: WebSocket, id: number): Promise<void> {
   expect(child.exitCode, `the server exited: ${log.join('').slice(-2000)}`).toBeNull();
-  const r = await rpc(health, id, 'participants.list', {}, 10_000);
+  let r = (await rpc(health, id, 'participants.list', {}, 10_000)) as { result?: { ok: boolean; error?: { code: string } } };
+  // A fuzzed `vault.lock` is a valid request: the server answers `locked` until unlocked again.
+  if (r.result?.ok === false && r.result.error?.code === 'locked') {
+    await rpc(health, id + 1e6, 'vault.unlock', { passphrase: FUZZ_PASSPHRASE }, 10_000);
+    r = (await rpc(health, id + 2e6, 'participants.list', {}, 10_000)) as typeof r;
+  }
   expect(r).toMatchObject({ type: 'res', result: { ok: true } });
 }
 

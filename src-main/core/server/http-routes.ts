@@ -2,16 +2,15 @@
  * The browser-mode server's HTTP side: the launch-code exchange, session media, and the built renderer.
  * Every route but the exchange needs this launch's session cookie (security.ts).
  */
-import { realpathSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { AppCore } from '../app-core.js';
-import { sessionMediaPath } from '../recording/session-folder.js';
+import type { AppEndpoint } from '../app-endpoint.js';
+import { mediaReply } from './media-range.js';
 import { checkHost, checkRequest, contentSecurityPolicy, type LaunchCredentials } from './security.js';
 import { resolveInside, sendFile } from './static-files.js';
 
 export interface HttpContext {
-  core: AppCore;
+  core: AppEndpoint;
   rendererDir: string;
   creds: LaunchCredentials;
   port(): number;
@@ -73,20 +72,24 @@ function handleMedia(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   } catch {
     return plain(res, 400, 'Bad media address');
   }
-  const { sessions, dataDir } = ctx.core.services;
-  const file = sessionMediaPath(sessions, dataDir, sessionId, fileName);
-  if (!file) return plain(res, 404, 'No such media');
-  // The session folder itself must not be a link out of the data folder (the file is opened O_NOFOLLOW).
-  if (!insideRealFolder(path.dirname(file), path.join(dataDir, 'sessions'))) return plain(res, 404, 'No such media');
-  sendFile(req, res, file, { 'cache-control': 'no-store' }, `The file ${fileName} of session ${sessionId} is missing from the data folder`);
-}
-
-function insideRealFolder(folder: string, parent: string): boolean {
-  try {
-    return path.dirname(realpathSync(folder)) === realpathSync(parent);
-  } catch {
-    return true; // missing: sendFile says so
-  }
+  // Decrypted chunk by chunk as the player asks for byte ranges; nothing at all while the app is locked.
+  ctx.core.openMedia(sessionId, fileName).then(
+    (opened) => {
+      if (!opened.ok) {
+        if (opened.why === 'locked') return plain(res, 423, 'Affect Studio is locked');
+        return plain(res, 404, opened.why === 'missing' ? `The file ${fileName} of session ${sessionId} is missing from the data folder` : 'No such media');
+      }
+      const reply = mediaReply(opened.reader, fileName, req.headers.range, req.method === 'HEAD');
+      res.writeHead(reply.status, reply.headers);
+      if (!reply.body) return void res.end();
+      const body = reply.body;
+      // A read error (a damaged chunk, a file cut under us) ends this response only; the server goes on.
+      body.on('error', () => res.destroy());
+      res.on('close', () => body.destroy());
+      body.pipe(res);
+    },
+    () => plain(res, 500, 'Internal error'),
+  );
 }
 
 function handleStatic(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, pathname: string): void {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, type ServerMessage } from '../../../src-shared/wire.js';
-import type { AppCore } from '../app-core.js';
+import type { AppEndpoint } from '../app-endpoint.js';
 
 /** Requests one connection may have in flight; more are refused rather than queued without bound. */
 export const MAX_IN_FLIGHT = 64;
@@ -16,13 +16,13 @@ function frameBytes(data: RawData): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
-export function serveRpcSocket(core: AppCore, ws: WebSocket, log: (msg: string) => void): void {
+export function serveRpcSocket(core: AppEndpoint, ws: WebSocket, log: (msg: string) => void): void {
   const clientId = `ws-${randomUUID()}`;
   let inFlight = 0;
   const send = (m: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeFrame(m), (e) => e && log(`WebSocket send failed: ${e.message}`));
   };
-  const unsubscribe = core.services.events.subscribe((name, payload) => send({ type: 'evt', name, payload }));
+  const unsubscribe = core.events.subscribe((name, payload) => send({ type: 'evt', name, payload }));
 
   ws.on('error', (e) => {
     log(`WebSocket client dropped: ${e.message}`);

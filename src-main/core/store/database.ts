@@ -1,17 +1,26 @@
+// better-sqlite3 here is better-sqlite3-multiple-ciphers (package.json aliases it): the same API, built
+// with SQLite3 Multiple Ciphers, which reads and writes SQLCipher 4 files.
 import Database from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
 
 export class SchemaTooNewError extends Error {}
+export class WrongDatabaseKeyError extends Error {}
+
+export interface OpenOptions {
+  /** 32-byte key of an encrypted data folder (SQLCipher 4 format, raw key: no second key derivation). */
+  key?: Buffer | null;
+}
 
 /**
  * Opens (or creates) the data folder's SQLite file with WAL and foreign keys, then applies every pending
  * migration, each in its own transaction so a failed step leaves the previous version intact.
  */
-export function openDatabase(file: string, migrations: readonly Migration[] = allMigrations): Db {
+export function openDatabase(file: string, migrations: readonly Migration[] = allMigrations, opts: OpenOptions = {}): Db {
   const db = new Database(file);
   try {
+    if (opts.key) applyKey(db, opts.key);
     // Deleted rows are overwritten with zeros, not just unlinked: a deleted participant's code or note must not
     // stay readable in free pages (issue 17). Incremental auto-vacuum lets a deletion give those pages back.
     db.pragma('secure_delete = ON');
@@ -25,6 +34,26 @@ export function openDatabase(file: string, migrations: readonly Migration[] = al
     return db;
   } catch (e) {
     db.close();
+    throw e;
+  }
+}
+
+/**
+ * Makes the connection read and write the file as SQLCipher 4 with this raw key. Must come before anything
+ * else touches the file; a wrong key (or a clear file) is reported as WrongDatabaseKeyError.
+ */
+export function applyKey(db: Db, key: Buffer): void {
+  if (key.length !== 32) throw new WrongDatabaseKeyError('A database key is 32 bytes');
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${key.toString('hex')}'"`);
+  // SQLite3 Multiple Ciphers does not encrypt temporary files (large sorts, index builds, VACUUM), and this
+  // build writes them to disk by default: in memory, nothing of an encrypted database reaches the disk in clear.
+  db.pragma('temp_store = MEMORY');
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new WrongDatabaseKeyError('The database does not open with this key (wrong key, or not an encrypted database)');
     throw e;
   }
 }

@@ -9,7 +9,7 @@
  *   [60 %, 100 %)  sad dominant (p 0.7), reliable face, no speech
  * Episodes: happy over the first part, sad over the last.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ANALYSIS_PARAMS } from '../../../src-shared/analysis.js';
 import type { FrameFaces } from '../../../src-shared/contract/face.js';
@@ -26,7 +26,8 @@ import { ParticipantsRepo } from '../store/participants-repo.js';
 import { ConsentRepo } from '../store/consent-repo.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
 import { VoiceObsRepo } from '../store/voice-obs-repo.js';
-import { makeWebm } from './make-media.js';
+import type { MediaStore } from '../crypto/media-store.js';
+import { makeWebm, tempDir } from './make-media.js';
 
 export interface SeededSession {
   sessionId: number;
@@ -43,6 +44,8 @@ export interface SeedOptions {
   video?: boolean;
   /** Fixed instants make screenshots and date filters deterministic. */
   startedAt?: string;
+  /** The data folder's media store when it is encrypted: the video is made outside it and stored encrypted. */
+  media?: MediaStore;
   /** Give the participant's observations face geometry: head turning side to side, a smile rising with happy. */
   geometry?: boolean;
 }
@@ -60,6 +63,13 @@ export function scriptedEmotion(tMs: number, durationMs: number): { emotion: Emo
 function probsFor(emotion: Emotion, p: number): number[] {
   const rest = (1 - p) / (EMOTIONS.length - 1);
   return EMOTIONS.map((e) => (e === emotion ? p : rest));
+}
+
+async function storedSize(file: string, media?: MediaStore): Promise<number> {
+  if (!media?.encrypted) return statSync(file).size;
+  const r = await media.open(file);
+  await r.close();
+  return r.size;
 }
 
 export async function seedReviewSession(db: Db, dataDir: string, opts: SeedOptions = {}): Promise<SeededSession> {
@@ -91,9 +101,16 @@ export async function seedReviewSession(db: Db, dataDir: string, opts: SeedOptio
   if (opts.video !== false) {
     const dir = sessionFolder(dataDir, session.id);
     mkdirSync(dir, { recursive: true });
-    videoFile = await makeWebm(path.join(dir, RECORDING_FILE), durationMs / 1000);
+    videoFile = path.join(dir, RECORDING_FILE);
+    if (opts.media?.encrypted) {
+      const clear = await makeWebm(path.join(tempDir('affect-seed-'), RECORDING_FILE), durationMs / 1000);
+      const w = await opts.media.create(videoFile);
+      await w.write(readFileSync(clear));
+      await w.close();
+      rmSync(path.dirname(clear), { recursive: true, force: true });
+    } else await makeWebm(videoFile, durationMs / 1000);
     const media = sessions.addMedia({
-      sessionId: session.id, kind: 'recording', fileName: RECORDING_FILE, mimeType: 'video/webm', bytes: statSync(videoFile).size,
+      sessionId: session.id, kind: 'recording', fileName: RECORDING_FILE, mimeType: 'video/webm', bytes: (await storedSize(videoFile, opts.media)),
       durationMs, hasVideo: true, hasAudio: true,
     });
     mediaFileId = media.id;

@@ -5,7 +5,7 @@
  * OS language in Electron, the browser's in browser mode) unless one is chosen in Settings.
  */
 import { createSubscriber } from 'svelte/reactivity';
-import { resolveLocale, translator, type LanguagePreference, type Locale, type MessageKey, type MessageVars, type Translate } from '../../../src-shared/i18n/i18n.js';
+import { LANGUAGE_PREFERENCES, resolveLocale, translator, type LanguagePreference, type Locale, type MessageKey, type MessageVars, type Translate } from '../../../src-shared/i18n/i18n.js';
 
 function systemLanguages(): readonly string[] {
   if (typeof navigator === 'undefined') return [];
@@ -29,11 +29,30 @@ function apply(): void {
   changed();
 }
 
+const REMEMBERED = 'affect-studio.language';
+
 /** Follow the system ('system') or use one catalogue. */
 export function setLanguage(p: LanguagePreference): void {
+  // Remembered on this machine for the lock screen, which is shown before the data folder (and its
+  // settings) can be read.
+  try {
+    localStorage.setItem(REMEMBERED, p);
+  } catch {
+    /* no storage: the lock screen follows the system */
+  }
   if (p === preference) return;
   preference = p;
   apply();
+}
+
+/** The language last set on this machine, if any. */
+export function rememberedLanguage(): LanguagePreference | null {
+  try {
+    const v = localStorage.getItem(REMEMBERED);
+    return (LANGUAGE_PREFERENCES as readonly string[]).includes(v ?? '') ? (v as LanguagePreference) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function languagePreference(): LanguagePreference {

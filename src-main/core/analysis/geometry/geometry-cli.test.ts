@@ -18,7 +18,7 @@ const csv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true 
 async function dataFolder(): Promise<string[]> {
   const dataDir = tempDir();
   const at = ['--data-dir', dataDir, '--operator', 'RA Lab'];
-  expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir], capture().io)).toBe(0);
+  expect(await runCli(['operators', 'add', 'RA Lab', '--role', 'researcher', '--data-dir', dataDir, '--no-encryption'], capture().io)).toBe(0);
   expect(await runCli(['participants', 'add', 'P-GEO', '--consent', 'video,audio,analysis,research', ...at], capture().io)).toBe(0);
   return [...at, '--participant', 'P-GEO'];
 }
