@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { FileChooser, Page } from '@playwright/test';
 import { addParticipant, expect, test } from './fixtures/app.js';
 import { FFMPEG } from './fixtures/paths.js';
 
@@ -165,9 +165,17 @@ test('an audio-only clip, picked and imported by keyboard, shows a waveform in R
   const chooseClips = page.getByRole('button', { name: 'Choose clips…' });
   for (let i = 0; i < 6 && !(await chooseClips.evaluate((b) => b === document.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(chooseClips).toBeFocused();
-  const chooser = page.waitForEvent('filechooser');
-  await page.keyboard.press('Enter');
-  await (await chooser).setFiles([wav]);
+  // Enter on the focused button opens the chooser. The panel may re-render just then (the executors' list
+  // reloads), taking the focus with the old button: then focus it again and press Enter again.
+  let chooser: FileChooser | null = null;
+  for (let attempt = 0; attempt < 3 && !chooser; attempt++) {
+    if (attempt > 0) await chooseClips.focus();
+    const opened = page.waitForEvent('filechooser', { timeout: 10_000 }).catch(() => null);
+    await page.keyboard.press('Enter');
+    chooser = await opened;
+  }
+  expect(chooser, 'Enter on "Choose clips…" opens the file chooser').not.toBeNull();
+  await chooser!.setFiles([wav]);
   await expect(page.getByTestId('import-picked')).toContainText('1 clip');
   await page.getByRole('button', { name: 'Import 1 clip' }).focus();
   await page.keyboard.press('Enter');
