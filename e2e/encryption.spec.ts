@@ -49,7 +49,8 @@ test('a new data folder is encrypted: nothing readable on disk, locked serves no
   await waitForPreview(page);
   await page.getByRole('button', { name: 'Start recording' }).click();
   await expect(page.getByRole('button', { name: 'Stop recording' })).toBeVisible();
-  await page.waitForTimeout(4000);
+  // 4 s by the app's own recording clock, however slowly a loaded machine shows it.
+  await expect(page.getByTestId('elapsed')).toHaveText(/^00:(0[4-9]|[1-5]\d)$/, { timeout: 60_000 });
   await page.getByRole('button', { name: 'Stop recording' }).click();
   await expect(page.getByText(/Recording saved: /)).toBeVisible({ timeout: 30_000 });
 
