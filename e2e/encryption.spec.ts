@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { addParticipant, createSession, expect, loadedDuration, test, waitForPreview } from './fixtures/app.js';
 import { chooseOperator } from './fixtures/governance.js';
 import { FFMPEG, FFPROBE } from './fixtures/paths.js';
+import { ffprobeReads } from '../src-main/core/test-support/sealed-probe.js';
 
 const run = promisify(execFile);
 const PASSPHRASE = 'correct horse battery staple';
@@ -86,7 +87,10 @@ test('a new data folder is encrypted: nothing readable on disk, locked serves no
   // ffprobe reads none of the stored media: the recording, both clips and the copy.
   const storedMedia = files.filter((f) => f.startsWith(path.join(server.dataDir, 'sessions') + path.sep));
   expect(storedMedia.length).toBeGreaterThanOrEqual(4);
-  for (const f of storedMedia) await expect(run(FFPROBE, ['-v', 'error', '-show_format', f]), f).rejects.toThrow();
+  for (const f of storedMedia) {
+    const seen = await ffprobeReads(FFPROBE, f);
+    expect(seen.readable, `${f}: ${seen.said}`).toBe(false);
+  }
 
   // Lock: the lock screen, and the recording's address answers nothing.
   const mediaUrl = `/media/${sessionId}/recording.webm`;

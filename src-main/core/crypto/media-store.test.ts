@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ffprobePath, runFfmpeg } from '../media/ffmpeg.js';
 import { tempDir } from '../test-support/make-media.js';
+import { ffprobeReads } from '../test-support/sealed-probe.js';
 import { EncryptedMediaStore } from './media-store.js';
 
 const run = promisify(execFile);
@@ -41,7 +42,8 @@ describe('ffmpeg reading encrypted media', () => {
     const store = new EncryptedMediaStore({ id: randomBytes(16), key: randomBytes(32) });
     const stored = path.join(dir, 'stored.mp4');
     await sealCopy(store, mp4, stored);
-    await expect(run(ffprobePath(), ['-v', 'error', stored])).rejects.toThrow();
+    const seen = await ffprobeReads(ffprobePath(), stored);
+    expect(seen.readable, seen.said).toBe(false);
 
     const src = await store.ffmpegSource(stored);
     const { stdout } = await run(ffprobePath(), ['-v', 'error', '-protocol_whitelist', src.protocols, '-show_entries', 'format=duration', '-of', 'csv=p=0', src.url], { env: src.env });

@@ -5,10 +5,8 @@
  * the stored files, no file was left in the temporary folder while the copy was made (ffmpeg reads the original
  * through the decrypting tap and writes the copy to a pipe), and the copy still plays by byte ranges.
  */
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaResponse } from '../../electron/media-response.js';
 import { uploadClipSource } from '../../../src-shared/client/upload-clip.js';
@@ -19,12 +17,12 @@ import { sessionFolder } from '../recording/session-folder.js';
 import { directClient } from '../rpc/direct-client.js';
 import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { tempDir } from '../test-support/make-media.js';
+import { ffprobeReads } from '../test-support/sealed-probe.js';
 import { newKeyFile, writeKeyFile } from '../vault/key-file.js';
 import { ffprobePath, probeMedia, runFfmpeg } from './ffmpeg.js';
 import { sha256OfFile } from './import-media.js';
 
 process.env.AFFECT_INSECURE_TEST_KDF = '1';
-const run = promisify(execFile);
 const CODE = 'P-ENC-7731';
 const NOTE = 'mother attended, said the word hummingbird';
 let avi: string;
@@ -115,7 +113,8 @@ describe('imported clips and playable copies in an encrypted data folder', () =>
 
   it('ffprobe reads none of the stored media files', async () => {
     for (const f of [stored.avi, stored.wav, stored.copy]) {
-      await expect(run(ffprobePath(), ['-v', 'error', '-show_format', f]), path.basename(f)).rejects.toThrow();
+      const seen = await ffprobeReads(ffprobePath(), f);
+      expect(seen.readable, `${path.basename(f)}: ${seen.said}`).toBe(false);
     }
   });
 

@@ -1,19 +1,18 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AppCore, createCore } from '../app-core.js';
 import { ffprobePath, probeMedia, runFfmpeg } from '../media/ffmpeg.js';
 import { directClient } from '../rpc/direct-client.js';
 import { consentedParticipant, operatorCtx } from '../test-support/governance.js';
 import { chunksOf, makeWebm, tempDir } from '../test-support/make-media.js';
+import { ffprobeReads } from '../test-support/sealed-probe.js';
 import { newKeyFile, readKeyFile, unlockWithPassphrase, writeKeyFile } from '../vault/key-file.js';
 import { RECORDING_FILE, RECORDING_PART, sessionFolder } from './session-folder.js';
 
 process.env.AFFECT_INSECURE_TEST_KDF = '1';
-const run = promisify(execFile);
 const PASS = 'recording passphrase';
 const EBML = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
 let srcFile: string;
@@ -63,7 +62,8 @@ describe('recording into an encrypted data folder', () => {
 
     const stored = path.join(sessionFolder(dataDir, s.id), RECORDING_FILE);
     expect(readFileSync(stored).includes(EBML)).toBe(false);
-    await expect(run(ffprobePath(), ['-v', 'error', stored])).rejects.toThrow();
+    const seen = await ffprobeReads(ffprobePath(), stored);
+    expect(seen.readable, seen.said).toBe(false);
     // Through the folder's store it is a seekable WebM: duration and both streams (ffmpeg seeks by ranges).
     const probed = await probeMedia(stored);
     expect(probed.streams.map((x) => x.type).sort()).toEqual(['audio', 'video']);
