@@ -35,6 +35,7 @@ import { resizeBilinear, toGray } from '../src-main/core/analysis/face/gray-resi
 import { InferenceService } from '../src-main/core/inference/inference-service.js';
 import { decodeImageFile } from './lib/decode-image.js';
 import { readFerplusLabels } from './lib/ferplus-labels.js';
+import { mulberry32, seededShuffle } from '../src-shared/seeded-random.js';
 
 /** The classes both modalities have (canonical names); a voice model's calm and a face model's contempt are not among them. */
 const SHARED = ['neutral', 'happy', 'sad', 'surprise', 'fear', 'disgust', 'angry'] as const;
@@ -99,27 +100,6 @@ function parseArgs(argv: string[]): Args {
   if (!['folders', 'ferplus'].includes(a.faceLabels)) throw new Error('--face-labels must be folders or ferplus');
   for (const d of [a.faces, a.voices, a.models]) if (d !== undefined && (!existsSync(d) || !statSync(d).isDirectory())) throw new Error(`${d} is not a folder`);
   return a;
-}
-
-/** Deterministic 32-bit PRNG (mulberry32), so the pairing depends on --seed only. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffled<T>(xs: T[], rand: () => number): T[] {
-  const out = xs.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 function filesIn(dir: string, ext: RegExp): string[] {
@@ -223,9 +203,9 @@ async function main(): Promise<void> {
 
   // Pairing: each class's faces shuffled once by the seed, then dealt out in turn, N per clip, so no face repeats
   // within a class until all of that class's faces were used.
-  const rand = rng(a.seed);
+  const rand = mulberry32(a.seed);
   const deck = new Map<string, { files: string[]; next: number }>();
-  for (const [l, files] of facesByLabel) deck.set(l, { files: shuffled(files, rand), next: 0 });
+  for (const [l, files] of facesByLabel) deck.set(l, { files: seededShuffle(files, rand), next: 0 });
   const chosen = voiceItems.map((v) =>
     Array.from({ length: a.pairs }, () => {
       const d = deck.get(v.label)!;
@@ -273,16 +253,31 @@ async function main(): Promise<void> {
     let used = params;
     let fit: Record<string, unknown> | null = null;
     if (a.fit) {
-      // Grid over the two weights (log-linear: their size matters; linear: only their ratio does).
+      // Coarse-to-fine search over the two weights in 0–2 (log-linear: their size matters; linear: only their ratio
+      // does): every 0.25, then every 0.05 within ±0.25 of the best; the NLL surface is smooth in the weights, and the
+      // full 0.05 grid (1,680 settings through the timeline) took an hour on a loaded machine.
       let best: { p: FusionParams; s: Score } | null = null;
-      const grid = Array.from({ length: 41 }, (_, k) => k * 0.05);
-      for (const fw of grid)
-        for (const vw of grid) {
-          if (fw === 0 && vw === 0) continue;
-          const p = { ...params, faceWeight: fw, voiceWeight: vw };
-          const s = score(pairs.map((q) => fusedPair(q, p)), labels);
-          if (!best || s.nll < best.s.nll) best = { p, s };
-        }
+      const tried = new Set<string>();
+      const search = (fws: number[], vws: number[]): void => {
+        for (const fw of fws)
+          for (const vw of vws) {
+            const key = `${fw.toFixed(2)}/${vw.toFixed(2)}`;
+            if ((fw === 0 && vw === 0) || tried.has(key)) continue;
+            tried.add(key);
+            const p = { ...params, faceWeight: fw, voiceWeight: vw };
+            const s = score(pairs.map((q) => fusedPair(q, p)), labels);
+            if (!best || s.nll < best.s.nll) best = { p, s };
+          }
+      };
+      const steps = (from: number, to: number, step: number): number[] => {
+        const out: number[] = [];
+        for (let k = Math.ceil(from / step - 1e-9); k * step <= to + 1e-9; k++) if (k >= 0) out.push(Math.round(k * step * 100) / 100);
+        return out;
+      };
+      search(steps(0, 2, 0.25), steps(0, 2, 0.25));
+      const coarse = best!.p as FusionParams;
+      search(steps(Math.max(0, coarse.faceWeight - 0.25), Math.min(2, coarse.faceWeight + 0.25), 0.05), steps(Math.max(0, coarse.voiceWeight - 0.25), Math.min(2, coarse.voiceWeight + 0.25), 0.05));
+      console.error(`${tried.size} weight settings tried`);
       used = best!.p;
       fit = { rule: used.rule, faceWeight: used.faceWeight, voiceWeight: used.voiceWeight, nll: best!.s.nll, accuracy: best!.s.accuracy, n: pairs.length, faces: a.faces, voices: a.voices, actors: a.actors, pairs: a.pairs, seed: a.seed };
       writeFileSync(a.fit, `${JSON.stringify(fit, null, 1)}\n`);

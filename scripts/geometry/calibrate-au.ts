@@ -39,23 +39,6 @@ const BROW_PLAN: Record<BrowShapeName, string> = { browRaiseShape: 'surprise', b
 const LAMBDAS = [0.01, 0.1, 1, 10];
 const FOLDS = 5;
 
-/** Deterministic shuffle (mulberry32), so a rerun on the same folder picks the same folds. */
-function shuffled<T>(xs: readonly T[], seed = 1): T[] {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 const dot = (w: readonly number[], x: ArrayLike<number>) => w.reduce((s, v, j) => s + v * x[j], 0);
 
@@ -63,7 +46,7 @@ const dot = (w: readonly number[], x: ArrayLike<number>) => w.reduce((s, v, j) =
 function fitBrowDirection(rows: GeometryRow[], cls: string): { direction: BrowDirection; lambda: number; cvAuc: number } {
   const data = rows.filter((r): r is GeometryRow & { brows: Float64Array } => !!r.brows && !!r.geometry && (r.label === cls || r.label === 'neutral'));
   const folds = Array.from({ length: FOLDS }, () => [] as typeof data);
-  shuffled(data).forEach((r, i) => folds[i % FOLDS].push(r));
+  seededShuffle(data, mulberry32(1)).forEach((r, i) => folds[i % FOLDS].push(r));
   let best = { lambda: LAMBDAS[0], cvAuc: -1 };
   for (const lambda of LAMBDAS) {
     let sum = 0;
@@ -127,6 +110,7 @@ async function main(): Promise<void> {
  * Brow directions: ${browNotes.join('; ')}.
  */
 import type { AuCalibration, BrowDirection, BrowShapeName } from './action-units.js';
+import { mulberry32, seededShuffle } from '../../src-shared/seeded-random.js';
 
 /** (x, y) weight per point of MESH.browRight; see browFeatures. */
 export const BROW_DIRECTIONS: Record<BrowShapeName, BrowDirection> = {

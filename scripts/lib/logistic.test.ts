@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../models/fixture-inputs.js';
+import { mulberry32 } from '../../src-shared/seeded-random.js';
 import { fitLogistic, solve } from './logistic.js';
 
 describe('logistic regression', () => {

@@ -3,18 +3,7 @@
  * model and the test feeds them to the ONNX file; both regenerate them from this code, so the fixture only
  * stores outputs. Pure arithmetic in float64 rounded once to float32: identical on every platform.
  */
-
-/** mulberry32: a tiny seeded PRNG, enough for reproducible noise. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src-shared/seeded-random.js';
 
 /** A drawn cartoon face (ellipse head, two eyes, a mouth) in [0,1] intensity, size×size. */
 function cartoonFace(size: number, x: number, y: number): number {

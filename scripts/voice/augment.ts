@@ -2,7 +2,7 @@
 
 /** mulberry32: small, fast, good enough for augmentation draws. */
 /** Seeded generator shared with the model fixtures, so augmentation is reproducible. */
-export { mulberry32 as prng } from '../models/fixture-inputs.js';
+export { mulberry32 as prng } from '../../src-shared/seeded-random.js';
 
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

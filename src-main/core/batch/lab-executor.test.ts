@@ -23,6 +23,7 @@ import { redisServerMissing, startRedis, type TestRedis } from '../test-support/
 import { runSnapshot, snapshotDiff, snapshotSizes } from '../test-support/run-snapshot.js';
 import { shortClips } from '../test-support/short-clips.js';
 import { spawnTied, stopChild } from '../test-support/tied-process.js';
+import { until } from '../test-support/until.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const missing = redisServerMissing();
@@ -56,16 +57,6 @@ async function settled(api: ContractClient, batchId: number, ms = 240_000): Prom
     if (!b.summary.active) return b;
     if (Date.now() > end) throw new Error(`the batch did not finish in time: ${JSON.stringify(b.items.map((i) => [i.state, i.message]))}`);
     await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function until<T>(what: string, f: () => T | null | undefined | false | Promise<T | null | undefined | false>, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

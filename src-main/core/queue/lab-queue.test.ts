@@ -18,6 +18,7 @@ import { shortClips } from '../test-support/short-clips.js';
 import { decodeBundle } from './bundle.js';
 import { LabWorker } from './lab-worker.js';
 import { newKeyFile, writeKeyFile } from '../vault/key-file.js';
+import { until } from '../test-support/until.js';
 
 const missing = redisServerMissing();
 let redis: TestRedis;
@@ -36,16 +37,6 @@ async function submitter(): Promise<{ core: AppCore; api: ContractClient; partic
   const core = await createCore({ dataDir: tempDir(), provider: 'cpu' });
   const ctx = operatorCtx(core, 'Lab Coordinator', 'researcher');
   return { core, api: directClient(core, ctx), participantId: consentedParticipant(core, 'P-queue') };
-}
-
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const worker = (o: Partial<Parameters<typeof LabWorker.start>[0]> = {}) =>

@@ -20,7 +20,7 @@ import { encodeFrame } from '../../../src-shared/wire.js';
 import { clientFrame, connectWs, rawWebSocket, rpc, signIn } from '../test-support/browser-client.js';
 import { tempDir } from '../test-support/make-media.js';
 // mulberry32: small, fast, and the same sequence everywhere for a seed.
-import { mulberry32 as prng } from '../../../scripts/models/fixture-inputs.js';
+import { mulberry32 as prng } from '../../../src-shared/seeded-random.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SEED = Number(process.env.AFFECT_FUZZ_SEED ?? 20_261_201);

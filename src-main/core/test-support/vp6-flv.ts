@@ -10,6 +10,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { runFfmpeg } from '../media/ffmpeg.js';
+import { mulberry32u32 } from '../../../src-shared/seeded-random.js';
 
 class BoolEncoder {
   private readonly out: number[] = [];
@@ -52,14 +53,8 @@ class BoolEncoder {
 
 /** A small deterministic generator (mulberry32), so the clip is the same in every run. */
 function noise(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) & 0xff;
-  };
+  const next = mulberry32u32(seed);
+  return () => next() & 0xff;
 }
 
 /** One VP6 keyframe of cols×rows macroblocks (16 px each). */
