@@ -18,6 +18,7 @@ import { listFaceFolder } from '../lib/face-folder.js';
 import { type GeometryRow, geometryOfImages } from '../lib/face-geometry-run.js';
 import { fitLogistic } from '../lib/logistic.js';
 import { rocAuc } from '../lib/roc-auc.js';
+import { mulberry32, seededShuffle } from '../../src-shared/seeded-random.js';
 
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src-main', 'core', 'analysis', 'geometry', 'au-calibration.ts');
 
@@ -110,7 +111,6 @@ async function main(): Promise<void> {
  * Brow directions: ${browNotes.join('; ')}.
  */
 import type { AuCalibration, BrowDirection, BrowShapeName } from './action-units.js';
-import { mulberry32, seededShuffle } from '../../src-shared/seeded-random.js';
 
 /** (x, y) weight per point of MESH.browRight; see browFeatures. */
 export const BROW_DIRECTIONS: Record<BrowShapeName, BrowDirection> = {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EMOTIONS } from '../../src-shared/emotions.js';
 import { applyManifestEdit, REPO_MODELS_DIR } from './manifest-edit.js';
-import { checkAgainstProbe, type ExportProbe } from './probe-check.js';
+import { checkExportedGraphs, type Exported, grayCropInput, type Quantization, readTrainingJson } from './face-export-files.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = path.join(repo, 'training/face/out');
@@ -23,30 +23,6 @@ const valDir = argv.includes('--val') ? argv[argv.indexOf('--val') + 1] : path.r
 const ID = 'face-emotion-fer-cnn';
 const OLD_DEFAULT = 'face-emotion-minixception';
 
-interface Exported {
-  file: string;
-  labels: string[];
-  size: number;
-  parameters: number;
-  opset: number;
-  flip_tta: boolean;
-  /** How the graph combines the members' passes (export.combine): their logits averaged, or their softmax outputs averaged (deep-ensemble rule). */
-  combine: 'logits' | 'probabilities';
-  /** Weight files in training/face/out whose outputs the graph combines: face-cnn.pt (stage main), face-cnn-snapshot.pt (stage snapshot), face-cnn-peer.pt (stage peer), face-cnn-peer-snapshot.pt (stage peer_snapshot), face-cnn-peer-cycle3.pt (stage peer_cycle3), and NAME-swa.pt (swa.py --member NAME.pt). */
-  members: string[];
-  temperature: number;
-  probe: ExportProbe;
-  /** The float graph export_onnx.py wrote (repository-relative); quantize_onnx.py made the shipped file from it when `quantized`. */
-  float_file: string;
-  quantized: boolean;
-}
-interface Quantization {
-  scheme: string;
-  calibration: string;
-  convolutions: number;
-  bytes_fp32: number;
-  bytes_int8: number;
-}
 interface Calibration {
   temperature: number;
   ece_before: number;
@@ -92,10 +68,7 @@ interface EvalJson {
   perClass: Array<{ label: string; recall: number; f1: number; n: number }>;
 }
 
-const readJson = <T>(f: string): T => {
-  if (!existsSync(f)) throw new Error(`${f} is missing: run the steps in training/face/README.md first`);
-  return JSON.parse(readFileSync(f, 'utf8')) as T;
-};
+const readJson = <T>(f: string): T => readTrainingJson<T>(f);
 const exp = readJson<Exported>(path.join(out, 'face-cnn-export.json'));
 const cal = readJson<Calibration>(path.join(out, 'face-cnn-calibration.json'));
 const train = readJson<TrainMetrics>(path.join(out, 'face-cnn-metrics.json'));
@@ -116,10 +89,7 @@ const peer = (peerSnap || trained.includes('face-cnn-peer.pt')) ? readJson<Train
 const quant = exp.quantized ? readJson<Quantization>(path.join(out, 'face-cnn-quant.json')) : null;
 const file = path.join(REPO_MODELS_DIR, exp.file);
 
-// onnxruntime must reproduce PyTorch on the probe input: the float graph to rounding; the int8 graph that ships
-// within what 8-bit arithmetic costs on a probability (its accuracy is measured below through the app).
-const maxDiff = await checkAgainstProbe(quant ? path.join(repo, exp.float_file) : file, exp.probe);
-const int8Diff = quant ? await checkAgainstProbe(file, exp.probe, 0.05) : null;
+const { maxDiff, int8Diff } = await checkExportedGraphs(repo, exp, file, quant !== null);
 
 const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
 const labels = exp.labels;
@@ -137,21 +107,7 @@ const entry = {
   sha256,
   task: 'face-emotion',
   default: true,
-  inputs: [
-    {
-      name: 'input',
-      shape: [-1, exp.size, exp.size, 1],
-      dtype: 'float32',
-      layout: 'NHWC',
-      normalisation: {
-        text: `upright face crop, grayscale 0.2989R+0.5870G+0.1140B of 0..255 RGB, resized to ${exp.size}x${exp.size}, x = gray/127.5 - 1 (range [-1, 1])`,
-        grayWeights: [0.2989, 0.587, 0.114],
-        scale: 1 / 127.5,
-        offset: -1,
-        size: exp.size,
-      },
-    },
-  ],
+  inputs: [grayCropInput(exp.size)],
   outputs: [{ name: 'probs', shape: [-1, labels.length], dtype: 'float32' }],
   labels,
   canonicalMap,

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EMOTIONS } from '../../src-shared/emotions.js';
 import { applyManifestEdit, REPO_MODELS_DIR } from './manifest-edit.js';
-import { checkAgainstProbe, type ExportProbe } from './probe-check.js';
+import { checkExportedGraphs, type Exported, grayCropInput, type Quantization, readTrainingJson } from './face-export-files.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = path.join(repo, 'training/face/out');
@@ -27,27 +27,6 @@ const ID = 'face-emotion-ferplus-cnn';
 const PREVIOUS = 'face-emotion-fer-cnn';
 const MAKE_DEFAULT = argv.includes('--default');
 
-interface Exported {
-  file: string;
-  labels: string[];
-  size: number;
-  parameters: number;
-  opset: number;
-  flip_tta: boolean;
-  combine: 'logits' | 'probabilities';
-  members: string[];
-  temperature: number;
-  probe: ExportProbe;
-  float_file: string;
-  quantized: boolean;
-}
-interface Quantization {
-  scheme: string;
-  calibration: string;
-  convolutions: number;
-  bytes_fp32: number;
-  bytes_int8: number;
-}
 interface Calibration {
   temperature: number;
   ece_before: number;
@@ -94,18 +73,14 @@ export interface EvalJson {
   perClass: Array<{ label: string; recall: number; f1: number; n: number }>;
 }
 
-const readJson = <T>(f: string): T => {
-  if (!existsSync(f)) throw new Error(`${f} is missing: run the FER+ steps in training/face/README.md first`);
-  return JSON.parse(readFileSync(f, 'utf8')) as T;
-};
+const readJson = <T>(f: string): T => readTrainingJson<T>(f, 'the FER+ steps in training/face/README.md');
 const exp = readJson<Exported>(path.join(out, 'face-fp-export.json'));
 const cal = readJson<Calibration>(path.join(out, 'face-fp-calibration.json'));
 const stages = exp.members.map((m) => ({ member: m, stage: m.replace(/^face-fp-/, '').replace(/\.pt$/, ''), metrics: readJson<StageMetrics>(path.join(out, m.replace(/\.pt$/, '-metrics.json'))) }));
 const quant = exp.quantized ? readJson<Quantization>(path.join(out, 'face-fp-quant.json')) : null;
 const file = path.join(REPO_MODELS_DIR, exp.file);
 
-const maxDiff = await checkAgainstProbe(quant ? path.join(repo, exp.float_file) : file, exp.probe);
-const int8Diff = quant ? await checkAgainstProbe(file, exp.probe, 0.05) : null;
+const { maxDiff, int8Diff } = await checkExportedGraphs(repo, exp, file, quant !== null);
 
 const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
 const labels = exp.labels;
@@ -124,21 +99,7 @@ const entry = {
   sha256,
   task: 'face-emotion',
   default: MAKE_DEFAULT,
-  inputs: [
-    {
-      name: 'input',
-      shape: [-1, exp.size, exp.size, 1],
-      dtype: 'float32',
-      layout: 'NHWC',
-      normalisation: {
-        text: `upright face crop, grayscale 0.2989R+0.5870G+0.1140B of 0..255 RGB, resized to ${exp.size}x${exp.size}, x = gray/127.5 - 1 (range [-1, 1])`,
-        grayWeights: [0.2989, 0.587, 0.114],
-        scale: 1 / 127.5,
-        offset: -1,
-        size: exp.size,
-      },
-    },
-  ],
+  inputs: [grayCropInput(exp.size)],
   outputs: [{ name: 'probs', shape: [-1, labels.length], dtype: 'float32' }],
   labels,
   canonicalMap,
