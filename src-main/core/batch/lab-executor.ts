@@ -38,6 +38,7 @@ export function labExecutor(s: Deps, opts: LabExecutorOptions = { pollMs: 1000, 
   return {
     id: 'lab',
     label: 'Lab workers',
+    labelKey: 'corpus.labExecutor',
     parallel: LAB_PARALLEL,
     unavailable: () => (q.connected ? null : note('corpus.note.labNotConnected')),
     async analyse(job, ctx) {
