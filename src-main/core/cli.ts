@@ -165,17 +165,20 @@ function runOption(run: string | undefined, ids: number[]): number | undefined {
   return Number(run);
 }
 
+/** --lang en|zh-CN; default: the system's language. */
+function langOption(lang: string | undefined): Locale {
+  if (lang === undefined) return systemLocale();
+  if (!isLocale(lang)) throw new UsageError(ct('cli.langOneOf', { list: LOCALES.join(', ') }));
+  return lang;
+}
+
 async function report(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommand(args, { out: { type: 'string' }, lang: { type: 'string' }, run: { type: 'string' } });
   if (!values.out) throw new UsageError(ct('cli.reportNeedsOut'));
   if (!positionals.length) throw new UsageError(ct('cli.reportNeedsIds'));
   const ids = positionals.map(sessionId);
   const runId = runOption(values.run, ids);
-  let locale: Locale = systemLocale();
-  if (values.lang !== undefined) {
-    if (!isLocale(values.lang)) throw new UsageError(ct('cli.langOneOf', { list: LOCALES.join(', ') }));
-    locale = values.lang;
-  }
+  const locale = langOption(values.lang);
   const outDir = path.resolve(values.out);
   return withClient(io, values, (c) => reportCommand(c, { sessionIds: ids, outDir, locale, runId }, io));
 }
@@ -301,9 +304,11 @@ async function batch(args: string[], io: Io): Promise<number> {
     'inline-max-mb': { type: 'string' },
     attempts: { type: 'string' },
     'backoff-ms': { type: 'string' },
+    lang: { type: 'string' },
   });
   if (sub !== 'submit' && sub !== 'status' && sub !== 'retry') throw new UsageError(ct('cli.batchUse'));
   const connectWith = connectInput(values as ConnectOptions, io);
+  const locale = langOption(values.lang);
   if (sub === 'submit') {
     if (!positionals.length) throw new UsageError(ct('cli.batchNeedsClips'));
     if (!values.participant) throw new UsageError(ct('cli.batchNeedsParticipant'));
@@ -320,7 +325,7 @@ async function batch(args: string[], io: Io): Promise<number> {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        return await batchSubmit(c, connectWith, { clips, participant, protocol, wait: values['no-wait'] !== true }, io, interrupted);
+        return await batchSubmit(c, connectWith, { clips, participant, protocol, wait: values['no-wait'] !== true, locale }, io, interrupted);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -330,11 +335,11 @@ async function batch(args: string[], io: Io): Promise<number> {
   if (sub === 'status') {
     if (positionals.length) throw new UsageError(ct('cli.batchStatusNoArgs'));
     const collect = values['no-collect'] !== true;
-    return withClient(io, values, (c) => batchStatus(c, connectWith, collect, io), { operator: collect || values.operator !== undefined });
+    return withClient(io, values, (c) => batchStatus(c, connectWith, collect, io, locale), { operator: collect || values.operator !== undefined });
   }
   if (values.failed === (positionals.length > 0)) throw new UsageError(ct('cli.batchRetryArgs'));
   const ids = values.failed ? ('failed' as const) : jobIds(positionals);
-  return withClient(io, values, (c) => batchRetry(c, connectWith, ids, io));
+  return withClient(io, values, (c) => batchRetry(c, connectWith, ids, io, locale));
 }
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {

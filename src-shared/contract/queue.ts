@@ -32,7 +32,10 @@ export const queueJobViewSchema = z.object({
   percent: z.number().min(0).max(100).nullable(),
   /** Failed attempts so far. */
   attempts: z.number().int().nonnegative(),
+  /** Why it failed (or its last attempt did), in English; null while nothing failed. */
   error: z.string().nullable(),
+  /** The same as a catalogue entry, which the interface words in its language (null: show `error` as it is). */
+  errorNote: messageRefSchema.nullable(),
   runId: idSchema.nullable(),
   via: z.enum(['share', 'inline']),
   submittedAt: z.string(),
@@ -64,6 +67,7 @@ export const queueStatusSchema = z.object({
   connection: z.object({ url: z.string(), queue: z.string(), shares: z.array(z.string()) }).nullable(),
   /** Why the queue cannot be read now (Redis unreachable), else null. */
   error: z.string().nullable(),
+  errorNote: messageRefSchema.nullable(),
   counts: queueCountsSchema,
   workers: z.array(queueWorkerViewSchema),
   /** Newest first, at most 500. */
@@ -129,7 +133,7 @@ export const queueMethods = {
     z.object({}).strict(),
     z.object({
       stored: z.array(z.object({ id: idSchema, sessionId: idSchema, runId: idSchema, worker: z.string() })),
-      failed: z.array(z.object({ id: idSchema, sessionId: idSchema, error: z.string() })),
+      failed: z.array(z.object({ id: idSchema, sessionId: idSchema, error: z.string(), errorNote: messageRefSchema })),
     }),
   ),
   /** Submits failed jobs again (new jobs for the same sessions). */

@@ -17,18 +17,33 @@ export function enText(key: MessageKey, vars?: MessageVars): string {
 /**
  * Values that are words themselves stay catalogue entries until the message is worded, so each reader gets them in
  * their language: `<name>Key` holds one entry's key (worded with the same values; '' for none) and `<name>Keys` a
- * comma list of keys, listed the way the language lists things ("video recording and audio recording").
+ * comma list of keys, listed the way the language lists things ("video recording and audio recording"). An entry
+ * named that way may itself have such values (a lab job's failure whose reason is a consent refusal, which names
+ * what was refused): each pass words one level more, until nothing changes.
  */
+const MAX_NESTING = 4;
 function wordedVars(locale: Locale, vars: Record<string, string | number>): Record<string, string | number> {
-  const out: Record<string, string | number> = { ...vars };
   const tr = translator(locale);
-  for (const [name, value] of Object.entries(vars)) {
-    if (typeof value !== 'string') continue;
-    if (name.endsWith('Key') && name.length > 3) out[name.slice(0, -3)] = value && isKey(value) ? tr(value, vars) : '';
-    else if (name.endsWith('Keys') && name.length > 4) {
-      const words = value.split(',').filter(isKey).map((k) => tr(k, vars));
-      out[name.slice(0, -4)] = new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }).format(words);
+  let out: Record<string, string | number> = { ...vars };
+  for (let pass = 0; pass < MAX_NESTING; pass++) {
+    const next: Record<string, string | number> = { ...out };
+    let changed = false;
+    for (const [name, value] of Object.entries(vars)) {
+      if (typeof value !== 'string') continue;
+      let base: string;
+      let worded: string;
+      if (name.endsWith('Key') && name.length > 3) {
+        base = name.slice(0, -3);
+        worded = value && isKey(value) ? tr(value, out) : '';
+      } else if (name.endsWith('Keys') && name.length > 4) {
+        base = name.slice(0, -4);
+        worded = new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }).format(value.split(',').filter(isKey).map((k) => tr(k, out)));
+      } else continue;
+      if (next[base] !== worded) changed = true;
+      next[base] = worded;
     }
+    out = next;
+    if (!changed) break;
   }
   return out;
 }

@@ -14,6 +14,23 @@ export function note(key: MessageKey, vars?: Record<string, string | number>): N
   return vars ? { key, vars } : { key };
 }
 
+/** The name a value takes in the message (`doingKey` and `doingKeys` are worded as `doing`; see messageIn). */
+const wordedName = (name: string): string => (name.endsWith('Keys') && name.length > 4 ? name.slice(0, -4) : name.endsWith('Key') && name.length > 3 ? name.slice(0, -3) : name);
+
+/**
+ * A note whose value `slot` is another note, worded in the same language as it ("The lab workers could not
+ * analyse this clip (job 3): refused by lab-pc-2: …"): the inner note's entry goes in as `<slot>Key` and its
+ * values beside the outer ones. Values share one namespace, so where a name would clash the inner note goes in
+ * as its English text instead (still right, only not translated).
+ */
+export function nestNote(key: MessageKey, vars: Record<string, string | number>, slot: string, inner: Note): Note {
+  const taken = new Set([slot, ...Object.keys(vars).map(wordedName)]);
+  const innerVars = inner.vars ?? {};
+  const clash = Object.keys(innerVars).some((n) => taken.has(wordedName(n)) || n === `${slot}Key` || n === `${slot}Keys`);
+  if (!isKey(inner.key) || clash) return note(key, { ...vars, [slot]: noteEnglish(inner) });
+  return note(key, { ...vars, ...innerVars, [`${slot}Key`]: inner.key });
+}
+
 /** A note's English text (logs, the command line, clients that do not translate). */
 export function noteEnglish(n: Note): string {
   return isKey(n.key) ? messageIn('en', n.key, n.vars) : n.key;

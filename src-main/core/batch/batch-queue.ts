@@ -26,7 +26,7 @@ import {
   type ItemState,
 } from '../../../src-shared/contract/batch.js';
 import { ApiError } from '../../../src-shared/errors.js';
-import { type Note, note, NotedError, noteEnglish, notesEnglish, noteOfError } from '../../../src-shared/i18n/notes.js';
+import { nestNote, type Note, note, NotedError, noteEnglish, notesEnglish, noteOfError } from '../../../src-shared/i18n/notes.js';
 import type { ConsentScope } from '../../../src-shared/governance.js';
 import type { EventBus } from '../event-bus.js';
 import { requireConsent } from '../governance/consent-check.js';
@@ -65,6 +65,11 @@ export interface BatchQueueDeps {
 }
 
 class Cancelled extends NotedError {}
+
+/** An executor's name as a note's value: its catalogue entry when it has one (worded in the reader's language). */
+function executorVars(ex: BatchExecutor): Record<string, string> {
+  return ex.labelKey ? { executorKey: ex.labelKey } : { executor: ex.label };
+}
 
 /** A refusal (consent, a rule): its catalogue entry when it has one, else its English words as a value. */
 function refusalNote(e: unknown): Note {
@@ -124,7 +129,7 @@ export class BatchQueue {
       const ex = this.d.executors.get(b.executor);
       if (!ex) throw apiError('invalid_input', 'errors.batch.noExecutor', { executor: b.executor, list: [...this.d.executors.keys()].join(', ') });
       const why = ex.unavailable();
-      if (why) throw apiError('conflict', 'errors.batch.executorBusy', { executor: ex.label, why: noteEnglish(why) });
+      if (why) throw apiError('conflict', 'errors.batch.executorBusy', nestNote('errors.batch.executorBusy', executorVars(ex), 'why', why).vars);
     }
     let row: BatchRow;
     if (b.kind === 'import') {
@@ -438,7 +443,7 @@ export class BatchQueue {
     const ex = this.d.executors.get(b.executor);
     if (!ex) return this.fail(it, note('corpus.note.noExecutor', { executor: b.executor }));
     const why = ex.unavailable();
-    if (why) return this.update(it, { state: 'failed', fraction: 0, notes: [note('corpus.note.cannotTakeWork', { executor: ex.label }), why] });
+    if (why) return this.update(it, { state: 'failed', fraction: 0, notes: [note('corpus.note.cannotTakeWork', executorVars(ex)), why] });
     try {
       requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis'], 'consent.doing.analyseSession');
     } catch (e) {

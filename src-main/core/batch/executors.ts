@@ -5,6 +5,7 @@
  * reports progress the same way, so the queue and its display do not change.
  */
 import type { AnalysisRun } from '../../../src-shared/analysis.js';
+import type { MessageKey } from '../../../src-shared/i18n/i18n.js';
 import { type Note, note, NotedError } from '../../../src-shared/i18n/notes.js';
 import type { CoreServices } from '../core-services.js';
 import { labExecutor } from './lab-executor.js';
@@ -29,8 +30,10 @@ export interface ExecutorContext {
 
 export interface BatchExecutor {
   readonly id: string;
-  /** In words for the user. */
+  /** In words for the user (English). */
   readonly label: string;
+  /** The same as a catalogue entry, so notes about it are worded in the reader's language. */
+  readonly labelKey?: MessageKey;
   /** How many items it analyses at once (default 1: one after the other, in the queue's loop). */
   readonly parallel?: number;
   /** Why it cannot take work now (a catalogue entry the user can act on), or null. */
@@ -52,6 +55,7 @@ export function localExecutor(s: Pick<CoreServices, 'analysis' | 'events'>): Bat
   return {
     id: 'local',
     label: 'This computer',
+    labelKey: 'corpus.localExecutor',
     unavailable: () => null,
     async analyse(job, ctx) {
       const { runner, runs } = s.analysis;

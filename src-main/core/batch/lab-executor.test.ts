@@ -12,6 +12,8 @@ import type { ContractClient } from '../../../src-shared/client/contract-client.
 import { uploadBatchFiles } from '../../../src-shared/client/upload-batch.js';
 import type { ClipSource } from '../../../src-shared/client/upload-clip.js';
 import type { BatchView } from '../../../src-shared/contract/batch.js';
+import type { ApiError } from '../../../src-shared/errors.js';
+import { localizeMessage } from '../../../src-shared/i18n/errors.js';
 import { localizeNotes } from '../../../src-shared/i18n/notes.js';
 import { type AppCore, createCore } from '../app-core.js';
 import { openClipFile } from '../cli/clip-file.js';
@@ -87,10 +89,13 @@ describe('lab workers as a batch executor', () => {
     const lab = (await api.call('batch.executors', {})).find((e) => e.id === 'lab');
     expect(lab).toMatchObject({ label: 'Lab workers', unavailable: expect.stringMatching(/^not connected to a lab queue: connect in the Lab workers panel/) });
     expect(localizeNotes('zh-CN', [lab!.unavailableNote!])).toMatch(/^尚未连接实验室队列/);
-    await expect(api.call('batch.create', { kind: 'import', participantId: pid, protocol: 'p', executor: 'lab', files: [{ name: 'a.mp4', size: 10 }] })).rejects.toMatchObject({
-      code: 'conflict',
-      message: expect.stringMatching(/^Lab workers cannot take work now: not connected to a lab queue/),
-    });
+    const refused = await api.call('batch.create', { kind: 'import', participantId: pid, protocol: 'p', executor: 'lab', files: [{ name: 'a.mp4', size: 10 }] }).then(
+      () => null,
+      (e: unknown) => e as ApiError,
+    );
+    expect(refused).toMatchObject({ code: 'conflict', message: expect.stringMatching(/^Lab workers cannot take work now: not connected to a lab queue/) });
+    // Worded in the reader's language, the executor's name included.
+    expect(localizeMessage('zh-CN', refused!.message, refused!.i18n)).toMatch(/^实验室工作机 目前无法接收工作：尚未连接实验室队列/);
     expect(await api.call('batch.list', {})).toEqual([]);
   });
 
@@ -145,7 +150,7 @@ describe('lab workers as a batch executor', () => {
         let b = await settled(api, batch.id);
         expect(b.items.map((i) => i.state)).toEqual(['failed', 'failed']);
         expect(b.items[0].message).toMatch(/^Lab workers cannot take work now; not connected to a lab queue/);
-        expect(localizeNotes('zh-CN', b.items[0].notes)).toMatch(/目前无法接受任务.*尚未连接实验室队列/);
+        expect(localizeNotes('zh-CN', b.items[0].notes)).toMatch(/^实验室工作机 目前无法接受任务.*尚未连接实验室队列/);
 
         // Connected again and retried: the waiting job is followed, the other clip sent; a worker takes both.
         await connect(api);

@@ -7,10 +7,11 @@
  */
 import type { AnalysisRun } from '../../../src-shared/analysis.js';
 import { ApiError } from '../../../src-shared/errors.js';
-import { note, NotedError } from '../../../src-shared/i18n/notes.js';
+import { nestNote, note, type Note, NotedError } from '../../../src-shared/i18n/notes.js';
 import type { CoreServices } from '../core-services.js';
-import { requireConsent } from '../governance/consent-check.js';
 import { analysisMedia } from '../media/media-roles.js';
+import { analysisRefusal } from '../queue/analysis-consent.js';
+import { failureOf } from '../queue/job-failure.js';
 import type { CollectHooks } from '../queue/lab-queue.js';
 import type { BatchExecutor } from './executors.js';
 import { StopForNow } from './executors.js';
@@ -33,18 +34,11 @@ export const LAB_PARALLEL = 8;
 export function labExecutor(s: Deps, opts: LabExecutorOptions = { pollMs: 1000, unreachableMs: 60_000 }): BatchExecutor {
   const q = s.queue;
   /** The consent refusal for analysing this session, or null (as the panel's collect checks it). */
-  const refusal = (sessionId: number): string | null => {
-    try {
-      requireConsent(s.participants, s.sessions.get(sessionId).participantId, ['analysis'], 'consent.doing.analyseSessionId', { sessionId });
-      return null;
-    } catch (e) {
-      if (e instanceof ApiError) return e.message;
-      throw e;
-    }
-  };
+  const refusal = analysisRefusal(s.participants, s.sessions);
   return {
     id: 'lab',
     label: 'Lab workers',
+    labelKey: 'corpus.labExecutor',
     parallel: LAB_PARALLEL,
     unavailable: () => (q.connected ? null : note('corpus.note.labNotConnected')),
     async analyse(job, ctx) {
@@ -70,19 +64,19 @@ export function labExecutor(s: Deps, opts: LabExecutorOptions = { pollMs: 1000, 
         if (ctx.signal.aborted) {
           // Closing: the job stays in the queue and is followed again at the next start. Cancelled: taken back
           // if no worker has it yet (one that has it finishes, and its result is stored as any other).
-          if (!(ctx.signal.reason instanceof StopForNow) && q.connected) await q.withdraw(localId, 'Cancelled before a worker took it').catch(() => false);
+          if (!(ctx.signal.reason instanceof StopForNow) && q.connected) await q.withdraw(localId, note('labJob.cancelled')).catch(() => false);
           throw ctx.signal.reason;
         }
         // Stored meanwhile by the panel's collect, or settled there.
         const now = q.row(localId);
         if (now?.state === 'done' && now.runId !== null) return settled(s, s.analysis.runs.get(now.runId));
-        if (now?.state === 'failed') throw new NotedError(note('corpus.note.labJobFailed', { job: localId, detail: now.error ?? '—' }));
+        if (now?.state === 'failed') throw jobFailed(localId, failureOf(now.error));
         if (!q.connected) throw new NotedError(note('corpus.note.labDisconnected', { job: localId }));
         try {
           const r = await q.collectJob(localId, hooks);
           unreadableSince = null;
           if ('stored' in r) return settled(s, r.stored);
-          if ('failed' in r) throw new NotedError(note('corpus.note.labJobFailed', { job: localId, detail: r.failed }));
+          if ('failed' in r) throw jobFailed(localId, r.failed);
           ctx.onProgress(r.pending === null ? 0 : r.pending / 100);
         } catch (e) {
           if (e instanceof NotedError || e instanceof ApiError || !q.connected) throw e;
@@ -94,6 +88,11 @@ export function labExecutor(s: Deps, opts: LabExecutorOptions = { pollMs: 1000, 
       }
     },
   };
+}
+
+/** The item's reason: the lab workers could not analyse the clip, and the job's own reason, both in the reader's language. */
+function jobFailed(job: number, why: Note): NotedError {
+  return new NotedError(nestNote('corpus.note.labJobFailed', { job }, 'detail', why));
 }
 
 /** A run stored from the queue: the Review of its session shows it without reloading. */

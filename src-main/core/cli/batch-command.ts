@@ -10,10 +10,12 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import type { QueueStatus } from '../../../src-shared/contract/queue.js';
-import { ApiError } from '../../../src-shared/errors.js';
+import { ApiError, type MessageRef } from '../../../src-shared/errors.js';
+import { localizeMessage } from '../../../src-shared/i18n/errors.js';
+import type { Locale } from '../../../src-shared/i18n/i18n.js';
 import { checkImportable, IMPORT_EXTENSIONS } from '../media/import-media.js';
 import { importClip, type Io } from './analyze-command.js';
-import { cliMessage, ct } from './cli-language.js';
+import { cliMessage, ct, systemLocale } from './cli-language.js';
 import { enText } from '../../../src-shared/i18n/errors.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { intOption, type QueueOptionValues, queueName, redisTarget, shareOptions } from './queue-options.js';
@@ -78,8 +80,15 @@ async function connect(api: ContractClient, input: MethodInput<'queue.connect'>,
   }
 }
 
+/** A job's reason (or a refusal) in `locale`: by its catalogue entry, else its English as sent. */
+function reasonIn(locale: Locale, english: string | null, ref: MessageRef | null | undefined): string {
+  return english === null ? '' : localizeMessage(locale, english, ref ?? undefined);
+}
+
 export interface SubmitOptions {
   clips: string[];
+  /** The language of the reasons in result lines (--lang; default: the system's). */
+  locale?: Locale;
   participant: string;
   protocol: string;
   wait: boolean;
@@ -94,6 +103,7 @@ export async function batchSubmit(api: ContractClient, connectWith: MethodInput<
     return EXIT.failed;
   }
   if (!(await connect(api, connectWith, io))) return EXIT.failed;
+  const locale = o.locale ?? systemLocale();
   let failures = 0;
   /** Job id → the clip it analyses, for the result lines. */
   const mine = new Map<number, { clip: string; sessionId: number }>();
@@ -122,7 +132,7 @@ export async function batchSubmit(api: ContractClient, connectWith: MethodInput<
     const r = await api.call('queue.submit', { items: [{ sessionId: session.id, mediaFileId: imported.mediaFileId, sourcePath: clip }] });
     if (r.refused.length) {
       failures++;
-      io.out(['failed', clip, session.id, '', r.refused[0].message].join('\t'));
+      io.out(['failed', clip, session.id, '', reasonIn(locale, r.refused[0].message, r.refused[0].i18n)].join('\t'));
       continue;
     }
     const job = r.jobs[0];
@@ -147,7 +157,7 @@ export async function batchSubmit(api: ContractClient, connectWith: MethodInput<
       const m = mine.get(f.id);
       if (!m || !open.delete(f.id)) continue;
       failures++;
-      io.out(['failed', m.clip, m.sessionId, '', f.error].join('\t'));
+      io.out(['failed', m.clip, m.sessionId, '', reasonIn(locale, f.error, f.errorNote)].join('\t'));
     }
     const st = await api.call('queue.status', {});
     for (const j of st.jobs) {
@@ -156,7 +166,7 @@ export async function batchSubmit(api: ContractClient, connectWith: MethodInput<
         io.out(['failed', mine.get(j.id)!.clip, j.sessionId, '', enText('cli.batchRun.jobLost')].join('\t'));
       }
     }
-    const line = progressLine(st, mine, open);
+    const line = progressLine(st, mine, open, locale);
     if (line !== last) io.err(line);
     last = line;
     if (open.size) await new Promise((r) => setTimeout(r, o.pollMs ?? 2000));
@@ -168,31 +178,32 @@ export async function batchSubmit(api: ContractClient, connectWith: MethodInput<
   return failures ? EXIT.failed : EXIT.ok;
 }
 
-function progressLine(st: QueueStatus, mine: Map<number, unknown>, open: Set<number>): string {
+function progressLine(st: QueueStatus, mine: Map<number, unknown>, open: Set<number>, locale: Locale): string {
   const jobs = st.jobs.filter((j) => mine.has(j.id));
   const n = (s: string) => jobs.filter((j) => j.state === s).length;
   const active = jobs.filter((j) => j.state === 'active').map((j) => `${j.worker ?? '?'} ${j.percent ?? 0}%`);
-  const error = st.error ? ct('cli.batchRun.error', { error: st.error }) : '';
+  const error = st.error ? ct('cli.batchRun.error', { error: reasonIn(locale, st.error, st.errorNote) }) : '';
   const detail = active.length ? ct('cli.batchRun.activeList', { list: active.join(', ') }) : '';
   return ct('cli.batchRun.progress', { finished: mine.size - open.size, total: mine.size, waiting: n('waiting') + n('retrying'), active: active.length, detail, error });
 }
 
-export async function batchStatus(api: ContractClient, connectWith: MethodInput<'queue.connect'>, collect: boolean, io: Io): Promise<number> {
+/** `locale`: the language of the reasons (--lang; default: the system's). */
+export async function batchStatus(api: ContractClient, connectWith: MethodInput<'queue.connect'>, collect: boolean, io: Io, locale: Locale = systemLocale()): Promise<number> {
   if (!(await connect(api, connectWith, io))) return EXIT.failed;
   if (collect) {
     const c = await api.call('queue.collect', {});
     if (c.stored.length || c.failed.length) io.err(ct('cli.batchRun.collected', { stored: c.stored.length, failed: c.failed.length }));
   }
   const st = await api.call('queue.status', {});
-  if (st.error) io.err(`affect: ${st.error}`);
+  if (st.error) io.err(`affect: ${reasonIn(locale, st.error, st.errorNote)}`);
   const c = st.counts;
   io.out(['counts', `waiting=${c.waiting}`, `active=${c.active}`, `done=${c.done}`, `failed=${c.failed}`, `lost=${c.lost}`].join('\t'));
   for (const w of st.workers) io.out(['worker', w.name, w.online ? 'online' : 'offline', `active=${w.active}`, `done=${w.done}`, `failed=${w.failed}`].join('\t'));
-  for (const j of st.jobs) io.out(['job', j.id, j.sessionId, j.state, j.worker ?? '', j.percent === null ? '' : `${j.percent}%`, j.runId ?? '', j.error ?? ''].join('\t'));
+  for (const j of st.jobs) io.out(['job', j.id, j.sessionId, j.state, j.worker ?? '', j.percent === null ? '' : `${j.percent}%`, j.runId ?? '', reasonIn(locale, j.error, j.errorNote)].join('\t'));
   return st.error ? EXIT.failed : EXIT.ok;
 }
 
-export async function batchRetry(api: ContractClient, connectWith: MethodInput<'queue.connect'>, ids: number[] | 'failed', io: Io): Promise<number> {
+export async function batchRetry(api: ContractClient, connectWith: MethodInput<'queue.connect'>, ids: number[] | 'failed', io: Io, locale: Locale = systemLocale()): Promise<number> {
   if (!(await connect(api, connectWith, io))) return EXIT.failed;
   let list = ids;
   if (list === 'failed') list = (await api.call('queue.status', {})).jobs.filter((j) => j.state === 'failed').map((j) => j.id);
@@ -202,7 +213,7 @@ export async function batchRetry(api: ContractClient, connectWith: MethodInput<'
   }
   const r = await api.call('queue.retry', { ids: list });
   for (const j of r.jobs) io.out(['queued', j.id, j.sessionId].join('\t'));
-  for (const f of r.refused) io.out(['failed', f.id, '', f.message].join('\t'));
+  for (const f of r.refused) io.out(['failed', f.id, '', reasonIn(locale, f.message, f.i18n)].join('\t'));
   return r.refused.length ? EXIT.failed : EXIT.ok;
 }
 

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { ApiError } from '../../../src-shared/errors.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
+import { noteEnglish } from '../../../src-shared/i18n/notes.js';
 import type { CoreServices } from '../core-services.js';
-import { requireConsent } from '../governance/consent-check.js';
+import { analysisRefusal } from '../queue/analysis-consent.js';
 import { DEFAULT_QUEUE } from '../queue/lab-queue.js';
 import { RedisConfigError } from '../queue/redis-connection.js';
 import { parseShares, ShareError } from '../queue/shares.js';
@@ -12,17 +13,8 @@ type QueueMethods = 'queue.connect' | 'queue.disconnect' | 'queue.settings' | 'q
 
 export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
   const q = s.queue;
-  const participantOf = (sessionId: number) => s.sessions.get(sessionId).participantId;
   /** The consent refusal for analysing this session, or null. */
-  const refusal = (sessionId: number): string | null => {
-    try {
-      requireConsent(s.participants, participantOf(sessionId), ['analysis'], 'consent.doing.analyseSessionId', { sessionId });
-      return null;
-    } catch (e) {
-      if (e instanceof ApiError) return e.message;
-      throw e;
-    }
-  };
+  const refusal = analysisRefusal(s.participants, s.sessions);
   return {
     'queue.connect': async (input) => {
       let shares;
@@ -62,7 +54,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
       for (const item of items) {
         const no = refusal(item.sessionId);
         if (no) {
-          refused.push({ sessionId: item.sessionId, message: no });
+          refused.push({ sessionId: item.sessionId, message: noteEnglish(no), i18n: no });
           continue;
         }
         try {
@@ -87,7 +79,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
       for (const x of r.stored) s.events.emit('session.changed', s.sessions.get(x.row.sessionId));
       return {
         stored: r.stored.map((x) => ({ id: x.row.id, sessionId: x.row.sessionId, runId: x.run.id, worker: x.worker })),
-        failed: r.failed.map((x) => ({ id: x.row.id, sessionId: x.row.sessionId, error: x.error })),
+        failed: r.failed.map((x) => ({ id: x.row.id, sessionId: x.row.sessionId, error: noteEnglish(x.error), errorNote: x.error })),
       };
     },
     'queue.retry': async ({ ids }, ctx) => {

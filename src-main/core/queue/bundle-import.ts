@@ -5,6 +5,8 @@
  * transaction that also marks the job done, so a result is stored exactly once or not at all.
  */
 import type { AnalysisRun, RunModel } from '../../../src-shared/analysis.js';
+import { note, type Note } from '../../../src-shared/i18n/notes.js';
+import { shortValue } from '../../../src-shared/i18n/noted-text.js';
 import type { RunRecorder } from '../analysis/run-recorder.js';
 import type { Db } from '../store/database.js';
 import { writeRunRows } from '../store/run-rows-repo.js';
@@ -17,14 +19,14 @@ export interface BundleStoreDeps {
   recorder: RunRecorder;
 }
 
-/** Why a bundle does not belong to the job it came back for, or null. */
-export function bundleMismatch(b: ResultBundle, job: { jobId: string; folder: string; sessionId: number; mediaFileId: number; clipSha256: string; models: readonly JobModel[] }, version: string): string | null {
-  if (b.jobId !== job.jobId || b.folder !== job.folder) return `the result is for job ${b.jobId}, not ${job.jobId}`;
-  if (b.sessionId !== job.sessionId || b.mediaFileId !== job.mediaFileId) return `the result is for session ${b.sessionId} (media ${b.mediaFileId}), not session ${job.sessionId} (media ${job.mediaFileId})`;
-  if (b.clipSha256 !== job.clipSha256) return 'the worker analysed other bytes than the clip submitted';
-  if (b.run.softwareVersion !== version) return `the worker ran Affect Studio ${b.run.softwareVersion}, this is ${version}`;
+/** Why a bundle does not belong to the job it came back for (labJob.result.*), or null. */
+export function bundleMismatch(b: ResultBundle, job: { jobId: string; folder: string; sessionId: number; mediaFileId: number; clipSha256: string; models: readonly JobModel[] }, version: string): Note | null {
+  if (b.jobId !== job.jobId || b.folder !== job.folder) return note('labJob.result.otherJob', { got: shortValue(b.jobId), expected: job.jobId });
+  if (b.sessionId !== job.sessionId || b.mediaFileId !== job.mediaFileId) return note('labJob.result.otherSession', { gotSession: b.sessionId, gotMedia: b.mediaFileId, session: job.sessionId, media: job.mediaFileId });
+  if (b.clipSha256 !== job.clipSha256) return note('labJob.result.otherBytes');
+  if (b.run.softwareVersion !== version) return note('labJob.result.otherVersion', { ran: shortValue(b.run.softwareVersion), here: version });
   const unknown = b.run.models.filter((m: RunModel) => !job.models.some((j) => j.id === m.id && j.sha256 === m.sha256));
-  if (unknown.length) return `the worker ran models the job did not ask for: ${unknown.map((m) => `${m.id}@${m.sha256.slice(0, 12)}…`).join(', ')}`;
+  if (unknown.length) return note('labJob.result.otherModels', { models: shortValue(unknown.map((m) => `${m.id}@${m.sha256.slice(0, 12)}…`).join(', ')) });
   return null;
 }
 

@@ -102,7 +102,7 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
       await api.call('consent.withdraw', { participantId: withdrawn, takenOn: new Date().toISOString().slice(0, 10) });
       const c2 = await api.call('queue.collect', {});
       expect(c2.stored).toEqual([]);
-      expect(c2.failed).toEqual([{ id: sent2.jobs[0].id, sessionId: s2.id, error: expect.stringMatching(/^The result was not stored: .*P-withdraws.*withdrawn/) }]);
+      expect(c2.failed).toEqual([{ id: sent2.jobs[0].id, sessionId: s2.id, error: expect.stringMatching(/^The result was not stored: .*P-withdraws.*withdrawn/), errorNote: expect.objectContaining({ key: 'labJob.notStored' }) }]);
       expect(await api.call('analysis.runs', { sessionId: s2.id })).toEqual([]);
       expect(await Job.fromId(q, sent2.jobs[0].jobId)).toBeUndefined();
       await q.close();
@@ -291,7 +291,7 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
       await api.call('consent.withdraw', { participantId: withdrawn, takenOn: new Date().toISOString().slice(0, 10) });
 
       const c = await api.call('queue.collect', {});
-      expect(c.failed).toEqual([{ id: leaves.id, sessionId: sessions[1].id, error: expect.stringMatching(/^Not analysed: .*P-leaves.*withdrawn/) }]);
+      expect(c.failed).toEqual([{ id: leaves.id, sessionId: sessions[1].id, error: expect.stringMatching(/^Not analysed: .*P-leaves.*withdrawn/), errorNote: expect.objectContaining({ key: 'labJob.notAnalysed' }) }]);
       // The clip (sent inline) is gone from Redis before any worker saw it; the other participant's job still waits.
       expect(await Job.fromId(q, leaves.jobId)).toBeUndefined();
       expect(await q.getJobState(stays.jobId)).toBe('waiting');
@@ -301,7 +301,7 @@ describe.skipIf(missing)(`lab workers on a real Redis${missing ? ` (${missing})`
       // Retrying it is refused for the same reason.
       const r = await api.call('queue.retry', { ids: [leaves.id] });
       expect(r.jobs).toEqual([]);
-      expect(r.refused).toEqual([{ id: leaves.id, message: expect.stringMatching(/P-leaves.*withdrawn/) }]);
+      expect(r.refused).toEqual([{ id: leaves.id, message: expect.stringMatching(/P-leaves.*withdrawn/), i18n: expect.objectContaining({ key: 'consent.refusal' }) }]);
       const actions = core.services.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'queue.%' ORDER BY id").all();
       expect(actions).toEqual([{ action: 'queue.submit' }, { action: 'queue.submit' }, { action: 'queue.failed' }]);
     } finally {

@@ -16,6 +16,8 @@ import { analysisParamsSchema, type AnalysisRun } from '../../../src-shared/anal
 import type { QueueJobState, QueueJobView, QueueStatus, QueueWorkerView } from '../../../src-shared/contract/queue.js';
 import type { ApiError, MessageRef } from '../../../src-shared/errors.js';
 import { apiError } from '../../../src-shared/i18n/errors.js';
+import { nestNote, note, type Note, noteEnglish } from '../../../src-shared/i18n/notes.js';
+import { shortValue } from '../../../src-shared/i18n/noted-text.js';
 import { loadManifest } from '../inference/manifest.js';
 import { mediaStoreOf, readStoredMedia } from '../media/session-media-file.js';
 import { sessionFolder } from '../recording/session-folder.js';
@@ -26,6 +28,7 @@ import type { SessionsRepo } from '../store/sessions-repo.js';
 import { BundleError, decodeBundle } from './bundle.js';
 import { type BundleStoreDeps, bundleMismatch, storeBundle } from './bundle-import.js';
 import { type AnalysisJob, DEFAULT_INLINE_MAX_BYTES, DEFAULT_RETRY, JOB_FORMAT, JOB_VERSION, type JobModel, jobIdOf, parseJobId, QUEUE_NAME, type RetryPolicy } from './job.js';
+import { failureOf, readReason, reasonFromRedis, storedReason } from './job-failure.js';
 import { pipelineModels } from './model-set.js';
 import { probeRedis, type RedisTarget, redactUrl, redisOptions } from './redis-connection.js';
 import { type Share, toShareRef } from './shares.js';
@@ -48,9 +51,15 @@ export interface LabQueueDeps extends BundleStoreDeps {
 /** What collect() reports back for each job it settled; the handler audits them in the same transaction. */
 export interface CollectHooks {
   stored(row: QueueJobRow, run: AnalysisRun): void;
-  failed(row: QueueJobRow, error: string): void;
-  /** May this session's result be stored (consent)? A message when not. */
-  refusal(sessionId: number): string | null;
+  failed(row: QueueJobRow, error: Note): void;
+  /** May this session's result be stored (consent)? The refusal when not (analysis-consent.ts). */
+  refusal(sessionId: number): Note | null;
+}
+
+/** A job row's failure reason as the queue panel and `affect batch status` show it. */
+function viewReason(error: string | null, fromRedis = false): Pick<QueueJobView, 'error' | 'errorNote'> {
+  const r = readReason(error, fromRedis);
+  return { error: r.text, errorNote: r.note };
 }
 
 const STATUS_TIMEOUT_MS = 10_000;
@@ -224,7 +233,7 @@ export class LabQueue {
   }
 
   /** Puts failed jobs back into the queue (the same job, with its clip as sent), if consent still allows it. */
-  async retry(ids: readonly number[], refusal: (sessionId: number) => string | null): Promise<{ jobs: Array<{ id: number; sessionId: number }>; refused: Array<{ id: number; message: string; i18n?: MessageRef }> }> {
+  async retry(ids: readonly number[], refusal: (sessionId: number) => Note | null): Promise<{ jobs: Array<{ id: number; sessionId: number }>; refused: Array<{ id: number; message: string; i18n?: MessageRef }> }> {
     const { queue, bull } = this.need();
     const folder = this.folderId();
     const jobs: Array<{ id: number; sessionId: number }> = [];
@@ -238,7 +247,7 @@ export class LabQueue {
       }
       const consent = refusal(row.sessionId);
       if (consent) {
-        refused.push({ id, message: consent });
+        refused.push({ id, message: noteEnglish(consent), i18n: consent });
         continue;
       }
       const job = await bull.Job.fromId(queue, jobIdOf(folder, id));
@@ -303,7 +312,7 @@ export class LabQueue {
         worker: r.worker,
         percent: r.state === 'done' ? 100 : null,
         attempts: 0,
-        error: r.error,
+        ...viewReason(r.error),
         runId: r.runId,
         via: r.via,
         submittedAt: r.submittedAt,
@@ -315,6 +324,7 @@ export class LabQueue {
       return {
         connection: null,
         error: null,
+        errorNote: null,
         counts: { waiting: local.queued, active: 0, done: local.done, failed: local.failed, lost: 0 },
         workers: perWorker.map((w) => ({ name: w.worker, online: false, active: 0, done: w.done, failed: w.failed })),
         jobs: base(),
@@ -324,9 +334,11 @@ export class LabQueue {
     try {
       return await within(this.liveStatus(conn, rows, perWorker, local, connection), STATUS_TIMEOUT_MS, 'The lab queue');
     } catch (e) {
+      const why = note('labJob.queueUnreadable', { reason: e instanceof Error ? e.message : String(e) });
       return {
         connection,
-        error: `Cannot read the lab queue: ${e instanceof Error ? e.message : String(e)}`,
+        error: noteEnglish(why),
+        errorNote: why,
         counts: { waiting: local.queued, active: 0, done: local.done, failed: local.failed, lost: 0 },
         workers: perWorker.map((w) => ({ name: w.worker, online: false, active: 0, done: w.done, failed: w.failed })),
         jobs: base(),
@@ -371,7 +383,7 @@ export class LabQueue {
         worker: r.worker ?? (state === 'active' || state === 'finished' || state === 'failed' ? (f?.worker ?? null) : null),
         percent: state === 'done' || state === 'finished' ? 100 : state === 'active' ? (f?.percent ?? 0) : null,
         attempts: f?.attempts ?? 0,
-        error: r.error ?? (state === 'failed' || state === 'retrying' ? (f?.error ?? null) : null),
+        ...(r.error !== null ? viewReason(r.error) : viewReason(state === 'failed' || state === 'retrying' ? (f?.error ?? null) : null, true)),
         runId: r.runId,
         via: r.via,
         submittedAt: r.submittedAt,
@@ -393,19 +405,18 @@ export class LabQueue {
     for (const name of online) worker(name);
     for (const p of perWorker) Object.assign(worker(p.worker), { done: p.done, failed: p.failed });
     for (const j of jobs) if (j.state === 'active' && j.worker) worker(j.worker).active++;
-    return { connection, error: null, counts, workers: [...workers.values()].sort((a, b) => a.name.localeCompare(b.name)), jobs };
+    return { connection, error: null, errorNote: null, counts, workers: [...workers.values()].sort((a, b) => a.name.localeCompare(b.name)), jobs };
   }
 
   /**
    * Stores every finished result of this folder (each at most once), records failed jobs with their reasons, and
    * removes from Redis what is settled: stored results and jobs of sessions deleted here.
    */
-  async collect(hooks: CollectHooks): Promise<{ stored: Array<{ row: QueueJobRow; run: AnalysisRun; worker: string }>; failed: Array<{ row: QueueJobRow; error: string }> }> {
-    const { queue, redis, bull } = this.need();
-    const folder = this.folderId();
+  async collect(hooks: CollectHooks): Promise<{ stored: Array<{ row: QueueJobRow; run: AnalysisRun; worker: string }>; failed: Array<{ row: QueueJobRow; error: Note }> }> {
+    const { queue } = this.need();
     const states = await this.redisStates(queue);
     const stored: Array<{ row: QueueJobRow; run: AnalysisRun; worker: string }> = [];
-    const failed: Array<{ row: QueueJobRow; error: string }> = [];
+    const failed: Array<{ row: QueueJobRow; error: Note }> = [];
     for (const [localId, state] of states) await this.settle(localId, state, hooks, stored, failed);
     return { stored, failed };
   }
@@ -416,7 +427,7 @@ export class LabQueue {
     state: (typeof JOB_STATES)[number],
     hooks: CollectHooks,
     stored: Array<{ row: QueueJobRow; run: AnalysisRun; worker: string }>,
-    failed: Array<{ row: QueueJobRow; error: string }>,
+    failed: Array<{ row: QueueJobRow; error: Note }>,
   ): Promise<void> {
     const { queue, redis, bull } = this.need();
     const folder = this.folderId();
@@ -445,16 +456,17 @@ export class LabQueue {
       if (!consent) return;
       const removed = await queue.remove(jobId).catch(() => 0);
       if (!removed) return;
-      const error = `Not analysed: ${consent}`;
+      const error = nestNote('labJob.notAnalysed', {}, 'refusal', consent);
       this.d.db.transaction(() => {
-        if (this.d.jobs.markFailed(row.id, error, null)) hooks.failed(row, error);
+        if (this.d.jobs.markFailed(row.id, storedReason(error), null)) hooks.failed(row, error);
       })();
       failed.push({ row, error });
     } else if (state === 'failed' && row.state === 'queued') {
       const f = (await this.jobFields(redis, queue, [jobId])).get(jobId);
-      const error = f?.error ?? 'failed without a reason';
+      // From another machine: only a worker's own notes are taken as notes (job-failure.ts).
+      const error = reasonFromRedis(f?.error);
       this.d.db.transaction(() => {
-        if (this.d.jobs.markFailed(row.id, error, f?.worker ?? null)) hooks.failed(row, error);
+        if (this.d.jobs.markFailed(row.id, storedReason(error), f?.worker ?? null)) hooks.failed(row, error);
       })();
       failed.push({ row, error });
     }
@@ -464,17 +476,17 @@ export class LabQueue {
    * One job's outcome, as collect() settles it (the same consent checks): 'stored' with its run, 'failed' with
    * the reason, or still 'pending' with its progress (0..100, null before a worker took it).
    */
-  async collectJob(localId: number, hooks: CollectHooks): Promise<{ stored: AnalysisRun } | { failed: string } | { pending: number | null }> {
+  async collectJob(localId: number, hooks: CollectHooks): Promise<{ stored: AnalysisRun } | { failed: Note } | { pending: number | null }> {
     const { queue, redis } = this.need();
     const jobId = jobIdOf(this.folderId(), localId);
     const state = await within(queue.getJobState(jobId), STATUS_TIMEOUT_MS, 'The lab queue');
     const known = (JOB_STATES as readonly string[]).includes(state) ? (state as (typeof JOB_STATES)[number]) : null;
     if (known) await this.settle(localId, known, hooks, [], []);
     const row = this.d.jobs.find(localId);
-    if (!row) return { failed: 'the job is no longer listed in this data folder' };
+    if (!row) return { failed: note('labJob.notListed') };
     if (row.state === 'done' && row.runId !== null) return { stored: this.d.recorder.runs.get(row.runId) };
-    if (row.state === 'failed') return { failed: row.error ?? 'failed without a reason' };
-    if (!known) return { failed: 'the job is no longer in the lab queue (removed there)' };
+    if (row.state === 'failed') return { failed: failureOf(row.error) };
+    if (!known) return { failed: note('labJob.removedFromQueue') };
     if (known !== 'active') return { pending: null };
     return { pending: (await this.jobFields(redis, queue, [jobId])).get(jobId)?.percent ?? 0 };
   }
@@ -488,11 +500,11 @@ export class LabQueue {
    * Takes a job back before a worker has it: removed from Redis and recorded as failed with `why`. False when a
    * worker already has it (its result is then stored when it comes back, as any other).
    */
-  async withdraw(localId: number, why: string): Promise<boolean> {
+  async withdraw(localId: number, why: Note): Promise<boolean> {
     const { queue } = this.need();
     const removed = await within(queue.remove(jobIdOf(this.folderId(), localId)), STATUS_TIMEOUT_MS, 'The lab queue').catch(() => 0);
     if (!removed) return false;
-    this.d.jobs.markFailed(localId, why, null);
+    this.d.jobs.markFailed(localId, storedReason(why), null);
     return true;
   }
 
@@ -500,27 +512,28 @@ export class LabQueue {
    * Stores one job's result bundle unless the job is already settled: 'run' when stored now, 'duplicate' when it
    * was stored before (a job delivered twice is stored once), 'error' when the bundle was refused.
    */
-  async importResult(row: QueueJobRow, jobId: string, wire: unknown, processedBy: string | null, hooks: CollectHooks): Promise<{ run: AnalysisRun; worker: string } | { duplicate: true } | { error: string }> {
+  async importResult(row: QueueJobRow, jobId: string, wire: unknown, processedBy: string | null, hooks: CollectHooks): Promise<{ run: AnalysisRun; worker: string } | { duplicate: true } | { error: Note }> {
     if (this.d.jobs.find(row.id)?.state !== 'queued') return { duplicate: true };
-    const refuse = (error: string): { error: string } => {
+    const refuse = (error: Note): { error: Note } => {
       this.d.db.transaction(() => {
-        if (this.d.jobs.markFailed(row.id, error, processedBy)) hooks.failed(row, error);
+        if (this.d.jobs.markFailed(row.id, storedReason(error), processedBy)) hooks.failed(row, error);
       })();
       return { error };
     };
+    const refusedBecause = (why: Note): { error: Note } => refuse(nestNote('labJob.resultRefused', {}, 'reason', why));
     let bundle;
     try {
       bundle = await decodeBundle(wire);
     } catch (e) {
-      if (e instanceof BundleError) return refuse(`The result was refused: ${e.message}`);
+      if (e instanceof BundleError) return refuse(note('labJob.resultRefused', { reason: shortValue(e.message) }));
       throw e;
     }
     const models = JSON.parse(row.models) as JobModel[];
     const why = bundleMismatch(bundle, { jobId, folder: this.folderId(), sessionId: row.sessionId, mediaFileId: row.mediaFileId, clipSha256: row.clipSha256, models }, this.d.version);
-    if (why) return refuse(`The result was refused: ${why}`);
-    if (bundle.schemaVersion !== schemaVersion(this.d.db)) return refuse(`The result was refused: the worker's database schema is version ${bundle.schemaVersion}, this one ${schemaVersion(this.d.db)}`);
+    if (why) return refusedBecause(why);
+    if (bundle.schemaVersion !== schemaVersion(this.d.db)) return refusedBecause(note('labJob.result.otherSchema', { theirs: bundle.schemaVersion, ours: schemaVersion(this.d.db) }));
     const consent = hooks.refusal(row.sessionId);
-    if (consent) return refuse(`The result was not stored: ${consent}`);
+    if (consent) return refuse(nestNote('labJob.notStored', {}, 'refusal', consent));
     const worker = bundle.worker.name;
     const run = this.d.db.transaction((): AnalysisRun | null => {
       const now = this.d.jobs.find(row.id);

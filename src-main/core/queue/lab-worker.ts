@@ -7,16 +7,21 @@
  *
  * Refused outright (no retry, `failed` with the reason): a job this release cannot read, one submitted by
  * another Affect Studio version or with other models (hashes), and one whose clip bytes are not those submitted.
+ * Each reason is a catalogue entry with its values behind the English words (job-failure.ts), so the submitter
+ * words it in its reader's language.
  * A clip this worker cannot reach (no such share here, file server away) fails the attempt and is retried.
  */
 import os from 'node:os';
 import type { Job, Worker } from 'bullmq';
 import type { AnalysisProgress } from '../../../src-shared/analysis.js';
+import { note, type Note } from '../../../src-shared/i18n/notes.js';
+import { shortValue, textOnly } from '../../../src-shared/i18n/noted-text.js';
 import { loadManifest } from '../inference/manifest.js';
 import type { ProviderPreference } from '../inference/providers.js';
 import { APP_VERSION } from '../version.js';
 import { encodeBundle, type ResultBundle, type WireBundle, type WorkerInfo } from './bundle.js';
 import { type AnalysisJob, analysisJobSchema, JOB_FORMAT, JOB_VERSION, QUEUE_NAME } from './job.js';
+import { workerReason } from './job-failure.js';
 import { modelMismatch, pipelineModels } from './model-set.js';
 import { type RedisTarget, redisOptions } from './redis-connection.js';
 import { ClipMismatchError, type ClipBytes, removeStaleScratch, ScratchAnalysis } from './scratch-analysis.js';
@@ -92,7 +97,7 @@ export class LabWorker {
     self = new LabWorker(bull, o, info, slots, worker);
     worker.on('error', (e) => o.log(`queue: ${e.message}`));
     worker.on('failed', (job, e) => {
-      if (job && !(e instanceof bull.WaitingError)) o.log(`job ${job.id}: attempt ${job.attemptsMade} failed: ${e.message}`);
+      if (job && !(e instanceof bull.WaitingError)) o.log(`job ${job.id}: attempt ${job.attemptsMade} failed: ${textOnly(e.message)}`);
     });
     worker.on('completed', (job) => o.log(`job ${job.id}: done`));
     void worker.run().catch((e: unknown) => o.log(`queue: ${e instanceof Error ? e.message : String(e)}`));
@@ -107,13 +112,14 @@ export class LabWorker {
       try {
         clip = { file: resolveShareRef(this.o.shares, data.clip.ref) };
       } catch (e) {
+        if (!(e instanceof ShareError)) throw e;
+        if (e.note.key === 'errors.share.outside' || e.note.key === 'errors.share.invalidPath') throw this.refusal(e.note);
         // Another worker may have the share, or the file server may be back by the next attempt.
-        if (e instanceof ShareError && (e.note.key === 'errors.share.outside' || e.note.key === 'errors.share.invalidPath')) throw new this.bull.UnrecoverableError(e.message);
-        throw e;
+        throw new Error(workerReason(e.note));
       }
     } else {
       const bytes = Buffer.from(data.clip.data, 'base64');
-      if (bytes.length !== data.bytes) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: the clip in the job is ${bytes.length} bytes, the job says ${data.bytes}`);
+      if (bytes.length !== data.bytes) throw this.refusal(note('labJob.worker.clipSize', { worker: this.info.name, actual: bytes.length, expected: data.bytes }));
       clip = { data: bytes };
     }
     const slot = this.slots.find((s) => !s.inUse);
@@ -174,24 +180,36 @@ export class LabWorker {
         await job.moveToWait(token);
         throw new this.bull.WaitingError();
       }
-      if (e instanceof ClipMismatchError) throw new this.bull.UnrecoverableError(e.message);
+      if (e instanceof ClipMismatchError) throw this.refusal(e.note);
       throw e;
     } finally {
       this.controllers.delete(id);
     }
   }
 
+  /**
+   * A refusal (no retry): the job ends in `failed` with the note as its reason (English first, for a person
+   * reading Redis or an older submitter; see job-failure.ts).
+   */
+  private refusal(n: Note): Error {
+    return new this.bull.UnrecoverableError(workerReason(n));
+  }
+
   /** The job's data, or an UnrecoverableError saying why this worker refuses it. */
   private checkJob(job: Job, ownModels: ReturnType<typeof pipelineModels>): AnalysisJob {
+    const worker = this.info.name;
     const raw = job.data as { format?: unknown; version?: unknown; softwareVersion?: unknown } | null;
-    if (raw?.format !== JOB_FORMAT) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: not an Affect Studio analysis job`);
-    if (raw.version !== JOB_VERSION) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: job format version ${String(raw.version)}, this worker reads ${JOB_VERSION}`);
+    if (raw?.format !== JOB_FORMAT) throw this.refusal(note('labJob.worker.notAJob', { worker }));
+    if (raw.version !== JOB_VERSION) throw this.refusal(note('labJob.worker.jobVersion', { worker, version: shortValue(String(raw.version), 40), reads: JOB_VERSION }));
     const parsed = analysisJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: malformed job (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw this.refusal(note('labJob.worker.malformed', { worker, issues: shortValue(issues) }));
+    }
     const d = parsed.data;
-    if (d.softwareVersion !== APP_VERSION) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: submitted by Affect Studio ${d.softwareVersion}, this worker runs ${APP_VERSION}; results would not be comparable`);
+    if (d.softwareVersion !== APP_VERSION) throw this.refusal(note('labJob.worker.softwareVersion', { worker, submitted: d.softwareVersion, runs: APP_VERSION }));
     const why = modelMismatch(d.models, ownModels);
-    if (why) throw new this.bull.UnrecoverableError(`refused by ${this.info.name}: model hashes differ from the submitter's (${why})`);
+    if (why) throw this.refusal(note('labJob.worker.models', { worker, differences: shortValue(why) }));
     return d;
   }
 

@@ -19,6 +19,7 @@ import type { AnalysisParams, AnalysisProgress, AnalysisRun } from '../../../src
 import type { ContractClient } from '../../../src-shared/client/contract-client.js';
 import { type ClipSource, uploadClipSource } from '../../../src-shared/client/upload-clip.js';
 import { CONSENT_SCOPES, type ConsentScopes } from '../../../src-shared/governance.js';
+import { note, NotedError } from '../../../src-shared/i18n/notes.js';
 import { type AppCore, createCore } from '../app-core.js';
 import { acquireDataLock, DataFolderBusyError } from '../config/data-lock.js';
 import type { ProviderPreference } from '../inference/providers.js';
@@ -46,7 +47,7 @@ export interface ScratchResult {
 }
 
 /** Raised when the clip's bytes are not those the job names: the file on the share changed or the mapping is wrong. */
-export class ClipMismatchError extends Error {}
+export class ClipMismatchError extends NotedError {}
 
 /**
  * A folder this young may be one another worker has just made and not yet locked (workers on one machine
@@ -202,17 +203,17 @@ export class ScratchAnalysis {
       if ('file' in clip) {
         const f = await fileSource(clip.file, job.ext, hash);
         try {
-          if (f.source.size !== job.bytes) throw new ClipMismatchError(`the clip has ${f.source.size} bytes, the job says ${job.bytes}: the file on the share is not the one submitted`);
+          if (f.source.size !== job.bytes) throw new ClipMismatchError(note('labJob.worker.shareSize', { actual: f.source.size, expected: job.bytes }));
           outcome = await uploadClipSource(this.api.call.bind(this.api), session.id, f.source, { signal: opts.signal });
         } finally {
           await f.close();
         }
       } else {
-        if (clip.data.byteLength !== job.bytes) throw new ClipMismatchError(`the clip in the job has ${clip.data.byteLength} bytes, the job says ${job.bytes}`);
+        if (clip.data.byteLength !== job.bytes) throw new ClipMismatchError(note('labJob.worker.inlineSize', { actual: clip.data.byteLength, expected: job.bytes }));
         outcome = await uploadClipSource(this.api.call.bind(this.api), session.id, bufferSource(clip.data, job.ext, hash), { signal: opts.signal });
       }
       const sha256 = hash.digest('hex');
-      if (sha256 !== job.sha256) throw new ClipMismatchError(`the clip's sha256 is ${sha256.slice(0, 12)}…, the job's ${job.sha256.slice(0, 12)}…: the file is not the one submitted`);
+      if (sha256 !== job.sha256) throw new ClipMismatchError(note('labJob.worker.sha256', { actual: sha256.slice(0, 12), expected: job.sha256.slice(0, 12) }));
       if (!outcome.ok) throw new Error(outcome.message);
       if (opts.signal?.aborted) throw opts.signal.reason;
       const started = performance.now();

@@ -1,9 +1,15 @@
 import type { QueueJobState, QueueJobView, QueueStatus } from '../../../src-shared/contract/queue.js';
 import { t } from '../i18n/i18n.js';
+import { notesText } from '../ui/notes.js';
 
 /** A job state in the interface's words. */
 export function jobStateWord(s: QueueJobState): string {
   return t(`labQueue.state.${s}`);
+}
+
+/** Why the queue cannot be read now, in the interface's language; '' when it can. */
+export function queueError(st: Pick<QueueStatus, 'error' | 'errorNote'>): string {
+  return notesText(st.errorNote ? [st.errorNote] : [], st.error);
 }
 
 /** "3 waiting · 2 active · 10 done · 1 failed" (lost jobs only when there are some). */
@@ -13,7 +19,7 @@ export function countsLine(c: QueueStatus['counts']): string {
 
 /** What a job row says beside its state: the worker and progress, or the reason it failed. */
 export function jobDetail(j: QueueJobView): string {
-  if (j.state === 'failed' || j.state === 'retrying') return j.error ?? '';
+  if (j.state === 'failed' || j.state === 'retrying') return notesText(j.errorNote ? [j.errorNote] : [], j.error);
   if (j.state === 'lost') return t('labQueue.lostDetail');
   if (j.state === 'active') return t('labQueue.activeDetail', { worker: j.worker ?? t('labQueue.aWorker'), percent: j.percent ?? 0 });
   if (j.state === 'done' || j.state === 'finished') return j.worker ?? '';
