@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from common import OUT, ece, format_confusion, load_config, load_split, metrics, save_json, seed_everything, to_input
+from common import OUT, ece, fit_temperature, format_confusion, load_config, load_split, metrics, save_json, seed_everything, to_input
 from model import ensemble_scores, load_members
 
 
@@ -22,28 +22,14 @@ def val_logits(cfg, nets):
     return logits, y
 
 
-def fit_temperature(logits, y):
-    yt = torch.from_numpy(y)
-    log_t = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
-
-    def closure():
-        opt.zero_grad()
-        loss = F.cross_entropy(logits / log_t.exp(), yt)
-        loss.backward()
-        return loss
-
-    opt.step(closure)
-    return float(log_t.exp())
-
-
 def main():
     cfg = load_config()
     seed_everything(cfg['seed'], cfg['threads'])
     logits, y = val_logits(cfg, load_members(cfg, OUT))
     bins = cfg['calibration']['bins']
     p0 = torch.softmax(logits, 1).numpy()
-    t = fit_temperature(logits, y)
+    yt = torch.from_numpy(y)
+    t = fit_temperature(logits, lambda z: F.cross_entropy(z, yt))
     p1 = torch.softmax(logits / t, 1).numpy()
     nll = lambda p: float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1)).mean())
     m = metrics(y, p1.argmax(1), cfg['labels'])

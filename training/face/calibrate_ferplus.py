@@ -12,24 +12,10 @@ Writes out/face-fp-calibration.json (read by export_onnx.py --ferplus and script
 import numpy as np
 import torch
 
-from common import ece, ece_soft, format_confusion, load_config, metrics, pipeline, save_json, seed_everything, to_input, OUT
+from common import ece, ece_soft, fit_temperature, format_confusion, load_config, metrics, pipeline, save_json, seed_everything, to_input, OUT
 from ferplus import LABELS
 from model import ensemble_scores, load_members
 from train_ferplus import split_training
-
-
-def fit_temperature(logits, target):
-    log_t = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
-
-    def closure():
-        opt.zero_grad()
-        loss = -(target * torch.log_softmax(logits / log_t.exp(), 1)).sum(1).mean()
-        loss.backward()
-        return loss
-
-    opt.step(closure)
-    return float(log_t.exp())
 
 
 def main():
@@ -43,7 +29,7 @@ def main():
     with torch.no_grad():
         logits = torch.cat([ensemble_scores(nets, x[i:i + 512], e['flip_tta'], e['combine']) for i in range(0, len(x), 512)])
     target = torch.from_numpy(se['target'])
-    t = fit_temperature(logits, target)
+    t = fit_temperature(logits, lambda z: -(target * torch.log_softmax(z, 1)).sum(1).mean())
     bins = cfg['calibration']['bins']
     maj = se['majority'] >= 0
     fer = se['fer2013'] >= 0

@@ -105,3 +105,19 @@ def ece_soft(probs, target, bins=15):
 def save_json(name, obj):
     with open(os.path.join(OUT, name), 'w') as f:
         json.dump(obj, f, indent=1)
+
+
+def fit_temperature(logits, loss_of):
+    """The temperature T > 0 that minimises loss_of(logits / T) (LBFGS on log T): the calibration step of both face
+    models; loss_of is the cross-entropy against their kind of targets (hard labels, or FER+ vote distributions)."""
+    log_t = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
+
+    def closure():
+        opt.zero_grad()
+        loss = loss_of(logits / log_t.exp())
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return float(log_t.exp())

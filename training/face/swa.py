@@ -17,7 +17,7 @@ import torch
 
 from common import OUT, load_config, load_split, seed_everything, to_input
 from model import combine_passes, new_net
-from train import end_epoch, evaluate, partner_logits, score_epoch, sgd, train_epoch
+from train import end_epoch, evaluate, partner_logits, resume_from, score_epoch, sgd, train_epoch
 
 
 def update_bn(net, x, bs=512):
@@ -66,14 +66,9 @@ def main():
     opt = sgd(net, s_cfg['lr'], cfg['train']['weight_decay'])
     gen = torch.Generator().manual_seed(cfg['seed'] + seed_offset)
     avg, n_avg, start, history, best = None, 0, 0, [], {'accuracy': -1}
-    last_path = os.path.join(OUT, f'{name}-last.pt')
-    if args.resume and os.path.exists(last_path):
-        st = torch.load(last_path)
-        net.load_state_dict(st['net'])
-        opt.load_state_dict(st['opt'])
-        gen.set_state(st['gen'])
+    st = resume_from(name, net, opt, gen, args.resume)
+    if st:
         avg, n_avg, start, history, best = st['avg'], st['n_avg'], st['epoch'], st['history'], st['best']
-        print(f'resumed after epoch {start}', flush=True)
     print(f"SWA of {args.member}: {epochs} epochs at lr {s_cfg['lr']}, scored with {partners} ({combine} averaged)", flush=True)
 
     for epoch in range(start, epochs):

@@ -98,6 +98,33 @@ def better(best, ms, select_on, epoch):
     return None
 
 
+def warmup_cosine(peak_lr, steps_per_epoch, epochs, warmup_epochs):
+    """The learning rate of each step: linear warm-up over warmup_epochs, then cosine to zero at the last step."""
+    total = steps_per_epoch * epochs
+    warm = steps_per_epoch * warmup_epochs
+
+    def lr_at(step):
+        if step < warm:
+            return peak_lr * (step + 1) / warm
+        return 0.5 * peak_lr * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
+
+    return lr_at
+
+
+def resume_from(name, net, opt, gen, resume):
+    """With resume and out/NAME-last.pt present: loads the net, optimiser and shuffle state into them and returns the
+    saved state (epoch, history, best, and whatever else the stage keeps); else None."""
+    last_path = os.path.join(OUT, f'{name}-last.pt')
+    if not (resume and os.path.exists(last_path)):
+        return None
+    st = torch.load(last_path)
+    net.load_state_dict(st['net'])
+    opt.load_state_dict(st['opt'])
+    gen.set_state(st['gen'])
+    print(f"resumed after epoch {st['epoch']}", flush=True)
+    return st
+
+
 def end_epoch(name, best, ms, select_on, epoch, net, state, metrics_doc):
     """After an epoch is scored (ms): keeps net's weights as out/NAME.pt when select_on beats best, writes the resumable
     state (with epoch and best) to out/NAME-last.pt atomically, and metrics_doc with the selection to
@@ -151,24 +178,12 @@ def main():
     opt = sgd(net, t_cfg['lr'], t_cfg['weight_decay'])
     bs = t_cfg['batch_size']
     steps_per_epoch = len(ytr) // bs
-    total = steps_per_epoch * epochs
-    warm = steps_per_epoch * t_cfg['warmup_epochs']
-
-    def lr_at(step):  # linear warm-up, then cosine to zero
-        if step < warm:
-            return t_cfg['lr'] * (step + 1) / warm
-        return 0.5 * t_cfg['lr'] * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
-
+    lr_at = warmup_cosine(t_cfg['lr'], steps_per_epoch, epochs, t_cfg['warmup_epochs'])
     gen = torch.Generator().manual_seed(cfg['seed'] + t_cfg.get('seed_offset', 0))
     start, history, best = 0, [], {'accuracy': -1}
-    last_path = os.path.join(OUT, f'{name}-last.pt')
-    if args.resume and os.path.exists(last_path):
-        st = torch.load(last_path)
-        net.load_state_dict(st['net'])
-        opt.load_state_dict(st['opt'])
-        gen.set_state(st['gen'])
+    st = resume_from(name, net, opt, gen, args.resume)
+    if st:
         start, history, best = st['epoch'], st['history'], st['best']
-        print(f'resumed after epoch {start}', flush=True)
 
     for epoch in range(start, epochs):
         t0 = time.time()

@@ -10,7 +10,6 @@ and initialisation (`seed_offset`) and be scored together with `ensemble_with` n
 out/face-fp-NAME.pt (the epoch with the best selection score), out/face-fp-NAME-last.pt (resumable state after every
 epoch) and out/face-fp-NAME-metrics.json (per-epoch history on the selection split)."""
 import argparse
-import math
 import os
 import time
 
@@ -20,7 +19,7 @@ import torch
 from common import OUT, format_confusion, load_config, seed_everything, to_input
 from ferplus import LABELS, load_usage, selection_mask, soft_targets
 from model import FaceEmotionNet, combine_passes
-from train import end_epoch, evaluate, sgd, train_epoch
+from train import end_epoch, evaluate, resume_from, sgd, train_epoch, warmup_cosine
 from shared import metrics
 
 
@@ -106,24 +105,12 @@ def main():
     opt = sgd(net, t_cfg['lr'], t_cfg['weight_decay'])
     bs = t_cfg['batch_size']
     steps_per_epoch = len(tr['target']) // bs
-    total = steps_per_epoch * epochs
-    warm = steps_per_epoch * t_cfg['warmup_epochs']
-
-    def lr_at(step):  # linear warm-up, then cosine to zero
-        if step < warm:
-            return t_cfg['lr'] * (step + 1) / warm
-        return 0.5 * t_cfg['lr'] * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
-
+    lr_at = warmup_cosine(t_cfg['lr'], steps_per_epoch, epochs, t_cfg['warmup_epochs'])
     gen = torch.Generator().manual_seed(cfg['seed'] + t_cfg.get('seed_offset', 0))
     start, history, best = 0, [], {'accuracy': -1}
-    last_path = os.path.join(OUT, f'{name}-last.pt')
-    if args.resume and os.path.exists(last_path):
-        st = torch.load(last_path)
-        net.load_state_dict(st['net'])
-        opt.load_state_dict(st['opt'])
-        gen.set_state(st['gen'])
+    st = resume_from(name, net, opt, gen, args.resume)
+    if st:
         start, history, best = st['epoch'], st['history'], st['best']
-        print(f'resumed after epoch {start}', flush=True)
 
     ytr = torch.from_numpy(tr['target'])
     has_jpg = torch.from_numpy(tr['has_jpg'])
