@@ -65,6 +65,14 @@ export interface BatchQueueDeps {
 }
 
 class Cancelled extends NotedError {}
+/** An analysis step whose executor cannot take work now: the item waits in its step (see BatchQueue.parked). */
+class WaitingForExecutor extends Error {}
+const WAITING = 'corpus.note.waitingForExecutor';
+/** An item's notes without the waiting note and the executor's reason that follows it. */
+function withoutWaiting(notes: readonly Note[]): Note[] {
+  const i = notes.findIndex((n) => n.key === WAITING);
+  return i < 0 ? [...notes] : [...notes.slice(0, i), ...notes.slice(i + 2)];
+}
 
 /** An executor's name as a note's value: its catalogue entry when it has one (worded in the reader's language). */
 function executorVars(ex: BatchExecutor): Record<string, string> {
@@ -108,9 +116,20 @@ export class BatchQueue {
   /** Per batch, when work on it began in this process and how far it was then (for time left). */
   private readonly clock = new Map<number, { t0: number; f0: number }>();
   private readonly lastEmit = new Map<number, number>();
+  /**
+   * Items whose executor cannot take work now (lab workers after a restart, before the lab queue is connected
+   * again): they keep their place and say why, and are taken again when the executors change.
+   */
+  private readonly parked = new Set<number>();
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly d: BatchQueueDeps) {
     d.inbox.prune((id) => d.repo.exists(id));
+    this.unsubscribe = d.events.subscribe((name) => {
+      if (name !== 'batch.executors' || !this.parked.size) return;
+      this.parked.clear();
+      this.kick();
+    });
     this.loop = this.run().catch((e: unknown) => console.error('work queue stopped:', e));
   }
 
@@ -218,6 +237,7 @@ export class BatchQueue {
       if (it.mediaFileId !== null) state = 'converting';
       else if (!this.d.inbox.has(itemId) && it.sessionId === null) state = 'waiting';
     }
+    this.parked.delete(itemId);
     const next = this.update(it, { state, fraction: 0, notes: [] });
     this.kick();
     return this.itemView(next);
@@ -248,6 +268,7 @@ export class BatchQueue {
   /** Stops the item in progress (it resumes at the next start) and the loop. */
   async close(): Promise<void> {
     this.closed = true;
+    this.unsubscribe();
     this.current?.ctl.abort(new StopForNow('The application is closing'));
     for (const x of this.beside.values()) x.ctl.abort(new StopForNow('The application is closing'));
     this.kick();
@@ -271,7 +292,7 @@ export class BatchQueue {
     while (!this.closed) {
       // The database closed under the queue (the process going down without close()): nothing more to do.
       if (!this.d.db.open) return;
-      const it = this.d.repo.next(this.beside.size ? new Set([...skip, ...this.beside.keys()]) : skip);
+      const it = this.d.repo.next(this.beside.size || this.parked.size ? new Set([...skip, ...this.beside.keys(), ...this.parked]) : skip);
       if (!it) {
         await new Promise<void>((r) => (this.wakeUp = r));
         skip.clear();
@@ -317,6 +338,10 @@ export class BatchQueue {
     const it = this.d.repo.item(at.id);
     const reason: unknown = ctl.signal.aborted ? ctl.signal.reason : e;
     if (reason instanceof StopForNow) return; // stays in its step: resumed at the next start
+    if (reason instanceof WaitingForExecutor) {
+      this.parked.add(it.id); // stays in its step, saying why: taken again when the executors change
+      return;
+    }
     const cancelled = reason instanceof Cancelled || e instanceof ExecutorCancelled;
     const why = noteOfError(reason);
     this.update(it, { state: cancelled ? 'cancelled' : 'failed', notes: cancelled ? this.keptNotes(it, why) : [why] });
@@ -440,16 +465,20 @@ export class BatchQueue {
   private async analyseStep(b: BatchRow, start: ItemRow, signal: AbortSignal): Promise<ItemRow> {
     let it = start;
     if (it.sessionId === null) return this.fail(it, note('corpus.note.sessionDeleted'));
+    const sessionId = it.sessionId;
     const ex = this.d.executors.get(b.executor);
     if (!ex) return this.fail(it, note('corpus.note.noExecutor', { executor: b.executor }));
     const why = ex.unavailable();
-    if (why) return this.update(it, { state: 'failed', fraction: 0, notes: [note('corpus.note.cannotTakeWork', executorVars(ex)), why] });
+    if (why) {
+      this.update(it, { state: b.kind === 'analyse' ? 'queued' : it.state, fraction: 0, notes: [...withoutWaiting(it.notes), note(WAITING, executorVars(ex)), why] });
+      throw new WaitingForExecutor();
+    }
+    if (it.notes.some((n) => n.key === WAITING)) it = this.update(it, { notes: withoutWaiting(it.notes) });
     try {
-      requireConsent(this.d.participants, this.d.sessions.get(it.sessionId).participantId, ['analysis'], 'consent.doing.analyseSession');
+      requireConsent(this.d.participants, this.d.sessions.get(sessionId).participantId, ['analysis'], 'consent.doing.analyseSession');
     } catch (e) {
       return this.fail(it, refusalNote(e));
     }
-    const sessionId = it.sessionId;
     const run = await ex.analyse(
       { sessionId, mediaFileId: null, runId: it.runId, operatorId: b.operatorId },
       {

@@ -145,23 +145,27 @@ describe('lab workers as a batch executor', () => {
         core = null;
         expect(await q.getJobState(jobId)).toBe('waiting'); // left in the queue
 
-        // The next start: not connected (the password is kept in memory only), so the items say so.
+        // The next start: not connected (the password is kept in memory only), so the items wait and say why.
         ({ core: c, api, pid } = await open(dataDir));
-        let b = await settled(api, batch.id);
-        expect(b.items.map((i) => i.state)).toEqual(['failed', 'failed']);
-        expect(b.items[0].message).toMatch(/^Lab workers cannot take work now; not connected to a lab queue/);
-        expect(localizeNotes('zh-CN', b.items[0].notes)).toMatch(/^实验室工作机 目前无法接受任务.*尚未连接实验室队列/);
+        const waiting = await until('both items to wait for the lab workers', async () => {
+          const now = (await api.call('batch.list', {})).find((x) => x.id === batch.id)!;
+          return now.items.every((i) => i.message?.startsWith('Waiting for Lab workers')) ? now : null;
+        });
+        expect(waiting.items.map((i) => i.state)).toEqual(['analysing', 'analysing']);
+        expect(waiting.summary.active).toBe(true);
+        expect(waiting.items[0].message).toMatch(/^Waiting for Lab workers to be able to take work; not connected to a lab queue/);
+        expect(localizeNotes('zh-CN', waiting.items[0].notes)).toMatch(/^正在等待实验室工作机可以接受任务.*尚未连接实验室队列/);
+        expect(queueJobs(c)).toHaveLength(1); // nothing sent while not connected
 
-        // Connected again and retried: the waiting job is followed, the other clip sent; a worker takes both.
+        // Connected again: the items go on by themselves (no Retry); the waiting job is followed, the other clip sent.
         await connect(api);
         const progress: number[] = [];
         const off = api.on('batch.item', (e) => void (e.item.batchId === batch.id && e.item.state === 'analysing' && progress.push(e.item.fraction)));
-        for (const it of b.items) await api.call('batch.retry', { itemId: it.id });
         // Both clips wait in the queue at once (lab workers take several items of a batch; one machine would
         // take them one after the other).
         await until('both jobs in the queue at once', () => queueJobs(c).filter((j) => j.state === 'queued').length === 2, 60_000);
         await startWorker('lab-pc-1');
-        b = await settled(api, batch.id);
+        const b = await settled(api, batch.id);
         off();
         expect(b.items.map((i) => [i.state, i.message])).toEqual([
           ['done', null],
