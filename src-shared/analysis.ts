@@ -70,11 +70,12 @@ export const fusionParamsSchema = z
     rule: z.enum(['linear', 'log-linear']).default('log-linear'),
     /**
      * Trust in each modality (multiplied by the moment's reliability), learnt with `npm run eval:fusion -- --fit` on
-     * development pairs (training/fusion.md: half of FER2013 PublicTest × RAVDESS actors 13–16, lowest NLL):
+     * development pairs (training/fusion.md: half of FER2013 PublicTest × RAVDESS actors 13–16, lowest NLL; fit in
+     * training/fusion-fit.json):
      * the voice model's window averages are under-confident, so its weight is above 1.
      */
     faceWeight: z.number().min(0).max(100).default(0.95),
-    voiceWeight: z.number().min(0).max(100).default(1.65),
+    voiceWeight: z.number().min(0).max(100).default(1.85),
   })
   .strict();
 export type FusionParams = z.infer<typeof fusionParamsSchema>;
