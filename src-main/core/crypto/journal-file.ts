@@ -8,15 +8,11 @@
  * returns. A record is never rewritten (that would reuse a nonce). After a crash the file ends with whole
  * records, possibly followed by a torn one that was never acknowledged: the reader stops there.
  */
-import { closeSync, createReadStream, fdatasyncSync, fstatSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fdatasyncSync, fstatSync, openSync, rmSync } from 'node:fs';
 import { journalExtra, openChunk, sealChunk } from './chunk-cipher.js';
 import { fileKey, HEADER_BYTES, Layout, MediaCryptoError, type MediaHeader, type MediaKey, newHeader, parseHeader, TAG_BYTES } from './media-header.js';
 import { CREATE_FLAGS, READ_FLAGS } from './sealed-file.js';
-
-function writeAllSync(fd: number, buf: Uint8Array, position: number): void {
-  let off = 0;
-  while (off < buf.byteLength) off += writeSync(fd, buf, off, buf.byteLength - off, position + off);
-}
+import { appendSyncedSync, writeAllSync } from './synced-append.js';
 
 export class JournalWriter {
   private index = 0;
@@ -64,17 +60,7 @@ export class JournalWriter {
       records.push(len, sealChunk(this.key, this.header, index++, journalExtra(plain.byteLength), plain));
     }
     const bytes = Buffer.concat(records);
-    try {
-      writeAllSync(this.fd, bytes, this.committed);
-      fdatasyncSync(this.fd);
-    } catch (e) {
-      try {
-        ftruncateSync(this.fd, this.committed);
-      } catch {
-        /* the original error is the one to report */
-      }
-      throw e;
-    }
+    appendSyncedSync(this.fd, bytes, this.committed);
     this.index = index;
     this.committed += bytes.length;
     this.size += data.byteLength;

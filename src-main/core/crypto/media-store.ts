@@ -3,13 +3,14 @@
  * analysis and playback work the same on an encrypted folder (sealed and journal files, see sealed-file.ts
  * and journal-file.ts) and on a clear one (plain files, as before encryption existed).
  */
-import { close, closeSync, constants, createReadStream, fdatasyncSync, fstat, ftruncateSync, open, openSync, readSync, rmSync, write, writeSync, type Stats } from 'node:fs';
+import { close, closeSync, constants, createReadStream, fdatasyncSync, fstat, open, openSync, readSync, rmSync, write, writeSync, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 import { type JournalReadResult, JournalWriter, readJournal } from './journal-file.js';
 import type { MediaKey } from './media-header.js';
 import { type RangeSource, MediaTap, type TapInput } from './media-tap.js';
 import { CREATE_FLAGS, READ_FLAGS, SealedReader, SealedWriter } from './sealed-file.js';
 import { SharedFd } from './shared-fd.js';
+import { appendSyncedSync } from './synced-append.js';
 
 const pOpen = promisify(open);
 const pClose = promisify(close);
@@ -114,19 +115,8 @@ class ClearJournal implements RecordingJournal {
     this.fd = openSync(file, CREATE_FLAGS, 0o600);
   }
   append(data: Uint8Array): void {
-    try {
-      let off = 0;
-      while (off < data.byteLength) off += writeSync(this.fd, data, off, data.byteLength - off, this.committed + off);
-      fdatasyncSync(this.fd);
-    } catch (e) {
-      // Cut back to what was acknowledged, so a resend of this data lands right after it.
-      try {
-        ftruncateSync(this.fd, this.committed);
-      } catch {
-        /* the original error is the one to report */
-      }
-      throw e;
-    }
+    // On failure the file is cut back to what was acknowledged, so a resend of this data lands right after it.
+    appendSyncedSync(this.fd, data, this.committed);
     this.committed += data.byteLength;
   }
   close(): void {
