@@ -3,8 +3,10 @@
  * manifest entry that every such model shares; read by the registration scripts (register-face-model.ts for the
  * FER2013 model, register-ferplus-face-model.ts for the FER+ one).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { EMOTIONS } from '../../src-shared/emotions.js';
 import { checkAgainstProbe, type ExportProbe } from './probe-check.js';
 
 /** export_onnx.py's record of the graph it wrote. */
@@ -66,4 +68,14 @@ export function grayCropInput(size: number) {
       size,
     },
   };
+}
+
+/**
+ * The shipped graph's sha256 and its canonicalMap (each canonical class's output index; -1 for a class the model
+ * lacks, which only contempt may be: a seven-class model leaves it without a value).
+ */
+export function faceGraphIdentity(file: string, labels: readonly string[]): { sha256: string; canonicalMap: number[] } {
+  const canonicalMap = EMOTIONS.map((e) => labels.indexOf(e));
+  if (canonicalMap.some((i, k) => i < 0 && EMOTIONS[k] !== 'contempt')) throw new Error(`Model labels ${labels.join(', ')} do not cover ${EMOTIONS.join(', ')}`);
+  return { sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), canonicalMap };
 }

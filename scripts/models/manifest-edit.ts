@@ -92,3 +92,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const edit = JSON.parse(readFileSync(arg, 'utf8')) as ManifestEdit & { modelsDir?: string };
   applyUnlocked(edit, edit.modelsDir ?? REPO_MODELS_DIR);
 }
+
+/** An entry of the repository's models/manifest.json as it stands (read without the lock: for copying fields from). */
+export function repoManifestEntry(id: string): Record<string, unknown> & { id: string } {
+  const manifest = JSON.parse(readFileSync(path.join(REPO_MODELS_DIR, 'manifest.json'), 'utf8')) as { models: Array<Record<string, unknown> & { id: string }> };
+  const hit = manifest.models.find((m) => m.id === id);
+  if (!hit) throw new Error(`${id} is not in models/manifest.json`);
+  return hit;
+}

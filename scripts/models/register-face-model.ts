@@ -8,13 +8,11 @@
  *   npx tsx scripts/models/register-face-model.ts [--val DIR] [--skip-eval]
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMOTIONS } from '../../src-shared/emotions.js';
-import { applyManifestEdit, REPO_MODELS_DIR } from './manifest-edit.js';
-import { checkExportedGraphs, type Exported, grayCropInput, type Quantization, readTrainingJson } from './face-export-files.js';
+import { applyManifestEdit, REPO_MODELS_DIR, repoManifestEntry } from './manifest-edit.js';
+import { checkExportedGraphs, type Exported, faceGraphIdentity, grayCropInput, type Quantization, readTrainingJson } from './face-export-files.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = path.join(repo, 'training/face/out');
@@ -91,15 +89,9 @@ const file = path.join(REPO_MODELS_DIR, exp.file);
 
 const { maxDiff, int8Diff } = await checkExportedGraphs(repo, exp, file, quant !== null);
 
-const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
 const labels = exp.labels;
-const canonicalMap = EMOTIONS.map((e) => labels.indexOf(e));
-// A seven-class model has no contempt (-1: no value there); every other canonical class must be among its labels.
-if (canonicalMap.some((i, k) => i < 0 && EMOTIONS[k] !== 'contempt')) throw new Error(`Model labels ${labels.join(', ')} do not cover ${EMOTIONS.join(', ')}`);
-const manifestPath = path.join(REPO_MODELS_DIR, 'manifest.json');
-const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Array<Record<string, unknown> & { id: string }> };
-const old = manifest.models.find((m) => m.id === OLD_DEFAULT);
-if (!old) throw new Error(`${OLD_DEFAULT} is not in models/manifest.json`);
+const { sha256, canonicalMap } = faceGraphIdentity(file, labels);
+const old = repoManifestEntry(OLD_DEFAULT);
 
 const entry = {
   id: ID,

@@ -11,13 +11,11 @@
  *   npx tsx scripts/models/register-ferplus-face-model.ts [--default] [--skip-eval]
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMOTIONS } from '../../src-shared/emotions.js';
-import { applyManifestEdit, REPO_MODELS_DIR } from './manifest-edit.js';
-import { checkExportedGraphs, type Exported, grayCropInput, type Quantization, readTrainingJson } from './face-export-files.js';
+import { applyManifestEdit, REPO_MODELS_DIR, repoManifestEntry } from './manifest-edit.js';
+import { checkExportedGraphs, type Exported, faceGraphIdentity, grayCropInput, type Quantization, readTrainingJson } from './face-export-files.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = path.join(repo, 'training/face/out');
@@ -82,14 +80,9 @@ const file = path.join(REPO_MODELS_DIR, exp.file);
 
 const { maxDiff, int8Diff } = await checkExportedGraphs(repo, exp, file, quant !== null);
 
-const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
 const labels = exp.labels;
-// Canonical classes the model lacks map to -1 (none here: it has all seven and contempt).
-const canonicalMap = EMOTIONS.map((e) => labels.indexOf(e));
-const manifestPath = path.join(REPO_MODELS_DIR, 'manifest.json');
-const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Array<Record<string, unknown> & { id: string }> };
-const previous = manifest.models.find((m) => m.id === PREVIOUS);
-if (!previous) throw new Error(`${PREVIOUS} is not in models/manifest.json`);
+const { sha256, canonicalMap } = faceGraphIdentity(file, labels);
+const previous = repoManifestEntry(PREVIOUS);
 const cfg = stages[0].metrics.config;
 const fp = cfg.ferplus;
 
