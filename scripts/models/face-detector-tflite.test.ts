@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath } from '../../e2e/fixtures/paths.js';
 import { InferenceService } from '../../src-main/core/inference/inference-service.js';
 import { FaceDetector, type DetectedFace } from '../../src-main/core/inference/face/face-detector.js';
-import { iou } from '../../src-main/core/analysis/face/face-tracker.js';
+import { iou } from '../../src-shared/box.js';
 import { defaultModelFor, getModel, loadManifest, sha256File } from '../../src-main/core/inference/manifest.js';
 import { decodeVideoFrames } from '../../src-main/core/media/video-frames.js';
 import { faceSpeechClip } from '../../src-main/core/test-support/face-speech-clip.js';

@@ -7,18 +7,14 @@
  * sees it (src-shared/contract/face.ts MAX_LIVE_SHORT_SIDE), so the size check speaks of what the classifier
  * gets.
  */
+import type { Box } from '../../../src-shared/box.js';
 import { MAX_LIVE_SHORT_SIDE } from '../../../src-shared/contract/face.js';
 
 export const CHECK_IDS = ['present', 'size', 'centring', 'brightness', 'contrast', 'sharpness'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 export type CheckState = 'pass' | 'fail' | 'unknown';
 
-export interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+export type { Box };
 
 /** Side of the gray face crop the pixel measures are taken on (the size the main process's quality uses). */
 export const CROP = 64;

@@ -8,15 +8,7 @@
  * on the preview box as it moves, until the next result replaces it.
  */
 import type { FaceObservation, FrameFaces } from '../../../src-shared/contract/face.js';
-import type { Box } from './framing.js';
-
-export function iou(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
-}
+import { type Box, iou } from '../../../src-shared/box.js';
 
 /** Centre distance in units of the larger box's size. */
 function centreDistance(a: Box, b: Box): number {

@@ -10,13 +10,9 @@
  * Participant: the largest, most central face when none is chosen; it stays the participant while its track
  * lives, so a bystander leaning in does not swap the rows of a session.
  */
+import { type Box, iou } from '../../../../src-shared/box.js';
 
-export interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+export type { Box };
 
 export interface TrackerOptions {
   minIou: number;
@@ -35,14 +31,6 @@ interface Track {
 export interface TrackAssignment {
   trackId: number;
   participant: boolean;
-}
-
-export function iou(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 export class FaceTracker {
