@@ -4,10 +4,10 @@
  * batched transactions; then `<session>_timeline.csv` exported, with its time and the process's peak RSS
  * growth while exporting (sampled every 20 ms). Prints figures; asserts nothing.
  *
- *   npx tsx scripts/bench/store-export.ts [--minutes M] [--batch FRAMES] [--encrypted]
+ *   npx tsx scripts/bench/store-export.ts [--minutes M] [--batch FRAMES] [--encrypted [--cipher aegis-256|sqlcipher-4]]
  *
- * --encrypted stores into an encrypted database (SQLCipher 4 format, a random key), as an encrypted data
- * folder does; scripts/bench/encryption.ts runs both kinds side by side.
+ * --encrypted stores into an encrypted database (a random key; the scheme of new data folders unless --cipher
+ * names another), as an encrypted data folder does; scripts/bench/encryption.ts runs both kinds side by side.
  */
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { runInNewContext } from 'node:vm';
 import type { FrameFaces } from '../../src-shared/contract/face.js';
 import type { VoiceWindowResult } from '../../src-shared/contract/voice.js';
 import { DEFAULT_ANALYSIS_PARAMS } from '../../src-shared/analysis.js';
+import { DATABASE_CIPHERS, type DatabaseCipher, DEFAULT_DATABASE_CIPHER } from '../../src-main/core/store/database-cipher.js';
 import { EMOTIONS } from '../../src-shared/emotions.js';
 import { RunRecorder } from '../../src-main/core/analysis/run-recorder.js';
 import { writeTimelineCsv } from '../../src-main/core/export/session-export.js';
@@ -87,12 +88,18 @@ function window(i: number): VoiceWindowResult {
   };
 }
 
+function parseCipher(v: string | undefined): DatabaseCipher {
+  if (!DATABASE_CIPHERS.includes(v as DatabaseCipher)) throw new Error(`--cipher takes ${DATABASE_CIPHERS.join(' or ')}`);
+  return v as DatabaseCipher;
+}
+
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 async function main(): Promise<void> {
   const dir = tempDir('affect-bench-');
   const encrypted = argv.includes('--encrypted');
-  const db = openDatabase(path.join(dir, 'affect-studio.sqlite'), undefined, { key: encrypted ? randomBytes(32) : null });
+  const cipher = parseCipher(argv.includes('--cipher') ? argv[argv.indexOf('--cipher') + 1] : DEFAULT_DATABASE_CIPHER);
+  const db = openDatabase(path.join(dir, 'affect-studio.sqlite'), undefined, { key: encrypted ? { cipher, key: randomBytes(32) } : null });
   const sessions = new SessionsRepo(db);
   const p = new ParticipantsRepo(db).create('BENCH');
   const s = sessions.create({ participantId: p.id, protocol: 'bench', operatorId: null, note: '' });
@@ -102,7 +109,7 @@ async function main(): Promise<void> {
   const run = recorder.open({ sessionId: s.id, mediaFileId: media.id, mode: 'offline', params: DEFAULT_ANALYSIS_PARAMS, mediaDurationMs: durationMs });
   const faces = new FaceObsRepo(db);
   const voices = new VoiceObsRepo(db);
-  console.log(`${minutes} min session in ${dir} (${encrypted ? 'encrypted' : 'clear'} database); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
+  console.log(`${minutes} min session in ${dir} (${encrypted ? `encrypted database, ${cipher}` : 'clear database'}); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
 
   const nFrames = Math.round((durationMs * 30) / 1000);
   // CPU time of this process (SQLite works on this thread): less swayed by other work on the machine than wall time.

@@ -9,7 +9,7 @@
  * The scratch folder is encrypted like a clinic's data folder (#18), with a key that exists only in this
  * worker's memory: its key file wraps the data key under a random passphrase that is never written or shown
  * (and a recovery key that is thrown away). An inline clip is written there sealed as it arrives, and the
- * database is SQLCipher; a worker killed mid-job leaves a folder nobody can decrypt, removed at the next start.
+ * database is encrypted (AEGIS-256); a worker killed mid-job leaves a folder nobody can decrypt, removed at the next start.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';

@@ -10,14 +10,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/make-media.js';
+import { DATABASE_CIPHERS } from './database-cipher.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Opens a database (keyed or not) in a child whose SQLite temporary folder is `tmp`, and makes it sort a lot. */
+/** Opens a database (keyed as `cipher:hex`, or not) in a child whose SQLite temporary folder is `tmp`, and makes it sort a lot. */
 function sortInChild(tmp: string, key: string | null): void {
   const script = `
     import { openDatabase } from './src-main/core/store/database.ts';
-    const key = process.argv[1] === 'clear' ? null : Buffer.from(process.argv[1], 'hex');
+    const [cipher, hex] = process.argv[1].split(':');
+    const key = cipher === 'clear' ? null : { cipher, key: Buffer.from(hex, 'hex') };
     const db = openDatabase(process.argv[2], [], { key });
     db.pragma('cache_size = 20'); // pages: a sort of a few MB spills
     db.exec('CREATE TABLE t (code TEXT)');
@@ -46,9 +48,9 @@ async function filesSeen(dir: string, fn: () => void): Promise<string[]> {
 }
 
 describe('SQLite temporary files', () => {
-  it('an encrypted database writes none: large sorts and index builds stay in memory', async () => {
+  it.each(DATABASE_CIPHERS)('an encrypted database (%s) writes none: large sorts and index builds stay in memory', async (cipher) => {
     const tmp = tempDir('affect-sqlite-tmp-');
-    expect(await filesSeen(tmp, () => sortInChild(tmp, randomBytes(32).toString('hex')))).toEqual([]);
+    expect(await filesSeen(tmp, () => sortInChild(tmp, `${cipher}:${randomBytes(32).toString('hex')}`))).toEqual([]);
   });
 
   it('the same work on a clear database does spill to that folder (so the check above can see a spill)', async () => {

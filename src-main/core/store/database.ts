@@ -1,6 +1,7 @@
 // better-sqlite3 here is better-sqlite3-multiple-ciphers (package.json aliases it): the same API, built
-// with SQLite3 Multiple Ciphers, which reads and writes SQLCipher 4 files.
+// with SQLite3 Multiple Ciphers (the encryption schemes are in database-cipher.ts).
 import Database from 'better-sqlite3';
+import { type DatabaseKey, rawKeyLiteral, selectCipher } from './database-cipher.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -9,8 +10,8 @@ export class SchemaTooNewError extends Error {}
 export class WrongDatabaseKeyError extends Error {}
 
 export interface OpenOptions {
-  /** 32-byte key of an encrypted data folder (SQLCipher 4 format, raw key: no second key derivation). */
-  key?: Buffer | null;
+  /** The raw key and scheme of an encrypted data folder's database (no second key derivation). */
+  key?: DatabaseKey | null;
 }
 
 /**
@@ -39,14 +40,13 @@ export function openDatabase(file: string, migrations: readonly Migration[] = al
 }
 
 /**
- * Makes the connection read and write the file as SQLCipher 4 with this raw key. Must come before anything
- * else touches the file; a wrong key (or a clear file) is reported as WrongDatabaseKeyError.
+ * Makes the connection read and write the file encrypted under this raw key and scheme. Must come before
+ * anything else touches the file; a wrong key, another scheme or a clear file is reported as WrongDatabaseKeyError.
  */
-export function applyKey(db: Db, key: Buffer): void {
+export function applyKey(db: Db, { cipher, key }: DatabaseKey): void {
   if (key.length !== 32) throw new WrongDatabaseKeyError('A database key is 32 bytes');
-  db.pragma("cipher = 'sqlcipher'");
-  db.pragma('legacy = 4');
-  db.pragma(`key = "x'${key.toString('hex')}'"`);
+  selectCipher(db, cipher);
+  db.pragma(`key = ${rawKeyLiteral(key)}`);
   // SQLite3 Multiple Ciphers does not encrypt temporary files (large sorts, index builds, VACUUM), and this
   // build writes them to disk by default: in memory, nothing of an encrypted database reaches the disk in clear.
   db.pragma('temp_store = MEMORY');

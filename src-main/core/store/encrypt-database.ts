@@ -7,6 +7,7 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { applyKey } from './database.js';
+import { type DatabaseKey, rawKeyLiteral, selectCipher } from './database-cipher.js';
 
 export class DatabaseCopyError extends Error {}
 
@@ -15,7 +16,7 @@ function tableCounts(db: Database.Database): Record<string, number> {
   return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t.replace(/"/g, '""')}"`).pluck().get() as number]));
 }
 
-export function encryptedDatabaseCopy(file: string, copy: string, key: Buffer): void {
+export function encryptedDatabaseCopy(file: string, copy: string, key: DatabaseKey): void {
   const clear = new Database(file);
   clear.pragma('wal_checkpoint(TRUNCATE)');
   const expected = tableCounts(clear);
@@ -27,9 +28,8 @@ export function encryptedDatabaseCopy(file: string, copy: string, key: Buffer): 
     // Re-keying is done in a rollback journal, not in WAL; the app turns WAL on again when it opens the file.
     enc.pragma('journal_mode = DELETE');
     enc.pragma('temp_store = MEMORY'); // nothing of the re-keyed pages in a clear temporary file
-    enc.pragma("cipher = 'sqlcipher'");
-    enc.pragma('legacy = 4');
-    enc.pragma(`rekey = "x'${key.toString('hex')}'"`);
+    selectCipher(enc, key.cipher);
+    enc.pragma(`rekey = ${rawKeyLiteral(key.key)}`);
     enc.close();
     const check = new Database(copy);
     applyKey(check, key);

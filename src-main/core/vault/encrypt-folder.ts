@@ -175,7 +175,7 @@ function encryptDatabase(dataDir: string, keys: FolderKeys): void {
   try {
     encryptedDatabaseCopy(file, tmp, key);
   } finally {
-    key.fill(0);
+    key.key.fill(0);
   }
   replaceClear(file, tmp);
   for (const f of [`${file}-wal`, `${file}-shm`]) if (existsSync(f)) wipeFile(f);

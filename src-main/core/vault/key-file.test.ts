@@ -100,7 +100,7 @@ describe('encrypted database', () => {
     expect(readFileSync(file).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
 
     expect(() => openDatabase(file, migrations)).toThrow(/not a database/);
-    expect(() => openDatabase(file, migrations, { key: Buffer.alloc(32, 1) })).toThrow(WrongDatabaseKeyError);
+    expect(() => openDatabase(file, migrations, { key: { ...keys.databaseKey(), key: Buffer.alloc(32, 1) } })).toThrow(WrongDatabaseKeyError);
     const again = openDatabase(file, migrations, { key: keys.databaseKey() });
     expect(again.prepare('SELECT code FROM participant').pluck().all()).toEqual(['P-SECRET-042']);
     again.close();

@@ -4,7 +4,8 @@
  *   data key (32 random bytes, never stored in clear)
  *     ├─ wrapped by the passphrase key:  scrypt(passphrase, salt, N=2^17, r=8, p=1) → AES-256-GCM
  *     └─ wrapped by the recovery key:    HKDF-SHA256(160-bit recovery key, salt)    → AES-256-GCM
- *   database key = HKDF-SHA256(data key, key id, "affect-studio/sqlcipher/v1")  (SQLCipher 4 raw key)
+ *   database key = HKDF-SHA256(data key, key id, "affect-studio/database/aegis-256/v1")  (AEGIS-256 raw key;
+ *                  folders from before the key file named a scheme: "affect-studio/sqlcipher/v1", SQLCipher 4)
  *   media key    = HKDF-SHA256(data key, key id, "affect-studio/media/v1")      (per file: HKDF with its salt)
  *
  * Each wrapping authenticates the key id, the slot's name and its KDF parameters, so a key file whose
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { MessageKey } from '../../../src-shared/i18n/i18n.js';
 import { enText } from '../../../src-shared/i18n/errors.js';
+import { DATABASE_CIPHERS, type DatabaseCipher, type DatabaseKey, DEFAULT_DATABASE_CIPHER, LEGACY_DATABASE_CIPHER } from '../store/database-cipher.js';
 import { decodeRecoveryKey, encodeRecoveryKey, RECOVERY_KEY_BYTES } from './recovery-key.js';
 
 export const KEY_FILE = 'affect-keys.json';
@@ -56,6 +58,12 @@ const keyFileSchema = z.object({
   check: b64,
   passphrase: slot(scryptKdf),
   recovery: slot(hkdfKdf),
+  /**
+   * The database's encryption scheme (store/database-cipher.ts); absent in key files written before it was
+   * recorded, whose databases are SQLCipher 4. Not authenticated by the slots: naming another scheme only makes
+   * the database refuse to open, it cannot make anything readable.
+   */
+  databaseCipher: z.enum(DATABASE_CIPHERS).optional(),
 });
 export type KeyFile = z.infer<typeof keyFileSchema>;
 type ScryptKdf = z.infer<typeof scryptKdf>;
@@ -65,15 +73,17 @@ export class FolderKeys {
   constructor(
     readonly keyId: Buffer,
     private readonly dataKey: Buffer,
+    readonly databaseCipher: DatabaseCipher,
   ) {}
 
   private derive(label: string): Buffer {
     return Buffer.from(hkdfSync('sha256', this.dataKey, this.keyId, label, 32));
   }
 
-  /** SQLCipher's raw 256-bit key. */
-  databaseKey(): Buffer {
-    return this.derive('affect-studio/sqlcipher/v1');
+  /** The database's raw 256-bit key, one per scheme (a key is never shared between two ciphers). */
+  databaseKey(): DatabaseKey {
+    const label = this.databaseCipher === 'sqlcipher-4' ? 'affect-studio/sqlcipher/v1' : `affect-studio/database/${this.databaseCipher}/v1`;
+    return { cipher: this.databaseCipher, key: this.derive(label) };
   }
 
   mediaKey(): { id: Buffer; key: Buffer } {
@@ -177,13 +187,14 @@ export async function newKeyFile(passphrase: string): Promise<{ file: KeyFile; k
     check: keyCheck(keyId, dataKey).toString('base64'),
     passphrase: await passphraseSlot(keyId, dataKey, passphrase),
     recovery,
+    databaseCipher: DEFAULT_DATABASE_CIPHER,
   };
-  return { file, keys: new FolderKeys(keyIdBytes, dataKey), recoveryKey };
+  return { file, keys: new FolderKeys(keyIdBytes, dataKey, DEFAULT_DATABASE_CIPHER), recoveryKey };
 }
 
 export async function unlockWithPassphrase(file: KeyFile, passphrase: string): Promise<FolderKeys> {
   const kek = await kdfScrypt(passphrase, file.passphrase.kdf);
-  return new FolderKeys(Buffer.from(file.keyId, 'hex'), unwrap(kek, file.passphrase, slotAad(file.keyId, 'passphrase', file.passphrase.kdf), 'errors.vault.wrongPassphrase'));
+  return new FolderKeys(Buffer.from(file.keyId, 'hex'), unwrap(kek, file.passphrase, slotAad(file.keyId, 'passphrase', file.passphrase.kdf), 'errors.vault.wrongPassphrase'), cipherOf(file));
 }
 
 export function unlockWithRecoveryKey(file: KeyFile, recoveryKey: string): FolderKeys {
@@ -191,7 +202,11 @@ export function unlockWithRecoveryKey(file: KeyFile, recoveryKey: string): Folde
   if (!raw) throw new WrongSecretError('errors.vault.notARecoveryKey');
   const kek = kdfRecovery(raw, file.recovery.kdf.salt);
   raw.fill(0);
-  return new FolderKeys(Buffer.from(file.keyId, 'hex'), unwrap(kek, file.recovery, slotAad(file.keyId, 'recovery', file.recovery.kdf), 'errors.vault.wrongRecoveryKey'));
+  return new FolderKeys(Buffer.from(file.keyId, 'hex'), unwrap(kek, file.recovery, slotAad(file.keyId, 'recovery', file.recovery.kdf), 'errors.vault.wrongRecoveryKey'), cipherOf(file));
+}
+
+function cipherOf(file: KeyFile): DatabaseCipher {
+  return file.databaseCipher ?? LEGACY_DATABASE_CIPHER;
 }
 
 function keyCheck(keyId: string, dataKey: Buffer): Buffer {
@@ -204,7 +219,7 @@ export function keysFromDataKey(file: KeyFile, dataKey: Buffer): FolderKeys {
   if (dataKey.length !== 32 || check.length !== 32 || !timingSafeEqual(keyCheck(file.keyId, dataKey), check)) {
     throw new WrongSecretError('errors.vault.keychainWrong');
   }
-  return new FolderKeys(Buffer.from(file.keyId, 'hex'), Buffer.from(dataKey));
+  return new FolderKeys(Buffer.from(file.keyId, 'hex'), Buffer.from(dataKey), cipherOf(file));
 }
 
 /** Re-wraps the data key under a new passphrase; the recovery key and all data stay as they are. */
