@@ -5,9 +5,10 @@
  *  - storing 1 h of observations and exporting its timeline CSV (scripts/bench/store-export.ts, clear
  *    vs --encrypted database);
  *  - `affect analyze` of a 20 s clip (scripts/bench/analyze.ts, --no-encryption vs a passphrase file);
- *  - seeking in a 1 h recording as the player does: ffmpeg opens the recording's media URL at a random
- *    time and decodes one frame, over HTTP with byte ranges served the way the app serves media (clear
- *    file vs encrypted chunks), plus the time to the first byte of random 1 MiB ranges.
+ *  - seeking in a 1 h recording: in the app's player (Chromium's <video>, browser mode's HTTP with byte
+ *    ranges served the way the app serves media, clear file vs encrypted chunks) from 'currentTime = t' to
+ *    'seeked'; then ffmpeg opening the media URL at a random time and decoding one frame (a cold open: probe,
+ *    index at the end, then the seek); and the time to the first byte of random 1 MiB ranges.
  *
  * Wall times swing with whatever else the machine runs; the CPU time of the work done in-process (storing,
  * exporting, analysing without ffmpeg, serving a seek) is printed beside them and moves much less.
@@ -21,6 +22,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import { type Browser, chromium } from 'playwright-core';
+import { chromiumPath } from '../../e2e/fixtures/paths.js';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,9 +104,13 @@ async function longRecording(): Promise<string> {
   return file;
 }
 
-/** Serves one stored file at /media with ranges, exactly as the app's media route answers. */
+/** A page with the recording in a <video>, as the review screen plays it. */
+const PLAYER_PAGE = '<!doctype html><video id="v" src="/media" preload="auto" muted></video>';
+
+/** Serves one stored file at /media with ranges, exactly as the app's media route answers (and the player page at /). */
 async function serve(store: MediaStore, file: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
+    if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PLAYER_PAGE);
     void store.open(file).then((reader) => {
       const reply = mediaReply(reader, 'recording.webm', req.headers.range, req.method === 'HEAD');
       res.writeHead(reply.status, reply.headers);
@@ -142,13 +149,49 @@ function firstByte(url: string, start: number): Promise<number> {
   });
 }
 
-async function seek(recording: string, sealed: string, order: Array<'clear' | 'encrypted'>, key: { id: Buffer; key: Buffer }): Promise<void> {
+/**
+ * Milliseconds from setting the player's currentTime to its 'seeked' event (the frame at the new time is
+ * decoded), for each time in turn; the page is loaded first and its metadata read, as in the review screen.
+ */
+async function seeksInPlayer(browser: Browser, url: string, times: number[]): Promise<{ ms: number[]; serverCpuMs: number }> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${url.replace(/\/media$/, '')}/`);
+    // Page scripts as strings: this file is compiled without the DOM's types.
+    await page.evaluate(`new Promise((resolve, reject) => {
+      const v = document.getElementById('v');
+      if (v.readyState >= 1) return resolve();
+      v.addEventListener('loadedmetadata', () => resolve(), { once: true });
+      v.addEventListener('error', () => reject(new Error('the player cannot open the recording (' + v.error?.code + ')')), { once: true });
+    })`);
+    const cpu0 = process.cpuUsage();
+    const ms: number[] = [];
+    for (const t of times) {
+      ms.push(await page.evaluate<number>(`new Promise((resolve, reject) => {
+        const v = document.getElementById('v');
+        const t0 = performance.now();
+        v.addEventListener('seeked', () => resolve(performance.now() - t0), { once: true });
+        v.addEventListener('error', () => reject(new Error('the player failed while seeking (' + v.error?.code + ')')), { once: true });
+        v.currentTime = ${t};
+      })`));
+    }
+    const cpu = process.cpuUsage(cpu0);
+    return { ms, serverCpuMs: (cpu.user + cpu.system) / 1000 };
+  } finally {
+    await page.close();
+  }
+}
+
+async function seek(browser: Browser, recording: string, sealed: string, order: Array<'clear' | 'encrypted'>, key: { id: Buffer; key: Buffer }): Promise<void> {
   const size = statSync(recording).size;
   const times = Array.from({ length: 12 }, () => 5 + Math.random() * (minutes * 60 - 10));
   const offsets = Array.from({ length: 40 }, () => Math.floor(Math.random() * (size - 2 ** 20)));
   for (const kind of order) {
     const store = kind === 'clear' ? new ClearMediaStore() : new EncryptedMediaStore({ id: key.id, key: Buffer.from(key.key) });
     const s = await serve(store, kind === 'clear' ? recording : sealed);
+    const inPlayer = await seeksInPlayer(browser, s.url, times);
+    record('seek in the player to its seeked event, 1 h recording (ms, median of 12)', kind, median(inPlayer.ms));
+    record('  the same, server CPU time per seek (ms)', kind, inPlayer.serverCpuMs / times.length);
     const seeks: number[] = [];
     // The server's side of it (opening, reading, decrypting, sending) runs in this process.
     const cpu0 = process.cpuUsage();
@@ -158,8 +201,8 @@ async function seek(recording: string, sealed: string, order: Array<'clear' | 'e
     for (const o of offsets) ttfb.push(await firstByte(s.url, o));
     await s.close();
     await store.close();
-    record('seek + first frame in a 1 h recording (ms, median of 12)', kind, median(seeks));
-    record('  the same, server CPU time per seek (ms)', kind, (cpu.user + cpu.system) / 1000 / times.length);
+    record('ffmpeg: open at a time + first frame, 1 h recording (ms, median of 12)', kind, median(seeks));
+    record('  the same, server CPU time per open (ms)', kind, (cpu.user + cpu.system) / 1000 / times.length);
     record('first byte of a random 1 MiB range (ms, median of 40)', kind, median(ttfb));
   }
 }
@@ -177,12 +220,19 @@ async function main(): Promise<void> {
     await w.close();
     console.log(`recording: ${(statSync(recording).size / 2 ** 20).toFixed(0)} MiB clear, ${(statSync(sealed).size / 2 ** 20).toFixed(0)} MiB encrypted`);
   }
-  for (let i = 0; i < runs; i++) {
-    const order: Array<'clear' | 'encrypted'> = i % 2 ? ['encrypted', 'clear'] : ['clear', 'encrypted'];
-    if (!only || only === 'store') for (const k of order) storeExport(k);
-    if (!only || only === 'analyze') for (const k of order) analyze(k);
-    if (!only || only === 'seek') await seek(recording, sealed, order, key);
-    console.log(`run ${i + 1} of ${runs} done`);
+  const browser = !only || only === 'seek'
+    ? await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] })
+    : null;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const order: Array<'clear' | 'encrypted'> = i % 2 ? ['encrypted', 'clear'] : ['clear', 'encrypted'];
+      if (!only || only === 'store') for (const k of order) storeExport(k);
+      if (!only || only === 'analyze') for (const k of order) analyze(k);
+      if (browser) await seek(browser, recording, sealed, order, key);
+      console.log(`run ${i + 1} of ${runs} done`);
+    }
+  } finally {
+    await browser?.close();
   }
   // Each run measures both kinds back to back, so the median of the runs' own ratios cancels most of the
   // drift in the machine's load between runs; the ratio of the medians is printed beside it.

@@ -4,6 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type { StoredMediaReader } from '../crypto/media-store.js';
+import { MEDIA_PACING, paced } from './paced-body.js';
 import { byteRange, contentType } from './static-files.js';
 
 export interface MediaReply {
@@ -33,7 +34,8 @@ export function mediaReply(reader: StoredMediaReader, fileName: string, rangeHea
     void reader.close();
     return { status: range ? 206 : 200, headers, body: null };
   }
-  const body = Readable.from(reader.range(start, end), { objectMode: false });
+  // At a player's pace (paced-body.ts): what a seek abandons is not read or decrypted for nothing.
+  const body = Readable.from(paced(reader.range(start, end), MEDIA_PACING, end - start + 1), { objectMode: false });
   body.once('close', () => void reader.close());
   return { status: range ? 206 : 200, headers, body };
 }
