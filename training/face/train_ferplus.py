@@ -33,13 +33,14 @@ def new_fp_net(cfg):
     return FaceEmotionNet(cfg['model']['channels'], len(LABELS), cfg['model']['dropout'])
 
 
-def split_training(cfg):
+def split_training(cfg, fer2013_weight=None):
     """(train dict, selection dict) of FER+ Training: arrays restricted to usable images (see soft_targets), with
-    'target' (float [N,8]) added; the selection side is the carved-out split."""
+    'target' (float [N,8]) added; the selection side is the carved-out split. fer2013_weight (a stage's own, else
+    the ferplus section's) mixes the original FER2013 label into the target."""
     fp = ferplus_config(cfg)
     d = load_usage(fp, 'Training')
     target, usable = soft_targets(d['votes'], fp)
-    w = fp.get('fer2013_weight', 0.0)
+    w = fp.get('fer2013_weight', 0.0) if fer2013_weight is None else fer2013_weight
     if w:  # optionally mix the original FER2013 label into the target
         has = d['fer2013'] >= 0
         onehot = np.zeros_like(target)
@@ -63,6 +64,7 @@ def selection_scores(cfg, logits_views, s):
         f = s['fer2013'] >= 0
         out[key] = {'accuracy': mk['accuracy'], 'macro_f1': mk['macro_f1'], 'metrics': mk,
                     'fer2013_accuracy': float((pred[f] == s['fer2013'][f]).mean()),
+                    'fer2013_metrics': metrics(s['fer2013'][f], pred[f], LABELS),
                     'soft_ce': float(-(torch.from_numpy(s['target']) * torch.log(p.clamp_min(1e-12))).sum(1).mean())}
     return out
 
@@ -76,8 +78,9 @@ def main():
     args = ap.parse_args()
     cfg = load_config()
     seed_everything(cfg['seed'], cfg['threads'])
-    tr, se, fp = split_training(cfg)
+    fp = ferplus_config(cfg)
     t_cfg = {**cfg['train'], **fp['stages'][args.stage]}
+    tr, se, fp = split_training(cfg, t_cfg.get('fer2013_weight'))
     name = f'face-fp-{args.stage}'
     fmt = torch.channels_last if t_cfg.get('channels_last') else torch.contiguous_format
     epochs = args.epochs or t_cfg['epochs']
@@ -134,15 +137,20 @@ def main():
         rec['seconds'] = time.time() - t0
         print(' '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}' for k, v in rec.items()), flush=True)
         history.append(rec)
-        ms = {k: v['metrics'] for k, v in sc.items()}
-        best = end_epoch(name, best, ms, t_cfg['select_on'], epoch + 1, net,
+        # A stage that selects on sel_fer2013_acc* (one aimed at FER2013's own labels) is scored against those.
+        select_on, by_fer2013 = t_cfg['select_on'], t_cfg['select_on'].startswith('sel_fer2013_acc')
+        ms = {k: v['fer2013_metrics' if by_fer2013 else 'metrics'] for k, v in sc.items()}
+        if by_fer2013:  # end_epoch reads the view from the name's tail after 'sel_acc'
+            select_on = 'sel_acc' + select_on[len('sel_fer2013_acc'):]
+        best = end_epoch(name, best, ms, select_on, epoch + 1, net,
                          {'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(), 'history': history},
                          {'history': history, 'config': cfg, 'labels': LABELS})
         if args.stop_after and epoch + 1 >= args.stop_after:
             print(f'stopped after epoch {epoch + 1} (--stop-after)', flush=True)
             break
 
-    print(f"selected epoch {best['epoch']}: selection FER+ accuracy {best['accuracy']:.4f}, macro-F1 {best['metrics']['macro_f1']:.4f}")
+    print(f"selected epoch {best['epoch']}: selection {'FER2013-label' if t_cfg['select_on'].startswith('sel_fer2013') else 'FER+'} "
+          f"accuracy {best['accuracy']:.4f}, macro-F1 {best['metrics']['macro_f1']:.4f}")
     print(format_confusion(np.array(best['metrics']['confusion']), LABELS))
 
 
