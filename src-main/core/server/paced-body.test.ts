@@ -1,5 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type PaceClock, paced } from './paced-body.js';
+import { EncryptedMediaStore } from '../crypto/media-store.js';
+import { tempDir } from '../test-support/make-media.js';
+import { mediaReply } from './media-range.js';
+import { MEDIA_PACING, type PaceClock, paced } from './paced-body.js';
 
 const MiB = 2 ** 20;
 
@@ -68,5 +73,24 @@ describe('paced media bodies', () => {
     for await (const b of paced(src.it, { burstBytes: 2 * MiB, bytesPerSecond: MiB }, Infinity, clock)) parts.push(b);
     expect(Buffer.concat(parts).length).toBe(1.5 * MiB);
     expect(clock.sleeps).toEqual([]);
+  });
+});
+
+describe('a paced media answer', () => {
+  it('delivers an encrypted recording larger than the burst in full, byte for byte, to the last byte', async () => {
+    const store = new EncryptedMediaStore({ id: randomBytes(16), key: randomBytes(32) });
+    const plain = randomBytes(MEDIA_PACING.burstBytes * 2 + 12_345);
+    const file = path.join(tempDir(), 'recording.webm');
+    const w = await store.create(file);
+    await w.write(plain);
+    await w.close();
+    for (const [range, from] of [['bytes=0-', 0], ['bytes=777-', 777], [undefined, 0]] as const) {
+      const reply = mediaReply(await store.open(file), 'recording.webm', range);
+      const parts: Buffer[] = [];
+      for await (const b of reply.body!) parts.push(b as Buffer);
+      expect(Number(reply.headers['content-length'])).toBe(plain.length - from);
+      expect(Buffer.concat(parts).equals(plain.subarray(from)), String(range)).toBe(true);
+    }
+    await store.close();
   });
 });
