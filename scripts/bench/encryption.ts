@@ -19,19 +19,20 @@
  *   npx tsx scripts/bench/encryption.ts [--runs N] [--minutes M] [--only store|analyze|seek]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { type Browser, chromium } from 'playwright-core';
-import { chromiumPath } from '../../e2e/fixtures/paths.js';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { chromiumPath } from '../../e2e/fixtures/paths.js';
 import { ClearMediaStore, EncryptedMediaStore, type MediaStore } from '../../src-main/core/crypto/media-store.js';
 import { ffmpegPath, runFfmpeg } from '../../src-main/core/media/ffmpeg.js';
 import { mediaReply } from '../../src-main/core/server/media-range.js';
 import { tempDir } from '../../src-main/core/test-support/make-media.js';
 import { cacheRoot } from '../../src-main/core/test-support/fetch-package.js';
+import { SCRYPT_PARAMS } from '../../src-main/core/vault/key-file.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
@@ -77,6 +78,15 @@ function analyze(kind: 'clear' | 'encrypted'): void {
   if (/skipped/.test(out)) throw new Error(out);
   record('affect analyze, 20 s clip (s)', kind, grab(out, /affect analyze: ([\d.]+) s wall/, 'analyze time'));
   record('  the same, CPU time without ffmpeg (s)', kind, grab(out, /CPU time of this process: ([\d.]+) s/, 'analyze CPU time'));
+  if (kind === 'encrypted') kdfSeconds.push(passphraseKeySeconds());
+}
+
+/** The encrypted run derives its passphrase key once (scrypt, deliberately slow); its share of the time above. */
+const kdfSeconds: number[] = [];
+function passphraseKeySeconds(): number {
+  const t0 = performance.now();
+  scryptSync('bench passphrase', randomBytes(16), 32, { ...SCRYPT_PARAMS, maxmem: 256 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r + 2 ** 20 });
+  return (performance.now() - t0) / 1000;
 }
 
 /**
@@ -242,6 +252,9 @@ async function main(): Promise<void> {
     const e = median(encrypted);
     const paired = median(clear.map((x, i) => encrypted[i] / x));
     console.log(`${name}: ${c.toFixed(2)} | ${e.toFixed(2)} | ${(e / c).toFixed(3)} | ${paired.toFixed(3)}  (runs: clear ${clear.map((x) => x.toFixed(2)).join(' ')}; encrypted ${encrypted.map((x) => x.toFixed(2)).join(' ')})`);
+  }
+  if (kdfSeconds.length) {
+    console.log(`of the encrypted analyze: its passphrase key derivation (scrypt N=2^17, r=8, once per unlock), measured beside it: median ${median(kdfSeconds).toFixed(2)} s (${kdfSeconds.map((x) => x.toFixed(2)).join(' ')})`);
   }
 }
 
