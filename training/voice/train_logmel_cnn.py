@@ -46,6 +46,18 @@ def predict(net, clips, win):
     return np.stack(out)
 
 
+def normalise_by_speaker(clips):
+    """Per-speaker normalisation: subtracts from every clip of an actor the mean log-mel of each band over that
+    actor's clean clips (copy 0), as a running mean over a session would settle to. Returns the actors' means."""
+    means = {}
+    for a in sorted({cl['actor'] for cl in clips}):
+        frames = np.concatenate([cl['logmel'] for cl in clips if cl['actor'] == a and cl['copy'] == 0], axis=1)
+        means[a] = frames.mean(axis=1, keepdims=True)
+    for cl in clips:
+        cl['logmel'] = cl['logmel'] - means[cl['actor']]
+    return means
+
+
 def spec_augment(x, aug, rng):
     b, _, f, t = x.shape
     for i in range(b):
@@ -72,6 +84,8 @@ def main():
     labels = cfg['labels']
     train_actors, val_actors = split_actors(cfg, args.inner)
     clips = load_logmel(cfg['out_dir'])
+    if c.get('speaker_norm'):
+        normalise_by_speaker(clips)
     by_clip = {}
     for cl in clips:
         if cl['actor'] in train_actors:
