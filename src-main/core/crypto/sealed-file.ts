@@ -240,8 +240,6 @@ export class SealedReader {
       const from = HEADER_BYTES + first * (C + TAG_BYTES);
       const to = HEADER_BYTES + upto * (C + TAG_BYTES) + this.chunkLength(upto) + TAG_BYTES;
       const raw = await this.file.read(to - from, from, cutShort);
-      // Each chunk's plaintext goes out as its own piece: joining a batch into one buffer cost a copy of
-      // every byte served (a fifth of a seek's CPU). The batch is still decrypted before its first piece goes.
       const parts: Buffer[] = [];
       for (let i = first; i <= upto; i++) {
         const at = (i - first) * (C + TAG_BYTES);
@@ -250,7 +248,9 @@ export class SealedReader {
         const hi = i === last ? end - i * C + 1 : plain.length;
         parts.push(plain.subarray(lo, hi));
       }
-      yield* parts;
+      // Joined into one piece per batch: in a profile of Chromium seeking, one socket write per 64 KiB chunk cost
+      // more than this copy saves.
+      yield parts.length === 1 ? parts[0] : Buffer.concat(parts);
       first = upto + 1;
     }
   }
