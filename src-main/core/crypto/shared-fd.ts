@@ -19,12 +19,17 @@ export class SharedFd {
 
   constructor(readonly fd: number) {}
 
-  /** Exactly `length` bytes from `position`; `short` is thrown (as an Error) when the file ends first. */
-  async read(length: number, position: number, short: () => Error): Promise<Buffer> {
+  /**
+   * Exactly `length` bytes from `position`; `short` is thrown (as an Error) when the file ends first. With `into`
+   * (at least `length` bytes), the bytes land there and a view of it is returned: a caller reading batch after
+   * batch reuses one buffer instead of leaving one per batch to the garbage collector.
+   */
+  async read(length: number, position: number, short: () => Error, into?: Buffer): Promise<Buffer> {
     if (this.closing) throw new FileClosedError('The file was closed');
+    if (into && into.length < length) throw new RangeError(`A ${into.length}-byte buffer cannot take ${length} bytes`);
     this.inFlight++;
     try {
-      const buf = Buffer.allocUnsafe(length);
+      const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
       let off = 0;
       while (off < length) {
         const { bytesRead } = await pRead(this.fd, buf, off, length - off, position + off);
