@@ -4,10 +4,10 @@ import { apiError } from '../../../src-shared/i18n/errors.js';
 import { noteEnglish } from '../../../src-shared/i18n/notes.js';
 import type { CoreServices } from '../core-services.js';
 import { analysisRefusal } from '../queue/analysis-consent.js';
-import { DEFAULT_QUEUE } from '../queue/lab-queue.js';
+import { type CollectHooks, DEFAULT_QUEUE } from '../queue/lab-queue.js';
 import { RedisConfigError } from '../queue/redis-connection.js';
 import { parseShares, ShareError } from '../queue/shares.js';
-import type { Handlers } from '../rpc/dispatch.js';
+import type { CallContext, Handlers } from '../rpc/dispatch.js';
 
 type QueueMethods = 'queue.connect' | 'queue.disconnect' | 'queue.settings' | 'queue.submit' | 'queue.status' | 'queue.collect' | 'queue.retry';
 
@@ -15,6 +15,12 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
   const q = s.queue;
   /** The consent refusal for analysing this session, or null. */
   const refusal = analysisRefusal(s.participants, s.sessions);
+  /** What settling a job does here: consent checked, stored results and failures audited. */
+  const collectHooks = (ctx: CallContext): CollectHooks => ({
+    refusal,
+    stored: (row, run) => s.audit.write(ctx, { action: 'analysis.import', sessionId: row.sessionId, object: 'analysis_run', objectId: run.id, detail: { job: row.id } }),
+    failed: (row) => s.audit.write(ctx, { action: 'queue.failed', sessionId: row.sessionId, object: 'queue_job', objectId: row.id }),
+  });
   return {
     'queue.connect': async (input) => {
       let shares;
@@ -71,11 +77,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
     'queue.status': () => q.status(),
     'queue.collect': async (_input, ctx) => {
       s.operatorSessions.require(ctx);
-      const r = await q.collect({
-        refusal,
-        stored: (row, run) => s.audit.write(ctx, { action: 'analysis.import', sessionId: row.sessionId, object: 'analysis_run', objectId: run.id, detail: { job: row.id } }),
-        failed: (row) => s.audit.write(ctx, { action: 'queue.failed', sessionId: row.sessionId, object: 'queue_job', objectId: row.id }),
-      });
+      const r = await q.collect(collectHooks(ctx));
       for (const x of r.stored) s.events.emit('session.changed', s.sessions.get(x.row.sessionId));
       return {
         stored: r.stored.map((x) => ({ id: x.row.id, sessionId: x.row.sessionId, runId: x.run.id, worker: x.worker })),
@@ -84,7 +86,7 @@ export function queueHandlers(s: CoreServices): Pick<Handlers, QueueMethods> {
     },
     'queue.retry': async ({ ids }, ctx) => {
       s.operatorSessions.require(ctx);
-      const r = await q.retry(ids, refusal);
+      const r = await q.retry(ids, collectHooks(ctx));
       for (const j of r.jobs) s.audit.write(ctx, { action: 'queue.retry', sessionId: j.sessionId, object: 'queue_job', objectId: j.id });
       return r;
     },

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { switchOffOrtTelemetry } from '../security/process-hardening.js';
-import { getModel, loadManifest, type Manifest, modelPath, modelsDir, verifySha256 } from './manifest.js';
+import { getModel, isOnnxModel, loadManifest, type Manifest, modelPath, modelsDir, verifySha256 } from './manifest.js';
 import { type BackendInfo, providerOrder, type ProviderPreference, unavailableReason } from './providers.js';
 import { type LoadedModelInfo, type RecurrentResult, type RecurrentRun, type TensorData, transferList, type WorkerReply, type WorkerRequest } from './tensor-data.js';
 
@@ -123,6 +123,8 @@ export class InferenceService {
     const existing = this.loaded.get(modelId);
     if (existing) return existing;
     const entry = getModel(this.manifest, modelId);
+    // Said here rather than as ONNX Runtime's "Protobuf parsing failed" from the worker.
+    if (!isOnnxModel(entry)) throw new Error(`Model "${modelId}" is not an ONNX model, so the core cannot run it (${String(entry.runtime ?? entry.file)})`);
     verifySha256(this.manifest, entry);
     const { backends, cudaLibs } = backendsAvailable();
     const providers = providerOrder(process.platform, this.preference);

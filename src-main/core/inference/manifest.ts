@@ -71,6 +71,11 @@ export function loadManifest(dir: string = modelsDir()): Manifest {
   return { dir, models: parsed.data.models };
 }
 
+/** Whether ONNX Runtime in the core runs this model; others (the preview's TFLite detector) run in the renderer. */
+export function isOnnxModel(entry: ModelEntry): boolean {
+  return entry.file.toLowerCase().endsWith('.onnx');
+}
+
 export function getModel(manifest: Manifest, id: string): ModelEntry {
   const m = manifest.models.find((x) => x.id === id);
   if (!m) throw new Error(`Model "${id}" is not in models/manifest.json (known: ${manifest.models.map((x) => x.id).join(', ')})`);

@@ -232,20 +232,27 @@ export class LabQueue {
     return { row, jobId };
   }
 
-  /** Puts failed jobs back into the queue (the same job, with its clip as sent), if consent still allows it. */
-  async retry(ids: readonly number[], refusal: (sessionId: number) => Note | null): Promise<{ jobs: Array<{ id: number; sessionId: number }>; refused: Array<{ id: number; message: string; i18n?: MessageRef }> }> {
+  /**
+   * Puts failed jobs back into the queue (the same job, with its clip as sent), if consent still allows it. A job
+   * that failed in Redis since the last collect is recorded as failed first: status() already shows it failed.
+   */
+  async retry(ids: readonly number[], hooks: CollectHooks): Promise<{ jobs: Array<{ id: number; sessionId: number }>; refused: Array<{ id: number; message: string; i18n?: MessageRef }> }> {
     const { queue, bull } = this.need();
     const folder = this.folderId();
     const jobs: Array<{ id: number; sessionId: number }> = [];
     const refused: Array<{ id: number; message: string; i18n?: MessageRef }> = [];
     const refuse = (id: number, e: ApiError): void => void refused.push({ id, message: e.message, ...(e.i18n ? { i18n: e.i18n } : {}) });
     for (const id of ids) {
-      const row = this.d.jobs.find(id);
+      let row = this.d.jobs.find(id);
+      if (row?.state === 'queued' && (await within(queue.getJobState(jobIdOf(folder, id)), STATUS_TIMEOUT_MS, 'The lab queue')) === 'failed') {
+        await this.settle(id, 'failed', hooks, [], []);
+        row = this.d.jobs.find(id);
+      }
       if (!row || row.state !== 'failed') {
         refuse(id, apiError('conflict', 'errors.queue.notFailed', { id }));
         continue;
       }
-      const consent = refusal(row.sessionId);
+      const consent = hooks.refusal(row.sessionId);
       if (consent) {
         refused.push({ id, message: noteEnglish(consent), i18n: consent });
         continue;
