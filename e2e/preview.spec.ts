@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { faceSpeechClip } from '../src-main/core/test-support/face-speech-clip.js';
 import { addParticipant, createSession, expect, test, waitForPreview } from './fixtures/app.js';
 import { FFMPEG } from './fixtures/paths.js';
-import { frameContinuity, MAX_FRAME_GAP_S, MIN_FPS_SHARE, probe, videoFrameTimes } from './fixtures/probe.js';
+import { frameContinuity, MAX_FRAME_GAP_S, MAX_START_GAP_S, MIN_FPS_SHARE, probe, videoFrameTimes } from './fixtures/probe.js';
 import { decryptedCopy, openStoredDatabase } from './fixtures/stored-data.js';
 
 const run = promisify(execFile);
@@ -21,6 +21,8 @@ const RECORD_MS = 3000;
  * already with the detector's worker, i.e. when the worker or the window stalled for more than three frame
  * intervals (100 ms at the clip's 30 fps). On a shared 2-core machine at load average ~25 (detection median
  * 12 ms, p95 ~100 ms) that happened to up to 16 % of the frames with two allowed in flight (84-100 %, 9 runs).
+ * On a 2-core AMD EPYC VM, where Chromium alone keeps 1.3-1.5 cores busy, 97-98 % (4 runs; 32-49 % before the
+ * worker converted frames itself: docs/framing.md).
  */
 const MIN_DETECTED_SHARE = 0.8;
 /**
@@ -158,11 +160,12 @@ test.describe('camera preview with tasks-vision and framing guidance', () => {
       const continuity = frameContinuity(await videoFrameTimes(file));
       console.log(
         `while recording: detected ${recFrames} of ${recShown} shown frames (${(recFrames / recSeconds).toFixed(1)} Hz); ` +
-          `recorded ${continuity.fps.toFixed(2)} fps (camera delivered ${cameraFps.toFixed(2)} fps), longest gap ${continuity.maxGapS.toFixed(3)} s`,
+          `recorded ${continuity.fps.toFixed(2)} fps (camera delivered ${cameraFps.toFixed(2)} fps), longest gap ${continuity.maxGapS.toFixed(3)} s at ${continuity.maxGapAtS.toFixed(2)} s (start ${continuity.startGapS.toFixed(3)} s, later ${continuity.laterGapS.toFixed(3)} s)`,
       );
       expect(recFrames / recShown).toBeGreaterThanOrEqual(MIN_DETECTED_SHARE_RECORDING);
       expect(continuity.fps).toBeGreaterThanOrEqual(MIN_FPS_SHARE * cameraFps);
-      expect(continuity.maxGapS).toBeLessThan(MAX_FRAME_GAP_S);
+      expect(continuity.startGapS).toBeLessThan(MAX_START_GAP_S);
+      expect(continuity.laterGapS).toBeLessThan(MAX_FRAME_GAP_S);
 
       const db = await openStoredDatabase(server.dataDir);
       try {

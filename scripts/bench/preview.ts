@@ -218,7 +218,7 @@ async function main(): Promise<void> {
       console.log(
         `recording, preview ${preview ? 'on' : 'off'}: ` +
           (preview ? `preview ${((b.frames - a.frames) / dt).toFixed(1)} Hz (${((100 * (b.frames - a.frames)) / Math.max(1, b.delivered - a.delivered)).toFixed(0)}% of shown frames), detect median ${b.detectMedian?.toFixed(1) ?? '–'} ms; ` : '') +
-          `camera delivered ${((camB - camA) / dt).toFixed(2)} fps, recorded ${rec.frames} frames at ${rec.fps.toFixed(2)} fps, longest gap ${rec.maxGapS.toFixed(3)} s; ` +
+          `camera delivered ${((camB - camA) / dt).toFixed(2)} fps, recorded ${rec.frames} frames at ${rec.fps.toFixed(2)} fps, longest gap ${rec.maxGapS.toFixed(3)} s (in the first 0.5 s ${rec.startGapS.toFixed(3)} s, later ${rec.laterGapS.toFixed(3)} s); ` +
           `main process CPU ${((100 * (b.mainCpu - a.mainCpu)) / dt).toFixed(0)}%, Chromium ${((100 * (b.browserCpu - a.browserCpu)) / dt).toFixed(0)}%`,
       );
     }

@@ -32,21 +32,32 @@ export interface PageFace {
 }
 
 const ENTRY = `
-import { PreviewDetector } from './src-renderer/lib/vision/preview-detector.ts';
+import { detectionScale, PreviewDetector } from './src-renderer/lib/vision/preview-detector.ts';
+import { framePixelsToRgba } from './src-renderer/lib/vision/frame-rgba.ts';
 let det = null;
 window.openDetector = async (modelSha256, prefer) => {
   det = await PreviewDetector.create({ wasmLoaderUrl: new URL('vision/vision_wasm_internal.js', location.href).href,
     wasmBinaryUrl: new URL('vision/vision_wasm_internal.wasm', location.href).href, modelUrl: 'vision/model.tflite', modelSha256 }, prefer);
   return { delegate: det.delegate, reason: JSON.stringify(det.delegateReason) };
 };
-window.detectFrames = async (from, to) => {
+// atDetectionSize: as the app's worker does (preview-worker.ts), the frame brought down to detection size first
+// and the boxes scaled back to the frame's pixels; the time then covers both.
+window.detectFrames = async (from, to, atDetectionSize) => {
   const out = [];
   for (let i = from; i < to; i++) {
     const res = await fetch('frame/' + i);
     const w = Number(res.headers.get('x-width')), h = Number(res.headers.get('x-height')), t = Number(res.headers.get('x-t-ms'));
-    const img = new ImageData(new Uint8ClampedArray(await res.arrayBuffer()), w, h);
+    const data = await res.arrayBuffer();
     const t0 = performance.now();
-    const faces = det.detect(img, t);
+    let faces;
+    if (atDetectionSize) {
+      const small = framePixelsToRgba({ data, format: 'RGBA', width: w, height: h, layout: [{ offset: 0, stride: w * 4 }] }, detectionScale(w, h));
+      const k = w / small.width;
+      faces = det.detect(new ImageData(small.data, small.width, small.height), t).map((f) => ({ score: f.score,
+        box: { x: f.box.x * k, y: f.box.y * k, w: f.box.w * k, h: f.box.h * k }, keypoints: f.keypoints.map(([x, y]) => [x * k, y * k]) }));
+    } else {
+      faces = det.detect(new ImageData(new Uint8ClampedArray(data), w, h), t);
+    }
     out.push({ faces, ms: performance.now() - t0 });
   }
   return out;
@@ -115,11 +126,15 @@ export class ChromiumPreviewDetector {
     }
   }
 
-  /** Detections for frames [from, to), with the time each detect() call took in the page. */
-  async detect(from = 0, to = this.frames.length): Promise<Array<{ faces: PageFace[]; ms: number }>> {
+  /**
+   * Detections for frames [from, to), in the frames' pixels, with the time each took in the page. `atDetectionSize`:
+   * as the app does, on the frame brought down to detection size (the time then includes that conversion).
+   */
+  async detect(from = 0, to = this.frames.length, atDetectionSize = false): Promise<Array<{ faces: PageFace[]; ms: number }>> {
     return this.page.evaluate(
-      ([a, b]) => (globalThis as unknown as { detectFrames: (a: number, b: number) => Promise<Array<{ faces: PageFace[]; ms: number }>> }).detectFrames(a, b),
-      [from, to] as const,
+      ([a, b, small]) =>
+        (globalThis as unknown as { detectFrames: (a: number, b: number, small: boolean) => Promise<Array<{ faces: PageFace[]; ms: number }>> }).detectFrames(a, b, small),
+      [from, to, atDetectionSize] as const,
     );
   }
 

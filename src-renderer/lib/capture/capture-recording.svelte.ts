@@ -41,6 +41,10 @@ export class CaptureRecording {
   constructor(
     readonly sessionId: number,
     private readonly hooks: {
+      /** A recording is being set up (the encoder starts next): other work on the camera's frames should give way. */
+      starting?: () => void;
+      /** Setting it up failed: nothing is recorded. */
+      notStarted?: () => void;
       /** Recording runs; `startedAt` is the MediaRecorder's start on the performance.now() clock. */
       started?: (startedAt: number) => void;
       /** Stop was pressed (or the recording failed): awaited before the core finalizes the session. */
@@ -91,6 +95,7 @@ export class CaptureRecording {
     }
     const sessionId = this.sessionId;
     this.phase = 'starting';
+    this.hooks.starting?.();
     this.bytesWritten = 0;
     this.chunksWritten = 0;
     let sinkOpen = false;
@@ -136,6 +141,7 @@ export class CaptureRecording {
       } else {
         this.phase = 'idle';
       }
+      this.hooks.notStarted?.();
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * The Capture preview at camera rate: on every new camera frame (requestVideoFrameCallback) the frame is
- * grabbed as an ImageBitmap and the preview detector, in its worker (preview-worker.ts), finds the faces, the main process's latest emotion labels are attached to them (label-attach.ts),
- * and the framing checks are judged. While recording, the time each check failed is added up and reported to
+ * copied out of the camera's buffer and the preview detector, in its worker (preview-worker.ts), finds the
+ * faces, the main process's latest emotion labels are attached to them (label-attach.ts), and the framing
+ * checks are judged. While recording, the time each check failed is added up and reported to
  * the main process every few seconds and once at the end.
  *
  * This is display only: what is stored as analysis always comes from the main process's pipeline.
@@ -10,7 +11,8 @@
  * frame through this thread, so it must never be busy for long (see preview-worker-protocol.ts). Frames are
  * never queued: one that arrives while the worker already has enough is skipped.
  *
- * While recording, the preview gives way to the recording: one frame at a time, at most RECORDING_MAX_HZ, and
+ * While recording, and from the moment one is being set up (its encoder's start is when CPU is shortest), the
+ * preview gives way to the recording: one frame at a time, at most RECORDING_MAX_HZ, and
  * the worker busy at most RECORDING_MAX_BUSY of the time, so that on a slow machine the detector's CPU goes to
  * the recording's encoder first. Before recording, up to three frames may be with the worker (one detecting,
  * the next ones being grabbed and sent), so the detector does not wait for this thread and a short stall of
@@ -35,8 +37,9 @@ import {
   participantBox,
 } from './framing.js';
 import { LabelAttacher, PreviewTracks } from './label-attach.js';
-import { grabFrame, type PreviewDetectorClient } from './preview-detector-client.js';
-import type { PreviewFace } from './preview-detector.js';
+import { grabFrame } from './frame-grab.js';
+import type { PreviewDetectorClient } from './preview-detector-client.js';
+import { scaleFace, type PreviewFace } from './preview-face.js';
 import { previewDetector } from './preview-detector-state.svelte.js';
 import { t } from '../i18n/i18n.js';
 
@@ -108,6 +111,8 @@ export class CameraPreview {
   private lastLabelResult: FrameFaces | null = null;
   private lastPixelsAt = -Infinity;
   private recording = false;
+  /** From the moment a recording is being set up until it ends: one frame at a time, at a bounded rate. */
+  private givingWay = false;
   private lastReportAt = 0;
   private reporting: Promise<void> = Promise.resolve();
 
@@ -146,7 +151,7 @@ export class CameraPreview {
     if (!d || !v.videoWidth || !v.videoHeight) return;
     this.delivered++;
     const atMs = performance.now();
-    if (this.inFlight >= (this.recording ? 1 : MAX_IN_FLIGHT) || (this.recording && atMs < this.nextSendAt)) return;
+    if (this.inFlight >= (this.givingWay ? 1 : MAX_IN_FLIGHT) || (this.givingWay && atMs < this.nextSendAt)) return;
     this.inFlight++;
     const width = v.videoWidth;
     const height = v.videoHeight;
@@ -165,7 +170,7 @@ export class CameraPreview {
         this.detectMs.add(r.detectMs);
         // The typical (median) detection, not the last one: one detection slowed by a busy machine should not
         // stall the guidance for seconds.
-        if (this.recording) this.nextSendAt = atMs + Math.max(1000 / RECORDING_MAX_HZ, (this.detectMs.summary().medianMs ?? r.detectMs) / RECORDING_MAX_BUSY);
+        if (this.givingWay) this.nextSendAt = atMs + Math.max(1000 / RECORDING_MAX_HZ, (this.detectMs.summary().medianMs ?? r.detectMs) / RECORDING_MAX_BUSY);
         const faces = r.faces.map((f) => scaleFace(f, width / frameW));
         this.onResult(faces, wantPixels ? r.pixels : undefined, atMs, width, height);
       })
@@ -222,10 +227,19 @@ export class CameraPreview {
     if (this.recording) this.tally.add(atMs, this.checks);
   }
 
+  /**
+   * A recording is being set up (`true`; its encoder starting is when CPU is shortest), or setting it up failed
+   * (`false`): the preview gives way as while recording.
+   */
+  giveWay(on: boolean): void {
+    this.givingWay = on || this.recording;
+  }
+
   /** Recording began: framing time is counted from now (the recording's start). */
   beginRecording(): void {
     this.tally.reset();
     this.recording = true;
+    this.givingWay = true;
     this.lastReportAt = performance.now();
   }
 
@@ -234,6 +248,7 @@ export class CameraPreview {
     if (!this.recording) return;
     this.tally.close(performance.now());
     this.recording = false;
+    this.givingWay = false;
     this.report();
     await this.reporting;
   }
@@ -258,14 +273,4 @@ export class CameraPreview {
     if (this.handle !== null) (this.opts.video as VideoWithFrameCallback).cancelVideoFrameCallback(this.handle);
     this.handle = null;
   }
-}
-
-/** A face found on the grabbed frame, in the video's pixels (`k`: video pixels per frame pixel, usually 1). */
-function scaleFace(f: PreviewFace, k: number): PreviewFace {
-  if (k === 1) return f;
-  return {
-    score: f.score,
-    box: { x: f.box.x * k, y: f.box.y * k, w: f.box.w * k, h: f.box.h * k },
-    keypoints: f.keypoints.map(([x, y]) => [x * k, y * k] as [number, number]),
-  };
 }

@@ -4,6 +4,8 @@
  * while the previous one is still being analysed, so results stay fresh instead of falling behind.
  */
 import { MAX_LIVE_SHORT_SIDE } from '../../../src-shared/contract/face.js';
+import { grabFrame } from './frame-grab.js';
+import { framePixelsToRgba } from './frame-rgba.js';
 
 export interface SampledFrame {
   /** From the sampler's clock: by default ms since start(); pass the recording clock to align with the file. */
@@ -114,33 +116,47 @@ export class FrameSampler {
       this.stats.skippedBusy++;
       return;
     }
-    const frame = this.grab(now);
-    if (!frame) return;
     this.busy = true;
     this.stats.sampled++;
-    Promise.resolve()
-      .then(() => this.opts.onFrame(frame))
+    // The frame is taken now (grabFrame's first step is synchronous), converted off the camera's buffer after.
+    this.grab(now)
+      .then((frame) => this.opts.onFrame(frame))
       .catch((e: unknown) => this.opts.onError?.(e))
       .finally(() => {
         this.busy = false;
       });
   }
 
-  private grab(tMs: number): SampledFrame | null {
+  /**
+   * The frame on screen at analysis size: copied out of the camera's buffer and converted here (frame-rgba.ts),
+   * or, for a pixel format that cannot be copied or converted, drawn into a canvas and read back.
+   */
+  private async grab(tMs: number): Promise<SampledFrame> {
     const { width, height } = downscaledSize(this.video.videoWidth, this.video.videoHeight, this.maxShort);
-    if (!this.canvas) {
-      this.canvas = document.createElement('canvas');
-      this.ctx = this.canvas.getContext('2d', { willReadFrequently: true, alpha: false });
+    const src = await grabFrame(this.video);
+    if (!(src instanceof ImageBitmap)) {
+      const img = framePixelsToRgba(src, Math.min(1, this.maxShort / Math.min(src.width, src.height)));
+      if (img && img.width === width && img.height === height) return { tMs, width, height, rgba: new Uint8Array(img.data.buffer) };
     }
-    const ctx = this.ctx;
-    if (!ctx) return null;
-    if (this.canvas.width !== width || this.canvas.height !== height) {
-      this.canvas.width = width;
-      this.canvas.height = height;
+    const source = src instanceof ImageBitmap ? src : this.video;
+    try {
+      if (!this.canvas) {
+        this.canvas = document.createElement('canvas');
+        this.ctx = this.canvas.getContext('2d', { willReadFrequently: true, alpha: false });
+      }
+      const ctx = this.ctx;
+      // not-ui: a browser without 2D canvases cannot run this app
+      if (!ctx) throw new Error('No 2D canvas');
+      if (this.canvas.width !== width || this.canvas.height !== height) {
+        this.canvas.width = width;
+        this.canvas.height = height;
+      }
+      ctx.drawImage(source, 0, 0, width, height);
+      const img = ctx.getImageData(0, 0, width, height);
+      // A fresh buffer per frame (getImageData allocates one), so transferring it never detaches the next.
+      return { tMs, width, height, rgba: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength) };
+    } finally {
+      if (src instanceof ImageBitmap) src.close();
     }
-    ctx.drawImage(this.video, 0, 0, width, height);
-    const img = ctx.getImageData(0, 0, width, height);
-    // A fresh buffer per frame (getImageData allocates one), so transferring it never detaches the next.
-    return { tMs, width, height, rgba: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength) };
   }
 }

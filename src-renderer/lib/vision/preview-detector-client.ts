@@ -85,29 +85,3 @@ export class PreviewDetectorClient {
     this.worker.terminate();
   }
 }
-
-/**
- * The frame on screen, copied out of the camera's buffer, which is released at once (a VideoFrame kept open
- * would hold one of the camera's few buffers: see preview-worker-protocol.ts). Where the frame's format cannot
- * be copied, an ImageBitmap of it.
- */
-export async function grabFrame(video: HTMLVideoElement): Promise<FramePixels | ImageBitmap> {
-  let vf: VideoFrame;
-  try {
-    vf = new VideoFrame(video);
-  } catch {
-    return createImageBitmap(video);
-  }
-  const format = vf.format;
-  const rect = vf.visibleRect;
-  try {
-    if (format && rect) {
-      const data = new ArrayBuffer(vf.allocationSize());
-      const layout = await vf.copyTo(data);
-      return { data, format, width: rect.width, height: rect.height, layout };
-    }
-  } finally {
-    vf.close();
-  }
-  return createImageBitmap(video);
-}

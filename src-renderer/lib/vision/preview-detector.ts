@@ -8,6 +8,9 @@
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { MessageKey } from '../../../src-shared/i18n/i18n.js';
+import type { PreviewFace } from './preview-face.js';
+
+export type { PreviewFace };
 
 export type Delegate = 'GPU' | 'CPU';
 
@@ -19,14 +22,6 @@ export interface VisionAssets {
   modelSha256: string;
 }
 
-export interface PreviewFace {
-  /** Detector score, 0..1. */
-  score: number;
-  /** Pixels of the image passed in: top-left corner and size. */
-  box: { x: number; y: number; w: number; h: number };
-  /** Pixels: right eye, left eye, nose tip, mouth centre, right ear tragion, left ear tragion (the person's sides). */
-  keypoints: Array<[number, number]>;
-}
 
 /** Why this delegate, for Settings (worded there, in the interface's language: this may run in a worker). */
 export type DelegateReason =
@@ -78,6 +73,18 @@ export function chooseDelegate(renderer: string | null = webglRenderer()): Deleg
   if (renderer === null) return { delegate: 'CPU', reason: { kind: 'noWebgl' } };
   if (SOFTWARE_GL.test(renderer)) return { delegate: 'CPU', reason: { kind: 'software', renderer } };
   return { delegate: 'GPU', reason: { kind: 'gpu', renderer } };
+}
+
+/**
+ * Short side of the picture tasks-vision is given (the worker converts each frame to RGBA at this size:
+ * frame-rgba.ts). BlazeFace looks at 128×128; on the test clip the boxes found at 320×240 match those found at
+ * 640×480 (IoU median 0.977, min 0.955) in about half the time (7.5 vs 14 ms on a 2-core AMD EPYC VM).
+ */
+export const DETECT_SHORT_SIDE = 240;
+
+/** Frame pixels to detection pixels. */
+export function detectionScale(width: number, height: number): number {
+  return Math.min(1, DETECT_SHORT_SIDE / Math.min(width, height));
 }
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {

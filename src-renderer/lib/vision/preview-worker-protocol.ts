@@ -22,6 +22,8 @@ export interface FramePixels {
   width: number;
   height: number;
   layout: PlaneLayout[];
+  /** The frame's colour matrix and range (VideoFrame.colorSpace), for converting Y'CbCr to RGB. */
+  colorSpace?: { matrix: string | null; fullRange: boolean | null };
 }
 
 export type ToWorker =
@@ -49,7 +51,7 @@ export type FromWorker =
       faces: PreviewFace[];
       /** Null when not asked for, when no face was found, or when the face is too small to measure. */
       pixels: FacePixels | null;
-      /** Time spent in tasks-vision's detectForVideo. */
+      /** Time spent in tasks-vision's detectForVideo, and in converting the frame to RGBA before it (frame-rgba.ts). */
       detectMs: number;
       error?: WorkerFailure;
     };

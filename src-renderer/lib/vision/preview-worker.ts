@@ -3,8 +3,10 @@
  * and the framing checks' pixel read-back run here, off the window's main thread (see preview-worker-protocol.ts
  * for why). A classic worker, because tasks-vision loads its WASM loader with importScripts.
  */
+import { framePixelsToRgba, type RgbaImage } from './frame-rgba.js';
 import { facePixels, participantBox, type Box, type FacePixels } from './framing.js';
-import { PreviewDetector, PreviewError } from './preview-detector.js';
+import { detectionScale, PreviewDetector, PreviewError } from './preview-detector.js';
+import { scaleFace, type PreviewFace } from './preview-face.js';
 import type { FramePixels, FromWorker, ToWorker, WorkerFailure } from './preview-worker-protocol.js';
 
 const scope = self as unknown as {
@@ -58,22 +60,66 @@ scope.onmessage = (ev) => {
     return;
   }
   const { id } = msg;
-  let frame: VideoFrame | ImageBitmap | null = null;
   try {
     if (!detector) throw new PreviewError('previewDetector.notLoaded');
-    frame = msg.frame instanceof ImageBitmap ? msg.frame : toVideoFrame(msg.frame);
+    const t0 = performance.now();
+    const f = msg.frame;
+    const small = f instanceof ImageBitmap ? null : framePixelsToRgba(f, detectionScale(f.width, f.height));
+    const r = small && !(f instanceof ImageBitmap) ? detectRgba(detector, f, small, msg.scale, t0, msg.tMs, msg.wantPixels) : detectFrame(detector, f, msg.scale, msg.tMs, msg.wantPixels);
+    scope.postMessage({ type: 'result', id, ...r });
+  } catch (e) {
+    if (msg.frame instanceof ImageBitmap) msg.frame.close();
+    scope.postMessage({ type: 'result', id, faces: [], pixels: null, detectMs: 0, error: failure(e) });
+  }
+};
+
+interface Detected {
+  faces: PreviewFace[];
+  pixels: FacePixels | null;
+  detectMs: number;
+}
+
+/**
+ * The usual path: the frame detected on `small`, its copy converted to RGBA at detection size, and the face's
+ * pixels measured on the face's region converted at analysis scale `s`. `t0`: when the conversion began (the
+ * time reported covers both).
+ */
+function detectRgba(d: PreviewDetector, frame: FramePixels, small: RgbaImage, s: number, t0: number, tMs: number, wantPixels: boolean): Detected {
+  const found = d.detect(new ImageData(small.data, small.width, small.height), tMs);
+  const detectMs = performance.now() - t0;
+  // Back to the frame's pixels: the window and the framing checks work in those.
+  const k = frame.width / small.width;
+  const faces = found.map((f) => scaleFace(f, k));
+  const face = wantPixels ? participantBox(faces) : null;
+  return { faces, pixels: face ? measureRegion(frame, face.box, s) : null, detectMs };
+}
+
+/** measureFace() for copied pixels: only the face's region is converted, at analysis scale `s`. */
+function measureRegion(frame: FramePixels, box: Box, s: number): FacePixels | null {
+  const x = Math.max(0, Math.floor(box.x));
+  const y = Math.max(0, Math.floor(box.y));
+  const region = { x, y, width: Math.min(frame.width, Math.ceil(box.x + box.w) + 1) - x, height: Math.min(frame.height, Math.ceil(box.y + box.h) + 1) - y };
+  if (Math.round(region.width * s) < 2 || Math.round(region.height * s) < 2) return null;
+  const img = framePixelsToRgba(frame, s, region);
+  if (!img) return null;
+  const kx = img.width / region.width;
+  const ky = img.height / region.height;
+  return facePixels(img.data, img.width, img.height, 4, { x: (box.x - region.x) * kx, y: (box.y - region.y) * ky, w: box.w * kx, h: box.h * ky });
+}
+
+/** A frame whose pixel format frame-rgba.ts does not convert: tasks-vision takes the frame itself. */
+function detectFrame(d: PreviewDetector, src: FramePixels | ImageBitmap, s: number, tMs: number, wantPixels: boolean): Detected {
+  const frame = src instanceof ImageBitmap ? src : toVideoFrame(src);
+  try {
     const width = frame instanceof ImageBitmap ? frame.width : frame.codedWidth;
     const height = frame instanceof ImageBitmap ? frame.height : frame.codedHeight;
     const t0 = performance.now();
-    const faces = detector.detect(frame, msg.tMs);
+    const faces = d.detect(frame, tMs);
     const detectMs = performance.now() - t0;
-    const face = msg.wantPixels ? participantBox(faces) : null;
-    const pixels = face ? measureFace(frame, width, height, face.box, msg.scale) : null;
-    scope.postMessage({ type: 'result', id, faces, pixels, detectMs });
-  } catch (e) {
-    scope.postMessage({ type: 'result', id, faces: [], pixels: null, detectMs: 0, error: failure(e) });
+    const face = wantPixels ? participantBox(faces) : null;
+    const pixels = face ? measureFace(frame, width, height, face.box, s) : null;
+    return { faces, pixels, detectMs };
   } finally {
-    if (frame) frame.close();
-    else if (msg.frame instanceof ImageBitmap) msg.frame.close();
+    frame.close();
   }
-};
+}
