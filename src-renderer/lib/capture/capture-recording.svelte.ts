@@ -11,6 +11,10 @@ import { errorMessage } from '../ui/errors.js';
 import { ChunkedRecorder, chooseMimeType } from './chunked-recorder.js';
 import { t } from '../i18n/i18n.js';
 import { FrameMonitor } from './frame-monitor.svelte.js';
+import { EncoderWarmUp } from './encoder-warm-up.js';
+
+/** The warm-up waits this long after the camera opens, past the preview detector's and the analysis's start. */
+const WARM_UP_AFTER_MS = 1500;
 
 export type RecordingPhase = 'idle' | 'starting' | 'recording' | 'stopping' | 'done';
 
@@ -37,6 +41,8 @@ export class CaptureRecording {
   private startedAt = 0;
   private clock: ReturnType<typeof setInterval> | null = null;
   private finishing: Promise<void> | null = null;
+  /** The stream the encoder was (or is being) warmed up on, and the warm-up, once begun. */
+  private warm: { stream: MediaStream; timer: ReturnType<typeof setTimeout> | null; run: EncoderWarmUp | null } | null = null;
 
   constructor(
     readonly sessionId: number,
@@ -83,6 +89,32 @@ export class CaptureRecording {
     };
   }
 
+  /**
+   * Warms the video encoder up on `stream` once, shortly after it opens (encoder-warm-up.ts), when a recording
+   * of it could start; a later stream (other devices) gets its own.
+   */
+  warmUp(stream: MediaStream | null): void {
+    if (!stream || this.warm?.stream === stream || !this.canRecord(stream) || !this.keep.video) return;
+    const mimeType = mimeTypeFor(this.keep, chooseMimeType(), (type) => MediaRecorder.isTypeSupported(type));
+    if (!mimeType) return;
+    void this.stopWarmUp();
+    const warm: NonNullable<typeof this.warm> = { stream, timer: null, run: null };
+    warm.timer = setTimeout(() => {
+      warm.timer = null;
+      if (this.warm === warm && this.phase === 'idle') warm.run = new EncoderWarmUp(stream, mimeType);
+    }, WARM_UP_AFTER_MS);
+    this.warm = warm;
+  }
+
+  /** A warm-up still due or running stops; resolves when no warm-up recorder holds the stream. */
+  private async stopWarmUp(): Promise<void> {
+    const warm = this.warm;
+    if (!warm) return;
+    if (warm.timer) clearTimeout(warm.timer);
+    warm.timer = null;
+    await warm.run?.stop();
+  }
+
   async start(stream: MediaStream | null): Promise<void> {
     if (!stream || !this.canRecord(stream)) return;
     this.error = null;
@@ -96,6 +128,8 @@ export class CaptureRecording {
     const sessionId = this.sessionId;
     this.phase = 'starting';
     this.hooks.starting?.();
+    // One encoder at a time: a warm-up still running ends first (a stop takes a few milliseconds).
+    await this.stopWarmUp();
     this.bytesWritten = 0;
     this.chunksWritten = 0;
     let sinkOpen = false;
@@ -192,6 +226,7 @@ export class CaptureRecording {
 
   /** The view is going: a recording in progress is finished properly; resolves when nothing is left running. */
   leave(): Promise<void> {
+    void this.stopWarmUp();
     if (this.phase === 'recording' || this.phase === 'starting') return this.finish();
     return this.finishing ?? Promise.resolve();
   }
