@@ -2,7 +2,7 @@
  * A throwaway MediaRecorder run for a moment on the open camera before the first recording, its output dropped
  * as it comes (nothing of it is kept, sent or written): Chromium's video encoder then starts warm when Record is
  * pressed. Cold, on a 2-core AMD EPYC VM, the encoder's start cost each recording of the 30 fps test clip one
- * gap right at its beginning: median 0.36 s, 11 of 23 runs over 0.4 s; warmed up, median 0.28 s, 1 of 8 over 0.4 s
+ * gap right at its beginning: median 0.36 s, 11 of 23 runs over 0.4 s; warmed up, median 0.30 s, 2 of 9 over 0.4 s
  * (docs/framing.md).
  */
 
