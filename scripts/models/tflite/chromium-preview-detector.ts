@@ -32,16 +32,15 @@ export interface PageFace {
 }
 
 const ENTRY = `
-import { detectionScale, PreviewDetector } from './src-renderer/lib/vision/preview-detector.ts';
-import { framePixelsToRgba } from './src-renderer/lib/vision/frame-rgba.ts';
+import { PreviewDetector } from './src-renderer/lib/vision/preview-detector.ts';
 let det = null;
 window.openDetector = async (modelSha256, prefer) => {
   det = await PreviewDetector.create({ wasmLoaderUrl: new URL('vision/vision_wasm_internal.js', location.href).href,
     wasmBinaryUrl: new URL('vision/vision_wasm_internal.wasm', location.href).href, modelUrl: 'vision/model.tflite', modelSha256 }, prefer);
   return { delegate: det.delegate, reason: JSON.stringify(det.delegateReason) };
 };
-// atDetectionSize: as the app's worker does (preview-worker.ts), the frame brought down to detection size first
-// and the boxes scaled back to the frame's pixels; the time then covers both.
+// atDetectionSize: as the app's worker does (preview-worker.ts), through detectPixels(): the frame brought down
+// to detection size first and the boxes scaled back to the frame's pixels; the time then covers both.
 window.detectFrames = async (from, to, atDetectionSize) => {
   const out = [];
   for (let i = from; i < to; i++) {
@@ -49,15 +48,9 @@ window.detectFrames = async (from, to, atDetectionSize) => {
     const w = Number(res.headers.get('x-width')), h = Number(res.headers.get('x-height')), t = Number(res.headers.get('x-t-ms'));
     const data = await res.arrayBuffer();
     const t0 = performance.now();
-    let faces;
-    if (atDetectionSize) {
-      const small = framePixelsToRgba({ data, format: 'RGBA', width: w, height: h, layout: [{ offset: 0, stride: w * 4 }] }, detectionScale(w, h));
-      const k = w / small.width;
-      faces = det.detect(new ImageData(small.data, small.width, small.height), t).map((f) => ({ score: f.score,
-        box: { x: f.box.x * k, y: f.box.y * k, w: f.box.w * k, h: f.box.h * k }, keypoints: f.keypoints.map(([x, y]) => [x * k, y * k]) }));
-    } else {
-      faces = det.detect(new ImageData(new Uint8ClampedArray(data), w, h), t);
-    }
+    const faces = atDetectionSize
+      ? det.detectPixels({ data, format: 'RGBA', width: w, height: h, layout: [{ offset: 0, stride: w * 4 }] }, t)
+      : det.detect(new ImageData(new Uint8ClampedArray(data), w, h), t);
     out.push({ faces, ms: performance.now() - t0 });
   }
   return out;

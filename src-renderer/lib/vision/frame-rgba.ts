@@ -101,7 +101,7 @@ export interface PixelRect {
   height: number;
 }
 
-/** Output size at `scale` (0 < scale <= 1), as the main process's frame sampler rounds it. */
+/** Output size at `scale` (0 < scale <= 1), rounded as everywhere a frame is downscaled for analysis. */
 export function scaledSize(width: number, height: number, scale: number): { width: number; height: number } {
   const k = Math.min(1, scale);
   return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)) };

@@ -5,7 +5,8 @@
  */
 import { MAX_LIVE_SHORT_SIDE } from '../../../src-shared/contract/face.js';
 import { grabFrame } from './frame-grab.js';
-import { framePixelsToRgba } from './frame-rgba.js';
+import { framePixelsToRgba, scaledSize } from './frame-rgba.js';
+import { shortSideScale } from './framing.js';
 
 export interface SampledFrame {
   /** From the sampler's clock: by default ms since start(); pass the recording clock to align with the file. */
@@ -29,8 +30,7 @@ export interface FrameSamplerOptions {
 
 /** Size to draw a w×h video at so that its short side is at most maxShort (never upscaled). */
 export function downscaledSize(w: number, h: number, maxShort = MAX_LIVE_SHORT_SIDE): { width: number; height: number } {
-  const s = Math.min(1, maxShort / Math.min(w, h));
-  return { width: Math.max(1, Math.round(w * s)), height: Math.max(1, Math.round(h * s)) };
+  return scaledSize(w, h, shortSideScale(w, h, maxShort));
 }
 
 /**
@@ -135,7 +135,7 @@ export class FrameSampler {
     const { width, height } = downscaledSize(this.video.videoWidth, this.video.videoHeight, this.maxShort);
     const src = await grabFrame(this.video);
     if (!(src instanceof ImageBitmap)) {
-      const img = framePixelsToRgba(src, Math.min(1, this.maxShort / Math.min(src.width, src.height)));
+      const img = framePixelsToRgba(src, shortSideScale(src.width, src.height, this.maxShort));
       if (img && img.width === width && img.height === height) return { tMs, width, height, rgba: new Uint8Array(img.data.buffer) };
     }
     const source = src instanceof ImageBitmap ? src : this.video;

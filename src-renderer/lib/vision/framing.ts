@@ -78,9 +78,14 @@ export type Advice =
   | 'focus'
   | 'good';
 
+/** The scale that brings a width × height picture's short side down to `maxShort` (never up). */
+export function shortSideScale(width: number, height: number, maxShort: number): number {
+  return Math.min(1, maxShort / Math.min(width, height));
+}
+
 /** Scale from video pixels to analysis pixels. */
 export function analysisScale(width: number, height: number): number {
-  return Math.min(1, MAX_LIVE_SHORT_SIDE / Math.min(width, height));
+  return shortSideScale(width, height, MAX_LIVE_SHORT_SIDE);
 }
 
 export function faceGeometry(box: Box, frameW: number, frameH: number): FaceGeometry {

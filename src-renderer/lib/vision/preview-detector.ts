@@ -8,7 +8,10 @@
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { MessageKey } from '../../../src-shared/i18n/i18n.js';
-import type { PreviewFace } from './preview-face.js';
+import { framePixelsToRgba } from './frame-rgba.js';
+import { shortSideScale } from './framing.js';
+import { scaleFace, type PreviewFace } from './preview-face.js';
+import type { FramePixels } from './preview-worker-protocol.js';
 
 export type { PreviewFace };
 
@@ -76,16 +79,11 @@ export function chooseDelegate(renderer: string | null = webglRenderer()): Deleg
 }
 
 /**
- * Short side of the picture tasks-vision is given (the worker converts each frame to RGBA at this size:
- * frame-rgba.ts). BlazeFace looks at 128×128; on the test clip the boxes found at 320×240 match those found at
- * 640×480 (IoU median 0.977, min 0.955) in about half the time (7.5 vs 14 ms on a 2-core AMD EPYC VM).
+ * Short side of the picture tasks-vision is given by detectPixels(). BlazeFace looks at 128×128; on the test
+ * clip the boxes found at 320×240 match those found at 640×480 (IoU median 0.977, min 0.955) in about half the
+ * time (7.5 vs 14 ms on a 2-core AMD EPYC VM).
  */
-export const DETECT_SHORT_SIDE = 240;
-
-/** Frame pixels to detection pixels. */
-export function detectionScale(width: number, height: number): number {
-  return Math.min(1, DETECT_SHORT_SIDE / Math.min(width, height));
-}
+const DETECT_SHORT_SIDE = 240;
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -156,6 +154,18 @@ export class PreviewDetector {
         },
       ];
     });
+  }
+
+  /**
+   * Faces in a camera frame's copied pixels, in the frame's pixels: the frame is converted to RGBA at
+   * DETECT_SHORT_SIDE first (frame-rgba.ts; why not the VideoFrame itself: docs/framing.md). Null when
+   * frame-rgba.ts does not know its pixel format.
+   */
+  detectPixels(frame: FramePixels, tMs: number): PreviewFace[] | null {
+    const small = framePixelsToRgba(frame, shortSideScale(frame.width, frame.height, DETECT_SHORT_SIDE));
+    if (!small) return null;
+    const k = frame.width / small.width;
+    return this.detect(new ImageData(small.data, small.width, small.height), tMs).map((f) => scaleFace(f, k));
   }
 
   close(): void {

@@ -3,10 +3,10 @@
  * and the framing checks' pixel read-back run here, off the window's main thread (see preview-worker-protocol.ts
  * for why). A classic worker, because tasks-vision loads its WASM loader with importScripts.
  */
-import { framePixelsToRgba, type RgbaImage } from './frame-rgba.js';
+import { framePixelsToRgba, type PixelRect } from './frame-rgba.js';
 import { facePixels, participantBox, type Box, type FacePixels } from './framing.js';
-import { detectionScale, PreviewDetector, PreviewError } from './preview-detector.js';
-import { scaleFace, type PreviewFace } from './preview-face.js';
+import { PreviewDetector, PreviewError } from './preview-detector.js';
+import type { PreviewFace } from './preview-face.js';
 import type { FramePixels, FromWorker, ToWorker, WorkerFailure } from './preview-worker-protocol.js';
 
 const scope = self as unknown as {
@@ -20,24 +20,28 @@ let pixelCanvas: OffscreenCanvas | null = null;
 const failure = (e: unknown): WorkerFailure =>
   e instanceof PreviewError ? { key: e.key, vars: e.vars } : { message: e instanceof Error ? e.message : String(e) };
 
+/** The face box's whole pixels, and one more to the right and below, inside a frameW × frameH frame. */
+function faceRegion(box: Box, frameW: number, frameH: number): PixelRect {
+  const x = Math.max(0, Math.floor(box.x));
+  const y = Math.max(0, Math.floor(box.y));
+  return { x, y, width: Math.min(frameW, Math.ceil(box.x + box.w) + 1) - x, height: Math.min(frameH, Math.ceil(box.y + box.h) + 1) - y };
+}
+
 /**
  * Mean, contrast and sharpness of the face at analysis scale `s` (what the thresholds were calibrated on);
  * only the face's region is drawn and read back.
  */
 function measureFace(frame: CanvasImageSource, frameW: number, frameH: number, box: Box, s: number): FacePixels | null {
-  const x0 = Math.max(0, Math.floor(box.x));
-  const y0 = Math.max(0, Math.floor(box.y));
-  const x1 = Math.min(frameW, Math.ceil(box.x + box.w) + 1);
-  const y1 = Math.min(frameH, Math.ceil(box.y + box.h) + 1);
-  const w = Math.round((x1 - x0) * s);
-  const h = Math.round((y1 - y0) * s);
+  const r = faceRegion(box, frameW, frameH);
+  const w = Math.round(r.width * s);
+  const h = Math.round(r.height * s);
   if (w < 2 || h < 2) return null;
   if (!pixelCanvas || pixelCanvas.width < w || pixelCanvas.height < h) pixelCanvas = new OffscreenCanvas(w, h);
   const ctx = pixelCanvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) return null;
-  ctx.drawImage(frame, x0, y0, x1 - x0, y1 - y0, 0, 0, w, h);
+  ctx.drawImage(frame, r.x, r.y, r.width, r.height, 0, 0, w, h);
   const img = ctx.getImageData(0, 0, w, h);
-  return facePixels(img.data, w, h, 4, { x: (box.x - x0) * s, y: (box.y - y0) * s, w: box.w * s, h: box.h * s });
+  return facePixels(img.data, w, h, 4, { x: (box.x - r.x) * s, y: (box.y - r.y) * s, w: box.w * s, h: box.h * s });
 }
 
 function toVideoFrame(p: FramePixels): VideoFrame {
@@ -62,10 +66,7 @@ scope.onmessage = (ev) => {
   const { id } = msg;
   try {
     if (!detector) throw new PreviewError('previewDetector.notLoaded');
-    const t0 = performance.now();
-    const f = msg.frame;
-    const small = f instanceof ImageBitmap ? null : framePixelsToRgba(f, detectionScale(f.width, f.height));
-    const r = small && !(f instanceof ImageBitmap) ? detectRgba(detector, f, small, msg.scale, t0, msg.tMs, msg.wantPixels) : detectFrame(detector, f, msg.scale, msg.tMs, msg.wantPixels);
+    const r = (msg.frame instanceof ImageBitmap ? null : detectCopy(detector, msg.frame, msg.scale, msg.tMs, msg.wantPixels)) ?? detectFrame(detector, msg.frame, msg.scale, msg.tMs, msg.wantPixels);
     scope.postMessage({ type: 'result', id, ...r });
   } catch (e) {
     if (msg.frame instanceof ImageBitmap) msg.frame.close();
@@ -80,25 +81,22 @@ interface Detected {
 }
 
 /**
- * The usual path: the frame detected on `small`, its copy converted to RGBA at detection size, and the face's
- * pixels measured on the face's region converted at analysis scale `s`. `t0`: when the conversion began (the
- * time reported covers both).
+ * The usual path: the copied frame detected as RGBA at detection size (PreviewDetector.detectPixels), and the
+ * face's pixels measured on its region converted at analysis scale `s`. Null when its pixel format is not one
+ * frame-rgba.ts converts. The time reported covers the conversion too.
  */
-function detectRgba(d: PreviewDetector, frame: FramePixels, small: RgbaImage, s: number, t0: number, tMs: number, wantPixels: boolean): Detected {
-  const found = d.detect(new ImageData(small.data, small.width, small.height), tMs);
+function detectCopy(d: PreviewDetector, frame: FramePixels, s: number, tMs: number, wantPixels: boolean): Detected | null {
+  const t0 = performance.now();
+  const faces = d.detectPixels(frame, tMs);
+  if (!faces) return null;
   const detectMs = performance.now() - t0;
-  // Back to the frame's pixels: the window and the framing checks work in those.
-  const k = frame.width / small.width;
-  const faces = found.map((f) => scaleFace(f, k));
   const face = wantPixels ? participantBox(faces) : null;
   return { faces, pixels: face ? measureRegion(frame, face.box, s) : null, detectMs };
 }
 
 /** measureFace() for copied pixels: only the face's region is converted, at analysis scale `s`. */
 function measureRegion(frame: FramePixels, box: Box, s: number): FacePixels | null {
-  const x = Math.max(0, Math.floor(box.x));
-  const y = Math.max(0, Math.floor(box.y));
-  const region = { x, y, width: Math.min(frame.width, Math.ceil(box.x + box.w) + 1) - x, height: Math.min(frame.height, Math.ceil(box.y + box.h) + 1) - y };
+  const region = faceRegion(box, frame.width, frame.height);
   if (Math.round(region.width * s) < 2 || Math.round(region.height * s) < 2) return null;
   const img = framePixelsToRgba(frame, s, region);
   if (!img) return null;
