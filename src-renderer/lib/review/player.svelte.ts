@@ -8,6 +8,12 @@ import { t } from '../i18n/i18n.js';
 
 type FrameListener = (mediaMs: number) => void;
 
+/**
+ * After a seek ends, how long to wait for the frame callback before taking the last frame it reported as the one
+ * on screen (it may have come while the element still counted as seeking, and no other comes while paused).
+ */
+const SETTLE_WAIT_MS = 150;
+
 export class Player {
   currentMs = $state(0);
   durationMs = $state(0);
@@ -27,6 +33,8 @@ export class Player {
   private sawFrame = false;
   private knownDurationMs = 0;
   private lastFrameMs = 0;
+  private framesSinceSeek = 0;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   get frameMs(): number {
     return 1000 / this.fps;
@@ -70,6 +78,15 @@ export class Player {
       } else if (Math.abs(this.lastFrameMs - t) < this.frameMs) {
         this.currentMs = this.lastFrameMs;
         this.settled = true;
+      } else {
+        // A live recording's frames are unevenly spaced: across a gap, the frame shown can be further than one
+        // frame from the time asked for. If no newer frame is reported soon, the last one reported is on screen.
+        clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(() => {
+          if (this.settled || video.seeking) return;
+          this.currentMs = this.framesSinceSeek > 0 || this.lastFrameMs <= t ? this.lastFrameMs : t;
+          this.settled = true;
+        }, SETTLE_WAIT_MS);
       }
     };
     const onError = () => {
@@ -99,6 +116,7 @@ export class Player {
     for (const [event, handler] of listeners) video.addEventListener(event, handler);
     const onVideoFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
       this.sawFrame = true;
+      this.framesSinceSeek++;
       const ms = meta.mediaTime * 1000;
       this.lastFrameMs = ms;
       // A frame shown while a newer seek is under way is stale: the playhead stays where it was sent.
@@ -115,6 +133,7 @@ export class Player {
       for (const [event, handler] of listeners) video.removeEventListener(event, handler);
       if ('cancelVideoFrameCallback' in video) video.cancelVideoFrameCallback(this.rvfcId);
       cancelAnimationFrame(this.rafId);
+      clearTimeout(this.settleTimer);
       this.video = null;
     };
   }
@@ -162,6 +181,8 @@ export class Player {
     this.currentMs = Math.min(Math.max(0, shownMs), max);
     if (v) {
       this.settled = false;
+      this.framesSinceSeek = 0;
+      clearTimeout(this.settleTimer);
       v.currentTime = t / 1000;
     }
   }
