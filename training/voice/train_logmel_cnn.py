@@ -48,14 +48,13 @@ def predict(net, clips, win):
 
 def normalise_by_speaker(clips):
     """Per-speaker normalisation: subtracts from every clip of an actor the mean log-mel of each band over that
-    actor's clean clips (copy 0), as a running mean over a session would settle to. Returns the actors' means."""
+    actor's clean clips (copy 0), as a running mean over a session would settle to."""
     means = {}
     for a in sorted({cl['actor'] for cl in clips}):
         frames = np.concatenate([cl['logmel'] for cl in clips if cl['actor'] == a and cl['copy'] == 0], axis=1)
         means[a] = frames.mean(axis=1, keepdims=True)
     for cl in clips:
         cl['logmel'] = cl['logmel'] - means[cl['actor']]
-    return means
 
 
 def spec_augment(x, aug, rng):
