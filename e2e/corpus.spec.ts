@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConsoleMessage, FileChooser, Locator, Page } from '@playwright/test';
-import { addParticipant, expect, test } from './fixtures/app.js';
+import { addParticipant, expect, playheadMs, test } from './fixtures/app.js';
 import { FFMPEG } from './fixtures/paths.js';
 
 /**
@@ -257,4 +257,34 @@ test('Review follows analysis without a reload: a finished run replaces "not ana
   await expect(notAnalysed).toBeVisible();
   await expect(page.getByTestId('timeline-plot')).toHaveAttribute('data-run-id', '');
   await expect(page.getByText('Not analysed yet.')).toBeVisible();
+});
+
+test('a clip with unevenly spaced frames: a one-second step onto a gap shows the frame before it, and the playhead says which', async ({ openApp, tmpDir }) => {
+  // 15 fps with frames 13–16 (0.867–1.067 s) left out, as a live recording that stalled would hold.
+  const clip = path.join(tmpDir, 'stalled.webm');
+  ffmpeg([...pattern(3).map((a) => a.replace('rate=25', 'rate=15')), '-vf', "select='not(between(n\\,13\\,16))'", '-fps_mode', 'vfr', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', clip]);
+  const page = await openApp();
+  await addParticipant(page, 'C-04');
+  await importInto(page, 'C-04', 'gap');
+  await page.getByTestId('import-files').setInputFiles([clip]);
+  await page.getByRole('button', { name: 'Import 1 clip' }).click();
+  await expect(batch(page).getByTestId('batch-summary')).toContainText('1 of 1 done', { timeout: 60_000 });
+  await itemRow(page, 'stalled.webm').getByRole('button', { name: 'Review stalled.webm' }).click();
+  await expect.poll(() => page.getByTestId('review-video').evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('frame-number')).toContainText('15 fps');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  // A slow window (CPU throttled 20x) often reports the new frame while the element still counts as seeking,
+  // the order that left the playhead waiting for a frame that never came (about one step in two before the fix).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+  for (let round = 0; round < 3; round++) {
+    await page.keyboard.press('Home');
+    await expect.poll(() => playheadMs(page), { timeout: 10_000 }).toBe(0);
+    // One second on is 1.033 s (the middle of frame 15), inside the gap: the frame on screen is the one at 0.800 s.
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => playheadMs(page), { timeout: 10_000 }).toBe(800);
+    // The next step counts from that frame: 1.800 s is a frame of the clip.
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => playheadMs(page), { timeout: 10_000 }).toBe(1800);
+  }
 });
