@@ -9,10 +9,12 @@ import { t } from '../i18n/i18n.js';
 type FrameListener = (mediaMs: number) => void;
 
 /**
- * After a seek ends, how long to wait for the frame callback before taking the last frame it reported as the one
- * on screen (it may have come while the element still counted as seeking, and no other comes while paused).
+ * After a seek ends with the last reported frame more than a frame from the time asked for: how long to wait for a
+ * newer frame before taking that one as on screen (it came while the element still counted as seeking, and no
+ * other comes while paused), and, when no frame at all came since the seek, before giving up on one.
  */
 const SETTLE_WAIT_MS = 150;
+const NO_FRAME_WAIT_MS = 1000;
 
 export class Player {
   currentMs = $state(0);
@@ -81,12 +83,7 @@ export class Player {
       } else {
         // A live recording's frames are unevenly spaced: across a gap, the frame shown can be further than one
         // frame from the time asked for. If no newer frame is reported soon, the last one reported is on screen.
-        clearTimeout(this.settleTimer);
-        this.settleTimer = setTimeout(() => {
-          if (this.settled || video.seeking) return;
-          this.currentMs = this.framesSinceSeek > 0 || this.lastFrameMs <= t ? this.lastFrameMs : t;
-          this.settled = true;
-        }, SETTLE_WAIT_MS);
+        this.settleLater(video, t);
       }
     };
     const onError = () => {
@@ -136,6 +133,23 @@ export class Player {
       clearTimeout(this.settleTimer);
       this.video = null;
     };
+  }
+
+  /**
+   * Settles on the last reported frame unless a newer one comes first. With no frame since the seek, one may still
+   * be on its way (a loaded machine), so that wait is longer, and then the frame still on screen is the one shown.
+   */
+  private settleLater(video: HTMLVideoElement, seekedMs: number): void {
+    clearTimeout(this.settleTimer);
+    const settle = () => {
+      if (this.settled || video.seeking) return;
+      this.currentMs = this.framesSinceSeek > 0 || this.lastFrameMs <= seekedMs ? this.lastFrameMs : seekedMs;
+      this.settled = true;
+    };
+    this.settleTimer = setTimeout(() => {
+      if (this.framesSinceSeek > 0) settle();
+      else this.settleTimer = setTimeout(settle, NO_FRAME_WAIT_MS - SETTLE_WAIT_MS);
+    }, SETTLE_WAIT_MS);
   }
 
   /** Audio-only media (no frames to report): follow currentTime while playing. */
