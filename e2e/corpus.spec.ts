@@ -15,7 +15,7 @@ function ffmpeg(args: string[]): void {
   execFileSync(FFMPEG, ['-v', 'error', '-y', ...args]);
 }
 
-const pattern = (seconds: number, size = '320x240') => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25:duration=${seconds}`];
+const pattern = (seconds: number, size = '320x240', rate = 25) => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}:duration=${seconds}`];
 const tone = (seconds: number) => ['-f', 'lavfi', '-i', `sine=frequency=300:sample_rate=44100:duration=${seconds}`];
 
 /** Fills in the import panel (participant, protocol, analysis off unless asked). */
@@ -32,6 +32,17 @@ function batch(page: Page) {
 
 function itemRow(page: Page, label: string) {
   return batch(page).locator('tr', { hasText: label });
+}
+
+/** A new participant `code` with one clip imported for them (analysis off), opened in Review from the queue. */
+async function importOneAndReview(page: Page, code: string, protocol: string, file: string): Promise<void> {
+  await addParticipant(page, code);
+  await importInto(page, code, protocol);
+  await page.getByTestId('import-files').setInputFiles([file]);
+  await page.getByRole('button', { name: 'Import 1 clip' }).click();
+  await expect(batch(page).getByTestId('batch-summary')).toContainText('1 of 1 done', { timeout: 60_000 });
+  const label = path.basename(file);
+  await itemRow(page, label).getByRole('button', { name: `Review ${label}` }).click();
 }
 
 /** Mean brightness (0–255) and spread of the frame on screen, drawn from the <video> itself. */
@@ -232,12 +243,7 @@ test('Review follows analysis without a reload: a finished run replaces "not ana
   const avi = path.join(tmpDir, 'short.avi');
   ffmpeg([...pattern(2), ...tone(2), '-c:v', 'mjpeg', '-q:v', '4', '-c:a', 'pcm_s16le', '-shortest', avi]);
   const page = await openApp();
-  await addParticipant(page, 'C-04');
-  await importInto(page, 'C-04', 'refresh');
-  await page.getByTestId('import-files').setInputFiles([avi]);
-  await page.getByRole('button', { name: 'Import 1 clip' }).click();
-  await expect(batch(page).getByTestId('batch-summary')).toContainText('1 of 1 done', { timeout: 60_000 });
-  await itemRow(page, 'short.avi').getByRole('button', { name: 'Review short.avi' }).click();
+  await importOneAndReview(page, 'C-04', 'refresh', avi);
   const notAnalysed = page.getByText('This session has not been analysed yet');
   await expect(notAnalysed).toBeVisible();
   await expect(page.getByText('Not analysed yet.')).toBeVisible();
@@ -262,14 +268,9 @@ test('Review follows analysis without a reload: a finished run replaces "not ana
 test('a clip with unevenly spaced frames: a one-second step onto a gap shows the frame before it, and the playhead says which', async ({ openApp, tmpDir }) => {
   // 15 fps with frames 13–16 (0.867–1.067 s) left out, as a live recording that stalled would hold.
   const clip = path.join(tmpDir, 'stalled.webm');
-  ffmpeg([...pattern(3).map((a) => a.replace('rate=25', 'rate=15')), '-vf', "select='not(between(n\\,13\\,16))'", '-fps_mode', 'vfr', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', clip]);
+  ffmpeg([...pattern(3, '320x240', 15), '-vf', "select='not(between(n\\,13\\,16))'", '-fps_mode', 'vfr', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', clip]);
   const page = await openApp();
-  await addParticipant(page, 'C-04');
-  await importInto(page, 'C-04', 'gap');
-  await page.getByTestId('import-files').setInputFiles([clip]);
-  await page.getByRole('button', { name: 'Import 1 clip' }).click();
-  await expect(batch(page).getByTestId('batch-summary')).toContainText('1 of 1 done', { timeout: 60_000 });
-  await itemRow(page, 'stalled.webm').getByRole('button', { name: 'Review stalled.webm' }).click();
+  await importOneAndReview(page, 'C-04', 'gap', clip);
   await expect.poll(() => page.getByTestId('review-video').evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId('frame-number')).toContainText('15 fps');
   await page.locator('body').click({ position: { x: 5, y: 5 } });

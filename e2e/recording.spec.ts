@@ -35,7 +35,6 @@ async function sinkOpenSeconds(dataDir: string, sessionId: number): Promise<numb
   }
 }
 
-
 /**
  * Checks where a one-second step from `beforeS` landed. The player aims at the middle of the frame one second
  * on, on its grid of `fps` (Player.moveFrames), and the browser shows the last frame of the file at or before
