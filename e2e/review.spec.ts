@@ -169,3 +169,35 @@ test('a recording deleted from the data folder is reported as missing, not as a 
   await expect(page.getByTestId('review-workspace')).toBeVisible();
   await expect(page.getByText(/recording\.webm of session \d+ is missing from the data folder/)).toBeVisible();
 });
+
+test('the timeline keeps its place while the recording loads, so a click aimed at it lands', async ({ openApp, server }) => {
+  const s = seed(server.dataDir);
+  const page = await openApp('#/sessions');
+  // A slow machine: the recording arrives well after the workspace is shown.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
+  // Every place the "AU estimates" box takes, frame by frame, from the moment Review opens.
+  await page.evaluate(() => {
+    const w = window as unknown as { tops: number[] };
+    w.tops = [];
+    const t0 = performance.now();
+    const tick = (): void => {
+      const box = [...document.querySelectorAll('input[type=checkbox]')].find((i) => i.parentElement?.textContent?.trim() === 'AU estimates');
+      if (box) {
+        const top = Math.round(box.getBoundingClientRect().top + window.scrollY);
+        if (w.tops.at(-1) !== top) w.tops.push(top);
+      }
+      if (performance.now() - t0 < 30_000) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.evaluate((id) => (location.hash = `#/review/${id}`), s.sessionId);
+  await expect(page.getByTestId('review-workspace')).toBeVisible();
+  await page.getByRole('checkbox', { name: 'AU estimates', exact: true }).check();
+  await expect.poll(() => page.getByTestId('review-video').evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('frame-number')).toContainText('30 fps');
+  await expect(page.getByRole('checkbox', { name: 'AU estimates', exact: true })).toBeChecked();
+  // One place only: nothing above the timeline changed size when the player arrived.
+  expect(await page.evaluate(() => (window as unknown as { tops: number[] }).tops)).toHaveLength(1);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+});
