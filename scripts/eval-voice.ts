@@ -4,7 +4,9 @@
  * (VoiceAnalyzer.analyzeMediaFile: ffmpeg decode, VAD, windows, model) and is classified once, by the mean of
  * its speech windows' probabilities (all windows when the VAD finds no speech in the clip; counted and shown).
  *
- *   npm run eval:voice -- DIR [--model ID]
+ *   npm run eval:voice -- DIR [--model ID] [--models DIR]
+ *
+ * --models DIR: a models folder with its own manifest (e.g. training/voice/out/dev-models, a development copy).
  *
  * Calm: a model without a calm class scores calm clips as neutral; when DIR has no calm folder, a calm
  * prediction counts as neutral. Prints the confusion matrix and per-class figures; the last line is exactly
@@ -21,17 +23,19 @@ import { evaluate } from './lib/classification-metrics.js';
 const LABELS = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fear', 'disgust', 'surprise'];
 const EXTENSIONS = new Set(['.wav', '.flac', '.webm']);
 
-function parseArgs(argv: string[]): { dir: string; model?: string } {
+function parseArgs(argv: string[]): { dir: string; model?: string; models?: string } {
   let dir = '';
   let model: string | undefined;
+  let models: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--model') model = argv[++i];
+    else if (argv[i] === '--models') models = argv[++i];
     else if (argv[i].startsWith('--')) throw new Error(`Unknown option ${argv[i]}`);
     else dir = argv[i];
   }
-  if (!dir) throw new Error('usage: npm run eval:voice -- DIR [--model ID]');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
-  return { dir, model };
+  if (!dir) throw new Error('usage: npm run eval:voice -- DIR [--model ID] [--models DIR]');
+  for (const d of [dir, models]) if (d !== undefined && (!existsSync(d) || !statSync(d).isDirectory())) throw new Error(`${d} is not a folder`);
+  return { dir, model, models };
 }
 
 function filesUnder(dir: string): string[] {
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
   const items = LABELS.filter((l) => folders.includes(l)).flatMap((label) => filesUnder(path.join(args.dir, label)).map((file) => ({ file, label })));
   if (!items.length) throw new Error(`No wav/flac/webm clips under ${args.dir}/<label>/ (labels: ${LABELS.join(', ')})`);
 
-  const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: 1 });
+  const svc = await InferenceService.start({ provider: 'cpu', intraOpThreads: 1, modelsDir: args.models });
   try {
     const analyzer = await VoiceAnalyzer.create(svc, { emotionModelId: args.model });
     const entry = analyzer.emotionEntry!;

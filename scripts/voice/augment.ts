@@ -3,6 +3,7 @@
 /** mulberry32: small, fast, good enough for augmentation draws. */
 /** Seeded generator shared with the model fixtures, so augmentation is reproducible. */
 export { mulberry32 as prng } from '../../src-shared/seeded-random.js';
+import { inRoom, type RoomConfig } from './room.js';
 
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
@@ -15,24 +16,28 @@ export interface AugmentConfig {
   noiseProb: number;
   /** Noise RMS, dB re full scale. */
   noiseDbfs: [number, number];
+  /** Generated rooms (a dump variant); drawn from their own generator so the other draws stay as without them. */
+  room?: RoomConfig;
 }
 
 const uniform = (rand: () => number, [a, b]: [number, number]): number => a + (b - a) * rand();
 
 /**
  * One augmented copy: speed change by linear resampling (tempo and pitch together, like a faster or slower
- * talker), a gain change, and white or pink-ish noise at a random level, as a room or a cheap microphone adds.
+ * talker), a generated room when the config has one, a gain change, and white or pink-ish noise at a random level, as a room or a cheap microphone adds.
  */
-export function augment(x: Float32Array, cfg: AugmentConfig, rand: () => number): Float32Array {
+export function augment(x: Float32Array, cfg: AugmentConfig, rand: () => number, roomRand?: () => number, rate = 16000): Float32Array {
   const speed = uniform(rand, cfg.speed);
   const n = Math.floor(x.length / speed);
-  const out = new Float32Array(n);
+  let out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const pos = i * speed;
     const j = Math.floor(pos);
     const f = pos - j;
     out[i] = j + 1 < x.length ? x[j] * (1 - f) + x[j + 1] * f : x[Math.min(j, x.length - 1)];
   }
+  // The room before the microphone's gain and noise, as in a real recording.
+  if (cfg.room && roomRand) out = inRoom(out, cfg.room, rate, roomRand);
   const gain = 10 ** (uniform(rand, cfg.gainDb) / 20);
   for (let i = 0; i < n; i++) out[i] *= gain;
   if (rand() < cfg.noiseProb) {

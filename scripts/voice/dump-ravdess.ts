@@ -4,7 +4,11 @@
  * features VoiceStream produces. Reads ../shared/data/ravdess-speech at run time; writes only under
  * training/voice/out/ (ignored by git; the data's licence forbids redistribution).
  *
- *   npx tsx scripts/voice/dump-ravdess.ts [--copies N]
+ *   npx tsx scripts/voice/dump-ravdess.ts [--copies N] [--variant NAME]
+ *
+ * --variant NAME: `dump_variants.NAME` of config.json merged into `dump` (e.g. `rooms`: generated room impulse
+ * responses); writes the log-mel frames only, as ravdess-NAME-logmel.i16 and ravdess-NAME-index.json, beside the
+ * base dump, which it leaves as it is. The same seeds draw the same speed, gain and noise as the base dump.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -24,11 +28,19 @@ const cfg = JSON.parse(readFileSync(path.join(repo, 'training/voice/config.json'
   val_actors: number[];
   seed: number;
   dump: { copies: number; logmel_scale: number; aug: AugmentConfig };
+  dump_variants?: Record<string, { aug?: Partial<AugmentConfig> }>;
 };
 const dataDir = path.resolve(repo, 'training/voice', cfg.data_dir);
 const outDir = path.join(repo, 'training/voice/out');
 const copiesArg = process.argv.indexOf('--copies');
 const copies = copiesArg > 0 ? Number(process.argv[copiesArg + 1]) : cfg.dump.copies;
+const variantArg = process.argv.indexOf('--variant');
+const variant = variantArg > 0 ? process.argv[variantArg + 1] : null;
+if (variant !== null && !/^[a-z0-9]+$/.test(variant)) throw new Error('--variant takes a name of lower-case letters and digits');
+const variantCfg = variant === null ? {} : cfg.dump_variants?.[variant];
+if (!variantCfg) throw new Error(`no dump_variants.${variant} in training/voice/config.json`);
+const aug: AugmentConfig = { ...cfg.dump.aug, ...variantCfg.aug };
+const prefix = variant === null ? 'ravdess' : `ravdess-${variant}`;
 
 /** The features dump ignores speech detection: every window is treated as speech. */
 const allSpeech: FrameVad = { frameSamples: 512, sampleRate: 16000, threshold: 0.5, probs: async (s) => new Float32Array(s.length / 512).fill(1) };
@@ -38,7 +50,7 @@ if (!existsSync(dataDir)) {
   process.exit(1);
 }
 mkdirSync(outDir, { recursive: true });
-const frameFile = path.join(outDir, 'ravdess-logmel.i16');
+const frameFile = path.join(outDir, `${prefix}-logmel.i16`);
 const fd = openSync(frameFile, 'w');
 const index: Array<Record<string, unknown>> = [];
 const csv: string[] = [['actor', 'label', 'file', 'copy', 't_ms', ...FEATURE_NAMES].join(',')];
@@ -52,9 +64,11 @@ for (const actor of actors) {
     const clean = await decodeAudio16kWhole(path.join(folder, name));
     const n = cfg.train_actors.includes(actor) ? copies + 1 : 1;
     // Seed per file and copy, so adding actors or copies does not change the other copies.
-    const rand = prng(cfg.seed ^ (actor * 1000003) ^ (label * 7919) ^ Number(name.replace(/\D/g, '').slice(-8)));
+    const fileSeed = cfg.seed ^ (actor * 1000003) ^ (label * 7919) ^ Number(name.replace(/\D/g, '').slice(-8));
+    const rand = prng(fileSeed);
+    const roomRand = prng(fileSeed ^ 0x5eed0);
     for (let copy = 0; copy < n; copy++) {
-      const x = copy === 0 ? clean : augment(clean, cfg.dump.aug, rand);
+      const x = copy === 0 ? clean : augment(clean, aug, rand, roomRand);
       const store = framesOf(x);
       const frames = store.count;
       const q = new Int16Array(frames * LOGMEL_BANDS);
@@ -66,6 +80,7 @@ for (const actor of actors) {
       writeSync(fd, new Uint8Array(q.buffer));
       index.push({ actor, label, file: name, copy, samples: x.length, frames, offset });
       offset += q.length;
+      if (variant !== null) continue; // a variant dumps the log-mel frames only
       const stream = new VoiceStream(allSpeech, null, { coverTail: true });
       const windows = [...(await stream.push(x)), ...(await stream.finish())];
       for (const w of windows) {
@@ -78,6 +93,6 @@ for (const actor of actors) {
   console.log(`actor ${actor} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 closeSync(fd);
-writeFileSync(path.join(outDir, 'ravdess-index.json'), JSON.stringify({ bands: LOGMEL_BANDS, scale: cfg.dump.logmel_scale, labels: cfg.labels, clips: index }));
-writeFileSync(path.join(outDir, 'ravdess-windows.csv'), `${csv.join('\n')}\n`);
+writeFileSync(path.join(outDir, `${prefix}-index.json`), JSON.stringify({ bands: LOGMEL_BANDS, scale: cfg.dump.logmel_scale, labels: cfg.labels, aug, clips: index }));
+if (variant === null) writeFileSync(path.join(outDir, 'ravdess-windows.csv'), `${csv.join('\n')}\n`);
 console.log(`${index.length} clip copies, ${offset / LOGMEL_BANDS} frames -> ${path.relative(repo, outDir)}`);

@@ -6,10 +6,14 @@ import os
 import numpy as np
 
 
-def load_logmel(out_dir):
-    with open(os.path.join(out_dir, 'ravdess-index.json')) as f:
+def load_logmel(out_dir, variant=None):
+    """The base dump, or with `variant` the one `dump-ravdess.ts --variant NAME` wrote (e.g. with generated rooms)."""
+    prefix = 'ravdess' if variant is None else f'ravdess-{variant}'
+    if not os.path.exists(os.path.join(out_dir, f'{prefix}-index.json')):
+        raise SystemExit(f'{prefix}-index.json not found in {out_dir}: run npx tsx scripts/voice/dump-ravdess.ts' + (f' --variant {variant}' if variant else ''))
+    with open(os.path.join(out_dir, f'{prefix}-index.json')) as f:
         index = json.load(f)
-    raw = np.fromfile(os.path.join(out_dir, 'ravdess-logmel.i16'), dtype=np.int16)
+    raw = np.fromfile(os.path.join(out_dir, f'{prefix}-logmel.i16'), dtype=np.int16)
     bands, scale = index['bands'], index['scale']
     clips = []
     for c in index['clips']:

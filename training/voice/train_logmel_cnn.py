@@ -82,7 +82,7 @@ def main():
     seed_everything(cfg['seed'] + c.get('seed_offset', 0), cfg['threads'])
     labels = cfg['labels']
     train_actors, val_actors = split_actors(cfg, args.inner)
-    clips = load_logmel(cfg['out_dir'])
+    clips = load_logmel(cfg['out_dir'], c.get('dump'))
     if c.get('speaker_norm'):
         normalise_by_speaker(clips)
     by_clip = {}
