@@ -21,6 +21,17 @@ export function mulberry32(seed: number): () => number {
   return () => next() / 4294967296;
 }
 
+/** A standard normal draw (Box–Muller) from two numbers of rand. */
+export function gaussian(rand: () => number): number {
+  const u = Math.max(rand(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+/** A number drawn uniformly from [a, b). */
+export function uniformIn(rand: () => number, [a, b]: readonly [number, number]): number {
+  return a + (b - a) * rand();
+}
+
 /** A Fisher–Yates shuffle of a copy of xs, driven by rand. */
 export function seededShuffle<T>(xs: readonly T[], rand: () => number): T[] {
   const out = [...xs];

@@ -3,12 +3,8 @@
 /** mulberry32: small, fast, good enough for augmentation draws. */
 /** Seeded generator shared with the model fixtures, so augmentation is reproducible. */
 export { mulberry32 as prng } from '../../src-shared/seeded-random.js';
+import { gaussian, uniformIn as uniform } from '../../src-shared/seeded-random.js';
 import { inRoom, type RoomConfig } from './room.js';
-
-function gaussian(rand: () => number): number {
-  const u = Math.max(rand(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
 
 export interface AugmentConfig {
   speed: [number, number];
@@ -20,16 +16,15 @@ export interface AugmentConfig {
   room?: RoomConfig;
 }
 
-const uniform = (rand: () => number, [a, b]: [number, number]): number => a + (b - a) * rand();
-
 /**
  * One augmented copy: speed change by linear resampling (tempo and pitch together, like a faster or slower
- * talker), a generated room when the config has one, a gain change, and white or pink-ish noise at a random level, as a room or a cheap microphone adds.
+ * talker), a generated room when the config has one, a gain change, and white or pink-ish noise at a random
+ * level, as a room or a cheap microphone adds.
  */
 export function augment(x: Float32Array, cfg: AugmentConfig, rand: () => number, roomRand?: () => number, rate = 16000): Float32Array {
   const speed = uniform(rand, cfg.speed);
   const n = Math.floor(x.length / speed);
-  let out = new Float32Array(n);
+  let out: Float32Array = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const pos = i * speed;
     const j = Math.floor(pos);

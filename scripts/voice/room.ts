@@ -4,6 +4,7 @@
  * recorded in a studio; users record in offices and clinic rooms, so the voice model should hear some reverberation.
  */
 import FFT from 'fft.js';
+import { gaussian, uniformIn } from '../../src-shared/seeded-random.js';
 
 export interface RoomConfig {
   /** Share of augmented copies that get a room. */
@@ -12,11 +13,6 @@ export interface RoomConfig {
   rt60: [number, number];
   /** Direct-to-reverberant energy ratio, dB: high is a close microphone, low a far one. */
   drrDb: [number, number];
-}
-
-function gaussian(rand: () => number): number {
-  const u = Math.max(rand(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 
 /** Length of the tail kept: until it has decayed by 60 dB, at most 1 s. */
@@ -79,8 +75,8 @@ export function convolve(x: Float32Array, h: Float32Array): Float32Array {
 /** The clip in a room drawn from `cfg`, at the dry clip's RMS (level is the gain step's job), or the clip itself. */
 export function inRoom(x: Float32Array, cfg: RoomConfig, rate: number, rand: () => number): Float32Array {
   if (rand() >= cfg.prob) return x;
-  const rt60 = cfg.rt60[0] + (cfg.rt60[1] - cfg.rt60[0]) * rand();
-  const drr = cfg.drrDb[0] + (cfg.drrDb[1] - cfg.drrDb[0]) * rand();
+  const rt60 = uniformIn(rand, cfg.rt60);
+  const drr = uniformIn(rand, cfg.drrDb);
   const wet = convolve(x, syntheticRir(rt60, drr, rate, rand));
   const rms = (s: Float32Array): number => Math.sqrt(s.reduce((acc, v) => acc + v * v, 0) / (s.length || 1));
   const scale = rms(x) / (rms(wet) || 1);
