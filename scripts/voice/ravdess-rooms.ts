@@ -45,7 +45,8 @@ for (let actor = Number(m[1]); actor <= Number(m[2]); actor++) {
     for (const room of ['clean', ...Object.keys(ROOMS)]) mkdirSync(path.join(out, room, label), { recursive: true, mode: 0o700 });
     const dry = path.join(out, 'clean', label, name);
     if (!existsSync(dry)) symlinkSync(src, dry);
-    for (const [room, effect] of Object.entries(ROOMS)) execFileSync('sox', ['-V1', src, path.join(out, room, label, name), ...effect]);
+    // -R: SoX dithers the 16-bit output with a clock-seeded generator otherwise, so two layouts differed and so did their scores.
+    for (const [room, effect] of Object.entries(ROOMS)) execFileSync('sox', ['-V1', '-R', src, path.join(out, room, label, name), ...effect]);
     n++;
   }
 }

@@ -24,7 +24,7 @@ import torch
 
 from common import HERE, load_config, seed_everything
 from model_cnn import Exported as ExportedCnn
-from model_cnn import ExportedEnsemble, LogMelCnn
+from model_cnn import ExportedEnsemble, build_net
 from common import variant_config
 from model_features import Exported as ExportedMlp
 from model_features import FeatureMlp
@@ -76,7 +76,7 @@ def main():
         nets = []
         for v in members:
             c = variant_config(cfg, None if v == 'base' else v)
-            net = LogMelCnn(c['channels'], len(labels), c['dropout'], pool=c.get('pool', 'meanmax'))
+            net = build_net(c, len(labels))
             name = 'logmel-cnn' + ('' if v == 'base' else f'-{v}') + ('-inner' if dev else '')
             net.load_state_dict(torch.load(os.path.join(cfg['out_dir'], f'{name}.pt')))
             nets.append(net.eval())
@@ -88,7 +88,7 @@ def main():
                     parameters=sum(p.numel() for p in model.parameters()))
     elif tag == 'logmel-cnn':
         c = cfg['cnn']
-        net = LogMelCnn(c['channels'], len(labels), c['dropout'])
+        net = build_net(c, len(labels))
         net.load_state_dict(torch.load(os.path.join(cfg['out_dir'], 'logmel-cnn.pt')))
         model, dummy = ExportedCnn(net).eval(), torch.randn(1, 1, 64, c['window_frames'])
         names, axes = ['logmel'], {'logmel': {0: 'batch', 3: 'frames'}, 'probs': {0: 'batch'}}

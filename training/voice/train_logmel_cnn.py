@@ -18,7 +18,7 @@ from torch import nn
 
 from common import format_confusion, load_config, metrics, save_json, seed_everything, split_actors, variant_config
 from dumped import load_logmel
-from model_cnn import LogMelCnn
+from model_cnn import build_net
 
 
 def eval_windows(samples, win):
@@ -95,7 +95,7 @@ def main():
     print(f'train actors {train_actors}: {len(train)} clips x {len(train[0])} copies; val actors {val_actors}: {len(val)} clips', flush=True)
 
     win = c['window_frames']
-    net = LogMelCnn(c['channels'], len(labels), c['dropout'], pool=c.get('pool', 'meanmax'))
+    net = build_net(c, len(labels))
     opt = torch.optim.AdamW(net.parameters(), lr=c['lr'], weight_decay=c['weight_decay'])
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=c['lr'], total_steps=c['steps'], pct_start=0.1)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=c['label_smoothing'])
