@@ -1,6 +1,5 @@
 /** Seeded waveform augmentation for training dumps: the same seed gives the same copies on every machine. */
 
-/** mulberry32: small, fast, good enough for augmentation draws. */
 /** Seeded generator shared with the model fixtures, so augmentation is reproducible. */
 export { mulberry32 as prng } from '../../src-shared/seeded-random.js';
 import { gaussian, uniformIn as uniform } from '../../src-shared/seeded-random.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { augment, type AugmentConfig, prng } from './augment.js';
-import { convolve, inRoom, syntheticRir } from './room.js';
+import { convolve, inRoom, rms, syntheticRir } from './room.js';
 
 const RATE = 16000;
 
@@ -59,7 +59,6 @@ describe('generated rooms for the voice training dump', () => {
     // Same speed draw: same length; a room: different samples at the same RMS.
     expect(roomy).toHaveLength(plain.length);
     expect(roomy).not.toEqual(plain);
-    const rms = (s: Float32Array): number => Math.sqrt(s.reduce((a, v) => a + v * v, 0) / s.length);
     expect(rms(roomy)).toBeCloseTo(rms(plain), 3);
     // Seeded: the same seeds give the same copy.
     expect(augment(clip, { ...base, room: { prob: 1, rt60: [0.5, 0.5], drrDb: [3, 3] } }, prng(5), prng(9))).toEqual(roomy);

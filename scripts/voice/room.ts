@@ -72,13 +72,17 @@ export function convolve(x: Float32Array, h: Float32Array): Float32Array {
   return out;
 }
 
+/** Root mean square of a signal (0 for an empty one). */
+export function rms(s: Float32Array): number {
+  return Math.sqrt(s.reduce((acc, v) => acc + v * v, 0) / (s.length || 1));
+}
+
 /** The clip in a room drawn from `cfg`, at the dry clip's RMS (level is the gain step's job), or the clip itself. */
 export function inRoom(x: Float32Array, cfg: RoomConfig, rate: number, rand: () => number): Float32Array {
   if (rand() >= cfg.prob) return x;
   const rt60 = uniformIn(rand, cfg.rt60);
   const drr = uniformIn(rand, cfg.drrDb);
   const wet = convolve(x, syntheticRir(rt60, drr, rate, rand));
-  const rms = (s: Float32Array): number => Math.sqrt(s.reduce((acc, v) => acc + v * v, 0) / (s.length || 1));
   const scale = rms(x) / (rms(wet) || 1);
   for (let i = 0; i < wet.length; i++) wet[i] *= scale;
   return wet;

@@ -3,19 +3,44 @@ import torch
 from torch import nn
 
 
-class LogMelCnn(nn.Module):
-    def __init__(self, channels, n_classes, dropout, bands=64, pool='meanmax'):
+def conv_blocks(channels, time_pools=None, bands=64):
+    """3x3 conv-BN-ReLU blocks, each halving frequency; the first `time_pools` (all when None) also halve time.
+    Returns the stack and the features per time step it leaves: channels x remaining bands."""
+    layers, cin = [], 1
+    for i, cout in enumerate(channels):
+        halve_time = time_pools is None or i < time_pools
+        layers += [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+                   nn.MaxPool2d(2 if halve_time else (2, 1))]
+        cin = cout
+    return nn.Sequential(*layers), cin * (bands >> len(channels))
+
+
+def flatten_frequency(h):
+    return h.reshape(h.shape[0], h.shape[1] * h.shape[2], h.shape[3])  # [B, C*F', T']
+
+
+class LogMelNet(nn.Module):
+    """What the voice nets share: the input normalisation and the head over `embed`."""
+
+    @staticmethod
+    def normalise(logmel):
+        # Each band centred on its own mean over the window (cepstral-mean style): removes microphone gain and
+        # fixed channel colouring, so the model hears level only relative to the rest of the window. /5 brings
+        # the log range (about ±10) near unit scale.
+        return (logmel - logmel.mean(dim=3, keepdim=True)) / 5
+
+    def forward(self, logmel):
+        return self.fc(self.drop(self.embed(self.normalise(logmel))))
+
+
+class LogMelCnn(LogMelNet):
+    def __init__(self, channels, n_classes, dropout, pool='meanmax'):
         super().__init__()
         self.pool = pool
-        layers, cin = [], 1
-        for cout in channels:
-            layers += [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True), nn.MaxPool2d(2)]
-            cin = cout
-        self.conv = nn.Sequential(*layers)
+        self.conv, d = conv_blocks(channels)
         self.drop = nn.Dropout(dropout)
         # Frequency rows are kept (spectral shape matters: formants, pitch region); mean and max over time: mean
         # hears the overall tone of voice, max catches short bursts (a laugh, a shout).
-        d = cin * (bands >> len(channels))
         self.fc = nn.Linear(2 * d, n_classes)
         if pool == 'attention':
             # Attention pooling over time (as in attentive statistics pooling): a score per time step from the
@@ -25,58 +50,34 @@ class LogMelCnn(nn.Module):
         elif pool != 'meanmax':
             raise ValueError(f'pool must be meanmax or attention, not {pool!r}')
 
-    @staticmethod
-    def normalise(logmel):
-        # Each band centred on its own mean over the window (cepstral-mean style): removes microphone gain and
-        # fixed channel colouring, so the model hears level only relative to the rest of the window. /5 brings
-        # the log range (about ±10) near unit scale.
-        return (logmel - logmel.mean(dim=3, keepdim=True)) / 5
-
     def embed(self, x):
-        h = self.conv(x)
-        h = h.reshape(h.shape[0], h.shape[1] * h.shape[2], h.shape[3])  # [B, C*F', T']
+        h = flatten_frequency(self.conv(x))
         if self.pool == 'attention':
             w = torch.softmax(self.att(h), dim=2)
             return torch.cat([(h * w).sum(dim=2), h.amax(dim=2)], dim=1)
         return torch.cat([h.mean(dim=2), h.amax(dim=2)], dim=1)
 
-    def forward(self, logmel):
-        return self.fc(self.drop(self.embed(self.normalise(logmel))))
 
-
-class LogMelCrnn(nn.Module):
+class LogMelCrnn(LogMelNet):
     """Convolutions, then a bidirectional GRU over time, then attention pooling (#26's "CRNN with attention pooling").
 
     The first two blocks halve time and frequency like LogMelCnn's; the later ones halve frequency only, so the GRU
     sees a step every 40 ms (49 steps in the 2 s window) instead of the CNN's 12, enough to follow how the voice
     moves within a phrase."""
 
-    def __init__(self, channels, n_classes, dropout, bands=64, hidden=64, time_pools=2):
+    def __init__(self, channels, n_classes, dropout, hidden=64, time_pools=2):
         super().__init__()
-        layers, cin = [], 1
-        for i, cout in enumerate(channels):
-            layers += [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
-                       nn.MaxPool2d((2, 2) if i < time_pools else (2, 1))]
-            cin = cout
-        self.conv = nn.Sequential(*layers)
-        d = cin * (bands >> len(channels))
+        self.conv, d = conv_blocks(channels, time_pools)
         self.gru = nn.GRU(d, hidden, batch_first=True, bidirectional=True)
         self.att = nn.Sequential(nn.Conv1d(2 * hidden, 64, 1), nn.Tanh(), nn.Conv1d(64, 1, 1))
         self.drop = nn.Dropout(dropout)
         self.fc = nn.Linear(4 * hidden, n_classes)
 
-    normalise = staticmethod(LogMelCnn.normalise)
-
     def embed(self, x):
-        h = self.conv(x)
-        h = h.reshape(h.shape[0], h.shape[1] * h.shape[2], h.shape[3])  # [B, C*F', T']
-        r, _ = self.gru(h.transpose(1, 2))  # [B, T', 2H]
+        r, _ = self.gru(flatten_frequency(self.conv(x)).transpose(1, 2))  # [B, T', 2H]
         r = r.transpose(1, 2)  # [B, 2H, T']
         w = torch.softmax(self.att(r), dim=2)
         return torch.cat([(r * w).sum(dim=2), r.amax(dim=2)], dim=1)
-
-    def forward(self, logmel):
-        return self.fc(self.drop(self.embed(self.normalise(logmel))))
 
 
 def build_net(c, n_classes):
