@@ -3,7 +3,7 @@
  * espeak-ng speech; see src-main/core/test-support/face-speech-clip.ts): import, face + voice analysis,
  * fusion, episodes and both CSVs, in a fresh data folder. Prints wall time and × real time (target ≥ 4×).
  *
- *   npx tsx scripts/bench/analyze.ts [--seconds S] [--provider cpu|cuda|…] [--encrypted]
+ *   npx tsx scripts/bench/analyze.ts [--seconds S] [--provider cpu|cuda|…] [--encrypted] [--no-mesh]
  *
  * The data folder is clear, or with --encrypted an encrypted one (passphrase from a file; the passphrase
  * key's derivation is part of the time, as it is for a user).
@@ -20,6 +20,7 @@ const argv = process.argv.slice(2);
 const seconds = argv.includes('--seconds') ? Number(argv[argv.indexOf('--seconds') + 1]) : 20;
 const provider = argv.includes('--provider') ? argv[argv.indexOf('--provider') + 1] : 'cpu';
 const encrypted = argv.includes('--encrypted');
+const mesh = !argv.includes('--no-mesh');
 
 function folderArgs(): string[] {
   if (!encrypted) return ['--no-encryption'];
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const probe = await probeMedia(clip.file);
   const v = probe.streams.find((s) => s.type === 'video');
   console.log(`clip: ${clip.file} (${v?.width}×${v?.height}, ${v?.avgFrameRate?.toFixed(0)} fps, ${((probe.durationMs ?? 0) / 1000).toFixed(1)} s, audio ${probe.streams.some((s) => s.type === 'audio') ? 'yes' : 'no'})`);
-  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores; provider ${provider}; ${encrypted ? 'encrypted' : 'clear'} data folder`);
+  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores; provider ${provider}; ${encrypted ? 'encrypted' : 'clear'} data folder; face mesh ${mesh ? 'on' : 'off'}`);
   const out: string[] = [];
   const progress: string[] = [];
   // A consented participant and an operator first (not timed): analysis needs both.
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const code = await runCli(['analyze', clip.file, '--participant', 'BENCH', '--operator', 'Bench', '--out', tempDir('affect-bench-out-'), '--provider', provider, ...at], {
+  const code = await runCli(['analyze', clip.file, '--participant', 'BENCH', '--operator', 'Bench', '--out', tempDir('affect-bench-out-'), '--provider', provider, ...(mesh ? [] : ['--no-mesh']), ...at], {
     out: (l) => out.push(l),
     err: (l) => progress.push(l),
   });

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ffmpegSourceFor } from '../crypto/media-mounts.js';
+import { ProbeCache } from './probe-cache.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -156,8 +157,17 @@ function rotationOf(s: Record<string, unknown>): number | undefined {
   return r !== undefined && Number.isFinite(r) ? r : undefined;
 }
 
-/** Reads container and stream facts; throws MediaProbeError with ffprobe's words for unreadable files. */
+const probes = new ProbeCache<ProbeResult>();
+
+/**
+ * Reads container and stream facts; throws MediaProbeError with ffprobe's words for unreadable files. A file
+ * probed moments ago and unchanged since is answered from memory (probe-cache.ts).
+ */
 export async function probeMedia(file: string): Promise<ProbeResult> {
+  return probes.get(file, ffprobePath(), () => runProbe(file));
+}
+
+async function runProbe(file: string): Promise<ProbeResult> {
   let stdout: string;
   const input = await openUntrustedInput(file);
   try {

@@ -50,6 +50,25 @@ describe('FaceAnalyzer with the real models', () => {
     expect(progress).toEqual([5, 10, 12]);
   });
 
+  it('ends at the first batch that cannot be stored: that error, nothing handed over after it, and in time order before it', async () => {
+    const file = path.join(tempDir(), 'pattern.mp4');
+    await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10', '-frames:v', '40', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+    const stored: number[] = [];
+    let calls = 0;
+    const run = analyzer.analyzeMediaFile(file, {
+      batchFrames: 4,
+      onResults: (r) => {
+        // Batches are decoded ahead of the one being stored; the third store fails (a full disk, say).
+        if (++calls === 3) throw new Error('disk full');
+        stored.push(...r.map((x) => Math.round(x.tMs)));
+      },
+    });
+    await expect(run).rejects.toThrow('disk full');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls).toBe(3);
+    expect(stored).toEqual([0, 100, 200, 300, 400, 500, 600, 700]);
+  });
+
   it.skipIf(!CKPLUS)(`tracks the participant through a recorded frown and stores it (${NEEDS})`, async () => {
     const db = openDatabase(path.join(tempDir(), 'data.sqlite'));
     db.prepare("INSERT INTO participant (code, created_at) VALUES ('P01', 'now')").run();
