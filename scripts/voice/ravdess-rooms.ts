@@ -36,6 +36,8 @@ const out = path.resolve(option('--out'));
 if (out.startsWith(repo + path.sep)) throw new Error('--out must be outside the repository (RAVDESS may not be redistributed)');
 if (!existsSync(dataDir)) throw new Error(`RAVDESS not found at ${dataDir}; see ../shared/data/README.md`);
 
+// SoX creates its files with the process umask: research copies of the corpus are the user's alone (0600), like the folders.
+process.umask(0o077);
 let n = 0;
 for (let actor = Number(m[1]); actor <= Number(m[2]); actor++) {
   const folder = path.join(dataDir, `Actor_${String(actor).padStart(2, '0')}`);
