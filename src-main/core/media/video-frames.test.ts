@@ -33,6 +33,38 @@ describe('decodeVideoFrames', () => {
     expect(frames[0].rgb.byteLength).toBe(320 * 240 * 3);
   });
 
+  it('reuses the buffer of a released frame, never one still held, and never hands one buffer to two frames', async () => {
+    const file = path.join(tempDir(), 'vfr.mkv');
+    await makeVfrClip(file);
+    const copies = (await collect(file)).map((f) => f.rgb.slice());
+    // Frames 0–9 held, later ones released as soon as they are read.
+    const kept: Uint8Array[] = [];
+    const seen = new Set<Uint8Array>();
+    let reused = 0;
+    for await (const f of decodeVideoFrames(file)) {
+      // Pixels as when every frame was kept: a reused buffer is fully overwritten.
+      expect(Buffer.compare(f.rgb, copies[f.index])).toBe(0);
+      expect(kept.includes(f.rgb)).toBe(false);
+      if (seen.has(f.rgb)) reused++;
+      seen.add(f.rgb);
+      if (f.index < 10) kept.push(f.rgb);
+      else f.release();
+    }
+    expect(reused).toBe(19);
+    kept.forEach((rgb, n) => expect(Buffer.compare(rgb, copies[n])).toBe(0));
+    // A frame released twice (a careless caller) still goes to one later frame only: every other frame is held.
+    const held: Uint8Array[] = [];
+    for await (const f of decodeVideoFrames(file)) {
+      expect(held.includes(f.rgb)).toBe(false);
+      if (f.index === 0) {
+        f.release();
+        f.release();
+      } else held.push(f.rgb);
+    }
+    expect(held).toHaveLength(29);
+    held.forEach((rgb, n) => expect(Buffer.compare(rgb, copies[n + 1])).toBe(0));
+  });
+
   it('samples at an analysis rate by keeping the first original frame of each bin', async () => {
     const file = path.join(tempDir(), 'vfr.mkv');
     await makeVfrClip(file);

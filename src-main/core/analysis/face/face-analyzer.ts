@@ -302,8 +302,10 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
     const tracker = new FaceTracker(this.trackerOpts);
     const summary: MediaAnalysisSummary = { frames: 0, framesWithFace: 0, observations: 0, reliableObservations: 0, durationMs: probe.durationMs, lastFrameMs: null };
 
-    const complete = async (b: { frames: PixelFrame[]; dets: Promise<DetectedFace[][]> }) => {
+    const complete = async (b: { frames: PixelFrame[]; dets: Promise<DetectedFace[][]>; release: Array<() => void> }) => {
       const results = await this.finish(b.frames, await b.dets, tracker);
+      // The pixels are read by now (the results hold none): their buffers go back to the decoder.
+      for (const r of b.release) r();
       for (const r of results) {
         summary.frames++;
         if (r.faces.length) summary.framesWithFace++;
@@ -319,9 +321,9 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
     let chain: Promise<void> = Promise.resolve();
     const unfinished: Promise<void>[] = [];
     let failed = false;
-    const submit = async (frames: PixelFrame[]) => {
+    const submit = async (frames: PixelFrame[], release: Array<() => void>) => {
       const input = this.detector.toInput(frames);
-      const b = { frames, dets: this.detector.detectPrepared(frames, input) };
+      const b = { frames, dets: this.detector.detectPrepared(frames, input), release };
       // Keep the promise from counting as unhandled while earlier batches finish.
       b.dets.catch(() => undefined);
       chain = chain.then(() => complete(b));
@@ -334,16 +336,19 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
     };
 
     let batch: PixelFrame[] = [];
+    let release: Array<() => void> = [];
     try {
       for await (const f of decodeVideoFrames(file, { rateHz: opts.rateHz, signal: opts.signal })) {
         if (failed) break;
         batch.push({ tMs: f.tMs, width: f.width, height: f.height, data: f.rgb, channels: 3 });
+        release.push(f.release);
         if (batch.length >= batchFrames) {
-          await submit(batch);
+          await submit(batch, release);
           batch = [];
+          release = [];
         }
       }
-      if (batch.length && !failed) await submit(batch);
+      if (batch.length && !failed) await submit(batch, release);
     } catch (e) {
       // Nothing may be stored after the stage has failed: let the batches already submitted settle first.
       await chain.catch(() => undefined);
