@@ -112,8 +112,8 @@ async function frameSize(file: string, maxShort: number): Promise<{ width: numbe
   return outputSize(v.width ?? 0, v.height ?? 0, v.rotation ?? 0, maxShort);
 }
 
-/** Released frame buffers kept for reuse (the face stage holds at most a few batches of 8 at once). */
-const MAX_SPARE_FRAMES = 48;
+/** Released frame buffers kept for reuse (the face stage releases 8 as each batch is finished); more are collected. */
+const MAX_SPARE_FRAMES = 24;
 
 /** Yields frames in presentation order. Stops ffmpeg when the consumer stops early or the signal aborts. */
 export async function* decodeVideoFrames(file: string, opts: VideoFrameOptions = {}): AsyncGenerator<DecodedFrame> {
