@@ -45,12 +45,16 @@ describe('probe cache', () => {
   it('hands each caller its own copy, keeps no failures and forgets entries after their time', async () => {
     const file = path.join(tempDir('probe-cache-'), 'clip.mp4');
     writeFileSync(file, 'x'.repeat(10));
-    const cache = new ProbeCache<{ bytes: number; streams: Array<{ index: number }> }>({ ttlMs: 50 });
+    let clock = 0;
+    const cache = new ProbeCache<{ bytes: number; streams: Array<{ index: number }> }>({ ttlMs: 60_000, now: () => clock });
     const p = counting(file);
     const first = await cache.get(file, 'ffprobe', p.probe);
     first.streams.push({ index: 9 });
     expect((await cache.get(file, 'ffprobe', p.probe)).streams).toEqual([{ index: 0 }]);
-    await new Promise((r) => setTimeout(r, 80));
+    clock = 60_000;
+    await cache.get(file, 'ffprobe', p.probe);
+    expect(p.runs).toBe(1);
+    clock = 60_001;
     await cache.get(file, 'ffprobe', p.probe);
     expect(p.runs).toBe(2);
     const fresh = new ProbeCache<number>();

@@ -10,16 +10,20 @@ import { stat } from 'node:fs/promises';
 export interface ProbeCacheOptions {
   maxEntries?: number;
   ttlMs?: number;
+  /** Milliseconds clock (tests set it). */
+  now?: () => number;
 }
 
 export class ProbeCache<T> {
   private readonly entries = new Map<string, { value: T; at: number }>();
   private readonly maxEntries: number;
   private readonly ttlMs: number;
+  private readonly now: () => number;
 
   constructor(opts: ProbeCacheOptions = {}) {
     this.maxEntries = opts.maxEntries ?? 32;
     this.ttlMs = opts.ttlMs ?? 60_000;
+    this.now = opts.now ?? Date.now;
   }
 
   /**
@@ -30,7 +34,7 @@ export class ProbeCache<T> {
   async get(file: string, tool: string, probe: () => Promise<T>): Promise<T> {
     const key = await identity(file, tool);
     if (key === null) return probe();
-    const now = Date.now();
+    const now = this.now();
     const hit = this.entries.get(key);
     if (hit && now - hit.at <= this.ttlMs) return structuredClone(hit.value);
     if (hit) this.entries.delete(key);
