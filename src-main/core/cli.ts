@@ -75,9 +75,17 @@ function parseCommand<const O extends NonNullable<ParseArgsConfig['options']>>(a
  * Opens the core, resolves the operator profile (unless the command needs none) and runs `fn` with a client
  * that carries it; closes the core however `fn` ends.
  */
-async function withClient(io: Io, values: FolderValues & { operator?: string }, fn: (c: ContractClient) => Promise<number>, opts: { operator?: boolean; provider?: ProviderPreference } = {}): Promise<number> {
+async function withClient(
+  io: Io,
+  values: FolderValues & { operator?: string },
+  fn: (c: ContractClient) => Promise<number>,
+  opts: { operator?: boolean; provider?: ProviderPreference; warmModels?: readonly string[] } = {},
+): Promise<number> {
   const core = await openCore(io, values, opts.provider);
   if (typeof core === 'number') return core;
+  // The analysis models load while the first clip is checked and imported (ffmpeg subprocesses, mostly waiting)
+  // rather than after; the run then finds them loaded. A failure here is the run's to report.
+  if (opts.warmModels) core.services.analysis.stages.available(new Set(['video', 'audio']), opts.warmModels).catch(() => undefined);
   try {
     let operatorId: number | undefined;
     if (opts.operator !== false) {
@@ -122,7 +130,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
         process.off('SIGTERM', onSignal);
       }
     },
-    { provider: provider as ProviderPreference },
+    { provider: provider as ProviderPreference, warmModels: models },
   );
 }
 
