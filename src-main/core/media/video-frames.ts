@@ -185,8 +185,9 @@ export async function* decodeVideoFrames(file: string, opts: VideoFrameOptions =
   const onAbort = () => proc.kill('SIGKILL');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  /** Takes exactly n bytes off the front of the chunk queue. */
+  // Buffers of released frames, refilled whole by take().
   const spare: Uint8Array[] = [];
+  /** Takes exactly n bytes off the front of the chunk queue. */
   const take = (n: number): Uint8Array => {
     const bytes = spare.pop() ?? new Uint8Array(n);
     let filled = 0;
