@@ -40,7 +40,6 @@ export function writeRoiRgb(frame: PixelFrame, roi: MeshRoi, size: number, out: 
   const ox = roi.cx + cos * first - sin * first - 0.5;
   const oy = roi.cy + sin * first + cos * first - 0.5;
   const inv = scale / (k * k);
-  const row = W * C;
   for (let v = 0; v < size; v++) {
     for (let u = 0; u < size; u++) {
       let r = 0;
@@ -52,26 +51,18 @@ export function writeRoiRgb(frame: PixelFrame, roi: MeshRoi, size: number, out: 
           const i = u * k + su;
           let x = ox + cos * i * d - sin * j * d;
           let y = oy + sin * i * d + cos * j * d;
-          let p00: number;
-          let dx: number;
-          let dy: number;
-          if (x >= 0 && x < W - 1 && y >= 0 && y < H - 1) {
-            // Inside (most samples): all four taps exist.
-            p00 = ((y | 0) * W + (x | 0)) * C;
-            dx = C;
-            dy = row;
-          } else {
-            x = x < 0 ? 0 : x > W - 1 ? W - 1 : x;
-            y = y < 0 ? 0 : y > H - 1 ? H - 1 : y;
-            p00 = ((y | 0) * W + (x | 0)) * C;
-            dx = (x | 0) < W - 1 ? C : 0;
-            dy = (y | 0) < H - 1 ? row : 0;
-          }
-          const fx = x - (x | 0);
-          const fy = y - (y | 0);
-          const p01 = p00 + dx;
-          const p10 = p00 + dy;
-          const p11 = p10 + dx;
+          x = x < 0 ? 0 : x > W - 1 ? W - 1 : x;
+          y = y < 0 ? 0 : y > H - 1 ? H - 1 : y;
+          const xi = x | 0;
+          const yi = y | 0;
+          const fx = x - xi;
+          const fy = y - yi;
+          const x1 = xi < W - 1 ? 1 : 0;
+          const y1 = yi < H - 1 ? W : 0;
+          const p00 = (yi * W + xi) * C;
+          const p01 = p00 + x1 * C;
+          const p10 = p00 + y1 * C;
+          const p11 = p10 + x1 * C;
           const w00 = (1 - fx) * (1 - fy);
           const w01 = fx * (1 - fy);
           const w10 = (1 - fx) * fy;
