@@ -43,10 +43,6 @@ export class ProbeCache<T> {
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     return value;
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
 
 async function identity(file: string, tool: string): Promise<string | null> {

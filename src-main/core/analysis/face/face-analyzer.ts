@@ -9,7 +9,7 @@ import type { AnalysisParams } from '../../../../src-shared/analysis.js';
 import type { FaceObservation, FrameFaces, LiveFrame } from '../../../../src-shared/contract/face.js';
 import type { FaceGeometryView } from '../../../../src-shared/face-geometry.js';
 import { probeMedia } from '../../media/ffmpeg.js';
-import { decodeVideoFrames } from '../../media/video-frames.js';
+import { type DecodedFrame, decodeVideoFrames } from '../../media/video-frames.js';
 import type { InferenceService } from '../../inference/inference-service.js';
 import { defaultModelFor, getModel, type ModelEntry } from '../../inference/manifest.js';
 import { type CropParams, cropGeometry, cropGray, type FaceLandmarks, laplacianVariance } from './align-crop.js';
@@ -302,10 +302,10 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
     const tracker = new FaceTracker(this.trackerOpts);
     const summary: MediaAnalysisSummary = { frames: 0, framesWithFace: 0, observations: 0, reliableObservations: 0, durationMs: probe.durationMs, lastFrameMs: null };
 
-    const complete = async (b: { frames: PixelFrame[]; dets: Promise<DetectedFace[][]>; release: Array<() => void> }) => {
+    const complete = async (b: { decoded: DecodedFrame[]; frames: PixelFrame[]; dets: Promise<DetectedFace[][]> }) => {
       const results = await this.finish(b.frames, await b.dets, tracker);
       // The pixels are read by now (the results hold none): their buffers go back to the decoder.
-      for (const r of b.release) r();
+      for (const f of b.decoded) f.release();
       for (const r of results) {
         summary.frames++;
         if (r.faces.length) summary.framesWithFace++;
@@ -316,39 +316,37 @@ export class FaceAnalyzer implements Stage<'video', FrameFaces> {
       await opts.onResults?.(results);
       opts.onProgress?.({ doneMs: summary.lastFrameMs ?? 0, totalMs: probe.durationMs, frames: summary.frames });
     };
-    // Each batch is finished after the one before it (the tracker and the stored rows need time order); a
-    // failure ends the chain, and the decoding stops at its next batch.
+    // Each batch is finished after the one before it (the tracker and the stored rows need time order), so the
+    // batches also settle in order and the oldest of the last few submitted is the one to wait for. A failure
+    // ends the chain, and the decoding stops at its next batch.
     let chain: Promise<void> = Promise.resolve();
-    const unfinished: Promise<void>[] = [];
+    const submitted: Promise<void>[] = [];
     let failed = false;
-    const submit = async (frames: PixelFrame[], release: Array<() => void>) => {
-      const input = this.detector.toInput(frames);
-      const b = { frames, dets: this.detector.detectPrepared(frames, input), release };
+    const submit = async (decoded: DecodedFrame[]) => {
+      const frames: PixelFrame[] = decoded.map((f) => ({ tMs: f.tMs, width: f.width, height: f.height, data: f.rgb, channels: 3 }));
+      const b = { decoded, frames, dets: this.detector.detectPrepared(frames, this.detector.toInput(frames)) };
       // Keep the promise from counting as unhandled while earlier batches finish.
       b.dets.catch(() => undefined);
       chain = chain.then(() => complete(b));
-      const done = chain.catch(() => {
-        failed = true;
-      });
-      unfinished.push(done);
-      void done.finally(() => unfinished.splice(unfinished.indexOf(done), 1));
-      if (unfinished.length > PIPELINE_DEPTH) await unfinished[0];
+      submitted.push(
+        chain.catch(() => {
+          failed = true;
+        }),
+      );
+      if (submitted.length > PIPELINE_DEPTH) await submitted.shift();
     };
 
-    let batch: PixelFrame[] = [];
-    let release: Array<() => void> = [];
+    let batch: DecodedFrame[] = [];
     try {
       for await (const f of decodeVideoFrames(file, { rateHz: opts.rateHz, signal: opts.signal })) {
         if (failed) break;
-        batch.push({ tMs: f.tMs, width: f.width, height: f.height, data: f.rgb, channels: 3 });
-        release.push(f.release);
+        batch.push(f);
         if (batch.length >= batchFrames) {
-          await submit(batch, release);
+          await submit(batch);
           batch = [];
-          release = [];
         }
       }
-      if (batch.length && !failed) await submit(batch, release);
+      if (batch.length && !failed) await submit(batch);
     } catch (e) {
       // Nothing may be stored after the stage has failed: let the batches already submitted settle first.
       await chain.catch(() => undefined);
