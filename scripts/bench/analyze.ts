@@ -35,9 +35,6 @@ async function main(): Promise<void> {
     console.log(`skipped: ${clip.skip}`);
     return;
   }
-  const probe = await probeMedia(clip.file);
-  const v = probe.streams.find((s) => s.type === 'video');
-  console.log(`clip: ${clip.file} (${v?.width}×${v?.height}, ${v?.avgFrameRate?.toFixed(0)} fps, ${((probe.durationMs ?? 0) / 1000).toFixed(1)} s, audio ${probe.streams.some((s) => s.type === 'audio') ? 'yes' : 'no'})`);
   console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores; provider ${provider}; ${encrypted ? 'encrypted' : 'clear'} data folder; face mesh ${mesh ? 'on' : 'off'}`);
   const out: string[] = [];
   const progress: string[] = [];
@@ -63,6 +60,10 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // Probed only now: a probe before the run would be remembered (probe-cache.ts) and spare the timed import its own.
+  const probe = await probeMedia(clip.file);
+  const v = probe.streams.find((s) => s.type === 'video');
+  console.log(`clip: ${clip.file} (${v?.width}×${v?.height}, ${v?.avgFrameRate?.toFixed(0)} fps, ${((probe.durationMs ?? 0) / 1000).toFixed(1)} s, audio ${probe.streams.some((s) => s.type === 'audio') ? 'yes' : 'no'})`);
   const media = (probe.durationMs ?? 0) / 1000;
   const rates = progress.filter((l) => /frames\/s/.test(l));
   console.log(`affect analyze: ${wall.toFixed(2)} s wall for ${media.toFixed(1)} s of media = ${(media / wall).toFixed(2)}× real time (target ≥ 4×), including model loading`);

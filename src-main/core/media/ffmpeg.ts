@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -165,6 +165,17 @@ const probes = new ProbeCache<ProbeResult>();
  */
 export async function probeMedia(file: string): Promise<ProbeResult> {
   return probes.get(file, ffprobePath(), () => runProbe(file));
+}
+
+/**
+ * Renames `from` to `to` (then runs `after`, e.g. a mode change) and keeps its probe: the app's own move of a
+ * checked file is not a new file (probe-cache.ts `moved`).
+ */
+export async function moveProbedFile(from: string, to: string, after: () => void = () => undefined): Promise<void> {
+  await probes.moved(from, to, () => {
+    renameSync(from, to);
+    after();
+  });
 }
 
 async function runProbe(file: string): Promise<ProbeResult> {

@@ -6,7 +6,7 @@
  * extension. Files are independent: one unreadable clip gets its own message and the others go in.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../../../src-shared/domain.js';
 import { type Note, note, noteEnglish } from '../../../src-shared/i18n/notes.js';
@@ -15,7 +15,7 @@ import type { Db } from '../store/database.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { sessionFolder } from '../recording/session-folder.js';
 import type { MediaStore } from '../crypto/media-store.js';
-import { measureMediaExtentMs, probeMedia } from './ffmpeg.js';
+import { measureMediaExtentMs, moveProbedFile, probeMedia } from './ffmpeg.js';
 import { mediaStoreOf, readFileChunks, readStoredMedia, storedMediaSize, writeSessionMediaFile } from './session-media-file.js';
 
 export { IMPORT_TYPES, IMPORT_EXTENSIONS } from '../../../src-shared/media-types.js';
@@ -70,8 +70,10 @@ export interface ImportDeps {
  */
 async function storeCopy(media: MediaStore, file: string, part: string, move: boolean): Promise<{ sha256: string; bytes: number }> {
   if (move) {
-    renameSync(file, part);
-    if (process.platform !== 'win32') chmodSync(part, 0o600);
+    // The upload was probed by the check just before: the move keeps that probe for the playable check.
+    await moveProbedFile(file, part, () => {
+      if (process.platform !== 'win32') chmodSync(part, 0o600);
+    });
     const stored = await readStoredMedia(part, media);
     const hash = createHash('sha256');
     for await (const b of stored.chunks) hash.update(b);
@@ -83,7 +85,6 @@ async function storeCopy(media: MediaStore, file: string, part: string, move: bo
   return { sha256: hash.digest('hex'), bytes };
 }
 
-/** Checks one file without touching the session; returns what it holds or a message for the user. */
 /** A container whose stated length is off by more than this from what its packets cover gets a warning. */
 const DURATION_TOLERANCE_MS = 500;
 
@@ -91,8 +92,7 @@ const DURATION_TOLERANCE_MS = 500;
  * The duration a clip really has: how far its packets go. When the container says otherwise (a truncated or
  * damaged file still claims its full length), the measured one is used and a warning says so.
  */
-async function decodableDuration(file: string, displayName: string, stated: number | null): Promise<{ durationMs: number | null; warning?: Note }> {
-  const measured = await measureMediaExtentMs(file);
+function decodableDuration(displayName: string, stated: number | null, measured: number | null): { durationMs: number | null; warning?: Note } {
   if (measured === null) return { durationMs: stated };
   if (stated !== null && Math.abs(stated - measured) > Math.max(DURATION_TOLERANCE_MS, stated * 0.02)) {
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -101,6 +101,7 @@ async function decodableDuration(file: string, displayName: string, stated: numb
   return { durationMs: stated ?? measured };
 }
 
+/** Checks one file without touching the session; returns what it holds or a message for the user. */
 export async function checkImportable(file: string, displayName = path.basename(file)): Promise<
   | { ok: true; durationMs: number | null; hasVideo: boolean; hasAudio: boolean; bytes: number; mimeType: string; warning?: string; warningNote?: Note }
   | { ok: false; message: string; note: Note }
@@ -120,12 +121,16 @@ export async function checkImportable(file: string, displayName = path.basename(
   }
   if (bytes === 0) return refused(note('corpus.check.empty', { name }));
   if (bytes > MAX_IMPORT_BYTES) return refused(note('corpus.check.tooLarge', { name, gib: MAX_IMPORT_BYTES / 1024 ** 3 }));
+  // The probe and the packet scan are two ffmpeg runs of ~0.15 s start-up each: run side by side, they cost
+  // one. Both are awaited, so nothing still reads the file when a refused upload is removed.
+  const [probed, extent] = await Promise.allSettled([probeMedia(file), measureMediaExtentMs(file)]);
   try {
-    const probe = await probeMedia(file);
+    if (probed.status === 'rejected') throw probed.reason;
+    const probe = probed.value;
     const hasVideo = probe.streams.some((s) => s.type === 'video');
     const hasAudio = probe.streams.some((s) => s.type === 'audio');
     if (!hasVideo && !hasAudio) return refused(note('corpus.check.noStreams', { name }));
-    const { durationMs, warning } = await decodableDuration(file, displayName, probe.durationMs);
+    const { durationMs, warning } = decodableDuration(displayName, probe.durationMs, extent.status === 'fulfilled' ? extent.value : null);
     if (durationMs !== null && durationMs <= 0) return refused(note('corpus.check.unreadable', { name }));
     // A container that can hold video but holds only sound is listed as audio (Review shows a waveform).
     const mime = !hasVideo && mimeType.startsWith('video/') ? mimeType.replace('video/', 'audio/') : mimeType;
@@ -208,7 +213,7 @@ export async function importMediaFiles(deps: ImportDeps, sessionId: number, file
     try {
       ({ sha256, bytes } = await storeCopy(mediaStoreOf(part, deps.media), file, part, opts.move === true));
       name = uniqueName(folder, contentFileName(sha256, displayName), taken);
-      renameSync(part, path.join(folder, name));
+      await moveProbedFile(part, path.join(folder, name));
     } catch (e) {
       rmSync(part, { force: true });
       out.push({ fileName: displayName, ...refused(note('corpus.check.notCopied', { name: displayName, detail: e instanceof Error ? e.message : String(e) })) });

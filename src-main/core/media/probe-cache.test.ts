@@ -1,4 +1,4 @@
-import { appendFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/make-media.js';
@@ -79,5 +79,46 @@ describe('probe cache', () => {
     expect(runs).toBe(5);
     await cache.get(files[0], 'ffprobe', probe);
     expect(runs).toBe(6);
+  });
+
+  it("keeps a probe across the app's own move of the file, and not across one that changed it", async () => {
+    const dir = tempDir('probe-cache-');
+    const upload = path.join(dir, 'upload.part');
+    writeFileSync(upload, 'x'.repeat(50));
+    const cache = new ProbeCache<{ bytes: number; streams: Array<{ index: number }> }>();
+    const p = counting(upload);
+    await cache.get(upload, 'ffprobe', p.probe);
+    await cache.get(upload, '/opt/other/ffprobe', p.probe);
+    expect(p.runs).toBe(2);
+    // Renamed into the session and made private: the change time moves, the contents do not.
+    const stored = path.join(dir, 'clip.mp4');
+    await cache.moved(upload, stored, () => {
+      renameSync(upload, stored);
+      chmodSync(stored, 0o600);
+    });
+    const q = counting(stored);
+    expect((await cache.get(stored, 'ffprobe', q.probe)).bytes).toBe(50);
+    expect((await cache.get(stored, '/opt/other/ffprobe', q.probe)).bytes).toBe(50);
+    expect(q.runs).toBe(0);
+    // Without the move being announced, a rename is a new file.
+    const plain = path.join(dir, 'plain.mp4');
+    renameSync(stored, plain);
+    const r = counting(plain);
+    await cache.get(plain, 'ffprobe', r.probe);
+    expect(r.runs).toBe(1);
+    // A move that also wrote to the file keeps nothing.
+    const last = path.join(dir, 'last.mp4');
+    await cache.moved(plain, last, () => {
+      renameSync(plain, last);
+      appendFileSync(last, 'y');
+    });
+    const s = counting(last);
+    expect((await cache.get(last, 'ffprobe', s.probe)).bytes).toBe(51);
+    expect(s.runs).toBe(1);
+    // A move that failed keeps the entry where it was.
+    await expect(cache.moved(path.join(dir, 'gone.mp4'), path.join(dir, 'x.mp4'), () => renameSync(path.join(dir, 'gone.mp4'), path.join(dir, 'x.mp4')))).rejects.toThrow();
+    expect(existsSync(last)).toBe(true);
+    await cache.get(last, 'ffprobe', s.probe);
+    expect(s.runs).toBe(1);
   });
 });
