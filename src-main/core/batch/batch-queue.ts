@@ -13,7 +13,7 @@
  * Background work has no request context: audit entries name the operator who queued the batch.
  */
 import { apiError } from '../../../src-shared/i18n/errors.js';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
   type BatchCreate,
@@ -30,6 +30,7 @@ import { nestNote, type Note, note, NotedError, noteEnglish, notesEnglish, noteO
 import type { ConsentScope } from '../../../src-shared/governance.js';
 import type { EventBus } from '../event-bus.js';
 import { requireConsent } from '../governance/consent-check.js';
+import { moveProbedFile } from '../media/ffmpeg.js';
 import { checkImportable, contentFileName, listImportedClip, sha256OfFile } from '../media/import-media.js';
 import type { MediaServices } from '../media/media-services.js';
 import { PlayableCopyError } from '../media/playable-copy.js';
@@ -425,7 +426,8 @@ export class BatchQueue {
       it = this.update(it, { sha256, fraction: 0.7 });
       const target = path.join(folder, contentFileName(sha256, displayName));
       if (existsSync(target)) rmSync(target, { force: true });
-      renameSync(file, target);
+      // Moved, not copied: the check's probe stays good for the playable step (probe-cache.ts).
+      await moveProbedFile(file, target);
     }
     const name = contentFileName(sha256!, displayName);
     const media = listImportedClip(
